@@ -1,0 +1,213 @@
+package org.fathom.cli;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.fathom.capture.CaptureException;
+import org.fathom.capture.CaptureFiles;
+import org.fathom.capture.CaptureReader;
+import org.fathom.flow.FlowConfig;
+import org.fathom.output.JsonLinesFlowSink;
+import org.fathom.pipeline.AnalysisOptions;
+import org.fathom.pipeline.AnalysisSummary;
+import org.fathom.pipeline.CaptureAnalyzer;
+import org.fathom.record.FlowSink;
+import org.fathom.record.RecordExit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "analyze",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Reads capture files (pcap, pcapng; recognised by content, not by name) or folders of them,",
+            "tracks bidirectional flows and prints a summary. Flow records are written as JSON lines",
+            "with --flows or --flows-dir.",
+        },
+        footer = {
+            "",
+            "Exit status: 0 ok; 1 partial input (damaged capture, non-capture file in a folder);",
+            "2 usage error (bad option, or a named input missing or not a capture).",
+        },
+        sortOptions = false)
+final class AnalyzeCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "CAPTURE", description = "Capture files or folders (searched recursively).")
+    List<Path> inputs;
+
+    @Option(names = "--flows", paramLabel = "FILE", description = "Write all flow records to FILE as JSON lines ('-' for standard output; the summary then goes to standard error).")
+    String flows;
+
+    @Option(names = "--flows-dir", paramLabel = "DIR", description = "Write the flow records of each capture to DIR/<capture file name>.jsonl.")
+    Path flowsDir;
+
+    @Option(names = "--max-flows", paramLabel = "N", description = "Flows held at once; beyond it the stalest flow is evicted and counted (default: ${DEFAULT-VALUE}).")
+    int maxFlows = FlowConfig.DEFAULT_MAX_FLOWS;
+
+    @Option(names = "--tcp-timeout", paramLabel = "SECONDS", description = "Idle timeout of established TCP flows (default: ${DEFAULT-VALUE}).")
+    double tcpTimeout = FlowConfig.DEFAULTS.tcpTimeoutNanos() / 1e9;
+
+    @Option(names = "--udp-timeout", paramLabel = "SECONDS", description = "Idle timeout of UDP flows (default: ${DEFAULT-VALUE}).")
+    double udpTimeout = FlowConfig.DEFAULTS.udpTimeoutNanos() / 1e9;
+
+    @Option(names = "--other-timeout", paramLabel = "SECONDS", description = "Idle timeout of ICMP and other flows (default: ${DEFAULT-VALUE}).")
+    double otherTimeout = FlowConfig.DEFAULTS.otherTimeoutNanos() / 1e9;
+
+    @Option(names = {"-q", "--quiet"}, description = "Print no summary and no progress.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws IOException {
+        if (flows != null && flowsDir != null) {
+            throw new UserError("--flows and --flows-dir cannot be used together");
+        }
+        FlowConfig flowConfig;
+        try {
+            flowConfig = FlowConfig.DEFAULTS.withMaxFlows(maxFlows)
+                    .withTimeouts(nanos("--tcp-timeout", tcpTimeout), nanos("--udp-timeout", udpTimeout),
+                            nanos("--other-timeout", otherTimeout));
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+        boolean summaryToStderr = "-".equals(flows);
+        PrintStream report = summaryToStderr ? System.err : System.out;
+
+        int status = Main.EXIT_OK;
+        List<Path> captures = new ArrayList<>();
+        for (Path in : inputs) {
+            if (Files.isDirectory(in)) {
+                try (Stream<Path> s = Files.walk(in)) {
+                    s.filter(Files::isRegularFile)
+                            .filter(p -> !p.getFileName().toString().startsWith("."))
+                            .sorted()
+                            .forEach(captures::add);
+                } catch (IOException | UncheckedIOException e) {
+                    System.err.println("fathom: " + in + ": cannot read folder (" + message(e) + ")");
+                    status = Main.EXIT_USAGE;
+                }
+            } else if (!Files.exists(in)) {
+                System.err.println("fathom: " + in + ": no such file or folder");
+                status = Main.EXIT_USAGE;
+            } else {
+                captures.add(in);
+            }
+        }
+        if (flowsDir != null) {
+            try {
+                Files.createDirectories(flowsDir);
+            } catch (IOException e) {
+                throw new UserError(flowsDir + ": cannot create folder (" + message(e) + ")");
+            }
+        }
+
+        AnalysisSummary summary = new AnalysisSummary();
+        CaptureAnalyzer analyzer = new CaptureAnalyzer(new AnalysisOptions(flowConfig));
+        ProgressLine progress = quiet ? null : ProgressLine.forTerminal();
+        List<String> skipped = new ArrayList<>();
+        try (RecordExit shared = flows == null ? null : new RecordExit(List.of(openSink(flows)))) {
+            for (Path capture : captures) {
+                CaptureReader reader;
+                try {
+                    reader = CaptureFiles.open(capture);
+                } catch (CaptureException e) {
+                    boolean named = inputs.contains(capture);
+                    System.err.println("fathom: " + e.getMessage());
+                    skipped.add(e.getMessage());
+                    status = Math.max(status, named ? Main.EXIT_USAGE : Main.EXIT_PARTIAL);
+                    continue;
+                }
+                try (reader) {
+                    if (flowsDir != null) {
+                        Path out = flowsDir.resolve(capture.getFileName().toString() + ".jsonl");
+                        try (RecordExit own = new RecordExit(List.of(openSink(out.toString())))) {
+                            analyzer.analyze(reader, own, summary, progress == null ? org.fathom.pipeline.Progress.NONE : progress);
+                        }
+                    } else {
+                        RecordExit exit = shared != null ? shared : new RecordExit(List.of());
+                        analyzer.analyze(reader, exit, summary, progress == null ? org.fathom.pipeline.Progress.NONE : progress);
+                    }
+                }
+                if (progress != null) {
+                    progress.clear();
+                }
+            }
+        } catch (UncheckedIOException e) {
+            throw new UserError("cannot write flow records (" + message(e.getCause()) + ")");
+        }
+        if (summary.partial() && status == Main.EXIT_OK) {
+            status = Main.EXIT_PARTIAL;
+        }
+        if (!quiet) {
+            new SummaryReport(summary, skipped).print(report);
+        }
+        if (captures.isEmpty() && status == Main.EXIT_OK) {
+            System.err.println("fathom: no capture files found");
+            status = Main.EXIT_USAGE;
+        }
+        return status;
+    }
+
+    private static long nanos(String option, double seconds) {
+        if (!(seconds > 0) || seconds > 1e9) {
+            throw new UserError(option + " must be a positive number of seconds, not " + seconds);
+        }
+        return (long) (seconds * 1e9);
+    }
+
+    private static FlowSink openSink(String target) {
+        if ("-".equals(target)) {
+            return new JsonLinesFlowSink(new BufferedOutputStream(new NonClosingStream(System.out), 1 << 16), true);
+        }
+        try {
+            Path p = Path.of(target);
+            Path parent = p.toAbsolutePath().getParent();
+            if (parent != null && !Files.isDirectory(parent)) {
+                throw new UserError(target + ": folder " + parent + " does not exist");
+            }
+            return new JsonLinesFlowSink(new BufferedOutputStream(Files.newOutputStream(p), 1 << 16), true);
+        } catch (IOException e) {
+            throw new UserError(target + ": cannot write (" + message(e) + ")");
+        }
+    }
+
+    private static String message(Throwable e) {
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+
+    /** Standard output stays open for the summary after the records are flushed. */
+    private static final class NonClosingStream extends OutputStream {
+        private final OutputStream out;
+
+        NonClosingStream(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.flush();
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package org.fathom.cli;
+
+import java.io.PrintStream;
+import java.util.List;
+import org.fathom.capture.CaptureWarning;
+import org.fathom.capture.LinkType;
+import org.fathom.pipeline.AnalysisSummary;
+import org.fathom.pipeline.CaptureResult;
+import org.fathom.pipeline.ProtocolTotals;
+
+/** The readable summary printed after an analysis. */
+final class SummaryReport {
+    private final AnalysisSummary s;
+    private final List<String> skipped;
+
+    SummaryReport(AnalysisSummary s, List<String> skipped) {
+        this.s = s;
+        this.skipped = skipped;
+    }
+
+    void print(PrintStream out) {
+        out.printf("Captures   %,d read%s%n", s.captures.size(), skipped.isEmpty() ? "" : String.format(", %,d skipped", skipped.size()));
+        out.printf("Packets    %,d (%s)%n", s.packets, bytes(s.bytes));
+        out.printf("Flows      %,d%s%n", s.flows, s.evictedFlows > 0 ? String.format(" (%,d evicted: flow table full at %,d)", s.evictedFlows, s.peakFlows) : "");
+        var d = s.decode;
+        out.printf("Decoded    %,d IP packets, %,d tunnelled; %,d non-IP frames, %,d malformed%n",
+                d.ipPackets, d.tunnelled, d.nonIp, d.malformed);
+        if (s.fragments > 0) {
+            out.printf("Fragments  %,d, %,d datagrams reassembled, %,d fragments dropped%n",
+                    s.fragments, s.reassembled, s.droppedFragments);
+        }
+        if (d.unsupportedLinkFrames > 0) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < d.unsupportedLinkTypes.length; i++) {
+                if (d.unsupportedLinkTypes[i] > 0) {
+                    sb.append(sb.isEmpty() ? "" : ", ").append(LinkType.name(i)).append(": ").append(String.format("%,d", d.unsupportedLinkTypes[i]));
+                }
+            }
+            out.printf("Unsupported link types: %s frames%n", sb);
+        }
+        List<ProtocolTotals> protos = s.protocols();
+        if (!protos.isEmpty()) {
+            out.println();
+            out.printf("%-24s %14s %14s %10s%n", "Protocol", "Packets", "Bytes", "Flows");
+            for (ProtocolTotals t : protos) {
+                out.printf("%-24s %,14d %14s %,10d%n", t.name, t.packets, bytes(t.bytes), t.flows);
+            }
+        }
+        boolean header = false;
+        for (CaptureResult c : s.captures) {
+            for (CaptureWarning w : c.warnings()) {
+                if (!header) {
+                    out.println();
+                    out.println("Warnings (earlier packets of each file were kept):");
+                    header = true;
+                }
+                out.println("  " + w);
+            }
+        }
+        for (String m : skipped) {
+            if (!header) {
+                out.println();
+                out.println("Warnings:");
+                header = true;
+            }
+            out.println("  skipped " + m);
+        }
+    }
+
+    static String bytes(long b) {
+        if (b < 1024) {
+            return b + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB"};
+        double v = b;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format("%.1f %s", v, units[u]);
+    }
+}

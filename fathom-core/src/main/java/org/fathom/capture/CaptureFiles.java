@@ -1,0 +1,59 @@
+package org.fathom.capture;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/** Opens a capture file by its magic number; the file name's extension is never trusted. */
+public final class CaptureFiles {
+    private CaptureFiles() {}
+
+    /**
+     * Opens {@code file} for reading.
+     *
+     * @throws CaptureException with a one-line, user-facing message when the file is missing,
+     *     unreadable, empty or not a pcap/pcapng capture
+     */
+    public static CaptureReader open(Path file) throws CaptureException {
+        if (Files.isDirectory(file)) {
+            throw new CaptureException(file + ": is a folder, not a capture file");
+        }
+        Arena arena = Arena.ofShared();
+        MemorySegment segment;
+        try {
+            segment = MappedCapture.map(file, arena);
+        } catch (NoSuchFileException e) {
+            arena.close();
+            throw new CaptureException(file + ": no such file");
+        } catch (AccessDeniedException e) {
+            arena.close();
+            throw new CaptureException(file + ": permission denied");
+        } catch (IOException | UnsupportedOperationException e) {
+            arena.close();
+            throw new CaptureException(file + ": cannot read (" + e.getMessage() + ")");
+        }
+        try {
+            if (segment.byteSize() < 4) {
+                throw new CaptureException(file + ": not a capture file (" + segment.byteSize() + " bytes)");
+            }
+            int magic = segment.get(MappedCapture.INT_LE, 0);
+            if (magic == PcapngReader.SHB) {
+                return new PcapngReader(file, arena, segment);
+            }
+            for (int m : new int[] {PcapReader.MAGIC_USEC, PcapReader.MAGIC_NSEC, PcapReader.MAGIC_KUZNETZOV}) {
+                if (magic == m || magic == Integer.reverseBytes(m)) {
+                    return new PcapReader(file, arena, segment);
+                }
+            }
+            throw new CaptureException(file + ": not a pcap or pcapng capture (magic number 0x"
+                    + String.format("%08x", Integer.reverseBytes(magic)) + ")");
+        } catch (CaptureException | RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+}

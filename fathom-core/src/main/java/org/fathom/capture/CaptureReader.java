@@ -1,0 +1,35 @@
+package org.fathom.capture;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Reads the records of one capture file in order. Implementations never throw for damaged
+ * content: they stop (or resynchronise) and record a {@link CaptureWarning}.
+ */
+public interface CaptureReader extends AutoCloseable {
+    /**
+     * Fills {@code packet} with the next record.
+     *
+     * @return false at the end of the capture (or at damage it cannot get past)
+     */
+    boolean next(Packet packet);
+
+    /** The file being read. */
+    Path file();
+
+    /** Format name, e.g. "pcap (microseconds, little-endian)". */
+    String format();
+
+    /** Bytes of the file consumed so far (for progress). */
+    long position();
+
+    /** Size of the file in bytes. */
+    long size();
+
+    /** Warnings so far: damage, frames cut to {@link Packet#MAX_FRAME}. */
+    List<CaptureWarning> warnings();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,26 @@
+package org.fathom.capture;
+
+/**
+ * One captured frame, as a reusable view: a {@link CaptureReader} overwrites the same instance for
+ * every record, so nothing here may be kept after the next call to {@code next}.
+ *
+ * <p>The frame bytes are copied once out of the mapped file into {@link #data}; every later stage
+ * reads them from there (cache-hot) instead of touching the mapping again.
+ */
+public final class Packet {
+    /** Largest frame kept; libpcap's own maximum snapshot length. Longer frames are cut. */
+    public static final int MAX_FRAME = 262_144;
+
+    /** Frame bytes, valid from 0 to {@link #length}. */
+    public final byte[] data = new byte[MAX_FRAME];
+    /** Captured length (bytes valid in {@link #data}). */
+    public int length;
+    /** Length of the frame on the wire (the record's original length). */
+    public int wireLength;
+    /** Capture time, nanoseconds since the Unix epoch (UTC). */
+    public long timestampNanos;
+    /** Link-layer header type of the interface this frame was captured on (LINKTYPE_* value). */
+    public int linkType;
+    /** Byte offset of this record in its capture file, for messages. */
+    public long fileOffset;
+}

@@ -1,0 +1,139 @@
+package org.fathom.capture;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+
+/**
+ * Classic libpcap files: microsecond ({@code a1b2c3d4}) and nanosecond ({@code a1b23c4d}) magic in
+ * either byte order, and Alexey Kuznetzov's patched format ({@code a1b2cd34}, 8 more bytes per
+ * record header). A record with an absurd length is reported and the reader scans forward for the
+ * next plausible record header, so one damaged record does not lose the rest of the file.
+ */
+final class PcapReader extends MappedCapture {
+    static final int MAGIC_USEC = 0xa1b2c3d4;
+    static final int MAGIC_NSEC = 0xa1b23c4d;
+    static final int MAGIC_KUZNETZOV = 0xa1b2cd34;
+    private static final int FILE_HEADER = 24;
+    /** How far to scan for the next record after damage before giving up. */
+    private static final long RESYNC_WINDOW = 1 << 20;
+
+    private final boolean nanos;
+    private final int recordHeader;
+    private final int linkType;
+    private final int fcsBytes;
+    private final int maxRecord;
+    private long lastSeconds = Long.MIN_VALUE;
+    private final String format;
+
+    PcapReader(Path file, Arena arena, MemorySegment segment) throws CaptureException {
+        super(file, arena, segment);
+        if (size < FILE_HEADER) {
+            throw new CaptureException(file + ": pcap file header cut short (" + size + " of 24 bytes)");
+        }
+        int magic = segment.get(INT_LE, 0);
+        if (magic != MAGIC_USEC && magic != MAGIC_NSEC && magic != MAGIC_KUZNETZOV) {
+            bigEndian = true;
+            magic = Integer.reverseBytes(magic);
+        }
+        nanos = magic == MAGIC_NSEC;
+        recordHeader = magic == MAGIC_KUZNETZOV ? 24 : 16;
+        int snaplen = u32(16);
+        int network = u32(20);
+        linkType = network & 0x03FF_FFFF;
+        // bit 26 says the frames carry an FCS of the length (in 16-bit words) in bits 28..31
+        fcsBytes = (network & 0x0400_0000) != 0 ? ((network >>> 28) & 0xF) * 2 : 0;
+        maxRecord = Math.max(Packet.MAX_FRAME, snaplen > 0 ? snaplen : 0);
+        format = "pcap (" + (nanos ? "nanoseconds" : "microseconds") + ", "
+                + (bigEndian ? "big-endian" : "little-endian") + ", " + LinkType.name(linkType) + ")";
+        pos = FILE_HEADER;
+    }
+
+    @Override
+    public String format() {
+        return format;
+    }
+
+    @Override
+    public boolean next(Packet packet) {
+        while (true) {
+            if (pos >= size) {
+                return false;
+            }
+            long at = pos;
+            if (size - at < recordHeader) {
+                warn(at, "truncated record header (" + (size - at) + " of " + recordHeader + " bytes) at end of file");
+                pos = size;
+                return false;
+            }
+            long sec = u32L(at);
+            long frac = u32L(at + 4);
+            int capLen = u32(at + 8);
+            int wireLen = u32(at + 12);
+            if (capLen < 0 || capLen > maxRecord) {
+                warn(at, "record length " + Integer.toUnsignedString(capLen) + " is absurd (limit " + maxRecord + ")");
+                if (!resync(at + 1)) {
+                    return false;
+                }
+                continue;
+            }
+            long data = at + recordHeader;
+            if (size - data < capLen) {
+                warn(at, "truncated record: " + capLen + " bytes announced, " + (size - data) + " present at end of file");
+                pos = size;
+                return false;
+            }
+            pos = data + capLen;
+            lastSeconds = sec;
+            int frameLen = capLen;
+            if (fcsBytes > 0 && frameLen >= fcsBytes) {
+                frameLen -= fcsBytes;
+            }
+            long ts = sec * 1_000_000_000L + (nanos ? frac : frac * 1_000L);
+            copyFrame(packet, data, frameLen, wireLen, ts, linkType, at);
+            return true;
+        }
+    }
+
+    /**
+     * Looks for the next offset where a plausible record header starts: sane lengths, a timestamp
+     * within a day of the last good one, and either the end of file or another plausible header
+     * right after it.
+     */
+    private boolean resync(long from) {
+        long limit = Math.min(size - recordHeader, from + RESYNC_WINDOW);
+        for (long at = from; at <= limit; at++) {
+            if (plausible(at)) {
+                long next = at + recordHeader + u32(at + 8);
+                if (next == size || (next + recordHeader <= size && plausible(next))) {
+                    warn(at, "resynchronised after skipping " + (at - from + 1) + " damaged bytes");
+                    pos = at;
+                    return true;
+                }
+            }
+        }
+        warn(from - 1, "no plausible record found after damage; rest of file (" + (size - from + 1) + " bytes) skipped");
+        pos = size;
+        return false;
+    }
+
+    private boolean plausible(long at) {
+        if (at + recordHeader > size) {
+            return false;
+        }
+        long sec = u32L(at);
+        long frac = u32L(at + 4);
+        int capLen = u32(at + 8);
+        int wireLen = u32(at + 12);
+        if (capLen <= 0 || capLen > maxRecord || wireLen < capLen || wireLen > 0x0400_0000) {
+            return false;
+        }
+        if (frac >= (nanos ? 1_000_000_000L : 1_000_000L)) {
+            return false;
+        }
+        if (lastSeconds != Long.MIN_VALUE && Math.abs(sec - lastSeconds) > 86_400) {
+            return false;
+        }
+        return at + recordHeader + capLen <= size;
+    }
+}

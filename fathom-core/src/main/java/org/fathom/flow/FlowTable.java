@@ -1,0 +1,578 @@
+package org.fathom.flow;
+
+import java.util.Arrays;
+import org.fathom.decode.DecodedPacket;
+import org.fathom.decode.IpProtocol;
+
+/**
+ * Bidirectional flows keyed by (L4 protocol, the two endpoints, innermost VLAN), in primitive
+ * open-addressing storage: no boxed keys, no per-packet allocation once grown.
+ *
+ * <p>A key is stored in canonical order (endpoint A is the lower one), so both directions of a
+ * conversation find the same slot. Counters are kept per canonical side; which side is the client
+ * is a per-flow bit decided from the TCP handshake or the first packet, and may be revised by
+ * protocol knowledge ({@link #setClientIsB}). Flows are chained in least-recently-seen lists, one
+ * per timeout class, so idle expiry and eviction look only at list heads.
+ *
+ * <p>Memory is bounded by {@link FlowConfig#maxFlows()}: arrays grow by doubling up to that cap;
+ * a new flow beyond it evicts the stalest flow (closed TCP first, then unanswered SYNs, then the
+ * least recently seen), which is reported with {@link FlowEnd#EVICTED} and counted.
+ *
+ * <p>Not thread-safe: each worker owns one table.
+ */
+public final class FlowTable {
+    /** Receives every flow as it ends; the flow's data stays readable during the call only. */
+    @FunctionalInterface
+    public interface Listener {
+        void flowEnded(FlowTable table, int flow, FlowEnd reason);
+    }
+
+    // timeout classes
+    static final int TCP_SYN = 0;
+    static final int TCP_OPEN = 1;
+    static final int TCP_CLOSED = 2;
+    static final int UDP = 3;
+    static final int OTHER = 4;
+    private static final int CLASSES = 5;
+
+    // state bits
+    private static final int CLIENT_IS_B = 1;
+    private static final int SYN_A = 1 << 1;
+    private static final int SYN_B = 1 << 2;
+    private static final int FIN_A = 1 << 3;
+    private static final int FIN_B = 1 << 4;
+    private static final int RST = 1 << 5;
+    private static final int ESTABLISHED = 1 << 6;
+    private static final int CLIENT_FIXED = 1 << 7;
+
+    private static final int KEY_LONGS = 5;
+    private static final int INITIAL_FLOWS = 1024;
+
+    private final FlowConfig config;
+    private final Listener listener;
+    private final long[] timeouts = new long[CLASSES];
+
+    // slot table
+    private long[] keys;
+    private int[] slotFlow;
+    private int slotMask;
+
+    // per flow
+    private int capacity;
+    private int[] flowSlot;
+    private long[] pkts;      // [2f] sent by A, [2f+1] sent by B
+    private long[] bytes;
+    private long[] first;
+    private long[] last;
+    private byte[] flags;
+    private int[] state;
+    private byte[] tclass;
+    private byte[] tunnel;
+    private long[] lastSeen;
+    private int[] prev;
+    private int[] next;
+    private Object[] ext;
+    private int freeHead = -1;
+    private int nextUnused;
+
+    private final int[] head = new int[CLASSES];
+    private final int[] tail = new int[CLASSES];
+
+    private int active;
+    private long now = Long.MIN_VALUE;
+    private long nextExpiry = Long.MIN_VALUE;
+
+    // statistics
+    private long created;
+    private long evicted;
+    private long expired;
+    private int peak;
+
+    // result of the last update
+    private boolean lastFromA;
+
+    public FlowTable(FlowConfig config, Listener listener) {
+        this.config = config;
+        this.listener = listener;
+        timeouts[TCP_SYN] = config.tcpSynTimeoutNanos();
+        timeouts[TCP_OPEN] = config.tcpTimeoutNanos();
+        timeouts[TCP_CLOSED] = config.tcpClosedNanos();
+        timeouts[UDP] = config.udpTimeoutNanos();
+        timeouts[OTHER] = config.otherTimeoutNanos();
+        Arrays.fill(head, -1);
+        Arrays.fill(tail, -1);
+        allocateFlows(Math.min(INITIAL_FLOWS, config.maxFlows()));
+        allocateSlots(slotsFor(capacity));
+    }
+
+    private static int slotsFor(int flows) {
+        return Integer.highestOneBit(Math.max(4, flows) * 2 - 1) << 1;
+    }
+
+    /**
+     * Accounts one decoded packet to its flow, creating the flow if needed, and expires idle flows
+     * as capture time advances.
+     *
+     * @return the flow id, valid until the flow ends
+     */
+    public int update(DecodedPacket d) {
+        long ts = d.timestampNanos;
+        if (ts > now) {
+            now = ts;
+        }
+        if (now >= nextExpiry) {
+            expireIdle(now);
+            nextExpiry = now + 1_000_000_000L;
+        }
+        int proto = d.l4;
+        boolean ports = IpProtocol.hasPorts(proto);
+        int sp = ports ? d.srcPort : 0;
+        int dp = ports ? d.dstPort : 0;
+        boolean srcIsA = compare(d.srcHi, d.srcLo, sp, d.dstHi, d.dstLo, dp) <= 0;
+        long aHi, aLo, bHi, bLo;
+        int aPort, bPort;
+        if (srcIsA) {
+            aHi = d.srcHi; aLo = d.srcLo; aPort = sp;
+            bHi = d.dstHi; bLo = d.dstLo; bPort = dp;
+        } else {
+            aHi = d.dstHi; aLo = d.dstLo; aPort = dp;
+            bHi = d.srcHi; bLo = d.srcLo; bPort = sp;
+        }
+        long meta = (proto & 0xFFL) | (long) (d.vlan & 0xFFF) << 8 | (long) aPort << 32 | (long) bPort << 48;
+        int slot = hash(aHi, aLo, bHi, bLo, meta) & slotMask;
+        int f;
+        while (true) {
+            f = slotFlow[slot];
+            if (f < 0) {
+                f = create(slot, aHi, aLo, bHi, bLo, meta, d, srcIsA);
+                break;
+            }
+            int k = slot * KEY_LONGS;
+            if (keys[k + 4] == meta && keys[k + 1] == aLo && keys[k + 3] == bLo && keys[k] == aHi && keys[k + 2] == bHi) {
+                if (proto == IpProtocol.TCP && (state[f] & (FIN_A | FIN_B | RST)) != 0
+                        && (d.tcpFlags & (DecodedPacket.TCP_SYN | DecodedPacket.TCP_ACK)) == DecodedPacket.TCP_SYN) {
+                    // a new connection reusing the ports of a closing or closed one
+                    end(f, (state[f] & RST) != 0 ? FlowEnd.RST : FlowEnd.FIN);
+                    slot = hash(aHi, aLo, bHi, bLo, meta) & slotMask; // slots shifted: search again
+                    continue;
+                }
+                break;
+            }
+            slot = (slot + 1) & slotMask;
+        }
+        account(f, d, srcIsA);
+        lastFromA = srcIsA;
+        return f;
+    }
+
+    private int create(int slot, long aHi, long aLo, long bHi, long bLo, long meta, DecodedPacket d, boolean srcIsA) {
+        if (active >= config.maxFlows()) {
+            evictOne();
+            // eviction may have shifted slots: find the insertion point again
+            slot = hash(aHi, aLo, bHi, bLo, meta) & slotMask;
+            while (slotFlow[slot] >= 0) {
+                slot = (slot + 1) & slotMask;
+            }
+        } else if (freeHead < 0 && nextUnused == capacity) {
+            allocateFlows(Math.min(config.maxFlows(), capacity * 2));
+            allocateSlots(slotsFor(capacity));
+            slot = hash(aHi, aLo, bHi, bLo, meta) & slotMask;
+            while (slotFlow[slot] >= 0) {
+                slot = (slot + 1) & slotMask;
+            }
+        }
+        int f;
+        if (freeHead >= 0) {
+            f = freeHead;
+            freeHead = next[f];
+        } else {
+            f = nextUnused++;
+        }
+        int k = slot * KEY_LONGS;
+        keys[k] = aHi;
+        keys[k + 1] = aLo;
+        keys[k + 2] = bHi;
+        keys[k + 3] = bLo;
+        keys[k + 4] = meta;
+        slotFlow[slot] = f;
+        flowSlot[f] = slot;
+        pkts[2 * f] = pkts[2 * f + 1] = 0;
+        bytes[2 * f] = bytes[2 * f + 1] = 0;
+        first[2 * f] = first[2 * f + 1] = 0;
+        last[2 * f] = last[2 * f + 1] = 0;
+        flags[2 * f] = flags[2 * f + 1] = 0;
+        int st = 0;
+        int proto = d.l4;
+        if (proto == IpProtocol.TCP && (d.tcpFlags & (DecodedPacket.TCP_SYN | DecodedPacket.TCP_ACK))
+                == (DecodedPacket.TCP_SYN | DecodedPacket.TCP_ACK)) {
+            // first seen packet is the server's SYN-ACK: the other side is the client
+            st = srcIsA ? CLIENT_IS_B : 0;
+        } else {
+            st = srcIsA ? 0 : CLIENT_IS_B;
+        }
+        state[f] = st;
+        tunnel[f] = (byte) d.tunnel;
+        ext[f] = null;
+        int c = proto == IpProtocol.TCP ? TCP_SYN : proto == IpProtocol.UDP ? UDP : OTHER;
+        tclass[f] = (byte) c;
+        lastSeen[f] = d.timestampNanos;
+        append(c, f);
+        active++;
+        created++;
+        if (active > peak) {
+            peak = active;
+        }
+        return f;
+    }
+
+    private void account(int f, DecodedPacket d, boolean srcIsA) {
+        int side = srcIsA ? 2 * f : 2 * f + 1;
+        long ts = d.timestampNanos;
+        if (pkts[side] == 0 || ts < first[side]) {
+            first[side] = ts;
+        }
+        if (ts > last[side]) {
+            last[side] = ts;
+        }
+        pkts[side] += d.frames;
+        bytes[side] += d.wireBytes;
+        if (ts > lastSeen[f]) {
+            lastSeen[f] = ts;
+        }
+        int c = tclass[f];
+        if (d.l4 == IpProtocol.TCP) {
+            int tf = d.tcpFlags;
+            flags[side] |= (byte) tf;
+            int st = state[f];
+            if ((tf & DecodedPacket.TCP_SYN) != 0) {
+                if ((tf & DecodedPacket.TCP_ACK) == 0) {
+                    st |= srcIsA ? SYN_A : SYN_B;
+                    if ((st & CLIENT_FIXED) == 0) {
+                        // the sender of the first SYN is the client
+                        st = srcIsA ? st & ~CLIENT_IS_B : st | CLIENT_IS_B;
+                        st |= CLIENT_FIXED;
+                    }
+                } else {
+                    st |= ESTABLISHED;
+                }
+            } else if ((tf & DecodedPacket.TCP_ACK) != 0 && pkts[2 * f] > 0 && pkts[2 * f + 1] > 0) {
+                st |= ESTABLISHED;
+            }
+            if ((tf & DecodedPacket.TCP_FIN) != 0) {
+                st |= srcIsA ? FIN_A : FIN_B;
+            }
+            if ((tf & DecodedPacket.TCP_RST) != 0) {
+                st |= RST;
+            }
+            state[f] = st;
+            int want = (st & RST) != 0 || (st & (FIN_A | FIN_B)) == (FIN_A | FIN_B) ? TCP_CLOSED
+                    : (st & ESTABLISHED) != 0 ? TCP_OPEN : TCP_SYN;
+            if (want != c) {
+                unlink(c, f);
+                tclass[f] = (byte) want;
+                append(want, f);
+                return;
+            }
+        }
+        // move to the tail of its list: most recently seen
+        if (tail[c] != f) {
+            unlink(c, f);
+            append(c, f);
+        }
+    }
+
+    /** Ends every flow idle for longer than its timeout at capture time {@code at}. */
+    public void expireIdle(long at) {
+        for (int c = 0; c < CLASSES; c++) {
+            long limit = timeouts[c];
+            int f;
+            while ((f = head[c]) >= 0 && at - lastSeen[f] > limit) {
+                expired++;
+                end(f, c == TCP_CLOSED ? ((state[f] & RST) != 0 ? FlowEnd.RST : FlowEnd.FIN) : FlowEnd.IDLE);
+            }
+        }
+    }
+
+    /** Ends every flow still open (end of input). */
+    public void flush() {
+        for (int c = 0; c < CLASSES; c++) {
+            int f;
+            while ((f = head[c]) >= 0) {
+                end(f, c == TCP_CLOSED ? ((state[f] & RST) != 0 ? FlowEnd.RST : FlowEnd.FIN) : FlowEnd.END_OF_INPUT);
+            }
+        }
+    }
+
+    private void evictOne() {
+        int victim = head[TCP_CLOSED];
+        if (victim < 0) {
+            victim = head[TCP_SYN];
+        }
+        if (victim < 0) {
+            for (int c = 0; c < CLASSES; c++) {
+                int h = head[c];
+                if (h >= 0 && (victim < 0 || lastSeen[h] < lastSeen[victim])) {
+                    victim = h;
+                }
+            }
+        }
+        evicted++;
+        end(victim, FlowEnd.EVICTED);
+    }
+
+    private void end(int f, FlowEnd reason) {
+        listener.flowEnded(this, f, reason);
+        unlink(tclass[f], f);
+        removeSlot(flowSlot[f]);
+        ext[f] = null;
+        next[f] = freeHead;
+        freeHead = f;
+        active--;
+    }
+
+    /** Backward-shift deletion: keeps probe sequences intact without tombstones. */
+    private void removeSlot(int slot) {
+        int hole = slot;
+        int s = (slot + 1) & slotMask;
+        while (true) {
+            int f = slotFlow[s];
+            if (f < 0) {
+                break;
+            }
+            int k = s * KEY_LONGS;
+            int home = hash(keys[k], keys[k + 1], keys[k + 2], keys[k + 3], keys[k + 4]) & slotMask;
+            // move s into the hole if its home is not in the cyclic range (hole, s]
+            boolean inRange = hole <= s ? (home > hole && home <= s) : (home > hole || home <= s);
+            if (!inRange) {
+                System.arraycopy(keys, k, keys, hole * KEY_LONGS, KEY_LONGS);
+                slotFlow[hole] = f;
+                flowSlot[f] = hole;
+                hole = s;
+            }
+            s = (s + 1) & slotMask;
+        }
+        slotFlow[hole] = -1;
+    }
+
+    private void append(int c, int f) {
+        int t = tail[c];
+        prev[f] = t;
+        next[f] = -1;
+        if (t >= 0) {
+            next[t] = f;
+        } else {
+            head[c] = f;
+        }
+        tail[c] = f;
+    }
+
+    private void unlink(int c, int f) {
+        int p = prev[f];
+        int n = next[f];
+        if (p >= 0) {
+            next[p] = n;
+        } else {
+            head[c] = n;
+        }
+        if (n >= 0) {
+            prev[n] = p;
+        } else {
+            tail[c] = p;
+        }
+    }
+
+    private void allocateFlows(int n) {
+        int old = capacity;
+        capacity = n;
+        flowSlot = grow(flowSlot, n);
+        pkts = grow(pkts, 2 * n);
+        bytes = grow(bytes, 2 * n);
+        first = grow(first, 2 * n);
+        last = grow(last, 2 * n);
+        flags = flags == null ? new byte[2 * n] : Arrays.copyOf(flags, 2 * n);
+        state = grow(state, n);
+        tclass = tclass == null ? new byte[n] : Arrays.copyOf(tclass, n);
+        tunnel = tunnel == null ? new byte[n] : Arrays.copyOf(tunnel, n);
+        lastSeen = grow(lastSeen, n);
+        prev = grow(prev, n);
+        next = grow(next, n);
+        ext = ext == null ? new Object[n] : Arrays.copyOf(ext, n);
+        assert old <= n;
+    }
+
+    private static int[] grow(int[] a, int n) {
+        return a == null ? new int[n] : Arrays.copyOf(a, n);
+    }
+
+    private static long[] grow(long[] a, int n) {
+        return a == null ? new long[n] : Arrays.copyOf(a, n);
+    }
+
+    private void allocateSlots(int n) {
+        long[] oldKeys = keys;
+        int[] oldFlow = slotFlow;
+        keys = new long[n * KEY_LONGS];
+        slotFlow = new int[n];
+        Arrays.fill(slotFlow, -1);
+        slotMask = n - 1;
+        if (oldFlow == null) {
+            return;
+        }
+        for (int s = 0; s < oldFlow.length; s++) {
+            int f = oldFlow[s];
+            if (f < 0) {
+                continue;
+            }
+            int k = s * KEY_LONGS;
+            int slot = hash(oldKeys[k], oldKeys[k + 1], oldKeys[k + 2], oldKeys[k + 3], oldKeys[k + 4]) & slotMask;
+            while (slotFlow[slot] >= 0) {
+                slot = (slot + 1) & slotMask;
+            }
+            System.arraycopy(oldKeys, k, keys, slot * KEY_LONGS, KEY_LONGS);
+            slotFlow[slot] = f;
+            flowSlot[f] = slot;
+        }
+    }
+
+    static int compare(long hi1, long lo1, int p1, long hi2, long lo2, int p2) {
+        int c = Long.compareUnsigned(hi1, hi2);
+        if (c != 0) {
+            return c;
+        }
+        c = Long.compareUnsigned(lo1, lo2);
+        return c != 0 ? c : Integer.compare(p1, p2);
+    }
+
+    /** Symmetric by construction (the key is canonical); also used to pick a worker. */
+    public static int hash(long aHi, long aLo, long bHi, long bLo, long meta) {
+        long h = aLo * 0x9E3779B97F4A7C15L;
+        h = (h ^ bLo) * 0xC2B2AE3D27D4EB4FL;
+        h = (h ^ aHi ^ (bHi << 1)) * 0x165667B19E3779F9L;
+        h = (h ^ meta) * 0x9E3779B97F4A7C15L;
+        h ^= h >>> 32;
+        return (int) h;
+    }
+
+    // ---------------------------------------------------------------- per-flow accessors
+
+    /** Whether the packet given to the last {@link #update}, which returned {@code f}, came from the client. */
+    public boolean lastFromClient(int f) {
+        return lastFromA == ((state[f] & CLIENT_IS_B) == 0);
+    }
+
+    /** True when the last updated packet was sent by endpoint A of its flow. */
+    public boolean lastFromA() {
+        return lastFromA;
+    }
+
+    public boolean clientIsB(int f) {
+        return (state[f] & CLIENT_IS_B) != 0;
+    }
+
+    /** Lets protocol knowledge name the client (e.g. the DNS querier); ignored once a SYN decided it. */
+    public void setClientIsB(int f, boolean clientIsB) {
+        if ((state[f] & CLIENT_FIXED) != 0) {
+            return;
+        }
+        state[f] = clientIsB ? state[f] | CLIENT_IS_B | CLIENT_FIXED : (state[f] & ~CLIENT_IS_B) | CLIENT_FIXED;
+    }
+
+    public int l4(int f) {
+        return (int) (keys[flowSlot[f] * KEY_LONGS + 4] & 0xFF);
+    }
+
+    public int vlan(int f) {
+        return (int) (keys[flowSlot[f] * KEY_LONGS + 4] >>> 8 & 0xFFF);
+    }
+
+    public int tunnel(int f) {
+        return tunnel[f];
+    }
+
+    private int sideIndex(int f, boolean client) {
+        boolean b = (state[f] & CLIENT_IS_B) != 0;
+        return client == b ? 1 : 0; // 0 = A, 1 = B
+    }
+
+    public long addrHi(int f, boolean client) {
+        return keys[flowSlot[f] * KEY_LONGS + 2 * sideIndex(f, client)];
+    }
+
+    public long addrLo(int f, boolean client) {
+        return keys[flowSlot[f] * KEY_LONGS + 2 * sideIndex(f, client) + 1];
+    }
+
+    public int port(int f, boolean client) {
+        long meta = keys[flowSlot[f] * KEY_LONGS + 4];
+        return (int) (sideIndex(f, client) == 0 ? meta >>> 32 & 0xFFFF : meta >>> 48 & 0xFFFF);
+    }
+
+    public long packets(int f, boolean client) {
+        return pkts[2 * f + sideIndex(f, client)];
+    }
+
+    public long bytes(int f, boolean client) {
+        return bytes[2 * f + sideIndex(f, client)];
+    }
+
+    public long firstSeen(int f, boolean client) {
+        return first[2 * f + sideIndex(f, client)];
+    }
+
+    public long lastSeen(int f, boolean client) {
+        return last[2 * f + sideIndex(f, client)];
+    }
+
+    public int tcpFlags(int f, boolean client) {
+        return flags[2 * f + sideIndex(f, client)] & 0xFF;
+    }
+
+    /** Flow-level first and last seen across both directions. */
+    public long firstSeen(int f) {
+        long a = pkts[2 * f] > 0 ? first[2 * f] : Long.MAX_VALUE;
+        long b = pkts[2 * f + 1] > 0 ? first[2 * f + 1] : Long.MAX_VALUE;
+        return Math.min(a, b);
+    }
+
+    public long lastSeen(int f) {
+        return Math.max(last[2 * f], last[2 * f + 1]);
+    }
+
+    public Object ext(int f) {
+        return ext[f];
+    }
+
+    public void setExt(int f, Object value) {
+        ext[f] = value;
+    }
+
+    public int active() {
+        return active;
+    }
+
+    public long created() {
+        return created;
+    }
+
+    public long evicted() {
+        return evicted;
+    }
+
+    public long expired() {
+        return expired;
+    }
+
+    public int peak() {
+        return peak;
+    }
+
+    public FlowConfig config() {
+        return config;
+    }
+
+    /** Bytes of primitive storage per flow slot, for memory reports. */
+    public static int bytesPerFlow() {
+        // keys (5 longs, 2 slots per flow) + slot index + counters and links
+        return 2 * (KEY_LONGS * 8 + 4) + 4 + 8 * 8 + 2 + 4 + 1 + 1 + 8 + 4 + 4 + 8;
+    }
+}

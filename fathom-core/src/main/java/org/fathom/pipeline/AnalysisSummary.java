@@ -1,0 +1,43 @@
+package org.fathom.pipeline;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.fathom.decode.DecodeStats;
+import org.fathom.record.FlowRecord;
+
+/** Totals over every capture of a run, for the printed summary. */
+public final class AnalysisSummary {
+    public final List<CaptureResult> captures = new ArrayList<>();
+    public final DecodeStats decode = new DecodeStats();
+    private final Map<String, ProtocolTotals> protocols = new HashMap<>();
+    public long flows;
+    public long packets;
+    public long bytes;
+    public long evictedFlows;
+    public int peakFlows;
+    public long fragments;
+    public long reassembled;
+    public long droppedFragments;
+
+    void add(FlowRecord r) {
+        flows++;
+        ProtocolTotals t = protocols.computeIfAbsent(r.protocol(), ProtocolTotals::new);
+        t.flows++;
+        t.packets += r.packetsC2s() + r.packetsS2c();
+        t.bytes += r.bytesC2s() + r.bytesS2c();
+    }
+
+    /** Protocols by bytes, largest first. */
+    public List<ProtocolTotals> protocols() {
+        List<ProtocolTotals> l = new ArrayList<>(protocols.values());
+        l.sort(Comparator.comparingLong((ProtocolTotals t) -> t.bytes).reversed().thenComparing(t -> t.name));
+        return l;
+    }
+
+    public boolean partial() {
+        return captures.stream().anyMatch(CaptureResult::partial);
+    }
+}

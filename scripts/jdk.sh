@@ -1,0 +1,22 @@
+# Sourced by ./fathom and ./run-tests: sets JAVA_HOME to a JDK 25 or newer, or explains and exits.
+# Order: $JAVA_HOME, /usr/lib/jvm/temurin-25-jdk-amd64, then `java` on PATH.
+java_major() {
+  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -1
+}
+find_jdk25() {
+  local cand
+  for cand in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64; do
+    if [ -n "$cand" ] && [ -x "$cand/bin/java" ] && [ -x "$cand/bin/javac" ]; then
+      local v; v=$(java_major "$cand/bin/java")
+      if [ -n "$v" ] && [ "$v" -ge 25 ]; then JAVA_HOME=$cand; export JAVA_HOME; return 0; fi
+    fi
+  done
+  if command -v java >/dev/null 2>&1; then
+    local j; j=$(readlink -f "$(command -v java)")
+    local v; v=$(java_major "$j")
+    if [ -n "$v" ] && [ "$v" -ge 25 ]; then JAVA_HOME=$(dirname "$(dirname "$j")"); export JAVA_HOME; return 0; fi
+  fi
+  echo "fathom: needs a JDK 25 or newer. Set JAVA_HOME to one (e.g. Temurin 25 in /usr/lib/jvm/temurin-25-jdk-amd64)." >&2
+  echo "        Found: ${JAVA_HOME:-no JAVA_HOME}; java on PATH: $(command -v java || echo none)." >&2
+  exit 2
+}
