@@ -108,7 +108,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
 
         AnalysisSummary summary = new AnalysisSummary();
-        CaptureAnalyzer analyzer = new CaptureAnalyzer(new AnalysisOptions(flowConfig));
+        CaptureAnalyzer analyzer = new CaptureAnalyzer(AnalysisOptions.defaults().withFlows(flowConfig));
         ProgressLine progress = quiet ? null : ProgressLine.forTerminal();
         List<String> skipped = new ArrayList<>();
         try (RecordExit shared = flows == null ? null : new RecordExit(List.of(openSink(flows)))) {
@@ -144,7 +144,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         if (summary.partial() && status == Main.EXIT_OK) {
             status = Main.EXIT_PARTIAL;
         }
-        if (!quiet) {
+        if (!quiet && !captures.isEmpty()) {
             new SummaryReport(summary, skipped).print(report);
         }
         if (captures.isEmpty() && status == Main.EXIT_OK) {

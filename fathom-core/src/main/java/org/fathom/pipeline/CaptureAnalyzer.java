@@ -1,6 +1,5 @@
 package org.fathom.pipeline;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import org.fathom.capture.CaptureReader;
 import org.fathom.capture.Packet;
@@ -9,6 +8,8 @@ import org.fathom.decode.DecodedPacket;
 import org.fathom.decode.PacketDecoder;
 import org.fathom.flow.FlowEnd;
 import org.fathom.flow.FlowTable;
+import org.fathom.protocol.Classification;
+import org.fathom.protocol.Classifier;
 import org.fathom.record.FlowRecord;
 import org.fathom.record.RecordExit;
 
@@ -31,9 +32,10 @@ public final class CaptureAnalyzer {
     /** Reads {@code reader} to its end; the caller closes it. */
     public CaptureResult analyze(CaptureReader reader, RecordExit exit, AnalysisSummary summary, Progress progress) {
         PacketDecoder decoder = new PacketDecoder();
+        Classifier classifier = new Classifier(options.protocols(), options.services());
         long[] flows = {0};
         FlowTable table = new FlowTable(options.flows(), (t, f, reason) -> {
-            FlowRecord r = export(t, f, reason);
+            FlowRecord r = export(t, f, reason, classifier.finish(t, f));
             flows[0]++;
             summary.add(r);
             exit.emit(r);
@@ -44,7 +46,8 @@ public final class CaptureAnalyzer {
             frames++;
             bytes += packet.wireLength;
             if (decoder.decode(packet, decoded) == PacketDecoder.OK) {
-                table.update(decoded);
+                int f = table.update(decoded);
+                classifier.onPacket(table, f, decoded);
             }
             if ((frames & (PROGRESS_EVERY - 1)) == 0) {
                 progress.update(reader.file(), reader.position(), reader.size(), frames);
@@ -67,8 +70,8 @@ public final class CaptureAnalyzer {
         return result;
     }
 
-    private FlowRecord export(FlowTable t, int f, FlowEnd reason) {
-        return FlowRecordFactory.build(t, f, reason, "Unknown", "Unknown", "Unknown", "unknown",
-                new LinkedHashMap<>(), List.of());
+    private static FlowRecord export(FlowTable t, int f, FlowEnd reason, Classification c) {
+        return FlowRecordFactory.build(t, f, reason, c.protocol(), c.application(), c.category(), c.confidence(),
+                c.metadata(), c.risks());
     }
 }

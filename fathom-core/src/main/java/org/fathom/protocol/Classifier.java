@@ -1,0 +1,397 @@
+package org.fathom.protocol;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.fathom.decode.DecodedPacket;
+import org.fathom.decode.IpProtocol;
+import org.fathom.flow.FlowTable;
+
+/**
+ * Decides what each flow carries. Detection order per payload packet: a flow announced by an
+ * earlier one (FTP data, SIP media) is taken as announced; otherwise the dissectors registered
+ * for the flow's ports are probed first, then every other dissector of the transport, each until
+ * it says no or its probe depth is used up. With no verdict after {@link #MAX_PACKETS_PER_DIRECTION}
+ * payload packets per direction, the flow falls back to a port guess ({@code confidence: port}),
+ * an address learnt from DNS ({@code cache}), or {@code Unknown}.
+ *
+ * <p>One classifier per worker (it owns the DNS-learned addresses and expectations of the
+ * flows it sees). For already-decided flows {@link #onPacket} costs one array read and a flag test.
+ */
+public final class Classifier {
+    public static final int MAX_PACKETS_PER_DIRECTION = 10;
+    static final int MAX_METADATA_CALLS = 32;
+    static final int MAX_LEARNED_ADDRESSES = 65_536;
+    static final int MAX_EXPECTATIONS = 4_096;
+
+    final ProtocolRegistry registry;
+    private final ServiceCatalog catalog;
+    private final Map<AddressKey, String> learned = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<AddressKey, String> e) {
+            return size() > MAX_LEARNED_ADDRESSES;
+        }
+    };
+    private final Map<ExpectKey, Service> expected = new LinkedHashMap<>(64, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ExpectKey, Service> e) {
+            return size() > MAX_EXPECTATIONS;
+        }
+    };
+
+    // the flow and direction being fed, for the TCP stream sink
+    private FlowInspection feeding;
+    private boolean feedingFromClient;
+    private final TcpStream.Sink sink = (b, o, l) -> feed(feeding, feedingFromClient, b, o, l);
+
+    private record AddressKey(long hi, long lo) { }
+
+    private record ExpectKey(int l4, long hi, long lo, int port) { }
+
+    public Classifier(ProtocolRegistry registry, ServiceCatalog catalog) {
+        this.registry = registry;
+        this.catalog = catalog;
+    }
+
+    /** Inspects one packet of flow {@code f} (as returned by {@link FlowTable#update}). */
+    public void onPacket(FlowTable table, int f, DecodedPacket d) {
+        Object e = table.ext(f);
+        FlowInspection fi;
+        if (e != null) {
+            fi = (FlowInspection) e;
+            if (fi.done) {
+                return;
+            }
+        } else {
+            if (d.payloadLength == 0 && (d.l4 == IpProtocol.TCP || d.l4 == IpProtocol.UDP)) {
+                if ((d.tcpFlags & DecodedPacket.TCP_SYN) == 0) {
+                    return; // nothing to look at yet
+                }
+            }
+            fi = start(table, f, d);
+            table.setExt(f, fi);
+            if (fi.done) {
+                return;
+            }
+        }
+        boolean fromClient = table.lastFromClient(f);
+        if (d.malformed) {
+            fi.addRisk(Risk.MALFORMED_PACKET);
+        }
+        fi.timestamp = d.timestampNanos;
+        if (d.l4 == IpProtocol.TCP) {
+            TcpStream s = fromClient ? fi.toServer : fi.toClient;
+            if (s == null) {
+                s = new TcpStream();
+                if (fromClient) {
+                    fi.toServer = s;
+                } else {
+                    fi.toClient = s;
+                }
+            }
+            if ((d.tcpFlags & DecodedPacket.TCP_SYN) != 0) {
+                s.syn(d.tcpSeq);
+            }
+            if (d.payloadLength > 0) {
+                feeding = fi;
+                feedingFromClient = fromClient;
+                s.segment(d.tcpSeq + ((d.tcpFlags & DecodedPacket.TCP_SYN) != 0 ? 1 : 0), d.buf, d.payloadOffset, d.payloadLength, sink);
+                if (s.hasGap()) {
+                    fi.addRisk(Risk.TCP_STREAM_GAP);
+                }
+                feeding = null;
+            }
+        } else if (d.payloadLength > 0) {
+            feed(fi, fromClient, d.buf, d.payloadOffset, d.payloadLength);
+        }
+        if (fi.swapRequested) {
+            fi.swapRequested = false;
+            swap(table, f, fi);
+        }
+    }
+
+    private FlowInspection start(FlowTable t, int f, DecodedPacket d) {
+        FlowInspection fi = new FlowInspection(this, d.l4, d.ipVersion == 6, registry.size());
+        fi.flow = f;
+        fi.clientPort = t.port(f, true);
+        fi.serverPort = t.port(f, false);
+        fi.cHi = t.addrHi(f, true);
+        fi.cLo = t.addrLo(f, true);
+        fi.sHi = t.addrHi(f, false);
+        fi.sLo = t.addrLo(f, false);
+        if (!expected.isEmpty()) {
+            Service s = expected.remove(new ExpectKey(d.l4, fi.sHi, fi.sLo, fi.serverPort));
+            if (s == null) {
+                // the announcing side may be either end (e.g. active FTP)
+                s = expected.remove(new ExpectKey(d.l4, fi.cHi, fi.cLo, fi.clientPort));
+            }
+            if (s != null) {
+                fi.setProtocol(s.name(), s.category());
+                fi.fromExpectation = true;
+                fi.finishInspection();
+                return fi;
+            }
+        }
+        if (d.l4 != IpProtocol.TCP && d.l4 != IpProtocol.UDP) {
+            Service s = byIpProtocol(d.l4);
+            if (s != null) {
+                fi.setProtocol(s.name(), s.category());
+                fi.matched = Integer.MAX_VALUE; // decided by the IP protocol number alone
+            }
+            fi.finishInspection();
+        }
+        return fi;
+    }
+
+    /** Protocols recognised from the IP protocol number alone (nDPI's names). */
+    static Service byIpProtocol(int proto) {
+        return switch (proto) {
+            case IpProtocol.ICMP -> new Service("ICMP", "Network");
+            case IpProtocol.ICMPV6 -> new Service("ICMPV6", "Network");
+            case IpProtocol.IGMP -> new Service("IGMP", "Network");
+            case IpProtocol.GRE -> new Service("GRE", "Network");
+            case IpProtocol.ESP, IpProtocol.AH -> new Service("IPSec", "VPN");
+            case IpProtocol.OSPF -> new Service("OSPF", "Network");
+            case IpProtocol.VRRP -> new Service("VRRP", "Network");
+            case IpProtocol.PIM -> new Service("IP_PIM", "Network");
+            case IpProtocol.PGM -> new Service("PGM", "Network");
+            case IpProtocol.SCTP -> new Service("SCTP", "Network");
+            case IpProtocol.IPIP -> new Service("IP_in_IP", "Network");
+            case 88 -> new Service("IP_EGRP", "Network");
+            default -> null;
+        };
+    }
+
+    private void feed(FlowInspection fi, boolean fromClient, byte[] b, int off, int len) {
+        if (fi.done || len <= 0) {
+            return;
+        }
+        fi.payloadPackets[fromClient ? 0 : 1]++;
+        if (fi.matched >= 0) {
+            int r = call(fi, fi.matched, fromClient, b, off, len);
+            if (r == Dissector.DONE || r == Dissector.NO || ++fi.metadataCalls >= MAX_METADATA_CALLS) {
+                fi.finishInspection();
+            }
+            return;
+        }
+        boolean tcp = fi.l4 == IpProtocol.TCP;
+        int[] hinted = registry.byPort(tcp, fi.serverPort);
+        if (hinted != null && probe(fi, hinted, fromClient, b, off, len)) {
+            return;
+        }
+        int[] hinted2 = fi.clientPort != fi.serverPort ? registry.byPort(tcp, fi.clientPort) : null;
+        if (hinted2 != null && probe(fi, hinted2, fromClient, b, off, len)) {
+            return;
+        }
+        if (probe(fi, registry.all(tcp), fromClient, b, off, len)) {
+            return;
+        }
+        if (fi.payloadPackets[0] >= MAX_PACKETS_PER_DIRECTION || fi.payloadPackets[1] >= MAX_PACKETS_PER_DIRECTION
+                || allExcluded(fi, registry.all(tcp))) {
+            fi.finishInspection();
+        }
+    }
+
+    /** Offers the payload to each candidate in {@code order}; true once one matched. */
+    private boolean probe(FlowInspection fi, int[] order, boolean fromClient, byte[] b, int off, int len) {
+        for (int i : order) {
+            if (fi.isExcluded(i)) {
+                continue;
+            }
+            Dissector ds = registry.get(i);
+            if (fi.payloadPackets[fromClient ? 0 : 1] > ds.descriptor().probeDepth()) {
+                fi.exclude(i);
+                continue;
+            }
+            int r = call(fi, i, fromClient, b, off, len);
+            if (r == Dissector.NO) {
+                fi.exclude(i);
+            } else if (r == Dissector.MATCH || r == Dissector.DONE) {
+                fi.matched = i;
+                if (fi.protocol == null) {
+                    Descriptor desc = ds.descriptor();
+                    fi.setProtocol(desc.name(), desc.category());
+                }
+                if (r == Dissector.DONE) {
+                    fi.finishInspection();
+                } else {
+                    // other dissectors' state is no longer needed
+                    if (fi.states != null) {
+                        Object keep = fi.states[i];
+                        java.util.Arrays.fill(fi.states, null);
+                        fi.states[i] = keep;
+                    }
+                }
+                return true;
+            }
+            if (fi.done) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean allExcluded(FlowInspection fi, int[] all) {
+        for (int i : all) {
+            if (!fi.isExcluded(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int call(FlowInspection fi, int i, boolean fromClient, byte[] b, int off, int len) {
+        fi.current = i;
+        try {
+            return registry.get(i).inspect(fi, fromClient, b, off, len);
+        } catch (RuntimeException e) {
+            // a dissector bug costs this flow its verdict from that dissector, never the run
+            fi.addRisk(Risk.MALFORMED_PACKET);
+            return Dissector.NO;
+        } finally {
+            fi.current = -1;
+        }
+    }
+
+    private void swap(FlowTable t, int f, FlowInspection fi) {
+        t.setClientIsB(f, !t.clientIsB(f));
+        fi.clientPort = t.port(f, true);
+        fi.serverPort = t.port(f, false);
+        fi.cHi = t.addrHi(f, true);
+        fi.cLo = t.addrLo(f, true);
+        fi.sHi = t.addrHi(f, false);
+        fi.sLo = t.addrLo(f, false);
+        int p = fi.payloadPackets[0];
+        fi.payloadPackets[0] = fi.payloadPackets[1];
+        fi.payloadPackets[1] = p;
+        TcpStream s = fi.toServer;
+        fi.toServer = fi.toClient;
+        fi.toClient = s;
+    }
+
+    void learnAddress(long hi, long lo, String name) {
+        learned.put(new AddressKey(hi, lo), name);
+    }
+
+    void expect(int l4, long hi, long lo, int port, String name, String category) {
+        expected.put(new ExpectKey(l4, hi, lo, port), new Service(name, category));
+    }
+
+    /** The verdict on flow {@code f} as it ends. */
+    public Classification finish(FlowTable t, int f) {
+        FlowInspection fi = (FlowInspection) t.ext(f);
+        int l4 = t.l4(f);
+        String protocol = null;
+        String protoCategory = null;
+        String confidence;
+        long risks = 0;
+        LinkedHashMap<String, Object> meta = null;
+        String app = null;
+        String appCategory = null;
+        String host = null;
+        if (fi != null) {
+            if (fi.toServer != null && !fi.done) {
+                flushStreams(fi);
+            }
+            risks = fi.risks;
+            meta = fi.meta;
+            host = fi.host;
+            app = fi.application;
+            appCategory = fi.applicationCategory;
+        }
+        if (fi != null && fi.protocol != null && (fi.matched >= 0 || fi.fromExpectation)) {
+            protocol = fi.protocol;
+            protoCategory = fi.protocolCategory;
+            confidence = "DPI";
+            if (fi.matched >= 0 && fi.matched < registry.size()) {
+                risks |= portRisk(registry.get(fi.matched).descriptor(), l4, t.port(f, true), t.port(f, false));
+            }
+        } else if (fi == null && l4 != IpProtocol.TCP && l4 != IpProtocol.UDP && byIpProtocol(l4) != null) {
+            Service s = byIpProtocol(l4);
+            protocol = s.name();
+            protoCategory = s.category();
+            confidence = "DPI";
+        } else {
+            Descriptor guess = portGuess(l4, t.port(f, false), t.port(f, true));
+            if (guess != null) {
+                protocol = guess.name();
+                protoCategory = guess.category();
+                confidence = "port";
+            } else {
+                protocol = "Unknown";
+                protoCategory = "Unknown";
+                confidence = "unknown";
+            }
+        }
+        if (app == null) {
+            Service s = catalog.lookup(host);
+            if (s == null && !learned.isEmpty()) {
+                String name = learned.get(new AddressKey(t.addrHi(f, false), t.addrLo(f, false)));
+                if (name != null) {
+                    s = catalog.lookup(name);
+                    if (s != null && "unknown".equals(confidence)) {
+                        confidence = "cache";
+                    }
+                }
+            }
+            if (s != null) {
+                app = s.name();
+                appCategory = s.category();
+            }
+        }
+        if (app == null) {
+            app = protocol;
+        }
+        String category = appCategory != null ? appCategory : protoCategory;
+        if ((l4 == IpProtocol.TCP || l4 == IpProtocol.UDP) && (t.packets(f, true) == 0 || t.packets(f, false) == 0)) {
+            risks |= 1L << Risk.UNIDIRECTIONAL_TRAFFIC.ordinal();
+        }
+        List<String> riskNames = new ArrayList<>();
+        for (Risk r : Risk.values()) {
+            if ((risks & (1L << r.ordinal())) != 0) {
+                riskNames.add(r.label());
+            }
+        }
+        return new Classification(protocol, app, category, confidence, meta == null ? new LinkedHashMap<>() : meta, riskNames);
+    }
+
+    private void flushStreams(FlowInspection fi) {
+        // bytes held behind a gap still deserve a look before the verdict
+        feeding = fi;
+        feedingFromClient = true;
+        if (fi.toServer != null) {
+            fi.toServer.flush(sink);
+        }
+        feedingFromClient = false;
+        if (fi.toClient != null && !fi.done) {
+            fi.toClient.flush(sink);
+        }
+        feeding = null;
+    }
+
+    private Descriptor portGuess(int l4, int serverPort, int clientPort) {
+        if (l4 != IpProtocol.TCP && l4 != IpProtocol.UDP) {
+            return null;
+        }
+        boolean tcp = l4 == IpProtocol.TCP;
+        int[] c = registry.byPort(tcp, serverPort);
+        if (c == null) {
+            c = registry.byPort(tcp, clientPort);
+        }
+        return c == null ? null : registry.get(c[0]).descriptor();
+    }
+
+    private static long portRisk(Descriptor d, int l4, int clientPort, int serverPort) {
+        int[] ports = l4 == IpProtocol.TCP ? d.tcpPorts() : d.udpPorts();
+        if (ports.length == 0) {
+            return 0;
+        }
+        for (int p : ports) {
+            if (p == serverPort || p == clientPort) {
+                return 0;
+            }
+        }
+        return 1L << Risk.KNOWN_PROTOCOL_NON_STANDARD_PORT.ordinal();
+    }
+}

@@ -1,0 +1,239 @@
+package org.fathom.protocol;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+
+/**
+ * Per-flow classification state, created at the flow's first payload and dropped with the flow.
+ * Holds the candidate set, the reassembly of both TCP directions, each dissector's state and the
+ * metadata gathered so far. Everything in it is capped.
+ */
+final class FlowInspection implements FlowContext {
+    static final int MAX_METADATA_KEYS = 48;
+
+    final Classifier owner;
+    final int l4;
+    int clientPort;
+    int serverPort;
+    final boolean ipv6;
+    long cHi, cLo, sHi, sLo;
+    int flow;
+
+    // candidates
+    long[] excluded;
+    int matched = -1;
+    boolean done;
+    boolean fromExpectation;
+    int metadataCalls;
+
+    final int[] payloadPackets = new int[2];
+    Object[] states;
+    int current = -1;
+    long timestamp;
+
+    String protocol;
+    String protocolCategory;
+    String application;
+    String applicationCategory;
+    String host;
+    boolean swapRequested;
+    long risks;
+    LinkedHashMap<String, Object> meta;
+
+    TcpStream toServer;
+    TcpStream toClient;
+
+    FlowInspection(Classifier owner, int l4, boolean ipv6, int dissectors) {
+        this.owner = owner;
+        this.l4 = l4;
+        this.ipv6 = ipv6;
+        this.excluded = new long[(dissectors + 63) >>> 6];
+    }
+
+    boolean isExcluded(int i) {
+        return (excluded[i >>> 6] & (1L << i)) != 0;
+    }
+
+    void exclude(int i) {
+        excluded[i >>> 6] |= 1L << i;
+    }
+
+    /** Frees what is only needed while inspecting. */
+    void finishInspection() {
+        done = true;
+        states = null;
+        toServer = null;
+        toClient = null;
+        excluded = null;
+    }
+
+    @Override
+    public int l4() {
+        return l4;
+    }
+
+    @Override
+    public int clientPort() {
+        return clientPort;
+    }
+
+    @Override
+    public int serverPort() {
+        return serverPort;
+    }
+
+    @Override
+    public boolean ipv6() {
+        return ipv6;
+    }
+
+    @Override
+    public long timestampNanos() {
+        return timestamp;
+    }
+
+    @Override
+    public int payloadPackets(boolean fromClient) {
+        return payloadPackets[fromClient ? 0 : 1];
+    }
+
+    @Override
+    public Object state() {
+        return states == null || current < 0 ? null : states[current];
+    }
+
+    @Override
+    public void setState(Object state) {
+        if (current < 0) {
+            return;
+        }
+        if (states == null) {
+            if (state == null) {
+                return;
+            }
+            states = new Object[owner.registry.size()];
+        }
+        states[current] = state;
+    }
+
+    @Override
+    public void put(String key, Object value) {
+        if (value == null) {
+            return;
+        }
+        if (meta == null) {
+            meta = new LinkedHashMap<>();
+        }
+        if (meta.size() >= MAX_METADATA_KEYS && !meta.containsKey(key)) {
+            return;
+        }
+        meta.put(key, bound(value));
+    }
+
+    private static Object bound(Object v) {
+        if (v instanceof String s) {
+            return cut(s);
+        }
+        if (v instanceof List<?> l) {
+            List<Object> out = new ArrayList<>(Math.min(l.size(), MAX_LIST));
+            for (Object o : l) {
+                if (out.size() == MAX_LIST) {
+                    break;
+                }
+                out.add(o instanceof String s ? cut(s) : o);
+            }
+            return List.copyOf(out);
+        }
+        return v;
+    }
+
+    private static String cut(String s) {
+        // control characters never reach an output; long values are cut
+        StringBuilder sb = null;
+        int n = Math.min(s.length(), MAX_VALUE_LENGTH);
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7F) {
+                if (sb == null) {
+                    sb = new StringBuilder(n);
+                    sb.append(s, 0, i);
+                }
+                sb.append('?');
+            } else if (sb != null) {
+                sb.append(c);
+            }
+        }
+        if (sb != null) {
+            return sb.toString();
+        }
+        return s.length() > MAX_VALUE_LENGTH ? s.substring(0, MAX_VALUE_LENGTH) : s;
+    }
+
+    @Override
+    public Object get(String key) {
+        return meta == null ? null : meta.get(key);
+    }
+
+    @Override
+    public void addRisk(Risk risk) {
+        risks |= 1L << risk.ordinal();
+    }
+
+    @Override
+    public void setHost(String h, boolean override) {
+        if (h == null || h.isEmpty()) {
+            return;
+        }
+        if (host == null || override) {
+            host = cut(h);
+        }
+    }
+
+    @Override
+    public void setProtocol(String name, String category) {
+        protocol = name;
+        protocolCategory = category;
+    }
+
+    @Override
+    public void setApplication(String name, String category) {
+        application = name;
+        applicationCategory = category;
+    }
+
+    @Override
+    public void swapClient() {
+        swapRequested = true;
+    }
+
+    @Override
+    public void learnAddress(long hi, long lo, String name) {
+        owner.learnAddress(hi, lo, name);
+    }
+
+    @Override
+    public void expect(int proto, long hi, long lo, int port, String name, String category) {
+        owner.expect(proto, hi, lo, port, name, category);
+    }
+
+    @Override
+    public long clientHi() {
+        return cHi;
+    }
+
+    @Override
+    public long clientLo() {
+        return cLo;
+    }
+
+    @Override
+    public long serverHi() {
+        return sHi;
+    }
+
+    @Override
+    public long serverLo() {
+        return sLo;
+    }
+}

@@ -1,0 +1,99 @@
+package org.fathom.protocol;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The dissectors a classifier runs, in probe order, with port indexes for the port-hinted pass
+ * and the port fallback. Immutable once built; shared by all workers.
+ */
+public final class ProtocolRegistry {
+    private final List<Dissector> dissectors;
+    private final int[][] tcpByPort = new int[65536][];
+    private final int[][] udpByPort = new int[65536][];
+    private final int[] tcpAll;
+    private final int[] udpAll;
+
+    public ProtocolRegistry(List<? extends Dissector> list) {
+        this.dissectors = List.copyOf(list);
+        Set<String> seen = new HashSet<>();
+        List<Integer> tcp = new ArrayList<>();
+        List<Integer> udp = new ArrayList<>();
+        for (int i = 0; i < dissectors.size(); i++) {
+            Descriptor d = dissectors.get(i).descriptor();
+            if (!seen.add(d.name() + "/" + d.transports() + "/" + dissectors.get(i).getClass().getName())) {
+                throw new IllegalArgumentException("dissector registered twice: " + d.name());
+            }
+            if ((d.transports() & Descriptor.TCP) != 0) {
+                tcp.add(i);
+                for (int p : d.tcpPorts()) {
+                    tcpByPort[p] = append(tcpByPort[p], i);
+                }
+            }
+            if ((d.transports() & Descriptor.UDP) != 0) {
+                udp.add(i);
+                for (int p : d.udpPorts()) {
+                    udpByPort[p] = append(udpByPort[p], i);
+                }
+            }
+        }
+        tcpAll = tcp.stream().mapToInt(Integer::intValue).toArray();
+        udpAll = udp.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Every dissector the project ships, in probe order. */
+    public static ProtocolRegistry defaults() {
+        List<Dissector> all = new ArrayList<>();
+        all.addAll(Dissectors.all());
+        return new ProtocolRegistry(all);
+    }
+
+    private static int[] append(int[] a, int v) {
+        if (a == null) {
+            return new int[] {v};
+        }
+        for (int x : a) {
+            if (x == v) {
+                return a;
+            }
+        }
+        int[] b = java.util.Arrays.copyOf(a, a.length + 1);
+        b[a.length] = v;
+        return b;
+    }
+
+    public int size() {
+        return dissectors.size();
+    }
+
+    public Dissector get(int i) {
+        return dissectors.get(i);
+    }
+
+    public List<Dissector> dissectors() {
+        return Collections.unmodifiableList(dissectors);
+    }
+
+    /** Dissectors registered for {@code port} on TCP ({@code tcp}) or UDP, or null. */
+    int[] byPort(boolean tcp, int port) {
+        return tcp ? tcpByPort[port] : udpByPort[port];
+    }
+
+    int[] all(boolean tcp) {
+        return tcp ? tcpAll : udpAll;
+    }
+
+    /** Protocol names, for documentation and tests. */
+    public List<String> names() {
+        List<String> n = new ArrayList<>();
+        for (Dissector d : dissectors) {
+            if (!n.contains(d.descriptor().name())) {
+                n.add(d.descriptor().name());
+            }
+        }
+        return n;
+    }
+}
