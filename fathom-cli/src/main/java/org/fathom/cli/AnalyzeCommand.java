@@ -12,13 +12,12 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.fathom.capture.CaptureException;
-import org.fathom.capture.CaptureFiles;
-import org.fathom.capture.CaptureReader;
 import org.fathom.flow.FlowConfig;
 import org.fathom.output.JsonLinesFlowSink;
 import org.fathom.pipeline.AnalysisOptions;
 import org.fathom.pipeline.AnalysisSummary;
 import org.fathom.pipeline.CaptureAnalyzer;
+import org.fathom.pipeline.Progress;
 import org.fathom.record.FlowSink;
 import org.fathom.record.RecordExit;
 import picocli.CommandLine.Command;
@@ -60,6 +59,9 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--other-timeout", paramLabel = "SECONDS", description = "Idle timeout of ICMP and other flows (default: ${DEFAULT-VALUE}).")
     double otherTimeout = FlowConfig.DEFAULTS.otherTimeoutNanos() / 1e9;
 
+    @Option(names = {"-w", "--workers"}, paramLabel = "N", description = "Worker threads (default: the number of available cores, ${DEFAULT-VALUE} here). Results do not depend on it.")
+    int workers = Runtime.getRuntime().availableProcessors();
+
     @Option(names = {"-q", "--quiet"}, description = "Print no summary and no progress.")
     boolean quiet;
 
@@ -75,6 +77,9 @@ final class AnalyzeCommand implements Callable<Integer> {
                             nanos("--other-timeout", otherTimeout));
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
+        }
+        if (workers < 1 || workers > 256) {
+            throw new UserError("--workers must be between 1 and 256, not " + workers);
         }
         boolean summaryToStderr = "-".equals(flows);
         PrintStream report = summaryToStderr ? System.err : System.out;
@@ -113,26 +118,22 @@ final class AnalyzeCommand implements Callable<Integer> {
         List<String> skipped = new ArrayList<>();
         try (RecordExit shared = flows == null ? null : new RecordExit(List.of(openSink(flows)))) {
             for (Path capture : captures) {
-                CaptureReader reader;
+                Progress shown = progress == null ? Progress.NONE : progress;
                 try {
-                    reader = CaptureFiles.open(capture);
+                    if (flowsDir != null) {
+                        Path out = flowsDir.resolve(capture.getFileName().toString() + ".jsonl");
+                        try (RecordExit own = new RecordExit(List.of(openSink(out.toString())))) {
+                            analyzer.analyze(capture, workers, own, summary, shown);
+                        }
+                    } else {
+                        RecordExit exit = shared != null ? shared : new RecordExit(List.of());
+                        analyzer.analyze(capture, workers, exit, summary, shown);
+                    }
                 } catch (CaptureException e) {
                     boolean named = inputs.contains(capture);
                     System.err.println("fathom: " + e.getMessage());
                     skipped.add(e.getMessage());
                     status = Math.max(status, named ? Main.EXIT_USAGE : Main.EXIT_PARTIAL);
-                    continue;
-                }
-                try (reader) {
-                    if (flowsDir != null) {
-                        Path out = flowsDir.resolve(capture.getFileName().toString() + ".jsonl");
-                        try (RecordExit own = new RecordExit(List.of(openSink(out.toString())))) {
-                            analyzer.analyze(reader, own, summary, progress == null ? org.fathom.pipeline.Progress.NONE : progress);
-                        }
-                    } else {
-                        RecordExit exit = shared != null ? shared : new RecordExit(List.of());
-                        analyzer.analyze(reader, exit, summary, progress == null ? org.fathom.pipeline.Progress.NONE : progress);
-                    }
                 }
                 if (progress != null) {
                     progress.clear();

@@ -116,14 +116,7 @@ public final class FlowTable {
      * @return the flow id, valid until the flow ends
      */
     public int update(DecodedPacket d) {
-        long ts = d.timestampNanos;
-        if (ts > now) {
-            now = ts;
-        }
-        if (now >= nextExpiry) {
-            expireIdle(now);
-            nextExpiry = now + 1_000_000_000L;
-        }
+        tick(d.timestampNanos);
         int proto = d.l4;
         boolean ports = IpProtocol.hasPorts(proto);
         int sp = ports ? d.srcPort : 0;
@@ -163,6 +156,20 @@ public final class FlowTable {
         account(f, d, srcIsA);
         lastFromA = srcIsA;
         return f;
+    }
+
+    /**
+     * Advances capture time without a packet of this table (a packet owned by another worker), so
+     * that idle flows end at the same point of the capture whatever the number of workers.
+     */
+    public void tick(long ts) {
+        if (ts > now) {
+            now = ts;
+        }
+        if (now >= nextExpiry) {
+            expireIdle(now);
+            nextExpiry = now + 1_000_000_000L;
+        }
     }
 
     private int create(int slot, long aHi, long aLo, long bHi, long bLo, long meta, DecodedPacket d, boolean srcIsA) {

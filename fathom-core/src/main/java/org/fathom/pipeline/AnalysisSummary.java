@@ -22,6 +22,17 @@ public final class AnalysisSummary {
     public long reassembled;
     public long droppedFragments;
 
+    /** Adds another summary's flow and protocol totals (per-worker summaries at the end of a capture). */
+    void merge(AnalysisSummary o) {
+        flows += o.flows;
+        for (ProtocolTotals t : o.protocols.values()) {
+            ProtocolTotals m = protocols.computeIfAbsent(t.name, ProtocolTotals::new);
+            m.flows += t.flows;
+            m.packets += t.packets;
+            m.bytes += t.bytes;
+        }
+    }
+
     void add(FlowRecord r) {
         flows++;
         ProtocolTotals t = protocols.computeIfAbsent(r.protocol(), ProtocolTotals::new);

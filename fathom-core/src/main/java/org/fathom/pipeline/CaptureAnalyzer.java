@@ -1,9 +1,13 @@
 package org.fathom.pipeline;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.fathom.capture.CaptureException;
+import org.fathom.capture.CaptureFiles;
 import org.fathom.capture.CaptureReader;
 import org.fathom.capture.Packet;
-import org.fathom.decode.DecodeStats;
 import org.fathom.decode.DecodedPacket;
 import org.fathom.decode.PacketDecoder;
 import org.fathom.flow.FlowEnd;
@@ -14,64 +18,198 @@ import org.fathom.record.FlowRecord;
 import org.fathom.record.RecordExit;
 
 /**
- * Runs the data path for capture files on one thread: read, decode, account to flows, and hand
- * every finished flow to the {@link RecordExit}. Each capture gets its own flow table: flows never
- * span two files.
+ * Runs the data path over capture files: read, decode, account to flows, classify, and hand every
+ * finished flow to the {@link RecordExit}. Each capture gets its own flow tables: flows never span
+ * two files.
+ *
+ * <p>With several workers, every worker walks the whole (memory-mapped, shared) file and decodes
+ * each packet's headers, but keeps flow state only for the packets it owns: ownership is a
+ * symmetric hash of the unordered address pair and VLAN, so both directions of a flow, and the
+ * related flows between the same two hosts (FTP control and data, say), meet in one worker. No
+ * packet crosses threads, nothing is queued or allocated for hand-off, and what any flow sees does
+ * not depend on the number of workers. Records of different workers interleave at the exit.
  */
 public final class CaptureAnalyzer {
     private static final int PROGRESS_EVERY = 1 << 16;
 
     private final AnalysisOptions options;
-    private final Packet packet = new Packet();
-    private final DecodedPacket decoded = new DecodedPacket();
 
     public CaptureAnalyzer(AnalysisOptions options) {
         this.options = options;
     }
 
-    /** Reads {@code reader} to its end; the caller closes it. */
+    /** Reads {@code reader} to its end on the calling thread; the caller closes it. */
     public CaptureResult analyze(CaptureReader reader, RecordExit exit, AnalysisSummary summary, Progress progress) {
-        PacketDecoder decoder = new PacketDecoder();
-        Classifier classifier = new Classifier(options.protocols(), options.services());
-        long[] flows = {0};
-        FlowTable table = new FlowTable(options.flows(), (t, f, reason) -> {
-            FlowRecord r = export(t, f, reason, classifier.finish(t, f));
-            flows[0]++;
-            summary.add(r);
-            exit.emit(r);
-        });
-        long frames = 0;
-        long bytes = 0;
-        while (reader.next(packet)) {
-            frames++;
-            bytes += packet.wireLength;
-            if (decoder.decode(packet, decoded) == PacketDecoder.OK) {
-                int f = table.update(decoded);
-                classifier.onPacket(table, f, decoded);
-            }
-            if ((frames & (PROGRESS_EVERY - 1)) == 0) {
-                progress.update(reader.file(), reader.position(), reader.size(), frames);
-            }
-        }
-        table.flush();
-        progress.update(reader.file(), reader.size(), reader.size(), frames);
-        DecodeStats ds = decoder.stats();
-        summary.decode.add(ds);
-        summary.packets += frames;
-        summary.bytes += bytes;
-        summary.evictedFlows += table.evicted();
-        summary.peakFlows = Math.max(summary.peakFlows, table.peak());
-        summary.fragments += decoder.reassembler().fragments;
-        summary.reassembled += decoder.reassembler().reassembled;
-        summary.droppedFragments += decoder.reassembler().droppedFragments + decoder.reassembler().inProgress();
-        CaptureResult result = new CaptureResult(reader.file(), reader.format(), frames, bytes, flows[0],
-                List.copyOf(reader.warnings()));
-        summary.captures.add(result);
-        return result;
+        Worker w = new Worker(0, 1, reader, exit, options, progress);
+        w.run();
+        summary.peakFlows = Math.max(summary.peakFlows, w.table.peak());
+        return w.finish(summary, reader);
     }
 
-    private static FlowRecord export(FlowTable t, int f, FlowEnd reason, Classification c) {
-        return FlowRecordFactory.build(t, f, reason, c.protocol(), c.application(), c.category(), c.confidence(),
-                c.metadata(), c.risks());
+    /**
+     * Reads {@code file} with {@code workers} threads (each maps the file itself).
+     *
+     * @throws CaptureException when the file cannot be opened as a capture
+     */
+    public CaptureResult analyze(Path file, int workers, RecordExit exit, AnalysisSummary summary, Progress progress)
+            throws CaptureException {
+        if (workers <= 1) {
+            try (CaptureReader r = CaptureFiles.open(file)) {
+                return analyze(r, exit, summary, progress);
+            }
+        }
+        List<CaptureReader> readers = new ArrayList<>();
+        try {
+            for (int i = 0; i < workers; i++) {
+                readers.add(CaptureFiles.open(file));
+            }
+            List<Worker> ws = new ArrayList<>();
+            List<Thread> threads = new ArrayList<>();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            for (int i = 0; i < workers; i++) {
+                Worker w = new Worker(i, workers, readers.get(i), exit, options, i == 0 ? progress : Progress.NONE);
+                ws.add(w);
+                Thread t = Thread.ofPlatform().name("fathom-worker-" + i).unstarted(() -> {
+                    try {
+                        w.run();
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
+                    }
+                });
+                threads.add(t);
+                t.start();
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            if (failure.get() != null) {
+                Throwable e = failure.get();
+                if (e instanceof RuntimeException re) {
+                    throw re;
+                }
+                if (e instanceof Error er) {
+                    throw er;
+                }
+                throw new IllegalStateException(e);
+            }
+            CaptureResult result = null;
+            for (int i = 0; i < workers; i++) {
+                CaptureResult r = ws.get(i).finish(summary, readers.get(i));
+                if (i == 0) {
+                    result = r;
+                }
+            }
+            long flows = 0;
+            int peak = 0;
+            for (Worker w : ws) {
+                flows += w.flows;
+                peak += w.table.peak();
+            }
+            summary.peakFlows = Math.max(summary.peakFlows, peak);
+            // the capture's entry counts every worker's flows
+            summary.captures.set(summary.captures.size() - 1, new CaptureResult(result.file(), result.format(),
+                    result.frames(), result.bytes(), flows, result.warnings()));
+            return summary.captures.getLast();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } finally {
+            for (CaptureReader r : readers) {
+                r.close();
+            }
+        }
+    }
+
+    /** Which of {@code workers} owns a decoded packet: symmetric in the two addresses. */
+    static int owner(DecodedPacket d, int workers) {
+        long a = d.srcLo ^ d.srcHi * 0x9E3779B97F4A7C15L;
+        long b = d.dstLo ^ d.dstHi * 0x9E3779B97F4A7C15L;
+        long h = (a ^ b) * 0xC2B2AE3D27D4EB4FL + (a + b) + d.vlan;
+        h ^= h >>> 31;
+        h *= 0x9E3779B97F4A7C15L;
+        return (int) ((h >>> 33) % workers);
+    }
+
+    /** One thread's share of a capture: its own decoder, flow table and classifier. */
+    private static final class Worker implements Runnable {
+        private final int index;
+        private final int workers;
+        private final CaptureReader reader;
+        private final RecordExit exit;
+        private final Progress progress;
+        private final Packet packet = new Packet();
+        private final DecodedPacket decoded = new DecodedPacket();
+        private final PacketDecoder decoder = new PacketDecoder();
+        private final Classifier classifier;
+        private final FlowTable table;
+        private final AnalysisSummary local = new AnalysisSummary();
+        long flows;
+        long frames;
+        long bytes;
+
+        Worker(int index, int workers, CaptureReader reader, RecordExit exit, AnalysisOptions options, Progress progress) {
+            this.index = index;
+            this.workers = workers;
+            this.reader = reader;
+            this.exit = exit;
+            this.progress = progress;
+            this.classifier = new Classifier(options.protocols(), options.services());
+            int share = Math.max(1, options.flows().maxFlows() / workers);
+            this.table = new FlowTable(options.flows().withMaxFlows(share), this::flowEnded);
+        }
+
+        private void flowEnded(FlowTable t, int f, FlowEnd reason) {
+            Classification c = classifier.finish(t, f);
+            FlowRecord r = FlowRecordFactory.build(t, f, reason, c.protocol(), c.application(), c.category(),
+                    c.confidence(), c.metadata(), c.risks());
+            flows++;
+            local.add(r);
+            exit.emit(r);
+        }
+
+        @Override
+        public void run() {
+            CaptureReader in = reader;
+            PacketDecoder dec = decoder;
+            DecodedPacket d = decoded;
+            Packet p = packet;
+            int n = workers;
+            while (in.next(p)) {
+                frames++;
+                bytes += p.wireLength;
+                if (dec.decode(p, d) == PacketDecoder.OK) {
+                    classifier.observe(d);
+                    if (n == 1 || owner(d, n) == index) {
+                        int f = table.update(d);
+                        classifier.onPacket(table, f, d);
+                    } else {
+                        table.tick(d.timestampNanos);
+                    }
+                }
+                if ((frames & (PROGRESS_EVERY - 1)) == 0) {
+                    progress.update(in.file(), in.position(), in.size(), frames);
+                }
+            }
+            table.flush();
+            progress.update(in.file(), in.size(), in.size(), frames);
+        }
+
+        /** Adds this worker's counts to {@code summary}; only worker 0 counts what every worker saw. */
+        CaptureResult finish(AnalysisSummary summary, CaptureReader r) {
+            summary.merge(local);
+            summary.evictedFlows += table.evicted();
+            if (index != 0) {
+                return null;
+            }
+            summary.decode.add(decoder.stats());
+            summary.packets += frames;
+            summary.bytes += bytes;
+            summary.fragments += decoder.reassembler().fragments;
+            summary.reassembled += decoder.reassembler().reassembled;
+            summary.droppedFragments += decoder.reassembler().droppedFragments + decoder.reassembler().inProgress();
+            CaptureResult result = new CaptureResult(r.file(), r.format(), frames, bytes, flows, List.copyOf(r.warnings()));
+            summary.captures.add(result);
+            return result;
+        }
     }
 }

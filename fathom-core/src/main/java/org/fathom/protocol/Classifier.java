@@ -19,7 +19,7 @@ import org.fathom.flow.FlowTable;
  * <p>One classifier per worker (it owns the DNS-learned addresses and expectations of the
  * flows it sees). For already-decided flows {@link #onPacket} costs one array read and a flag test.
  */
-public final class Classifier {
+public final class Classifier implements PassiveObserver.AddressBook {
     public static final int MAX_PACKETS_PER_DIRECTION = 10;
     static final int MAX_METADATA_CALLS = 32;
     static final int MAX_LEARNED_ADDRESSES = 65_536;
@@ -52,6 +52,28 @@ public final class Classifier {
     public Classifier(ProtocolRegistry registry, ServiceCatalog catalog) {
         this.registry = registry;
         this.catalog = catalog;
+        this.observers = registry.observers().toArray(new PassiveObserver[0]);
+    }
+
+    private final PassiveObserver[] observers;
+
+    /**
+     * Lets the passive observers see a packet, owned by this worker or not. Call it for every
+     * decoded packet, before {@link #onPacket}.
+     */
+    public void observe(DecodedPacket d) {
+        for (PassiveObserver o : observers) {
+            try {
+                o.observe(d, this);
+            } catch (RuntimeException e) {
+                // an observer bug must not cost the run; the packet is still accounted
+            }
+        }
+    }
+
+    @Override
+    public void learn(long hi, long lo, String name) {
+        learnAddress(hi, lo, name);
     }
 
     /** Inspects one packet of flow {@code f} (as returned by {@link FlowTable#update}). */
@@ -120,6 +142,11 @@ public final class Classifier {
         fi.cLo = t.addrLo(f, true);
         fi.sHi = t.addrHi(f, false);
         fi.sLo = t.addrLo(f, false);
+        if (!learned.isEmpty()) {
+            // looked up when the flow starts: what this worker has observed up to this packet,
+            // the same whatever the number of workers
+            fi.learnedName = learned.get(new AddressKey(fi.sHi, fi.sLo));
+        }
         if (!expected.isEmpty()) {
             Service s = expected.remove(new ExpectKey(d.l4, fi.sHi, fi.sLo, fi.serverPort));
             if (s == null) {
@@ -326,8 +353,8 @@ public final class Classifier {
         }
         if (app == null) {
             Service s = catalog.lookup(host);
-            if (s == null && !learned.isEmpty()) {
-                String name = learned.get(new AddressKey(t.addrHi(f, false), t.addrLo(f, false)));
+            if (s == null && fi != null && fi.learnedName != null) {
+                String name = fi.learnedName;
                 if (name != null) {
                     s = catalog.lookup(name);
                     if (s != null && "unknown".equals(confidence)) {

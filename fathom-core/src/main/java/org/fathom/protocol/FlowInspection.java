@@ -37,6 +37,8 @@ final class FlowInspection implements FlowContext {
     String application;
     String applicationCategory;
     String host;
+    /** Name DNS resolved to the server's address, as known when the flow started. */
+    String learnedName;
     boolean swapRequested;
     long risks;
     LinkedHashMap<String, Object> meta;

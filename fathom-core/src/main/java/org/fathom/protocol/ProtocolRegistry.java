@@ -65,6 +65,17 @@ public final class ProtocolRegistry {
         return b;
     }
 
+    /** Dissectors that also learn from every packet (see {@link PassiveObserver}). */
+    public List<PassiveObserver> observers() {
+        List<PassiveObserver> l = new ArrayList<>();
+        for (Dissector d : dissectors) {
+            if (d instanceof PassiveObserver o) {
+                l.add(o);
+            }
+        }
+        return l;
+    }
+
     public int size() {
         return dissectors.size();
     }

@@ -21,7 +21,8 @@ public final class RecordExit implements AutoCloseable {
         }
     }
 
-    public void emit(FlowRecord record) {
+    /** Thread-safe: workers of one capture emit concurrently. */
+    public synchronized void emit(FlowRecord record) {
         emitted++;
         for (FlowSink s : sinks) {
             try {

@@ -1,0 +1,19 @@
+package org.fathom.protocol;
+
+import org.fathom.decode.DecodedPacket;
+
+/**
+ * Learns cross-flow facts (addresses from DNS answers) from every packet, whichever worker owns
+ * its flow. Every worker runs the observers over the whole capture in capture order, so what a
+ * worker knows when a flow starts does not depend on how flows are spread over workers.
+ * Implementations must filter cheaply (ports first) and never throw.
+ */
+public interface PassiveObserver {
+    void observe(DecodedPacket d, AddressBook book);
+
+    /** Where observers put what they learn. */
+    interface AddressBook {
+        /** {@code hi}/{@code lo}: the address (IPv4 mapped) that DNS resolved from {@code name}. */
+        void learn(long hi, long lo, String name);
+    }
+}
