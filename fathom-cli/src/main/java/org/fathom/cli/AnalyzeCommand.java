@@ -19,7 +19,10 @@ import org.fathom.pipeline.AnalysisSummary;
 import org.fathom.pipeline.CaptureAnalyzer;
 import org.fathom.pipeline.Progress;
 import org.fathom.record.FlowSink;
-import org.fathom.record.RecordExit;
+import org.fathom.output.JsonLinesDirectorySink;
+import org.fathom.privacy.AuditLog;
+import org.fathom.privacy.PrivacyGuard;
+import org.fathom.privacy.PrivacyPolicy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -46,6 +49,12 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     @Option(names = "--flows-dir", paramLabel = "DIR", description = "Write the flow records of each capture to DIR/<capture file name>.jsonl.")
     Path flowsDir;
+
+    @Option(names = "--aggregates", paramLabel = "FILE", description = "Aggregate mode: write the published statistics to FILE as JSON lines ('-' for standard output).")
+    String aggregates;
+
+    @picocli.CommandLine.Mixin
+    PrivacyOptions privacy = new PrivacyOptions();
 
     @Option(names = "--max-flows", paramLabel = "N", description = "Flows held at once; beyond it the stalest flow is evicted and counted (default: ${DEFAULT-VALUE}).")
     int maxFlows = FlowConfig.DEFAULT_MAX_FLOWS;
@@ -81,7 +90,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         if (workers < 1 || workers > 256) {
             throw new UserError("--workers must be between 1 and 256, not " + workers);
         }
-        boolean summaryToStderr = "-".equals(flows);
+        boolean summaryToStderr = "-".equals(flows) || "-".equals(aggregates);
         PrintStream report = summaryToStderr ? System.err : System.out;
 
         int status = Main.EXIT_OK;
@@ -112,41 +121,72 @@ final class AnalyzeCommand implements Callable<Integer> {
             }
         }
 
+        PrivacyPolicy policy = privacy.policy(flows != null || flowsDir != null, aggregates != null);
+        AuditLog audit;
+        try {
+            audit = AuditLog.open(policy.auditLog());
+        } catch (IOException e) {
+            throw new UserError("audit log " + policy.auditLog() + ": cannot open (" + message(e) + ")");
+        } catch (IllegalStateException e) {
+            throw new UserError(e.getMessage());
+        }
+
         AnalysisSummary summary = new AnalysisSummary();
         CaptureAnalyzer analyzer = new CaptureAnalyzer(AnalysisOptions.defaults().withFlows(flowConfig));
         ProgressLine progress = quiet ? null : ProgressLine.forTerminal();
         List<String> skipped = new ArrayList<>();
-        try (RecordExit shared = flows == null ? null : new RecordExit(List.of(openSink(flows)))) {
+        List<FlowSink> sinks = new ArrayList<>();
+        JsonLinesDirectorySink dirSink = null;
+        SummaryTable table = new SummaryTable();
+        sinks.add(table);
+        if (flows != null) {
+            sinks.add(openSink(flows));
+        }
+        if (aggregates != null) {
+            sinks.add(openSink(aggregates));
+        }
+        if (flowsDir != null) {
+            dirSink = new JsonLinesDirectorySink(flowsDir);
+            sinks.add(dirSink);
+        }
+        PrivacyGuard guard;
+        try {
+            guard = new PrivacyGuard(policy, audit, sinks);
+        } catch (IOException e) {
+            throw new UserError("privacy key " + policy.keyFile() + ": " + message(e));
+        }
+        try (guard) {
             for (Path capture : captures) {
                 Progress shown = progress == null ? Progress.NONE : progress;
                 try {
-                    if (flowsDir != null) {
-                        Path out = flowsDir.resolve(capture.getFileName().toString() + ".jsonl");
-                        try (RecordExit own = new RecordExit(List.of(openSink(out.toString())))) {
-                            analyzer.analyze(capture, workers, own, summary, shown);
-                        }
-                    } else {
-                        RecordExit exit = shared != null ? shared : new RecordExit(List.of());
-                        analyzer.analyze(capture, workers, exit, summary, shown);
+                    if (dirSink != null) {
+                        dirSink.startCapture(capture.getFileName().toString());
                     }
+                    analyzer.analyze(capture, workers, guard, summary, shown);
                 } catch (CaptureException e) {
                     boolean named = inputs.contains(capture);
                     System.err.println("fathom: " + e.getMessage());
                     skipped.add(e.getMessage());
                     status = Math.max(status, named ? Main.EXIT_USAGE : Main.EXIT_PARTIAL);
+                } finally {
+                    if (dirSink != null) {
+                        dirSink.finishCapture();
+                    }
                 }
                 if (progress != null) {
                     progress.clear();
                 }
             }
         } catch (UncheckedIOException e) {
-            throw new UserError("cannot write flow records (" + message(e.getCause()) + ")");
+            throw new UserError("cannot write records (" + message(e.getCause()) + ")");
+        } catch (IOException e) {
+            throw new UserError("cannot write records (" + message(e) + ")");
         }
         if (summary.partial() && status == Main.EXIT_OK) {
             status = Main.EXIT_PARTIAL;
         }
         if (!quiet && !captures.isEmpty()) {
-            new SummaryReport(summary, skipped).print(report);
+            new SummaryReport(summary, skipped, guard, table).print(report);
         }
         if (captures.isEmpty() && status == Main.EXIT_OK) {
             System.err.println("fathom: no capture files found");

@@ -7,15 +7,23 @@ import org.fathom.capture.LinkType;
 import org.fathom.pipeline.AnalysisSummary;
 import org.fathom.pipeline.CaptureResult;
 import org.fathom.pipeline.ProtocolTotals;
+import org.fathom.privacy.AggregateRecord;
+import org.fathom.privacy.PrivacyGuard;
+import org.fathom.privacy.PrivacyMode;
+import org.fathom.privacy.PrivacyPolicy;
 
 /** The readable summary printed after an analysis. */
 final class SummaryReport {
     private final AnalysisSummary s;
     private final List<String> skipped;
+    private final PrivacyGuard guard;
+    private final SummaryTable table;
 
-    SummaryReport(AnalysisSummary s, List<String> skipped) {
+    SummaryReport(AnalysisSummary s, List<String> skipped, PrivacyGuard guard, SummaryTable table) {
         this.s = s;
         this.skipped = skipped;
+        this.guard = guard;
+        this.table = table;
     }
 
     void print(PrintStream out) {
@@ -38,7 +46,14 @@ final class SummaryReport {
             }
             out.printf("Unsupported link types: %s frames%n", sb);
         }
-        List<ProtocolTotals> protos = s.protocols();
+        PrivacyPolicy p = guard.policy();
+        out.printf("Privacy    %s; subscriber networks %s%s%n", p.mode().label(), p.subscribers(),
+                p.mode() == PrivacyMode.AGGREGATE ? String.format("; groups under %d subscribers suppressed", p.k()) : "");
+        out.printf("Audit log  %s (%,d entries, head %s)%n", guard.audit().file(), guard.audit().entries(), guard.audit().head().substring(0, 16));
+        if (!guard.droppedFields().isEmpty()) {
+            out.printf("Dropped    fields not in the privacy inventory: %s%n", String.join(", ", guard.droppedFields().keySet()));
+        }
+        List<ProtocolTotals> protos = p.mode() == PrivacyMode.AGGREGATE ? publishedTotals() : s.protocols();
         if (!protos.isEmpty()) {
             out.println();
             out.printf("%-24s %14s %14s %10s%n", "Protocol", "Packets", "Bytes", "Flows");
@@ -65,6 +80,26 @@ final class SummaryReport {
             }
             out.println("  skipped " + m);
         }
+    }
+
+    /** Aggregate mode: per-protocol totals from the released (k-suppressed) rows only. */
+    private List<ProtocolTotals> publishedTotals() {
+        java.util.Map<String, long[]> m = new java.util.TreeMap<>();
+        for (AggregateRecord r : table.rows) {
+            if (r.protocol().equals("*")) {
+                continue;
+            }
+            long[] t = m.computeIfAbsent(r.protocol(), x -> new long[3]);
+            t[0] += r.packets();
+            t[1] += r.bytesUp() + r.bytesDown();
+            t[2] += r.flows();
+        }
+        List<ProtocolTotals> l = new java.util.ArrayList<>();
+        for (var e : m.entrySet()) {
+            l.add(ProtocolTotals.of(e.getKey(), e.getValue()[0], e.getValue()[1], e.getValue()[2]));
+        }
+        l.sort(java.util.Comparator.comparingLong((ProtocolTotals t) -> t.bytes).reversed());
+        return l;
     }
 
     static String bytes(long b) {

@@ -4,13 +4,20 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
+import org.fathom.privacy.AggregateRecord;
+import org.fathom.privacy.PrivacyHeader;
+import org.fathom.privacy.Released;
 import org.fathom.record.FlowRecord;
 import org.fathom.record.FlowSink;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.json.JsonFactory;
 
-/** Writes flow records as JSON lines in the key order of the record contract. */
+/**
+ * Writes released records as JSON lines: first a {@code "type":"privacy"} header saying what the
+ * guard did, then {@code "type":"flow"} records in the key order of the record contract (or
+ * {@code "type":"aggregate"} rows in aggregate mode).
+ */
 public final class JsonLinesFlowSink implements FlowSink {
     private static final JsonFactory FACTORY = JsonFactory.builder().rootValueSeparator("\n").build();
 
@@ -27,7 +34,56 @@ public final class JsonLinesFlowSink implements FlowSink {
     }
 
     @Override
-    public void accept(FlowRecord r) throws IOException {
+    public void header(Released<PrivacyHeader> released) {
+        PrivacyHeader h = released.record();
+        JsonGenerator g = gen;
+        g.writeStartObject();
+        g.writeStringProperty("type", "privacy");
+        g.writeStringProperty("mode", h.mode());
+        g.writeStringProperty("subscriber_networks", h.subscriberNetworks());
+        g.writeStringProperty("key_rotation", h.keyRotation());
+        g.writeNumberProperty("k", h.k());
+        if (h.epsilon() != null) {
+            g.writeNumberProperty("epsilon", h.epsilon());
+        }
+        if (h.authorisationReference() != null) {
+            g.writeStringProperty("authorisation_reference", h.authorisationReference());
+        }
+        g.writeName("fields_dropped");
+        writeValue(g, h.fieldsDropped());
+        g.writeName("fields_pseudonymised");
+        writeValue(g, h.fieldsPseudonymised());
+        g.writeEndObject();
+        written = true;
+    }
+
+    @Override
+    public void aggregate(Released<AggregateRecord> released) {
+        AggregateRecord a = released.record();
+        JsonGenerator g = gen;
+        g.writeStartObject();
+        g.writeStringProperty("type", "aggregate");
+        g.writeStringProperty("bucket_start", Timestamps.iso(a.bucketStartNanos()));
+        g.writeNumberProperty("bucket_seconds", a.bucketNanos() / 1_000_000_000L);
+        g.writeStringProperty("segment", a.segment());
+        g.writeStringProperty("protocol", a.protocol());
+        g.writeStringProperty("application", a.application());
+        g.writeStringProperty("category", a.category());
+        g.writeNumberProperty("subscribers", a.subscribers());
+        g.writeNumberProperty("flows", a.flows());
+        g.writeNumberProperty("packets", a.packets());
+        g.writeNumberProperty("bytes_up", a.bytesUp());
+        g.writeNumberProperty("bytes_down", a.bytesDown());
+        if (a.noisy()) {
+            g.writeBooleanProperty("noisy", true);
+        }
+        g.writeEndObject();
+        written = true;
+    }
+
+    @Override
+    public void accept(Released<FlowRecord> released) throws IOException {
+        FlowRecord r = released.record();
         JsonGenerator g = gen;
         g.writeStartObject();
         g.writeStringProperty("type", "flow");

@@ -15,11 +15,11 @@ import org.fathom.flow.FlowTable;
 import org.fathom.protocol.Classification;
 import org.fathom.protocol.Classifier;
 import org.fathom.record.FlowRecord;
-import org.fathom.record.RecordExit;
+import org.fathom.privacy.PrivacyGuard;
 
 /**
  * Runs the data path over capture files: read, decode, account to flows, classify, and hand every
- * finished flow to the {@link RecordExit}. Each capture gets its own flow tables: flows never span
+ * finished flow to the {@link PrivacyGuard}, the only exit. Each capture gets its own flow tables: flows never span
  * two files.
  *
  * <p>With several workers, every worker walks the whole (memory-mapped, shared) file and decodes
@@ -39,7 +39,7 @@ public final class CaptureAnalyzer {
     }
 
     /** Reads {@code reader} to its end on the calling thread; the caller closes it. */
-    public CaptureResult analyze(CaptureReader reader, RecordExit exit, AnalysisSummary summary, Progress progress) {
+    public CaptureResult analyze(CaptureReader reader, PrivacyGuard exit, AnalysisSummary summary, Progress progress) {
         Worker w = new Worker(0, 1, reader, exit, options, progress);
         w.run();
         summary.peakFlows = Math.max(summary.peakFlows, w.table.peak());
@@ -51,7 +51,7 @@ public final class CaptureAnalyzer {
      *
      * @throws CaptureException when the file cannot be opened as a capture
      */
-    public CaptureResult analyze(Path file, int workers, RecordExit exit, AnalysisSummary summary, Progress progress)
+    public CaptureResult analyze(Path file, int workers, PrivacyGuard exit, AnalysisSummary summary, Progress progress)
             throws CaptureException {
         if (workers <= 1) {
             try (CaptureReader r = CaptureFiles.open(file)) {
@@ -135,7 +135,7 @@ public final class CaptureAnalyzer {
         private final int index;
         private final int workers;
         private final CaptureReader reader;
-        private final RecordExit exit;
+        private final PrivacyGuard exit;
         private final Progress progress;
         private final Packet packet = new Packet();
         private final DecodedPacket decoded = new DecodedPacket();
@@ -147,7 +147,7 @@ public final class CaptureAnalyzer {
         long frames;
         long bytes;
 
-        Worker(int index, int workers, CaptureReader reader, RecordExit exit, AnalysisOptions options, Progress progress) {
+        Worker(int index, int workers, CaptureReader reader, PrivacyGuard exit, AnalysisOptions options, Progress progress) {
             this.index = index;
             this.workers = workers;
             this.reader = reader;

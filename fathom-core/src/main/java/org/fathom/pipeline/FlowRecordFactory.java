@@ -6,7 +6,6 @@ import org.fathom.decode.IpProtocol;
 import org.fathom.decode.Tunnel;
 import org.fathom.flow.FlowEnd;
 import org.fathom.flow.FlowTable;
-import org.fathom.output.Addresses;
 import org.fathom.record.FlowRecord;
 
 /** Turns a finished flow of a {@link FlowTable} into its {@link FlowRecord} (cold path). */
@@ -19,8 +18,8 @@ final class FlowRecordFactory {
         long first = t.firstSeen(f);
         return new FlowRecord(
                 IpProtocol.name(t.l4(f)),
-                Addresses.format(t.addrHi(f, true), t.addrLo(f, true)), t.port(f, true),
-                Addresses.format(t.addrHi(f, false), t.addrLo(f, false)), t.port(f, false),
+                t.addrHi(f, true), t.addrLo(f, true), t.port(f, true),
+                t.addrHi(f, false), t.addrLo(f, false), t.port(f, false),
                 t.vlan(f),
                 Tunnel.name(t.tunnel(f)),
                 protocol, application, category, confidence,

@@ -10,4 +10,12 @@ public final class ProtocolTotals {
     ProtocolTotals(String name) {
         this.name = name;
     }
+
+    public static ProtocolTotals of(String name, long packets, long bytes, long flows) {
+        ProtocolTotals t = new ProtocolTotals(name);
+        t.packets = packets;
+        t.bytes = bytes;
+        t.flows = flows;
+        return t;
+    }
 }

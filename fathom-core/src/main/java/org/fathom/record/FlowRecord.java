@@ -5,16 +5,17 @@ import java.util.Map;
 
 /**
  * One finished flow, as it leaves the engine: the record contract of DESIGN.md ("Flow records").
- * Built at the cold edge, once per flow. Addresses are text (IPv6 in RFC 5952 form); {@code vlan}
- * is 0 when untagged and {@code tunnel} null when the addresses are not inner ones.
+ * Built at the cold edge, once per flow. Addresses are 128-bit values (IPv4 held IPv4-mapped),
+ * rendered as text by {@link #srcIp()} and {@link #dstIp()}; {@code vlan} is 0 when untagged and
+ * {@code tunnel} null when the addresses are not inner ones.
  *
  * @param metadata protocol metadata under dotted keys ({@code tls.sni}, {@code dns.query}, ...),
  *                 values are String, Long, Boolean or List of String; iteration order is output order
  */
 public record FlowRecord(
         String l4,
-        String srcIp, int srcPort,
-        String dstIp, int dstPort,
+        long srcHi, long srcLo, int srcPort,
+        long dstHi, long dstLo, int dstPort,
         int vlan,
         String tunnel,
         String protocol,
@@ -32,5 +33,22 @@ public record FlowRecord(
     public FlowRecord {
         metadata = metadata == null ? Map.of() : metadata;
         risks = risks == null ? List.of() : List.copyOf(risks);
+    }
+
+    /** Client address as text: dotted quad, or RFC 5952 IPv6. */
+    public String srcIp() {
+        return org.fathom.output.Addresses.format(srcHi, srcLo);
+    }
+
+    /** Server address as text. */
+    public String dstIp() {
+        return org.fathom.output.Addresses.format(dstHi, dstLo);
+    }
+
+    /** The same record with other addresses and metadata (used by the privacy guard). */
+    public FlowRecord with(long sHi, long sLo, long dHi, long dLo, Map<String, Object> meta) {
+        return new FlowRecord(l4, sHi, sLo, srcPort, dHi, dLo, dstPort, vlan, tunnel, protocol, application, category,
+                confidence, packetsC2s, packetsS2c, bytesC2s, bytesS2c, firstSeenNanos, lastSeenNanos, tcpFlagsC2s,
+                tcpFlagsS2c, endReason, meta, risks);
     }
 }

@@ -11,37 +11,20 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.fathom.record.FlowRecord;
-import org.fathom.record.FlowSink;
-import org.fathom.record.RecordExit;
+import org.fathom.testing.Analyze;
 import org.junit.jupiter.api.Test;
 
 class CaptureAnalyzerTest {
     static final Path SAMPLE = Path.of("../samples/http-loopback.pcap");
     static final Path CORPUS = Path.of("../../shared/corpus/ndpi/pcap");
 
-    /** Collects records in memory; emit() is synchronized by the exit. */
-    static final class Collect implements FlowSink {
-        final List<FlowRecord> records = new ArrayList<>();
-
-        @Override
-        public void accept(FlowRecord r) {
-            records.add(r);
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
-    static List<FlowRecord> run(Path capture, int workers) throws Exception {
-        Collect c = new Collect();
-        try (RecordExit exit = new RecordExit(List.of(c))) {
-            new CaptureAnalyzer(AnalysisOptions.defaults()).analyze(capture, workers, exit, new AnalysisSummary(), Progress.NONE);
-        }
-        List<FlowRecord> l = new ArrayList<>(c.records);
+    static List<FlowRecord> run(Path capture, int workers) {
+        List<FlowRecord> l = new ArrayList<>(Analyze.flows(capture, workers, POLICY));
         l.sort(Comparator.comparing(FlowRecord::toString));
         return l;
     }
+
+    static final org.fathom.privacy.PrivacyPolicy POLICY = Analyze.labPolicy();
 
     @Test
     void sampleHasTheSixHttpConnections() throws Exception {
@@ -75,7 +58,7 @@ class CaptureAnalyzerTest {
             List<FlowRecord> one;
             try {
                 one = run(f, 1);
-            } catch (org.fathom.capture.CaptureException e) {
+            } catch (IllegalArgumentException e) {
                 continue;
             }
             assertThat(run(f, 2)).as(f.toString()).isEqualTo(one);

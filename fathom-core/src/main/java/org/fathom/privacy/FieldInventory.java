@@ -1,0 +1,105 @@
+package org.fathom.privacy;
+
+import java.util.Map;
+
+/**
+ * Every metadata field a flow record may carry, and what pseudonymous mode does to it. A field
+ * that is not listed here is dropped (and counted): a new dissector's output cannot leave the
+ * engine until someone has decided, here and in docs/PRIVACY.md, how it is treated.
+ */
+public final class FieldInventory {
+    /** What happens to a field in pseudonymous mode. */
+    public enum Treatment {
+        /** Not personal (protocol facts, server names, fingerprints of software). */
+        KEEP,
+        /** Kept, but any subscriber address inside the text is replaced by its pseudonym. */
+        SCRUB,
+        /** Replaced by a keyed token (identifiers such as call ids). */
+        TOKEN,
+        /** A URI or e-mail address: display name removed, user part replaced by a keyed token, host scrubbed. */
+        USER_URI,
+        /** Never written (credentials, user names, device names, URL paths). */
+        DROP
+    }
+
+    private static final Map<String, Treatment> FIELDS = Map.<String, Treatment>ofEntries(
+            // TLS and QUIC: server identity and client software fingerprints
+            Map.entry("tls.sni", Treatment.SCRUB),
+            Map.entry("tls.alpn", Treatment.KEEP),
+            Map.entry("tls.version", Treatment.KEEP),
+            Map.entry("tls.client_version", Treatment.KEEP),
+            Map.entry("tls.cipher", Treatment.KEEP),
+            Map.entry("tls.ja3", Treatment.KEEP),
+            Map.entry("tls.ja3s", Treatment.KEEP),
+            Map.entry("tls.ja4", Treatment.KEEP),
+            Map.entry("tls.ech", Treatment.KEEP),
+            Map.entry("tls.cert_subject", Treatment.SCRUB),
+            Map.entry("tls.cert_issuer", Treatment.SCRUB),
+            Map.entry("tls.cert_not_before", Treatment.KEEP),
+            Map.entry("tls.cert_not_after", Treatment.KEEP),
+            Map.entry("tls.cert_names", Treatment.SCRUB),
+            Map.entry("quic.version", Treatment.KEEP),
+            Map.entry("quic.sni", Treatment.SCRUB),
+            Map.entry("dtls.version", Treatment.KEEP),
+            // HTTP: host kept, path and query dropped
+            Map.entry("http.method", Treatment.KEEP),
+            Map.entry("http.host", Treatment.SCRUB),
+            Map.entry("http.url", Treatment.DROP),
+            Map.entry("http.status", Treatment.KEEP),
+            Map.entry("http.user_agent", Treatment.SCRUB),
+            Map.entry("http.content_type", Treatment.KEEP),
+            Map.entry("http.server", Treatment.KEEP),
+            Map.entry("http.requests", Treatment.KEEP),
+            // DNS: names kept (site-level statistics), subscriber addresses in answers and reverse names scrubbed
+            Map.entry("dns.query", Treatment.SCRUB),
+            Map.entry("dns.qtype", Treatment.KEEP),
+            Map.entry("dns.rcode", Treatment.KEEP),
+            Map.entry("dns.answers", Treatment.SCRUB),
+            // SSH
+            Map.entry("ssh.client_banner", Treatment.KEEP),
+            Map.entry("ssh.server_banner", Treatment.KEEP),
+            Map.entry("ssh.hassh", Treatment.KEEP),
+            Map.entry("ssh.hassh_server", Treatment.KEEP),
+            // DHCP: host names identify devices and often their owners
+            Map.entry("dhcp.hostname", Treatment.DROP),
+            Map.entry("dhcp.vendor_class", Treatment.KEEP),
+            Map.entry("dhcp.message_type", Treatment.KEEP),
+            // SIP: users pseudonymised, call ids tokenised
+            Map.entry("sip.method", Treatment.KEEP),
+            Map.entry("sip.status", Treatment.KEEP),
+            Map.entry("sip.call_id", Treatment.TOKEN),
+            Map.entry("sip.from", Treatment.USER_URI),
+            Map.entry("sip.to", Treatment.USER_URI),
+            Map.entry("sip.contact", Treatment.USER_URI),
+            Map.entry("sip.user_agent", Treatment.SCRUB),
+            // mail
+            Map.entry("smtp.ehlo", Treatment.SCRUB),
+            Map.entry("smtp.starttls", Treatment.KEEP),
+            Map.entry("smtp.mail_from", Treatment.USER_URI),
+            Map.entry("smtp.rcpt_to", Treatment.USER_URI),
+            Map.entry("imap.starttls", Treatment.KEEP),
+            Map.entry("pop3.starttls", Treatment.KEEP),
+            // authentication and directories: realms are organisations, not people
+            Map.entry("kerberos.realm", Treatment.SCRUB),
+            Map.entry("kerberos.msg_type", Treatment.KEEP));
+
+    private FieldInventory() {}
+
+    /** The treatment of {@code key}; {@link Treatment#DROP} for anything not listed. */
+    public static Treatment of(String key) {
+        Treatment t = FIELDS.get(key);
+        if (t != null) {
+            return t;
+        }
+        return Treatment.DROP;
+    }
+
+    /** Whether the field is listed at all (unlisted fields are dropped and counted). */
+    public static boolean known(String key) {
+        return FIELDS.containsKey(key);
+    }
+
+    public static Map<String, Treatment> all() {
+        return FIELDS;
+    }
+}

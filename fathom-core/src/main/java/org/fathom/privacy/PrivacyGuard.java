@@ -1,0 +1,379 @@
+package org.fathom.privacy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.fathom.output.Addresses;
+import org.fathom.record.FlowRecord;
+import org.fathom.record.FlowSink;
+
+/**
+ * The only exit of the engine. Every record on its way to any sink passes through {@link #emit};
+ * sinks accept only {@link Released} records, which only this class can make. What is released
+ * depends on the {@link PrivacyPolicy}:
+ * <ul>
+ *   <li>pseudonymous: subscriber addresses become prefix-preserving keyed pseudonyms (servers stay
+ *       visible), metadata is minimised field by field ({@link FieldInventory}), unknown fields
+ *       are dropped;</li>
+ *   <li>aggregate: no per-flow record leaves; statistics with k-suppression are released at
+ *       {@link #close};</li>
+ *   <li>identified: records whose subscriber side lies within the authorisation's scope and
+ *       window are released as captured; all others as in pseudonymous mode.</li>
+ * </ul>
+ * Packet payload is never part of a record, in any mode. The run's policy, anything that narrows
+ * the default subscriber networks, and every identified run are written to the audit log.
+ */
+public final class PrivacyGuard implements AutoCloseable {
+    private static final Pattern IPV4 = Pattern.compile("(?<![0-9.])(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})(?![0-9])");
+    private static final Pattern IPV6 = Pattern.compile("(?<![0-9A-Za-z:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![0-9A-Za-z:])");
+    private static final Pattern REVERSE_V4 = Pattern.compile("^(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.in-addr\\.arpa\\.?$", Pattern.CASE_INSENSITIVE);
+    private static final Pattern URI_USER = Pattern.compile("((?:sips?|tel|mailto):)?([^@<>;:\\s\"]+)@");
+
+    private final PrivacyPolicy policy;
+    private final AuditLog audit;
+    private final List<FlowSink> sinks;
+    private final Pseudonymizer pseudonyms;
+    private final Aggregator aggregator;
+    private long released;
+    private long identified;
+    private long pseudonymisedAddresses;
+    private final TreeMap<String, Long> droppedFields = new TreeMap<>();
+    private final TreeSet<String> epochs = new TreeSet<>();
+    private boolean closed;
+
+    /**
+     * Opens the guard: loads (or creates) the pseudonymisation key, writes the run's policy to the
+     * audit log and the privacy header to every sink.
+     */
+    public PrivacyGuard(PrivacyPolicy policy, AuditLog audit, List<? extends FlowSink> sinks) throws IOException {
+        this.policy = policy;
+        this.audit = audit;
+        this.sinks = List.copyOf(sinks);
+        this.pseudonyms = new Pseudonymizer(PseudonymKey.loadOrCreate(policy.keyFile(), audit), policy.keyRotation());
+        this.aggregator = policy.mode() == PrivacyMode.AGGREGATE
+                ? new Aggregator(policy.subscribers(), policy.bucket().toNanos(), policy.k(), policy.epsilon()) : null;
+        Map<String, Object> start = new LinkedHashMap<>();
+        start.put("mode", policy.mode().label());
+        start.put("subscriber_networks", policy.subscribers().toString());
+        start.put("key_rotation", policy.keyRotation().toString());
+        start.put("k", policy.k());
+        if (policy.epsilon() != null) {
+            start.put("epsilon", policy.epsilon());
+        }
+        audit.append("run_started", start);
+        List<String> narrowed = new ArrayList<>();
+        for (Cidr c : policy.subscribers().narrowing()) {
+            narrowed.add(c.text());
+        }
+        if (!narrowed.isEmpty()) {
+            audit.append("subscriber_networks_narrowed", Map.of("not_protected", narrowed,
+                    "configured", policy.subscribers().toString()));
+        }
+        Authorisation a = policy.authorisation();
+        if (policy.mode() == PrivacyMode.IDENTIFIED) {
+            List<String> scope = new ArrayList<>();
+            for (Cidr c : a.scope()) {
+                scope.add(c.text());
+            }
+            audit.append("identified_run_authorised", Map.of("authorisation_file", a.file().toAbsolutePath().toString(),
+                    "scope", scope, "from", a.from().toString(), "until", a.until().toString(),
+                    "purpose", a.purpose(), "reference", a.reference()));
+        }
+        List<String> dropped = new ArrayList<>();
+        List<String> pseud = new ArrayList<>();
+        for (Map.Entry<String, FieldInventory.Treatment> e : new TreeMap<>(FieldInventory.all()).entrySet()) {
+            switch (e.getValue()) {
+                case DROP -> dropped.add(e.getKey());
+                case TOKEN, USER_URI -> pseud.add(e.getKey());
+                default -> { }
+            }
+        }
+        PrivacyHeader header = new PrivacyHeader(policy.mode().label(), policy.subscribers().toString(),
+                policy.keyRotation().toString(), policy.k(), policy.epsilon(),
+                a == null ? null : a.reference(), dropped, pseud);
+        for (FlowSink s : this.sinks) {
+            s.header(new Released<>(header));
+        }
+    }
+
+    public PrivacyPolicy policy() {
+        return policy;
+    }
+
+    /** Releases one flow record according to the policy. Thread-safe. */
+    public synchronized void emit(FlowRecord r) {
+        if (closed) {
+            throw new IllegalStateException("privacy guard closed");
+        }
+        if (aggregator != null) {
+            aggregator.add(r);
+            return;
+        }
+        FlowRecord out = policy.mode() == PrivacyMode.IDENTIFIED && inScope(r) ? r : pseudonymise(r);
+        if (out == r) {
+            identified++;
+        }
+        released++;
+        Released<FlowRecord> rel = new Released<>(out);
+        for (FlowSink s : sinks) {
+            try {
+                s.accept(rel);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private boolean inScope(FlowRecord r) {
+        Authorisation a = policy.authorisation();
+        boolean srcSub = policy.subscribers().contains(r.srcHi(), r.srcLo());
+        boolean dstSub = policy.subscribers().contains(r.dstHi(), r.dstLo());
+        if (!srcSub && !dstSub) {
+            return true; // nothing personal in the addresses; metadata still needs the scope
+        }
+        return (!srcSub || a.covers(r.srcHi(), r.srcLo(), r.firstSeenNanos()))
+                && (!dstSub || a.covers(r.dstHi(), r.dstLo(), r.firstSeenNanos()));
+    }
+
+    private FlowRecord pseudonymise(FlowRecord r) {
+        long epoch = pseudonyms.epoch(r.firstSeenNanos());
+        long sHi = r.srcHi(), sLo = r.srcLo(), dHi = r.dstHi(), dLo = r.dstLo();
+        boolean any = false;
+        if (policy.subscribers().contains(sHi, sLo)) {
+            long[] p = pseudonyms.address(epoch, sHi, sLo);
+            sHi = p[0];
+            sLo = p[1];
+            any = true;
+        }
+        if (policy.subscribers().contains(dHi, dLo)) {
+            long[] p = pseudonyms.address(epoch, dHi, dLo);
+            dHi = p[0];
+            dLo = p[1];
+            any = true;
+        }
+        LinkedHashMap<String, Object> meta = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : r.metadata().entrySet()) {
+            String key = e.getKey();
+            if (!FieldInventory.known(key)) {
+                droppedFields.merge(key, 1L, Long::sum);
+                continue;
+            }
+            Object v = treat(FieldInventory.of(key), e.getValue(), epoch);
+            if (v != null) {
+                meta.put(key, v);
+            }
+        }
+        if (any) {
+            pseudonymisedAddresses++;
+            String label = pseudonyms.epochLabel(epoch);
+            epochs.add(label);
+            meta.put("pseudonym_epoch", label);
+        }
+        return r.with(sHi, sLo, dHi, dLo, meta);
+    }
+
+    private Object treat(FieldInventory.Treatment t, Object v, long epoch) {
+        if (v instanceof List<?> list) {
+            List<Object> out = new ArrayList<>(list.size());
+            for (Object o : list) {
+                Object x = treat(t, o, epoch);
+                if (x != null) {
+                    out.add(x);
+                }
+            }
+            return out;
+        }
+        if (!(v instanceof String s)) {
+            return t == FieldInventory.Treatment.DROP ? null : v;
+        }
+        return switch (t) {
+            case KEEP -> s;
+            case SCRUB -> scrub(s, epoch);
+            case TOKEN -> "t-" + pseudonyms.token(epoch, "id", s);
+            case USER_URI -> scrub(userUri(s, epoch), epoch);
+            case DROP -> null;
+        };
+    }
+
+    /** Removes a display name and replaces the user part of SIP/tel/mail URIs and addresses. */
+    private String userUri(String s, long epoch) {
+        String t = s;
+        int lt = t.indexOf('<');
+        if (lt >= 0) {
+            int gt = t.indexOf('>', lt);
+            t = gt > lt ? t.substring(lt + 1, gt) : t.substring(lt + 1);
+        }
+        Matcher m = URI_USER.matcher(t);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String user = m.group(2);
+            String replacement = isServiceNumber(user) ? user : "u-" + pseudonyms.token(epoch, "user", user);
+            m.appendReplacement(sb, Matcher.quoteReplacement((m.group(1) == null ? "" : m.group(1)) + replacement + "@"));
+        }
+        m.appendTail(sb);
+        String out = sb.toString();
+        if (out.startsWith("tel:")) {
+            String num = out.substring(4).split(";", 2)[0];
+            if (!isServiceNumber(num)) {
+                out = "tel:u-" + pseudonyms.token(epoch, "user", num);
+            }
+        }
+        return out;
+    }
+
+    /** Short dialled service numbers (112, 911, ...) are not personal. */
+    private static boolean isServiceNumber(String user) {
+        return user.length() <= 4 && user.chars().allMatch(Character::isDigit) || user.equalsIgnoreCase("anonymous");
+    }
+
+    /** Replaces every subscriber address inside a text (including reverse-DNS names) by its pseudonym. */
+    String scrub(String s, long epoch) {
+        Matcher rv = REVERSE_V4.matcher(s);
+        if (rv.matches()) {
+            String fwd = rv.group(4) + "." + rv.group(3) + "." + rv.group(2) + "." + rv.group(1);
+            String p = pseudonymText(fwd, epoch);
+            if (p != null) {
+                String[] q = p.split("\\.");
+                return q[3] + "." + q[2] + "." + q[1] + "." + q[0] + ".in-addr.arpa";
+            }
+            return s;
+        }
+        if (s.toLowerCase(java.util.Locale.ROOT).endsWith("ip6.arpa") || s.toLowerCase(java.util.Locale.ROOT).endsWith("ip6.arpa.")) {
+            return reverse6IsSubscriber(s) ? "ip6.arpa" : s; // the nibbles of a subscriber address are dropped
+        }
+        if (s.indexOf('.') < 0 && s.indexOf(':') < 0) {
+            return s;
+        }
+        String out = replace(IPV4, s, epoch);
+        if (out.indexOf(':') >= 0) {
+            out = replace(IPV6, out, epoch);
+        }
+        return out;
+    }
+
+    private boolean reverse6IsSubscriber(String s) {
+        String t = s.toLowerCase(java.util.Locale.ROOT);
+        t = t.substring(0, t.indexOf("ip6.arpa"));
+        String[] nibbles = t.split("\\.");
+        if (nibbles.length < 32) {
+            return true; // a partial reverse name: treat it as personal
+        }
+        StringBuilder hex = new StringBuilder();
+        for (int i = 31; i >= 0; i--) {
+            hex.append(nibbles[i]);
+        }
+        try {
+            long hi = Long.parseUnsignedLong(hex.substring(0, 16), 16);
+            long lo = Long.parseUnsignedLong(hex.substring(16, 32), 16);
+            return policy.subscribers().contains(hi, lo);
+        } catch (NumberFormatException e) {
+            return true;
+        }
+    }
+
+    private String replace(Pattern p, String s, long epoch) {
+        Matcher m = p.matcher(s);
+        StringBuilder sb = null;
+        while (m.find()) {
+            String pseudo = pseudonymText(m.group(), epoch);
+            if (pseudo == null) {
+                continue;
+            }
+            if (sb == null) {
+                sb = new StringBuilder();
+            }
+            m.appendReplacement(sb, Matcher.quoteReplacement(pseudo));
+        }
+        if (sb == null) {
+            return s;
+        }
+        m.appendTail(sb);
+        return sb.toString();
+    }
+
+    /** The pseudonym text of an address literal if it is a subscriber's, else null. */
+    private String pseudonymText(String literal, long epoch) {
+        long[] a;
+        try {
+            a = Cidr.parseAddress(literal);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        if (!policy.subscribers().contains(a[0], a[1])) {
+            return null;
+        }
+        long[] p = pseudonyms.address(epoch, a[0], a[1]);
+        return Addresses.format(p[0], p[1]);
+    }
+
+    /** Records released so far. */
+    public synchronized long released() {
+        return released;
+    }
+
+    /** Fields dropped because the inventory does not list them, with counts. */
+    public synchronized Map<String, Long> droppedFields() {
+        return new TreeMap<>(droppedFields);
+    }
+
+    public AuditLog audit() {
+        return audit;
+    }
+
+    /** Releases aggregates (aggregate mode), writes the end of the run to the audit log, closes the sinks. */
+    @Override
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Map<String, Object> end = new LinkedHashMap<>();
+        end.put("mode", policy.mode().label());
+        if (aggregator != null) {
+            List<AggregateRecord> rows = aggregator.publish();
+            for (AggregateRecord row : rows) {
+                Released<AggregateRecord> rel = new Released<>(row);
+                for (FlowSink s : sinks) {
+                    s.aggregate(rel);
+                }
+            }
+            end.put("aggregate_rows", (long) rows.size());
+            end.put("suppressed_groups", aggregator.suppressedGroups);
+            if (policy.epsilon() != null) {
+                end.put("epsilon_spent", aggregator.epsilonSpent);
+            }
+        } else {
+            end.put("records_released", released);
+            end.put("records_with_pseudonyms", pseudonymisedAddresses);
+            end.put("key_epochs", new ArrayList<>(epochs));
+            if (policy.mode() == PrivacyMode.IDENTIFIED) {
+                end.put("records_released_identified", identified);
+                end.put("authorisation_reference", policy.authorisation().reference());
+            }
+            if (!droppedFields.isEmpty()) {
+                end.put("unlisted_fields_dropped", new ArrayList<>(droppedFields.keySet()));
+            }
+        }
+        audit.append("run_finished", end);
+        IOException first = null;
+        for (FlowSink s : sinks) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package org.fathom.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.fathom.capture.CaptureException;
+import org.fathom.pipeline.AnalysisOptions;
+import org.fathom.pipeline.AnalysisSummary;
+import org.fathom.pipeline.CaptureAnalyzer;
+import org.fathom.pipeline.Progress;
+import org.fathom.privacy.AuditLog;
+import org.fathom.privacy.PrivacyGuard;
+import org.fathom.privacy.PrivacyPolicy;
+import org.fathom.privacy.SubscriberNetworks;
+import org.fathom.record.CollectingSink;
+import org.fathom.record.FlowRecord;
+
+/** Runs captures through the whole engine, privacy guard included, for tests. */
+public final class Analyze {
+    private Analyze() {}
+
+    /** A lab policy: pseudonymous mode with no subscriber networks, state in a temporary folder. */
+    public static PrivacyPolicy labPolicy() {
+        try {
+            Path state = Files.createTempDirectory("fathom-test-state");
+            state.toFile().deleteOnExit();
+            return PrivacyPolicy.defaults().withSubscribers(SubscriberNetworks.NONE)
+                    .withAuditLog(state.resolve("audit.log")).withKeyFile(state.resolve("pseudonym.key"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Flow records of a capture (lab policy, one worker), sorted by first packet time then text. */
+    public static List<FlowRecord> flows(Path capture) {
+        return flows(capture, 1, labPolicy());
+    }
+
+    public static List<FlowRecord> flows(Path capture, int workers, PrivacyPolicy policy) {
+        CollectingSink sink = new CollectingSink();
+        try (PrivacyGuard guard = new PrivacyGuard(policy, AuditLog.open(policy.auditLog()), List.of(sink))) {
+            new CaptureAnalyzer(AnalysisOptions.defaults()).analyze(capture, workers, guard, new AnalysisSummary(), Progress.NONE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (CaptureException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        List<FlowRecord> l = new ArrayList<>(sink.flows());
+        l.sort(Comparator.comparingLong(FlowRecord::firstSeenNanos).thenComparing(FlowRecord::toString));
+        return l;
+    }
+}
