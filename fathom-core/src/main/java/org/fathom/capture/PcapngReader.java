@@ -228,6 +228,10 @@ final class PcapngReader extends MappedCapture {
     }
 
     private boolean readSimple(Packet packet, long at, long len) {
+        if (len < 16) {
+            warn(at, "simple packet block too short");
+            return false;
+        }
         if (interfaces == 0) {
             warn(at, "simple packet block without an interface; skipped");
             return false;
@@ -262,11 +266,14 @@ final class PcapngReader extends MappedCapture {
         return true;
     }
 
-    /** Scans forward on 4-byte steps for a block whose header and trailer lengths agree. */
+    /**
+     * Scans forward for a block whose header and trailer lengths agree. The scan goes byte by
+     * byte: garbage of any length may have been inserted, so the blocks after it need not be
+     * aligned to 4 bytes from the start of the file any more.
+     */
     private boolean resync(long from) {
-        long start = (from + 3) & ~3L;
-        long limit = Math.min(size - 12, start + RESYNC_WINDOW);
-        for (long at = start; at <= limit; at += 4) {
+        long limit = Math.min(size - 12, from + RESYNC_WINDOW);
+        for (long at = from; at <= limit; at++) {
             int type = u32(at);
             boolean known = type == SHB || type == IDB || type == EPB || type == SPB || type == OPB
                     || type == 4 || type == 5 || type == 0x0BAD || type == 0x40000BAD || type == 10;
