@@ -1,5 +1,7 @@
 package org.fathom.capture;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,6 +45,17 @@ final class ReadBack {
         try (CaptureReader reader = CaptureFiles.open(file)) {
             return drain(reader);
         }
+    }
+
+    /** Reads a capture held in memory, sniffed the way {@link CaptureFiles#open(Path)} does. */
+    static Capture read(byte[] bytes, String name) throws CaptureException {
+        try (CaptureReader reader = open(bytes, name)) {
+            return drain(reader);
+        }
+    }
+
+    static CaptureReader open(byte[] bytes, String name) throws CaptureException {
+        return CaptureFiles.open(Path.of(name), Arena.ofConfined(), MemorySegment.ofArray(bytes));
     }
 
     static Capture drain(CaptureReader reader) {
