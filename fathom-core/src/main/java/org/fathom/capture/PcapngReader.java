@@ -20,6 +20,7 @@ final class PcapngReader extends MappedCapture {
     private static final int MAX_INTERFACES = 4096;
     private static final long RESYNC_WINDOW = 1 << 20;
     private static final long MAX_BLOCK = 64L << 20;
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
     // per interface of the current section
     private int interfaces;
@@ -200,10 +201,24 @@ final class PcapngReader extends MappedCapture {
         long units = ifUnitsPerSecond[iface];
         long secs = Long.divideUnsigned(ts, units);
         long rem = Long.remainderUnsigned(ts, units);
-        long frac = units == 1_000_000_000L ? rem
-                : units < 1_000_000_000L && 1_000_000_000L % units == 0 ? rem * (1_000_000_000L / units)
-                : (long) (rem * (1e9 / units));
-        return (secs + ifOffsetSeconds[iface]) * 1_000_000_000L + frac;
+        return (secs + ifOffsetSeconds[iface]) * NANOS_PER_SECOND + fractionNanos(rem, units);
+    }
+
+    /**
+     * {@code floor(rem * 10^9 / units)} exactly, for {@code 0 <= rem < units}, where units is a
+     * power of 10 or of 2 up to 2^62. Floating point would round some values up, even into the
+     * next second.
+     */
+    static long fractionNanos(long rem, long units) {
+        if (rem <= Long.MAX_VALUE / NANOS_PER_SECOND) {
+            return rem * NANOS_PER_SECOND / units;
+        }
+        if (units % NANOS_PER_SECOND == 0) {
+            return rem / (units / NANOS_PER_SECOND);   // 10^-n, n > 9
+        }
+        // 2^-n, n >= 34: the 128-bit product shifted right by n
+        int n = Long.numberOfTrailingZeros(units);
+        return (Math.multiplyHigh(rem, NANOS_PER_SECOND) << (64 - n)) | ((rem * NANOS_PER_SECOND) >>> n);
     }
 
     private boolean readEnhanced(Packet packet, long at, long len) {
