@@ -111,6 +111,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         CaptureAnalyzer analyzer = new CaptureAnalyzer(new AnalysisOptions(flowConfig));
         ProgressLine progress = quiet ? null : ProgressLine.forTerminal();
         List<String> skipped = new ArrayList<>();
+        String writing = "-".equals(flows) ? "standard output" : flows;   // for messages
         try (RecordExit shared = flows == null ? null : new RecordExit(List.of(openSink(flows)))) {
             for (Path capture : captures) {
                 CaptureReader reader;
@@ -126,6 +127,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                 try (reader) {
                     if (flowsDir != null) {
                         Path out = flowsDir.resolve(capture.getFileName().toString() + ".jsonl");
+                        writing = out.toString();
                         try (RecordExit own = new RecordExit(List.of(openSink(out.toString())))) {
                             analyzer.analyze(reader, own, summary, progress == null ? org.fathom.pipeline.Progress.NONE : progress);
                         }
@@ -138,8 +140,16 @@ final class AnalyzeCommand implements Callable<Integer> {
                     progress.clear();
                 }
             }
-        } catch (UncheckedIOException e) {
-            throw new UserError("cannot write flow records (" + message(e.getCause()) + ")");
+        } catch (IOException e) {
+            throw new UserError("cannot write flow records to " + writing + " (" + message(e) + ")");
+        } catch (RuntimeException e) {
+            // a failed write arrives wrapped: UncheckedIOException from RecordExit.emit, or the
+            // JSON writer's own unchecked exception around the IOException
+            IOException cause = ioCause(e);
+            if (cause == null) {
+                throw e;
+            }
+            throw new UserError("cannot write flow records to " + writing + " (" + message(cause) + ")");
         }
         if (summary.partial() && status == Main.EXIT_OK) {
             status = Main.EXIT_PARTIAL;
@@ -177,37 +187,59 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
     }
 
+    private static IOException ioCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException io) {
+                return io;
+            }
+        }
+        return null;
+    }
+
     private static String message(Throwable e) {
         String m = e.getMessage();
         return m == null ? e.getClass().getSimpleName() : m;
     }
 
-    /** Standard output stays open for the summary after the records are flushed. */
+    /**
+     * Standard output stays open for the summary after the records are flushed. A PrintStream
+     * swallows write errors (closed pipe, full disk), so they are looked for after each write and
+     * turned back into an IOException: records must not be lost silently.
+     */
     private static final class NonClosingStream extends OutputStream {
-        private final OutputStream out;
+        private final PrintStream out;
 
-        NonClosingStream(OutputStream out) {
+        NonClosingStream(PrintStream out) {
             this.out = out;
         }
 
         @Override
         public void write(int b) throws IOException {
             out.write(b);
+            check();
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             out.write(b, off, len);
+            check();
         }
 
         @Override
         public void flush() throws IOException {
             out.flush();
+            check();
         }
 
         @Override
         public void close() throws IOException {
-            out.flush();
+            flush();
+        }
+
+        private void check() throws IOException {
+            if (out.checkError()) {
+                throw new IOException("closed or full");
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.fathom.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -248,6 +249,32 @@ class AnalyzeCommandTest {
 
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.errLines()).singleElement().asString().contains("does not exist");
+        assertNoStackTrace(r);
+    }
+
+    @Test
+    void aFailingFlowsFileIsReportedInOneLine() {
+        Path full = Path.of("/dev/full");
+        assumeTrue(Files.isWritable(full), "needs /dev/full");
+        Run r = fathom("analyze", SAMPLE.toString(), "--flows", full.toString());
+
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.errLines()).singleElement().asString().contains("cannot write flow records to /dev/full");
+        assertNoStackTrace(r);
+    }
+
+    @Test
+    void aFailingStandardOutputIsReportedInsteadOfLosingRecordsSilently() {
+        OutputStream broken = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("Broken pipe");
+            }
+        };
+        Run r = fathom(broken, "analyze", SAMPLE.toString(), "--flows", "-");
+
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.errLines()).singleElement().asString().contains("cannot write flow records to standard output");
         assertNoStackTrace(r);
     }
 
