@@ -73,9 +73,17 @@ final class PcapngReader extends MappedCapture {
                 continue;
             }
             if (at + len > size) {
-                warn(at, "truncated block: " + len + " bytes announced, " + (size - at) + " present at end of file");
-                pos = size;
-                return false;
+                // the end of a cut file, or a damaged length in the middle: a well-formed block
+                // further on tells them apart
+                long next = findBlock(at + 4);
+                if (next < 0) {
+                    warn(at, "truncated block: " + len + " bytes announced, " + (size - at) + " present at end of file");
+                    pos = size;
+                    return false;
+                }
+                warn(at, "block length " + len + " runs past the end of the file (" + (size - at) + " bytes left)");
+                resyncAt(at + 4, next);
+                continue;
             }
             if (u32L(at + len - 4) != len) {
                 warn(at, "block trailer length does not match header length " + len);
@@ -281,12 +289,32 @@ final class PcapngReader extends MappedCapture {
         return true;
     }
 
-    /**
-     * Scans forward for a block whose header and trailer lengths agree. The scan goes byte by
-     * byte: garbage of any length may have been inserted, so the blocks after it need not be
-     * aligned to 4 bytes from the start of the file any more.
-     */
+    /** Continues at the next well-formed block after damage at {@code from - 4}, if any. */
     private boolean resync(long from) {
+        long next = findBlock(from);
+        if (next < 0) {
+            warn(from - 4, "no well-formed block found after damage; rest of file (" + (size - from + 4) + " bytes) skipped");
+            pos = size;
+            return false;
+        }
+        resyncAt(from, next);
+        return true;
+    }
+
+    private void resyncAt(long from, long next) {
+        boolean section = segment.get(INT_LE, next) == SHB;
+        warn(next, section ? "resynchronised at a section header after skipping " + (next - from + 4) + " bytes"
+                : "resynchronised after skipping " + (next - from + 4) + " damaged bytes");
+        pos = next;
+    }
+
+    /**
+     * The offset of the next well-formed block (a known type whose header and trailer lengths
+     * agree, or a section header) from {@code from} on, within the window; -1 if there is none.
+     * The scan goes byte by byte: garbage of any length may have been inserted, so the blocks
+     * after it need not be aligned to 4 bytes from the start of the file any more.
+     */
+    private long findBlock(long from) {
         long limit = Math.min(size - 12, from + RESYNC_WINDOW);
         for (long at = from; at <= limit; at++) {
             int type = u32(at);
@@ -300,19 +328,13 @@ final class PcapngReader extends MappedCapture {
                 if (magic != BYTE_ORDER_MAGIC && Integer.reverseBytes(magic) != BYTE_ORDER_MAGIC) {
                     continue;
                 }
-                pos = at;
-                warn(at, "resynchronised at a section header after skipping " + (at - from + 4) + " bytes");
-                return true;
+                return at;
             }
             long len = u32L(at + 4);
             if (len >= 12 && (len & 3) == 0 && len <= MAX_BLOCK && at + len <= size && u32L(at + len - 4) == len) {
-                pos = at;
-                warn(at, "resynchronised after skipping " + (at - from + 4) + " damaged bytes");
-                return true;
+                return at;
             }
         }
-        warn(from - 4, "no well-formed block found after damage; rest of file (" + (size - from + 4) + " bytes) skipped");
-        pos = size;
-        return false;
+        return -1;
     }
 }

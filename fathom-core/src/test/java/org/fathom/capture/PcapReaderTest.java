@@ -147,6 +147,25 @@ class PcapReaderTest {
     }
 
     @Test
+    void aLengthRunningPastTheEndInTheMiddleIsDamageNotTruncation() throws Exception {
+        // 100,000 bytes is within the reader's limit but more than the rest of the file
+        PcapWriter w = new PcapWriter(Magic.MICROS, ByteOrder.LITTLE_ENDIAN, LinkType.ETHERNET, 65_535);
+        for (int i = 0; i < 6; i++) {
+            if (i == 2) {
+                w.record(T0 + i, 0, 100_000, 100_000, frame(60, i));
+            } else {
+                w.record(T0 + i, 1000 * i, frame(60 + i, i));
+            }
+        }
+        Capture c = ReadBack.read(w.writeTo(dir.resolve("overrun.pcap")));
+
+        assertThat(c.frameOffsets()).containsExactly(w.offsetOf(0), w.offsetOf(1), w.offsetOf(3), w.offsetOf(4), w.offsetOf(5));
+        assertThat(c.offsets()).containsExactly(w.offsetOf(2), w.offsetOf(3));
+        assertThat(c.messages().get(0)).contains("record length 100000 runs past the end of the file");
+        assertThat(c.messages().get(1)).contains("resynchronised");
+    }
+
+    @Test
     void garbageBetweenRecordsIsSkipped() throws Exception {
         PcapWriter w = new PcapWriter(Magic.MICROS, ByteOrder.LITTLE_ENDIAN, LinkType.ETHERNET)
                 .record(T0, 1, frame(80, 1))

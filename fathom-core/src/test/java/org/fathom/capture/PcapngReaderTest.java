@@ -278,6 +278,22 @@ class PcapngReaderTest {
     }
 
     @Test
+    void aBlockLengthRunningPastTheEndInTheMiddleIsDamageNotTruncation() throws Exception {
+        PcapngWriter w = new PcapngWriter().section(ByteOrder.LITTLE_ENDIAN)
+                .interfaceBlock(LinkType.ETHERNET, 0)
+                .enhanced(0, 1, frame(60, 1))
+                .block(PcapngWriter.EPB, 1 << 20, new byte[40], 52)    // 1 MiB: legal, but past the end
+                .enhanced(0, 3, frame(62, 3))
+                .enhanced(0, 4, frame(63, 4));
+        Capture c = ReadBack.read(w.writeTo(dir.resolve("overrun.pcapng")));
+
+        assertThat(c.frameOffsets()).containsExactly(w.offsetOf(2), w.offsetOf(4), w.offsetOf(5));
+        assertThat(c.offsets()).containsExactly(w.offsetOf(3), w.offsetOf(4));
+        assertThat(c.messages().get(0)).contains("block length 1048576 runs past the end of the file");
+        assertThat(c.messages().get(1)).contains("resynchronised");
+    }
+
+    @Test
     void packetLengthOverrunningItsBlockIsSkipped() throws Exception {
         PcapngWriter w = new PcapngWriter().section(ByteOrder.LITTLE_ENDIAN)
                 .interfaceBlock(LinkType.ETHERNET, 0)
