@@ -28,7 +28,7 @@ import org.fathom.capture.PcapngWriter.IfOption;
  * file size, and every call returns), and every frame has a length within {@link Packet#MAX_FRAME}.
  * The checks themselves are in {@link ReadBack#drain}.
  */
-class CaptureReaderProperties {
+class CaptureReaderPropertiesTest {
     private static final BigInteger NANOS = BigInteger.valueOf(1_000_000_000L);
     private static final ByteOrder[] ORDERS = {ByteOrder.LITTLE_ENDIAN, ByteOrder.BIG_ENDIAN};
     /** Lengths at the limits and block types, the values damage has to hit to matter. */
