@@ -217,7 +217,7 @@ final class PcapngReader extends MappedCapture {
      * power of 10 or of 2 up to 2^62. Floating point would round some values up, even into the
      * next second.
      */
-    static long fractionNanos(long rem, long units) {
+    private static long fractionNanos(long rem, long units) {
         if (rem <= Long.MAX_VALUE / NANOS_PER_SECOND) {
             return rem * NANOS_PER_SECOND / units;
         }
