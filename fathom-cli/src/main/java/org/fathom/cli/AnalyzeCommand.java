@@ -135,6 +135,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         CaptureAnalyzer analyzer = new CaptureAnalyzer(AnalysisOptions.defaults().withFlows(flowConfig));
         ProgressLine progress = quiet ? null : ProgressLine.forTerminal();
         List<String> skipped = new ArrayList<>();
+        String writing = "-".equals(flows) ? "standard output" : flows != null ? flows : aggregates;   // for messages
         List<FlowSink> sinks = new ArrayList<>();
         JsonLinesDirectorySink dirSink = null;
         SummaryTable table = new SummaryTable();
@@ -161,6 +162,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                 try {
                     if (dirSink != null) {
                         dirSink.startCapture(capture.getFileName().toString());
+                        writing = flowsDir.resolve(capture.getFileName() + ".jsonl").toString();
                     }
                     analyzer.analyze(capture, workers, guard, summary, shown);
                 } catch (CaptureException e) {
@@ -177,10 +179,16 @@ final class AnalyzeCommand implements Callable<Integer> {
                     progress.clear();
                 }
             }
-        } catch (UncheckedIOException e) {
-            throw new UserError("cannot write records (" + message(e.getCause()) + ")");
         } catch (IOException e) {
-            throw new UserError("cannot write records (" + message(e) + ")");
+            throw new UserError("cannot write flow records to " + writing + " (" + message(e) + ")");
+        } catch (RuntimeException e) {
+            // a failed write arrives wrapped: UncheckedIOException from PrivacyGuard.emit, or the
+            // JSON writer's own unchecked exception around the IOException
+            IOException cause = ioCause(e);
+            if (cause == null) {
+                throw e;
+            }
+            throw new UserError("cannot write flow records to " + writing + " (" + message(cause) + ")");
         }
         if (summary.partial() && status == Main.EXIT_OK) {
             status = Main.EXIT_PARTIAL;
@@ -218,37 +226,59 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
     }
 
+    private static IOException ioCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException io) {
+                return io;
+            }
+        }
+        return null;
+    }
+
     private static String message(Throwable e) {
         String m = e.getMessage();
         return m == null ? e.getClass().getSimpleName() : m;
     }
 
-    /** Standard output stays open for the summary after the records are flushed. */
+    /**
+     * Standard output stays open for the summary after the records are flushed. A PrintStream
+     * swallows write errors (closed pipe, full disk), so they are looked for after each write and
+     * turned back into an IOException: records must not be lost silently.
+     */
     private static final class NonClosingStream extends OutputStream {
-        private final OutputStream out;
+        private final PrintStream out;
 
-        NonClosingStream(OutputStream out) {
+        NonClosingStream(PrintStream out) {
             this.out = out;
         }
 
         @Override
         public void write(int b) throws IOException {
             out.write(b);
+            check();
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             out.write(b, off, len);
+            check();
         }
 
         @Override
         public void flush() throws IOException {
             out.flush();
+            check();
         }
 
         @Override
         public void close() throws IOException {
-            out.flush();
+            flush();
+        }
+
+        private void check() throws IOException {
+            if (out.checkError()) {
+                throw new IOException("closed or full");
+            }
         }
     }
 }

@@ -36,6 +36,15 @@ public final class CaptureFiles {
             arena.close();
             throw new CaptureException(file + ": cannot read (" + e.getMessage() + ")");
         }
+        return open(file, arena, segment);
+    }
+
+    /**
+     * Picks the reader for the capture in {@code segment} by its magic number. The reader owns
+     * {@code arena} and closes it; so does this method when it throws. Tests hand in heap
+     * segments here to read captures without touching the file system.
+     */
+    static CaptureReader open(Path file, Arena arena, MemorySegment segment) throws CaptureException {
         try {
             if (segment.byteSize() < 4) {
                 throw new CaptureException(file + ": not a capture file (" + segment.byteSize() + " bytes)");

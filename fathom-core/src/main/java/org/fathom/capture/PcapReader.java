@@ -79,9 +79,17 @@ final class PcapReader extends MappedCapture {
             }
             long data = at + recordHeader;
             if (size - data < capLen) {
-                warn(at, "truncated record: " + capLen + " bytes announced, " + (size - data) + " present at end of file");
-                pos = size;
-                return false;
+                // the end of a cut file, or a damaged length in the middle: a good record further
+                // on tells them apart
+                long next = findRecord(at + 1);
+                if (next < 0) {
+                    warn(at, "truncated record: " + capLen + " bytes announced, " + (size - data) + " present at end of file");
+                    pos = size;
+                    return false;
+                }
+                warn(at, "record length " + capLen + " runs past the end of the file (" + (size - data) + " bytes left)");
+                resyncAt(at + 1, next);
+                continue;
             }
             pos = data + capLen;
             lastSeconds = sec;
@@ -95,26 +103,39 @@ final class PcapReader extends MappedCapture {
         }
     }
 
-    /**
-     * Looks for the next offset where a plausible record header starts: sane lengths, a timestamp
-     * within a day of the last good one, and either the end of file or another plausible header
-     * right after it.
-     */
+    /** Continues at the next plausible record after damage at {@code from - 1}, if any. */
     private boolean resync(long from) {
+        long next = findRecord(from);
+        if (next < 0) {
+            warn(from - 1, "no plausible record found after damage; rest of file (" + (size - from + 1) + " bytes) skipped");
+            pos = size;
+            return false;
+        }
+        resyncAt(from, next);
+        return true;
+    }
+
+    private void resyncAt(long from, long next) {
+        warn(next, "resynchronised after skipping " + (next - from + 1) + " damaged bytes");
+        pos = next;
+    }
+
+    /**
+     * The next offset from {@code from} on (within the resync window) where a plausible record
+     * header starts: sane lengths, a timestamp within a day of the last good one, and either the
+     * end of file or another plausible header right after it; -1 if there is none.
+     */
+    private long findRecord(long from) {
         long limit = Math.min(size - recordHeader, from + RESYNC_WINDOW);
         for (long at = from; at <= limit; at++) {
             if (plausible(at)) {
                 long next = at + recordHeader + u32(at + 8);
                 if (next == size || (next + recordHeader <= size && plausible(next))) {
-                    warn(at, "resynchronised after skipping " + (at - from + 1) + " damaged bytes");
-                    pos = at;
-                    return true;
+                    return at;
                 }
             }
         }
-        warn(from - 1, "no plausible record found after damage; rest of file (" + (size - from + 1) + " bytes) skipped");
-        pos = size;
-        return false;
+        return -1;
     }
 
     private boolean plausible(long at) {

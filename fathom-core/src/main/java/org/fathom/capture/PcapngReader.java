@@ -20,6 +20,7 @@ final class PcapngReader extends MappedCapture {
     private static final int MAX_INTERFACES = 4096;
     private static final long RESYNC_WINDOW = 1 << 20;
     private static final long MAX_BLOCK = 64L << 20;
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
     // per interface of the current section
     private int interfaces;
@@ -72,9 +73,17 @@ final class PcapngReader extends MappedCapture {
                 continue;
             }
             if (at + len > size) {
-                warn(at, "truncated block: " + len + " bytes announced, " + (size - at) + " present at end of file");
-                pos = size;
-                return false;
+                // the end of a cut file, or a damaged length in the middle: a well-formed block
+                // further on tells them apart
+                long next = findBlock(at + 4);
+                if (next < 0) {
+                    warn(at, "truncated block: " + len + " bytes announced, " + (size - at) + " present at end of file");
+                    pos = size;
+                    return false;
+                }
+                warn(at, "block length " + len + " runs past the end of the file (" + (size - at) + " bytes left)");
+                resyncAt(at + 4, next);
+                continue;
             }
             if (u32L(at + len - 4) != len) {
                 warn(at, "block trailer length does not match header length " + len);
@@ -200,10 +209,24 @@ final class PcapngReader extends MappedCapture {
         long units = ifUnitsPerSecond[iface];
         long secs = Long.divideUnsigned(ts, units);
         long rem = Long.remainderUnsigned(ts, units);
-        long frac = units == 1_000_000_000L ? rem
-                : units < 1_000_000_000L && 1_000_000_000L % units == 0 ? rem * (1_000_000_000L / units)
-                : (long) (rem * (1e9 / units));
-        return (secs + ifOffsetSeconds[iface]) * 1_000_000_000L + frac;
+        return (secs + ifOffsetSeconds[iface]) * NANOS_PER_SECOND + fractionNanos(rem, units);
+    }
+
+    /**
+     * {@code floor(rem * 10^9 / units)} exactly, for {@code 0 <= rem < units}, where units is a
+     * power of 10 or of 2 up to 2^62. Floating point would round some values up, even into the
+     * next second.
+     */
+    private static long fractionNanos(long rem, long units) {
+        if (rem <= Long.MAX_VALUE / NANOS_PER_SECOND) {
+            return rem * NANOS_PER_SECOND / units;
+        }
+        if (units % NANOS_PER_SECOND == 0) {
+            return rem / (units / NANOS_PER_SECOND);   // 10^-n, n > 9
+        }
+        // 2^-n, n >= 34: the 128-bit product shifted right by n
+        int n = Long.numberOfTrailingZeros(units);
+        return (Math.multiplyHigh(rem, NANOS_PER_SECOND) << (64 - n)) | ((rem * NANOS_PER_SECOND) >>> n);
     }
 
     private boolean readEnhanced(Packet packet, long at, long len) {
@@ -228,6 +251,10 @@ final class PcapngReader extends MappedCapture {
     }
 
     private boolean readSimple(Packet packet, long at, long len) {
+        if (len < 16) {
+            warn(at, "simple packet block too short");
+            return false;
+        }
         if (interfaces == 0) {
             warn(at, "simple packet block without an interface; skipped");
             return false;
@@ -262,11 +289,34 @@ final class PcapngReader extends MappedCapture {
         return true;
     }
 
-    /** Scans forward on 4-byte steps for a block whose header and trailer lengths agree. */
+    /** Continues at the next well-formed block after damage at {@code from - 4}, if any. */
     private boolean resync(long from) {
-        long start = (from + 3) & ~3L;
-        long limit = Math.min(size - 12, start + RESYNC_WINDOW);
-        for (long at = start; at <= limit; at += 4) {
+        long next = findBlock(from);
+        if (next < 0) {
+            warn(from - 4, "no well-formed block found after damage; rest of file (" + (size - from + 4) + " bytes) skipped");
+            pos = size;
+            return false;
+        }
+        resyncAt(from, next);
+        return true;
+    }
+
+    private void resyncAt(long from, long next) {
+        boolean section = segment.get(INT_LE, next) == SHB;
+        warn(next, section ? "resynchronised at a section header after skipping " + (next - from + 4) + " bytes"
+                : "resynchronised after skipping " + (next - from + 4) + " damaged bytes");
+        pos = next;
+    }
+
+    /**
+     * The offset of the next well-formed block (a known type whose header and trailer lengths
+     * agree, or a section header) from {@code from} on, within the window; -1 if there is none.
+     * The scan goes byte by byte: garbage of any length may have been inserted, so the blocks
+     * after it need not be aligned to 4 bytes from the start of the file any more.
+     */
+    private long findBlock(long from) {
+        long limit = Math.min(size - 12, from + RESYNC_WINDOW);
+        for (long at = from; at <= limit; at++) {
             int type = u32(at);
             boolean known = type == SHB || type == IDB || type == EPB || type == SPB || type == OPB
                     || type == 4 || type == 5 || type == 0x0BAD || type == 0x40000BAD || type == 10;
@@ -278,19 +328,13 @@ final class PcapngReader extends MappedCapture {
                 if (magic != BYTE_ORDER_MAGIC && Integer.reverseBytes(magic) != BYTE_ORDER_MAGIC) {
                     continue;
                 }
-                pos = at;
-                warn(at, "resynchronised at a section header after skipping " + (at - from + 4) + " bytes");
-                return true;
+                return at;
             }
             long len = u32L(at + 4);
             if (len >= 12 && (len & 3) == 0 && len <= MAX_BLOCK && at + len <= size && u32L(at + len - 4) == len) {
-                pos = at;
-                warn(at, "resynchronised after skipping " + (at - from + 4) + " damaged bytes");
-                return true;
+                return at;
             }
         }
-        warn(from - 4, "no well-formed block found after damage; rest of file (" + (size - from + 4) + " bytes) skipped");
-        pos = size;
-        return false;
+        return -1;
     }
 }

@@ -43,8 +43,15 @@ public record PrivacyPolicy(PrivacyMode mode, SubscriberNetworks subscribers, Pa
         }
     }
 
-    /** Where keys and the audit log live unless configured: $FATHOM_STATE_DIR or ~/.local/state/fathom. */
+    /**
+     * Where keys and the audit log live unless configured: the system property
+     * {@code fathom.state.dir}, else $FATHOM_STATE_DIR, else ~/.local/state/fathom.
+     */
     public static Path stateDir() {
+        String prop = System.getProperty("fathom.state.dir");
+        if (prop != null && !prop.isBlank()) {
+            return Path.of(prop);
+        }
         String env = System.getenv("FATHOM_STATE_DIR");
         if (env != null && !env.isBlank()) {
             return Path.of(env);
