@@ -60,6 +60,12 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--other-timeout", paramLabel = "SECONDS", description = "Idle timeout of ICMP and other flows (default: ${DEFAULT-VALUE}).")
     double otherTimeout = FlowConfig.DEFAULTS.otherTimeoutNanos() / 1e9;
 
+    @Option(names = "--services", paramLabel = "FILE", description = "Add or override service rules (lines 'suffix application category', see docs/CLASSIFICATION.md).")
+    List<Path> servicesFiles = new ArrayList<>();
+
+    @Option(names = "--addresses", paramLabel = "FILE", description = "Add or override address rules (lines 'cidr application category').")
+    List<Path> addressesFiles = new ArrayList<>();
+
     @Option(names = {"-q", "--quiet"}, description = "Print no summary and no progress.")
     boolean quiet;
 
@@ -76,6 +82,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
+        AnalysisOptions options = catalogs(AnalysisOptions.defaults().withFlows(flowConfig));
         boolean summaryToStderr = "-".equals(flows);
         PrintStream report = summaryToStderr ? System.err : System.out;
 
@@ -108,7 +115,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
 
         AnalysisSummary summary = new AnalysisSummary();
-        CaptureAnalyzer analyzer = new CaptureAnalyzer(AnalysisOptions.defaults().withFlows(flowConfig));
+        CaptureAnalyzer analyzer = new CaptureAnalyzer(options);
         ProgressLine progress = quiet ? null : ProgressLine.forTerminal();
         List<String> skipped = new ArrayList<>();
         try (RecordExit shared = flows == null ? null : new RecordExit(List.of(openSink(flows)))) {
@@ -152,6 +159,29 @@ final class AnalyzeCommand implements Callable<Integer> {
             status = Main.EXIT_USAGE;
         }
         return status;
+    }
+
+    /** The bundled catalogs with the user's rule files added, in the order given. */
+    private AnalysisOptions catalogs(AnalysisOptions o) {
+        for (Path f : servicesFiles) {
+            try {
+                o.services().load(f);
+            } catch (IOException e) {
+                throw new UserError(f + ": cannot read service rules (" + message(e) + ")");
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage());
+            }
+        }
+        for (Path f : addressesFiles) {
+            try {
+                o.addresses().load(f);
+            } catch (IOException e) {
+                throw new UserError(f + ": cannot read address rules (" + message(e) + ")");
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage());
+            }
+        }
+        return o;
     }
 
     private static long nanos(String option, double seconds) {

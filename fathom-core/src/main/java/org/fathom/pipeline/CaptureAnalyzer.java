@@ -32,7 +32,7 @@ public final class CaptureAnalyzer {
     /** Reads {@code reader} to its end; the caller closes it. */
     public CaptureResult analyze(CaptureReader reader, RecordExit exit, AnalysisSummary summary, Progress progress) {
         PacketDecoder decoder = new PacketDecoder();
-        Classifier classifier = new Classifier(options.protocols(), options.services());
+        Classifier classifier = new Classifier(options.protocols(), options.services(), options.addresses());
         long[] flows = {0};
         FlowTable table = new FlowTable(options.flows(), (t, f, reason) -> {
             FlowRecord r = export(t, f, reason, classifier.finish(t, f));
