@@ -71,6 +71,12 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = {"-w", "--workers"}, paramLabel = "N", description = "Worker threads (default: the number of available cores, ${DEFAULT-VALUE} here). Results do not depend on it.")
     int workers = Runtime.getRuntime().availableProcessors();
 
+    @Option(names = "--services", paramLabel = "FILE", description = "Add or override service rules (lines 'suffix application category', see docs/CLASSIFICATION.md).")
+    List<Path> servicesFiles = new ArrayList<>();
+
+    @Option(names = "--addresses", paramLabel = "FILE", description = "Add or override address rules (lines 'cidr application category').")
+    List<Path> addressesFiles = new ArrayList<>();
+
     @Option(names = {"-q", "--quiet"}, description = "Print no summary and no progress.")
     boolean quiet;
 
@@ -87,6 +93,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
+        AnalysisOptions options = catalogs(AnalysisOptions.defaults().withFlows(flowConfig));
         if (workers < 1 || workers > 256) {
             throw new UserError("--workers must be between 1 and 256, not " + workers);
         }
@@ -132,7 +139,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
 
         AnalysisSummary summary = new AnalysisSummary();
-        CaptureAnalyzer analyzer = new CaptureAnalyzer(AnalysisOptions.defaults().withFlows(flowConfig));
+        CaptureAnalyzer analyzer = new CaptureAnalyzer(options);
         ProgressLine progress = quiet ? null : ProgressLine.forTerminal();
         List<String> skipped = new ArrayList<>();
         String writing = "-".equals(flows) ? "standard output" : flows != null ? flows : aggregates;   // for messages
@@ -201,6 +208,29 @@ final class AnalyzeCommand implements Callable<Integer> {
             status = Main.EXIT_USAGE;
         }
         return status;
+    }
+
+    /** The bundled catalogs with the user's rule files added, in the order given. */
+    private AnalysisOptions catalogs(AnalysisOptions o) {
+        for (Path f : servicesFiles) {
+            try {
+                o.services().load(f);
+            } catch (IOException e) {
+                throw new UserError(f + ": cannot read service rules (" + message(e) + ")");
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage());
+            }
+        }
+        for (Path f : addressesFiles) {
+            try {
+                o.addresses().load(f);
+            } catch (IOException e) {
+                throw new UserError(f + ": cannot read address rules (" + message(e) + ")");
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage());
+            }
+        }
+        return o;
     }
 
     private static long nanos(String option, double seconds) {

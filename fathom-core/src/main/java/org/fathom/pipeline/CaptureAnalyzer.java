@@ -153,7 +153,7 @@ public final class CaptureAnalyzer {
             this.reader = reader;
             this.exit = exit;
             this.progress = progress;
-            this.classifier = new Classifier(options.protocols(), options.services());
+            this.classifier = new Classifier(options.protocols(), options.services(), options.addresses());
             int share = Math.max(1, options.flows().maxFlows() / workers);
             this.table = new FlowTable(options.flows().withMaxFlows(share), this::flowEnded);
         }

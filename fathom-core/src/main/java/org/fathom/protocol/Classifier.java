@@ -14,7 +14,16 @@ import org.fathom.flow.FlowTable;
  * for the flow's ports are probed first, then every other dissector of the transport, each until
  * it says no or its probe depth is used up. With no verdict after {@link #MAX_PACKETS_PER_DIRECTION}
  * payload packets per direction, the flow falls back to a port guess ({@code confidence: port}),
- * an address learnt from DNS ({@code cache}), or {@code Unknown}.
+ * an address learnt from DNS ({@code cache}), a well-known provider address ({@code ip}), or
+ * {@code Unknown}.
+ *
+ * <p>The application ({@link #finish}) is, in order: the one a dissector named; the service of
+ * the server name the flow carried (TLS SNI, HTTP Host, DNS query) in the {@link ServiceCatalog};
+ * the service of the name DNS resolved to the server's address; and, only when no dissector
+ * recognised the protocol, the {@link AddressCatalog} service of the server's (else the client's)
+ * address. As in nDPI, an address never renames a protocol that inspection found (an SNMP or
+ * TLS flow to a cloud address stays SNMP or TLS): on shared hosting the address tells who runs
+ * the machine, not what talks to it. See docs/CLASSIFICATION.md.
  *
  * <p>One classifier per worker (it owns the DNS-learned addresses and expectations of the
  * flows it sees). For already-decided flows {@link #onPacket} costs one array read and a flag test.
@@ -27,6 +36,7 @@ public final class Classifier implements PassiveObserver.AddressBook {
 
     final ProtocolRegistry registry;
     private final ServiceCatalog catalog;
+    private final AddressCatalog addresses;
     private final Map<AddressKey, String> learned = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<AddressKey, String> e) {
@@ -50,8 +60,13 @@ public final class Classifier implements PassiveObserver.AddressBook {
     private record ExpectKey(int l4, long hi, long lo, int port) { }
 
     public Classifier(ProtocolRegistry registry, ServiceCatalog catalog) {
+        this(registry, catalog, AddressCatalog.defaults());
+    }
+
+    public Classifier(ProtocolRegistry registry, ServiceCatalog catalog, AddressCatalog addresses) {
         this.registry = registry;
         this.catalog = catalog;
+        this.addresses = addresses;
         this.observers = registry.observers().toArray(new PassiveObserver[0]);
     }
 
@@ -351,8 +366,9 @@ public final class Classifier implements PassiveObserver.AddressBook {
                 confidence = "unknown";
             }
         }
+        Service named = catalog.lookup(host);
         if (app == null) {
-            Service s = catalog.lookup(host);
+            Service s = named;
             if (s == null && fi != null && fi.learnedName != null) {
                 String name = fi.learnedName;
                 if (name != null) {
@@ -360,6 +376,15 @@ public final class Classifier implements PassiveObserver.AddressBook {
                     if (s != null && "unknown".equals(confidence)) {
                         confidence = "cache";
                     }
+                }
+            }
+            if (s == null && !"DPI".equals(confidence)) {
+                s = addresses.lookup(t.addrHi(f, false), t.addrLo(f, false));
+                if (s == null) {
+                    s = addresses.lookup(t.addrHi(f, true), t.addrLo(f, true));
+                }
+                if (s != null && "unknown".equals(confidence)) {
+                    confidence = "ip";
                 }
             }
             if (s != null) {
@@ -370,7 +395,10 @@ public final class Classifier implements PassiveObserver.AddressBook {
         if (app == null) {
             app = protocol;
         }
-        String category = appCategory != null ? appCategory : protoCategory;
+        String category = appCategory != null && !categoryFollowsProtocol(protocol) ? appCategory : protoCategory;
+        if (host != null && named == null && DgaHeuristic.suspicious(host)) {
+            risks |= 1L << Risk.SUSPICIOUS_DGA_DOMAIN.ordinal();
+        }
         if ((l4 == IpProtocol.TCP || l4 == IpProtocol.UDP) && (t.packets(f, true) == 0 || t.packets(f, false) == 0)) {
             risks |= 1L << Risk.UNIDIRECTIONAL_TRAFFIC.ordinal();
         }
@@ -381,6 +409,17 @@ public final class Classifier implements PassiveObserver.AddressBook {
             }
         }
         return new Classification(protocol, app, category, confidence, meta == null ? new LinkedHashMap<>() : meta, riskNames);
+    }
+
+    /**
+     * Protocols whose flows keep the protocol's category whatever service they reach (as nDPI
+     * does): a DNS query for a Google name is Network, a mail session to Google is Email.
+     */
+    static boolean categoryFollowsProtocol(String protocol) {
+        return switch (protocol) {
+            case "DNS", "POP3", "POPS", "SMTP", "SMTPS", "IMAP", "IMAPS" -> true;
+            default -> false;
+        };
     }
 
     private void flushStreams(FlowInspection fi) {

@@ -1,0 +1,328 @@
+package org.fathom.protocol;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Names the service behind a server address by the well-known address blocks of large providers
+ * (Google, Meta, Apple, Netflix, Telegram, the big clouds, ...). The longest matching prefix wins,
+ * so a provider's block can carve out a more specific service from a wider one.
+ *
+ * <p>Addresses are 128-bit (high, low) pairs with IPv4 held IPv4-mapped ({@code ::ffff:a.b.c.d}),
+ * as everywhere in Fathom, so IPv4 and IPv6 rules share one table.
+ *
+ * <p>Rule file format, one rule per line: {@code cidr [cidr ...] application category}, {@code #}
+ * starts a comment; a cidr is {@code a.b.c.d/n} or an IPv6 prefix such as {@code 2a03:2880::/32}
+ * (a bare address is a host route). Bits beyond the prefix length are ignored. A later rule for
+ * the same prefix replaces the earlier one, so user files ({@code fathom analyze --addresses})
+ * override the bundled {@code addresses.rules}.
+ *
+ * <p>Lookup: one sorted array of prefixes per prefix length present, searched longest length
+ * first with a binary search; a few dozen lengths at most, so a lookup is a few hundred
+ * comparisons and allocates nothing. Meant for the cold edge (once per flow at export).
+ * Load every file before the catalog is shared; lookups never change it.
+ */
+public final class AddressCatalog {
+    private static volatile AddressCatalog shared;
+
+    /** Rules as loaded, in order, the last one for a prefix winning. */
+    private final Map<Prefix, Service> rules = new LinkedHashMap<>();
+    private volatile Table table;
+
+    private record Prefix(long hi, long lo, int len) { }
+
+    /** Compiled form: per prefix length (longest first), sorted network addresses. */
+    private record Table(int[] lengths, long[][] his, long[][] los, Service[][] services) { }
+
+    /** A catalog without rules. */
+    public AddressCatalog() {
+    }
+
+    /** A new catalog holding the bundled rules ({@code addresses.rules}); the caller may add to it. */
+    public static AddressCatalog bundled() {
+        AddressCatalog c = new AddressCatalog();
+        c.rules.putAll(defaults().rules);
+        return c;
+    }
+
+    /** The bundled rules, parsed once and shared (never modify it). */
+    static AddressCatalog defaults() {
+        AddressCatalog d = shared;
+        if (d == null) {
+            synchronized (AddressCatalog.class) {
+                d = shared;
+                if (d == null) {
+                    d = new AddressCatalog();
+                    try (InputStream in = AddressCatalog.class.getResourceAsStream("addresses.rules")) {
+                        if (in != null) {
+                            d.load(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)), "addresses.rules (bundled)");
+                        }
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    d.compile();
+                    shared = d;
+                }
+            }
+        }
+        return d;
+    }
+
+    /**
+     * Adds the rules of a user file; they override earlier rules for the same prefix.
+     *
+     * @throws IllegalArgumentException naming the file and line of a malformed rule
+     */
+    public void load(Path file) throws IOException {
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            load(r, file.toString());
+        }
+    }
+
+    void load(BufferedReader r, String source) throws IOException {
+        RuleLines.read(r, source, (fields, where) -> {
+            if (fields.length < 3) {
+                throw new IllegalArgumentException(where + ": expected 'cidr application category', got '"
+                        + String.join(" ", fields) + "'");
+            }
+            Service service = RuleLines.service(fields, where);
+            for (int i = 0; i < fields.length - 2; i++) {
+                Prefix p = parse(fields[i]);
+                if (p == null) {
+                    throw new IllegalArgumentException(where + ": '" + fields[i] + "' is not an address block (a.b.c.d/n or an IPv6 prefix)");
+                }
+                rules.put(p, service);
+            }
+        });
+        table = null;
+    }
+
+    /**
+     * Adds one rule.
+     *
+     * @throws IllegalArgumentException if {@code cidr} is not an address block
+     */
+    public void add(String cidr, Service service) {
+        Prefix p = parse(cidr);
+        if (p == null) {
+            throw new IllegalArgumentException("'" + cidr + "' is not an address block");
+        }
+        rules.put(p, service);
+        table = null;
+    }
+
+    public int size() {
+        return rules.size();
+    }
+
+    /** The service of an address given as (high, low) 64-bit halves (IPv4 mapped), or null. */
+    public Service lookup(long hi, long lo) {
+        Table t = table;
+        if (t == null) {
+            t = compile();
+        }
+        int[] lengths = t.lengths;
+        for (int i = 0; i < lengths.length; i++) {
+            int len = lengths[i];
+            long mh = hi & hiMask(len);
+            long ml = lo & loMask(len);
+            long[] his = t.his[i];
+            long[] los = t.los[i];
+            int a = 0;
+            int b = his.length - 1;
+            while (a <= b) {
+                int m = (a + b) >>> 1;
+                int c = compare(his[m], los[m], mh, ml);
+                if (c < 0) {
+                    a = m + 1;
+                } else if (c > 0) {
+                    b = m - 1;
+                } else {
+                    return t.services[i][m];
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The service of an address in text form ({@code 8.8.8.8}, {@code 2001:4860::8888}), or null. */
+    public Service lookup(String address) {
+        Prefix p = parse(address);
+        return p == null ? null : lookup(p.hi, p.lo);
+    }
+
+    private synchronized Table compile() {
+        Table t = table;
+        if (t != null) {
+            return t;
+        }
+        int[] count = new int[129];
+        for (Prefix p : rules.keySet()) {
+            count[p.len]++;
+        }
+        List<Integer> lens = new ArrayList<>();
+        for (int len = 128; len >= 0; len--) {
+            if (count[len] > 0) {
+                lens.add(len);
+            }
+        }
+        int n = lens.size();
+        int[] lengths = new int[n];
+        long[][] his = new long[n][];
+        long[][] los = new long[n][];
+        Service[][] services = new Service[n][];
+        for (int i = 0; i < n; i++) {
+            int len = lens.get(i);
+            lengths[i] = len;
+            List<Map.Entry<Prefix, Service>> of = new ArrayList<>(count[len]);
+            for (Map.Entry<Prefix, Service> e : rules.entrySet()) {
+                if (e.getKey().len == len) {
+                    of.add(e);
+                }
+            }
+            of.sort((x, y) -> compare(x.getKey().hi, x.getKey().lo, y.getKey().hi, y.getKey().lo));
+            his[i] = new long[of.size()];
+            los[i] = new long[of.size()];
+            services[i] = new Service[of.size()];
+            for (int j = 0; j < of.size(); j++) {
+                his[i][j] = of.get(j).getKey().hi;
+                los[i][j] = of.get(j).getKey().lo;
+                services[i][j] = of.get(j).getValue();
+            }
+        }
+        t = new Table(lengths, his, los, services);
+        table = t;
+        return t;
+    }
+
+    private static int compare(long aHi, long aLo, long bHi, long bLo) {
+        int c = Long.compareUnsigned(aHi, bHi);
+        return c != 0 ? c : Long.compareUnsigned(aLo, bLo);
+    }
+
+    private static long hiMask(int len) {
+        return len >= 64 ? -1L : len == 0 ? 0L : -1L << (64 - len);
+    }
+
+    private static long loMask(int len) {
+        return len <= 64 ? 0L : len == 128 ? -1L : -1L << (128 - len);
+    }
+
+    /** Parses {@code a.b.c.d[/n]} or {@code v6[/n]} into a masked prefix (IPv4 mapped), or null. */
+    static Prefix parse(String text) {
+        int slash = text.indexOf('/');
+        String addr = slash < 0 ? text : text.substring(0, slash);
+        long hi;
+        long lo;
+        int max;
+        int extra;
+        if (addr.indexOf(':') < 0) {
+            long v4 = parseIpv4(addr);
+            if (v4 < 0) {
+                return null;
+            }
+            hi = 0;
+            lo = 0x0000_FFFF_0000_0000L | v4;
+            max = 32;
+            extra = 96;
+        } else {
+            InetAddress a;
+            try {
+                a = Inet6Address.ofLiteral(addr);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+            if (a instanceof Inet4Address v4) {
+                // an IPv4-mapped literal: its prefix length counts all 128 bits
+                byte[] b = v4.getAddress();
+                hi = 0;
+                lo = 0x0000_FFFF_0000_0000L | ((b[0] & 0xFFL) << 24) | ((b[1] & 0xFFL) << 16) | ((b[2] & 0xFFL) << 8) | (b[3] & 0xFFL);
+            } else {
+                byte[] b = a.getAddress();
+                hi = 0;
+                lo = 0;
+                for (int i = 0; i < 8; i++) {
+                    hi = hi << 8 | (b[i] & 0xFFL);
+                    lo = lo << 8 | (b[8 + i] & 0xFFL);
+                }
+            }
+            max = 128;
+            extra = 0;
+        }
+        int len = max;
+        if (slash >= 0) {
+            String l = text.substring(slash + 1);
+            if (l.isEmpty() || l.length() > 3) {
+                return null;
+            }
+            len = 0;
+            for (int i = 0; i < l.length(); i++) {
+                char c = l.charAt(i);
+                if (c < '0' || c > '9') {
+                    return null;
+                }
+                len = len * 10 + (c - '0');
+            }
+            if (len > max) {
+                return null;
+            }
+        }
+        len += extra;
+        return new Prefix(hi & hiMask(len), lo & loMask(len), len);
+    }
+
+    /** Strict dotted quad ({@code 0..255} four times, no leading zeros beyond one digit), or -1. */
+    private static long parseIpv4(String s) {
+        long v = 0;
+        int parts = 0;
+        int i = 0;
+        int n = s.length();
+        while (parts < 4) {
+            int start = i;
+            int part = 0;
+            while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9' && i - start < 3) {
+                part = part * 10 + (s.charAt(i) - '0');
+                i++;
+            }
+            if (i == start || part > 255 || (i - start > 1 && s.charAt(start) == '0')) {
+                return -1;
+            }
+            v = v << 8 | part;
+            parts++;
+            if (parts < 4) {
+                if (i >= n || s.charAt(i) != '.') {
+                    return -1;
+                }
+                i++;
+            }
+        }
+        return i == n ? v : -1;
+    }
+
+    @Override
+    public String toString() {
+        return "AddressCatalog[" + rules.size() + " rules]";
+    }
+
+    // for tests: the number of distinct prefix lengths
+    int lengths() {
+        Table t = table;
+        if (t == null) {
+            t = compile();
+        }
+        return t.lengths.length;
+    }
+}
