@@ -14,6 +14,10 @@ final class Dissectors {
         List<Dissector> l = new ArrayList<>();
 
         // ---- secure transports: TLS, DTLS, QUIC
+        for (org.fathom.protocol.tls.TlsDissector d : org.fathom.protocol.tls.TlsDissector.implicitServices()) {
+            l.add(d);
+        }
+        l.add(new org.fathom.protocol.tls.TlsDissector());
 
         // ---- web, naming, discovery, VoIP, peer-to-peer
 
