@@ -18,6 +18,7 @@ final class Dissectors {
             l.add(d);
         }
         l.add(new org.fathom.protocol.tls.TlsDissector());
+        l.add(new org.fathom.protocol.quic.QuicDissector());
 
         // ---- web, naming, discovery, VoIP, peer-to-peer
 
