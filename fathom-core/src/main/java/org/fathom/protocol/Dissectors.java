@@ -19,6 +19,7 @@ final class Dissectors {
         }
         l.add(new org.fathom.protocol.tls.TlsDissector());
         l.add(new org.fathom.protocol.quic.QuicDissector());
+        l.add(new org.fathom.protocol.tls.DtlsDissector());
 
         // ---- web, naming, discovery, VoIP, peer-to-peer
 

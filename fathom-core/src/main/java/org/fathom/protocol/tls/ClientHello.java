@@ -151,7 +151,7 @@ public final class ClientHello {
     }
 
     static boolean plausibleVersion(int v) {
-        return (v >= 0x0300 && v <= 0x0304) || v == 0xfeff || v == 0xfefd || v == 0xfefc || v == 0x0002;
+        return (v >= 0x0300 && v <= 0x0304) || v == 0xfeff || v == 0xfefd || v == 0xfefc || v == 0x0002 || v == 0x0100;
     }
 
     private boolean extension(int type, byte[] b, int p, int l) {

@@ -80,7 +80,8 @@ public final class Fingerprints {
             case 0x0302 -> "11";
             case 0x0301 -> "10";
             case 0x0300 -> "s3";
-            case 0x0002 -> "s2";
+            case 0x0002, 0x0200 -> "s2";
+            case 0x0100 -> "s1";
             case 0xfeff -> "d1";
             case 0xfefd -> "d2";
             case 0xfefc -> "d3";
