@@ -60,8 +60,8 @@ public final class TlsDissector implements Dissector {
 
     /** Per-flow state: the two directions' framers and what has been learnt. */
     static final class State implements TlsRecordStream.Handler {
-        TlsRecordStream client = new TlsRecordStream();
-        TlsRecordStream server = new TlsRecordStream();
+        TlsRecordStream client;
+        TlsRecordStream server;
         final byte[] head = new byte[HEAD];
         int headLen;
         boolean matched;
@@ -181,6 +181,9 @@ public final class TlsDissector implements Dissector {
             if (len >= 2 && (b0 & 0x80) == 0 && buf[off + 1] != 3) {
                 return NO;
             }
+            if (len >= 3 && ((b0 & 0x80) != 0 ? buf[off + 2] != 1 : (buf[off + 2] & 0xFF) > 4)) {
+                return NO; // SSLv2 CLIENT-HELLO type, or TLS minor version
+            }
             st = new State();
             st.headFromClient = fromClient;
             ctx.setState(st);
@@ -239,6 +242,14 @@ public final class TlsDissector implements Dissector {
             st.serverBytes = true;
         }
         TlsRecordStream s = fromClient ? st.client : st.server;
+        if (s == null) {
+            s = new TlsRecordStream();
+            if (fromClient) {
+                st.client = s;
+            } else {
+                st.server = s;
+            }
+        }
         st.ctx = ctx;
         st.fromClient = fromClient;
         int status;
