@@ -14,6 +14,12 @@ final class Dissectors {
         List<Dissector> l = new ArrayList<>();
 
         // ---- secure transports: TLS, DTLS, QUIC
+        for (org.fathom.protocol.tls.TlsDissector d : org.fathom.protocol.tls.TlsDissector.implicitServices()) {
+            l.add(d);
+        }
+        l.add(new org.fathom.protocol.tls.TlsDissector());
+        l.add(new org.fathom.protocol.quic.QuicDissector());
+        l.add(new org.fathom.protocol.tls.DtlsDissector());
 
         // ---- web, naming, discovery, VoIP, peer-to-peer
 
