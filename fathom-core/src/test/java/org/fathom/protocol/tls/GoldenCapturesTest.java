@@ -14,8 +14,6 @@ import org.fathom.pipeline.CaptureAnalyzer;
 import org.fathom.pipeline.Progress;
 import org.fathom.protocol.quic.QuicGolden;
 import org.fathom.record.FlowRecord;
-import org.fathom.record.FlowSink;
-import org.fathom.record.RecordExit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,20 +22,7 @@ class GoldenCapturesTest {
     static final Path DIR = Path.of("src/test/resources/captures/tls");
 
     static List<FlowRecord> analyze(Path pcap) throws Exception {
-        List<FlowRecord> out = new ArrayList<>();
-        FlowSink sink = new FlowSink() {
-            @Override
-            public void accept(FlowRecord r) {
-                out.add(r);
-            }
-
-            @Override
-            public void close() { }
-        };
-        try (CaptureReader reader = CaptureFiles.open(pcap); RecordExit exit = new RecordExit(List.of(sink))) {
-            new CaptureAnalyzer(AnalysisOptions.defaults()).analyze(reader, exit, new AnalysisSummary(), Progress.NONE);
-        }
-        return out;
+        return org.fathom.testing.Analyze.flows(pcap);
     }
 
     static FlowRecord only(Path pcap) throws Exception {
