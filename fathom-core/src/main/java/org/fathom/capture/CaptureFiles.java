@@ -7,6 +7,8 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.channels.FileChannel;
 
 /** Opens a capture file by its magic number; the file name's extension is never trusted. */
 public final class CaptureFiles {
@@ -22,21 +24,17 @@ public final class CaptureFiles {
         if (Files.isDirectory(file)) {
             throw new CaptureException(file + ": is a folder, not a capture file");
         }
-        Arena arena = Arena.ofShared();
-        MemorySegment segment;
+        CaptureBytes bytes;
         try {
-            segment = MappedCapture.map(file, arena);
+            bytes = CaptureBytes.mapped(FileChannel.open(file, StandardOpenOption.READ));
         } catch (NoSuchFileException e) {
-            arena.close();
             throw new CaptureException(file + ": no such file");
         } catch (AccessDeniedException e) {
-            arena.close();
             throw new CaptureException(file + ": permission denied");
         } catch (IOException | UnsupportedOperationException e) {
-            arena.close();
             throw new CaptureException(file + ": cannot read (" + e.getMessage() + ")");
         }
-        return open(file, arena, segment);
+        return open(file, bytes);
     }
 
     /**
@@ -45,23 +43,27 @@ public final class CaptureFiles {
      * segments here to read captures without touching the file system.
      */
     static CaptureReader open(Path file, Arena arena, MemorySegment segment) throws CaptureException {
+        return open(file, CaptureBytes.whole(arena, segment));
+    }
+
+    private static CaptureReader open(Path file, CaptureBytes bytes) throws CaptureException {
         try {
-            if (segment.byteSize() < 4) {
-                throw new CaptureException(file + ": not a capture file (" + segment.byteSize() + " bytes)");
+            if (bytes.size() < 4) {
+                throw new CaptureException(file + ": not a capture file (" + bytes.size() + " bytes)");
             }
-            int magic = segment.get(MappedCapture.INT_LE, 0);
+            int magic = bytes.intLE(0);
             if (magic == PcapngReader.SHB) {
-                return new PcapngReader(file, arena, segment);
+                return new PcapngReader(file, bytes);
             }
             for (int m : new int[] {PcapReader.MAGIC_USEC, PcapReader.MAGIC_NSEC, PcapReader.MAGIC_KUZNETZOV}) {
                 if (magic == m || magic == Integer.reverseBytes(m)) {
-                    return new PcapReader(file, arena, segment);
+                    return new PcapReader(file, bytes);
                 }
             }
             throw new CaptureException(file + ": not a pcap or pcapng capture (magic number 0x"
                     + String.format("%08x", Integer.reverseBytes(magic)) + ")");
         } catch (CaptureException | RuntimeException e) {
-            arena.close();
+            bytes.close();
             throw e;
         }
     }

@@ -1,20 +1,15 @@
 package org.fathom.capture;
 
-import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
 /**
- * Base for file readers: the whole file mapped read-only as one {@link MemorySegment} (no 2 GiB
- * limit), little helpers for fixed-order integer reads, and the bounded warning list.
+ * Base for file readers: the file's bytes by 64-bit offset ({@link CaptureBytes}, mapped in
+ * sliding windows), little helpers for fixed-order integer reads, and the bounded warning list.
  */
 abstract class MappedCapture implements CaptureReader {
     static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -22,8 +17,7 @@ abstract class MappedCapture implements CaptureReader {
     private static final int MAX_WARNINGS = 50;
 
     final Path file;
-    final Arena arena;
-    final MemorySegment segment;
+    final CaptureBytes bytes;
     final long size;
     /** True when the file's multi-byte fields are big-endian. */
     boolean bigEndian;
@@ -31,26 +25,19 @@ abstract class MappedCapture implements CaptureReader {
     private final List<CaptureWarning> warnings = new ArrayList<>();
     private long suppressedWarnings;
 
-    MappedCapture(Path file, Arena arena, MemorySegment segment) {
+    MappedCapture(Path file, CaptureBytes bytes) {
         this.file = file;
-        this.arena = arena;
-        this.segment = segment;
-        this.size = segment.byteSize();
-    }
-
-    static MemorySegment map(Path file, Arena arena) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
-        }
+        this.bytes = bytes;
+        this.size = bytes.size();
     }
 
     final int u32(long at) {
-        int v = segment.get(INT_LE, at);
+        int v = bytes.intLE(at);
         return bigEndian ? Integer.reverseBytes(v) : v;
     }
 
     final int u16(long at) {
-        short v = segment.get(SHORT_LE, at);
+        short v = bytes.shortLE(at);
         return (bigEndian ? Short.reverseBytes(v) : v) & 0xFFFF;
     }
 
@@ -65,7 +52,7 @@ abstract class MappedCapture implements CaptureReader {
             warn(recordOffset, "frame of " + capLen + " bytes cut to " + Packet.MAX_FRAME);
             n = Packet.MAX_FRAME;
         }
-        MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, at, packet.data, 0, n);
+        bytes.copy(at, packet.data, n);
         packet.length = n;
         packet.wireLength = Math.max(wireLen, n);
         packet.timestampNanos = tsNanos;
@@ -108,6 +95,6 @@ abstract class MappedCapture implements CaptureReader {
 
     @Override
     public final void close() {
-        arena.close();
+        bytes.close();
     }
 }

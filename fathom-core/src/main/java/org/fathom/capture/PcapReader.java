@@ -1,7 +1,5 @@
 package org.fathom.capture;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 
 /**
@@ -26,12 +24,12 @@ final class PcapReader extends MappedCapture {
     private long lastSeconds = Long.MIN_VALUE;
     private final String format;
 
-    PcapReader(Path file, Arena arena, MemorySegment segment) throws CaptureException {
-        super(file, arena, segment);
+    PcapReader(Path file, CaptureBytes bytes) throws CaptureException {
+        super(file, bytes);
         if (size < FILE_HEADER) {
             throw new CaptureException(file + ": pcap file header cut short (" + size + " of 24 bytes)");
         }
-        int magic = segment.get(INT_LE, 0);
+        int magic = bytes.intLE(0);
         if (magic != MAGIC_USEC && magic != MAGIC_NSEC && magic != MAGIC_KUZNETZOV) {
             bigEndian = true;
             magic = Integer.reverseBytes(magic);

@@ -1,7 +1,5 @@
 package org.fathom.capture;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 
 /**
@@ -32,8 +30,8 @@ final class PcapngReader extends MappedCapture {
     private boolean sectionSeen;
     private int sections;
 
-    PcapngReader(Path file, Arena arena, MemorySegment segment) throws CaptureException {
-        super(file, arena, segment);
+    PcapngReader(Path file, CaptureBytes bytes) throws CaptureException {
+        super(file, bytes);
         if (size < 28) {
             throw new CaptureException(file + ": pcapng section header cut short (" + size + " bytes)");
         }
@@ -54,7 +52,7 @@ final class PcapngReader extends MappedCapture {
                 pos = size;
                 return false;
             }
-            int type = segment.get(INT_LE, at);
+            int type = bytes.intLE(at);
             if (type == SHB) {
                 if (!readSectionHeader(at)) {
                     if (!resync(at + 4)) {
@@ -121,7 +119,7 @@ final class PcapngReader extends MappedCapture {
     }
 
     private boolean readSectionHeader(long at) {
-        int magic = segment.get(INT_LE, at + 8);
+        int magic = bytes.intLE(at + 8);
         if (magic == BYTE_ORDER_MAGIC) {
             bigEndian = false;
         } else if (Integer.reverseBytes(magic) == BYTE_ORDER_MAGIC) {
@@ -174,7 +172,7 @@ final class PcapngReader extends MappedCapture {
                 break;
             }
             if (code == 9 && olen >= 1) {
-                int res = segment.get(java.lang.foreign.ValueLayout.JAVA_BYTE, value) & 0xFF;
+                int res = bytes.u8(value);
                 ifUnitsPerSecond[i] = unitsPerSecond(res, opt);
             } else if (code == 14 && olen >= 8) {
                 long hi = u32L(value);
@@ -302,7 +300,7 @@ final class PcapngReader extends MappedCapture {
     }
 
     private void resyncAt(long from, long next) {
-        boolean section = segment.get(INT_LE, next) == SHB;
+        boolean section = bytes.intLE(next) == SHB;
         warn(next, section ? "resynchronised at a section header after skipping " + (next - from + 4) + " bytes"
                 : "resynchronised after skipping " + (next - from + 4) + " damaged bytes");
         pos = next;
@@ -324,7 +322,7 @@ final class PcapngReader extends MappedCapture {
                 continue;
             }
             if (type == SHB) {
-                int magic = segment.get(INT_LE, at + 8);
+                int magic = bytes.intLE(at + 8);
                 if (magic != BYTE_ORDER_MAGIC && Integer.reverseBytes(magic) != BYTE_ORDER_MAGIC) {
                     continue;
                 }
