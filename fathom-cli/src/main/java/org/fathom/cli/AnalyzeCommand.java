@@ -19,6 +19,7 @@ import org.fathom.pipeline.AnalysisSummary;
 import org.fathom.pipeline.CaptureAnalyzer;
 import org.fathom.pipeline.Progress;
 import org.fathom.record.FlowSink;
+import org.fathom.record.RecordKind;
 import org.fathom.output.JsonLinesDirectorySink;
 import org.fathom.privacy.AuditLog;
 import org.fathom.privacy.PrivacyGuard;
@@ -49,6 +50,12 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     @Option(names = "--flows-dir", paramLabel = "DIR", description = "Write the flow records of each capture to DIR/<capture file name>.jsonl.")
     Path flowsDir;
+
+    @Option(names = "--calls", paramLabel = "FILE", description = "Write VoIP call records to FILE as JSON lines ('-' for standard output).")
+    String calls;
+
+    @Option(names = "--alerts", paramLabel = "FILE", description = "Write attack and abuse alerts to FILE as JSON lines ('-' for standard output).")
+    String alerts;
 
     @Option(names = "--aggregates", paramLabel = "FILE", description = "Aggregate mode: write the published statistics to FILE as JSON lines ('-' for standard output).")
     String aggregates;
@@ -97,7 +104,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         if (workers < 1 || workers > 256) {
             throw new UserError("--workers must be between 1 and 256, not " + workers);
         }
-        boolean summaryToStderr = "-".equals(flows) || "-".equals(aggregates);
+        boolean summaryToStderr = "-".equals(flows) || "-".equals(aggregates) || "-".equals(calls) || "-".equals(alerts);
         PrintStream report = summaryToStderr ? System.err : System.out;
 
         int status = Main.EXIT_OK;
@@ -151,7 +158,13 @@ final class AnalyzeCommand implements Callable<Integer> {
             sinks.add(openSink(flows));
         }
         if (aggregates != null) {
-            sinks.add(openSink(aggregates));
+            sinks.add(openSink(aggregates, java.util.EnumSet.of(RecordKind.AGGREGATE)));
+        }
+        if (calls != null) {
+            sinks.add(openSink(calls, java.util.EnumSet.of(RecordKind.CALL)));
+        }
+        if (alerts != null) {
+            sinks.add(openSink(alerts, java.util.EnumSet.of(RecordKind.ALERT)));
         }
         if (flowsDir != null) {
             dirSink = new JsonLinesDirectorySink(flowsDir);
@@ -241,8 +254,12 @@ final class AnalyzeCommand implements Callable<Integer> {
     }
 
     private static FlowSink openSink(String target) {
+        return openSink(target, java.util.EnumSet.of(RecordKind.FLOW, RecordKind.AGGREGATE));
+    }
+
+    private static FlowSink openSink(String target, java.util.Set<RecordKind> kinds) {
         if ("-".equals(target)) {
-            return new JsonLinesFlowSink(new BufferedOutputStream(new NonClosingStream(System.out), 1 << 16), true);
+            return new JsonLinesFlowSink(new BufferedOutputStream(new NonClosingStream(System.out), 1 << 16), true, kinds);
         }
         try {
             Path p = Path.of(target);
@@ -250,7 +267,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             if (parent != null && !Files.isDirectory(parent)) {
                 throw new UserError(target + ": folder " + parent + " does not exist");
             }
-            return new JsonLinesFlowSink(new BufferedOutputStream(Files.newOutputStream(p), 1 << 16), true);
+            return new JsonLinesFlowSink(new BufferedOutputStream(Files.newOutputStream(p), 1 << 16), true, kinds);
         } catch (IOException e) {
             throw new UserError(target + ": cannot write (" + message(e) + ")");
         }

@@ -7,7 +7,10 @@ import java.util.Map;
 import org.fathom.privacy.AggregateRecord;
 import org.fathom.privacy.PrivacyHeader;
 import org.fathom.privacy.Released;
+import org.fathom.record.AlertRecord;
+import org.fathom.record.CallRecord;
 import org.fathom.record.FlowRecord;
+import org.fathom.record.RecordKind;
 import org.fathom.record.FlowSink;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
@@ -26,11 +29,112 @@ public final class JsonLinesFlowSink implements FlowSink {
     private final boolean closeStream;
     private boolean written;
 
-    /** @param closeStream false for stdout, which the caller owns */
+    private final java.util.Set<RecordKind> kinds;
+
+    /** A sink for flow records and aggregates. */
     public JsonLinesFlowSink(OutputStream out, boolean closeStream) {
+        this(out, closeStream, java.util.EnumSet.of(RecordKind.FLOW, RecordKind.AGGREGATE));
+    }
+
+    /** @param kinds the record kinds written here; others are ignored (the header is always written) */
+    public JsonLinesFlowSink(OutputStream out, boolean closeStream, java.util.Set<RecordKind> kinds) {
         this.out = out;
         this.closeStream = closeStream;
+        this.kinds = java.util.EnumSet.copyOf(kinds);
         this.gen = FACTORY.createGenerator(ObjectWriteContext.empty(), out);
+    }
+
+    @Override
+    public void call(Released<CallRecord> released) {
+        if (!kinds.contains(RecordKind.CALL)) {
+            return;
+        }
+        CallRecord c = released.record();
+        JsonGenerator g = gen;
+        g.writeStartObject();
+        g.writeStringProperty("type", "call");
+        g.writeStringProperty("call_id", c.callId());
+        g.writeStringProperty("caller", c.caller());
+        g.writeStringProperty("callee", c.callee());
+        g.writeStringProperty("client_ip", Addresses.format(c.clientHi(), c.clientLo()));
+        g.writeNumberProperty("client_port", c.clientPort());
+        g.writeStringProperty("server_ip", Addresses.format(c.serverHi(), c.serverLo()));
+        g.writeNumberProperty("server_port", c.serverPort());
+        g.writeStringProperty("transport", c.transport());
+        g.writeStringProperty("start", Timestamps.iso(c.startNanos()));
+        if (c.answerNanos() != 0) {
+            g.writeStringProperty("answer", Timestamps.iso(c.answerNanos()));
+        } else {
+            g.writeNullProperty("answer");
+        }
+        g.writeStringProperty("end", Timestamps.iso(c.endNanos()));
+        if (c.pddMs() >= 0) {
+            g.writeNumberProperty("pdd_ms", c.pddMs());
+        } else {
+            g.writeNullProperty("pdd_ms");
+        }
+        g.writeNumberProperty("duration_s", Math.round(c.durationS() * 1000) / 1000.0);
+        g.writeNumberProperty("final_status", c.finalStatus());
+        g.writeStringProperty("outcome", c.outcome());
+        g.writeStringProperty("end_reason", c.endReason());
+        g.writeBooleanProperty("emergency", c.emergency());
+        g.writeName("media");
+        g.writeStartArray();
+        for (CallRecord.MediaStream m : c.media()) {
+            g.writeStartObject();
+            g.writeStringProperty("direction", m.direction());
+            g.writeStringProperty("codec", m.codec());
+            g.writeNumberProperty("packets", m.packets());
+            g.writeNumberProperty("loss_pct", Math.round(m.lossPct() * 100) / 100.0);
+            g.writeNumberProperty("jitter_ms", Math.round(m.jitterMs() * 100) / 100.0);
+            g.writeNumberProperty("max_gap_ms", m.maxGapMs());
+            g.writeNumberProperty("mos", Math.round(m.mos() * 100) / 100.0);
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+        written = true;
+    }
+
+    @Override
+    public void alert(Released<AlertRecord> released) {
+        if (!kinds.contains(RecordKind.ALERT)) {
+            return;
+        }
+        AlertRecord a = released.record();
+        JsonGenerator g = gen;
+        g.writeStartObject();
+        g.writeStringProperty("type", "alert");
+        g.writeStringProperty("kind", a.kind());
+        g.writeName("target");
+        g.writeStartObject();
+        g.writeStringProperty("ip", Addresses.format(a.targetHi(), a.targetLo()));
+        if (a.targetPort() != 0) {
+            g.writeNumberProperty("port", a.targetPort());
+        }
+        if (a.targetProtocol() != null) {
+            g.writeStringProperty("protocol", a.targetProtocol());
+        }
+        g.writeEndObject();
+        g.writeStringProperty("start", Timestamps.iso(a.startNanos()));
+        g.writeStringProperty("end", Timestamps.iso(a.endNanos()));
+        g.writeNumberProperty("peak_pps", Math.round(a.peakPps() * 10) / 10.0);
+        g.writeNumberProperty("peak_bps", Math.round(a.peakBps()));
+        g.writeNumberProperty("packets", a.packets());
+        g.writeNumberProperty("bytes", a.bytes());
+        g.writeNumberProperty("source_count", a.sourceCount());
+        g.writeName("top_sources");
+        g.writeStartArray();
+        for (long[] s : a.topSources()) {
+            g.writeString(Addresses.format(s[0], s[1]));
+        }
+        g.writeEndArray();
+        g.writeNumberProperty("detection_delay_ms", a.detectionDelayMs());
+        if (a.detail() != null) {
+            g.writeStringProperty("detail", a.detail());
+        }
+        g.writeEndObject();
+        written = true;
     }
 
     @Override
@@ -59,6 +163,9 @@ public final class JsonLinesFlowSink implements FlowSink {
 
     @Override
     public void aggregate(Released<AggregateRecord> released) {
+        if (!kinds.contains(RecordKind.AGGREGATE)) {
+            return;
+        }
         AggregateRecord a = released.record();
         JsonGenerator g = gen;
         g.writeStartObject();
@@ -83,6 +190,9 @@ public final class JsonLinesFlowSink implements FlowSink {
 
     @Override
     public void accept(Released<FlowRecord> released) throws IOException {
+        if (!kinds.contains(RecordKind.FLOW)) {
+            return;
+        }
         FlowRecord r = released.record();
         JsonGenerator g = gen;
         g.writeStartObject();

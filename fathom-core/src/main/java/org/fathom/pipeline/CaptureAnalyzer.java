@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import org.fathom.analysis.PacketAnalyzer;
 import org.fathom.capture.CaptureException;
 import org.fathom.capture.CaptureFiles;
 import org.fathom.capture.CaptureReader;
@@ -143,6 +144,8 @@ public final class CaptureAnalyzer {
         private final Classifier classifier;
         private final FlowTable table;
         private final AnalysisSummary local = new AnalysisSummary();
+        /** Cross-flow analyzers: worker 0 runs them over every packet. */
+        private final PacketAnalyzer[] analyzers;
         long flows;
         long frames;
         long bytes;
@@ -154,6 +157,9 @@ public final class CaptureAnalyzer {
             this.exit = exit;
             this.progress = progress;
             this.classifier = new Classifier(options.protocols(), options.services(), options.addresses());
+            this.analyzers = index == 0
+                    ? options.analyzers().stream().map(f -> f.create(exit)).toArray(PacketAnalyzer[]::new)
+                    : new PacketAnalyzer[0];
             int share = Math.max(1, options.flows().maxFlows() / workers);
             this.table = new FlowTable(options.flows().withMaxFlows(share), this::flowEnded);
         }
@@ -179,6 +185,9 @@ public final class CaptureAnalyzer {
                 bytes += p.wireLength;
                 if (dec.decode(p, d) == PacketDecoder.OK) {
                     classifier.observe(d);
+                    for (PacketAnalyzer a : analyzers) {
+                        a.onPacket(d);
+                    }
                     if (n == 1 || owner(d, n) == index) {
                         int f = table.update(d);
                         classifier.onPacket(table, f, d);
@@ -191,6 +200,9 @@ public final class CaptureAnalyzer {
                 }
             }
             table.flush();
+            for (PacketAnalyzer a : analyzers) {
+                a.finish(exit);
+            }
             progress.update(in.file(), in.size(), in.size(), frames);
         }
 

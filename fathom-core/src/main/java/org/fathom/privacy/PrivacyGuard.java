@@ -11,6 +11,8 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.fathom.output.Addresses;
+import org.fathom.record.AlertRecord;
+import org.fathom.record.CallRecord;
 import org.fathom.record.FlowRecord;
 import org.fathom.record.FlowSink;
 
@@ -42,6 +44,9 @@ public final class PrivacyGuard implements AutoCloseable {
     private final Pseudonymizer pseudonyms;
     private final Aggregator aggregator;
     private long released;
+    private long releasedCalls;
+    private long releasedAlerts;
+    private long withheldCalls;
     private long identified;
     private long pseudonymisedAddresses;
     private final TreeMap<String, Long> droppedFields = new TreeMap<>();
@@ -140,6 +145,94 @@ public final class PrivacyGuard implements AutoCloseable {
         }
         return (!srcSub || a.covers(r.srcHi(), r.srcLo(), r.firstSeenNanos()))
                 && (!dstSub || a.covers(r.dstHi(), r.dstLo(), r.firstSeenNanos()));
+    }
+
+    /**
+     * Releases a call record: in pseudonymous mode (and identified mode outside the scope) caller,
+     * callee and call id are tokenised and subscriber addresses pseudonymised; aggregate mode
+     * releases no individual calls.
+     */
+    public synchronized void emitCall(CallRecord c) {
+        if (closed) {
+            throw new IllegalStateException("privacy guard closed");
+        }
+        if (aggregator != null) {
+            withheldCalls++;
+            return;
+        }
+        CallRecord out = c;
+        boolean inScope = policy.mode() == PrivacyMode.IDENTIFIED
+                && scoped(c.clientHi(), c.clientLo(), c.startNanos()) && scoped(c.serverHi(), c.serverLo(), c.startNanos());
+        if (!inScope) {
+            long epoch = pseudonyms.epoch(c.startNanos());
+            long[] cl = subscriberPseudonym(epoch, c.clientHi(), c.clientLo());
+            long[] sv = subscriberPseudonym(epoch, c.serverHi(), c.serverLo());
+            out = c.withParties(c.caller() == null ? null : scrub(userUri(c.caller(), epoch), epoch),
+                    c.callee() == null ? null : scrub(userUri(c.callee(), epoch), epoch),
+                    c.callId() == null ? null : "t-" + pseudonyms.token(epoch, "id", c.callId()),
+                    cl[0], cl[1], sv[0], sv[1]);
+        }
+        releasedCalls++;
+        Released<CallRecord> rel = new Released<>(out);
+        for (FlowSink s : sinks) {
+            try {
+                s.call(rel);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /**
+     * Releases an alert: subscriber addresses among target and sources are pseudonymised
+     * (aggregate mode: a subscriber target is named by its subscriber network, subscriber sources
+     * are left out).
+     */
+    public synchronized void emitAlert(AlertRecord a) {
+        if (closed) {
+            throw new IllegalStateException("privacy guard closed");
+        }
+        long epoch = pseudonyms.epoch(a.startNanos());
+        long tHi = a.targetHi(), tLo = a.targetLo();
+        List<long[]> sources = new ArrayList<>();
+        boolean identified = policy.mode() == PrivacyMode.IDENTIFIED;
+        if (policy.subscribers().contains(tHi, tLo) && !(identified && scoped(tHi, tLo, a.startNanos()))) {
+            if (aggregator != null) {
+                Cidr seg = policy.subscribers().segmentOf(tHi, tLo);
+                tHi = seg.hi();
+                tLo = seg.lo();
+            } else {
+                long[] p = pseudonyms.address(epoch, tHi, tLo);
+                tHi = p[0];
+                tLo = p[1];
+            }
+        }
+        for (long[] s : a.topSources()) {
+            if (policy.subscribers().contains(s[0], s[1]) && !(identified && scoped(s[0], s[1], a.startNanos()))) {
+                if (aggregator == null) {
+                    sources.add(pseudonyms.address(epoch, s[0], s[1]));
+                }
+            } else {
+                sources.add(s);
+            }
+        }
+        releasedAlerts++;
+        Released<AlertRecord> rel = new Released<>(a.withAddresses(tHi, tLo, sources));
+        for (FlowSink s : sinks) {
+            try {
+                s.alert(rel);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private boolean scoped(long hi, long lo, long ts) {
+        return !policy.subscribers().contains(hi, lo) || policy.authorisation().covers(hi, lo, ts);
+    }
+
+    private long[] subscriberPseudonym(long epoch, long hi, long lo) {
+        return policy.subscribers().contains(hi, lo) ? pseudonyms.address(epoch, hi, lo) : new long[] {hi, lo};
     }
 
     private FlowRecord pseudonymise(FlowRecord r) {
@@ -360,6 +453,13 @@ public final class PrivacyGuard implements AutoCloseable {
             if (!droppedFields.isEmpty()) {
                 end.put("unlisted_fields_dropped", new ArrayList<>(droppedFields.keySet()));
             }
+        }
+        if (releasedCalls > 0 || withheldCalls > 0) {
+            end.put("calls_released", releasedCalls);
+            end.put("calls_withheld_aggregate_mode", withheldCalls);
+        }
+        if (releasedAlerts > 0) {
+            end.put("alerts_released", releasedAlerts);
         }
         audit.append("run_finished", end);
         IOException first = null;

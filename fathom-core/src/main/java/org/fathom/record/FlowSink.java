@@ -18,6 +18,14 @@ public interface FlowSink extends AutoCloseable {
     /** Aggregate-mode statistics, released when the guard closes. */
     void aggregate(Released<AggregateRecord> row) throws IOException;
 
+    /** A call record (VoIP analytics). Sinks that do not take calls ignore it. */
+    default void call(Released<CallRecord> call) throws IOException {
+    }
+
+    /** An attack or abuse alert. Sinks that do not take alerts ignore it. */
+    default void alert(Released<AlertRecord> alert) throws IOException {
+    }
+
     @Override
     void close() throws IOException;
 }
