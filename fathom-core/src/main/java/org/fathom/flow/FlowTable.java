@@ -50,6 +50,9 @@ public final class FlowTable {
 
     private final FlowConfig config;
     private final Listener listener;
+    // test hook: the home slot is ((hash & hashAnd) ^ hashXor) & slotMask, so tests can force collisions
+    private final int hashAnd;
+    private final int hashXor;
     private final long[] timeouts = new long[CLASSES];
 
     // slot table
@@ -92,8 +95,18 @@ public final class FlowTable {
     private boolean lastFromA;
 
     public FlowTable(FlowConfig config, Listener listener) {
+        this(config, listener, -1, 0);
+    }
+
+    /**
+     * For tests: {@code hashAnd}/{@code hashXor} squeeze every key's home slot into a few slots
+     * (e.g. 7 and ~7: the last eight slots, so that probe runs wrap around the end of the table).
+     */
+    FlowTable(FlowConfig config, Listener listener, int hashAnd, int hashXor) {
         this.config = config;
         this.listener = listener;
+        this.hashAnd = hashAnd;
+        this.hashXor = hashXor;
         timeouts[TCP_SYN] = config.tcpSynTimeoutNanos();
         timeouts[TCP_OPEN] = config.tcpTimeoutNanos();
         timeouts[TCP_CLOSED] = config.tcpClosedNanos();
@@ -139,7 +152,7 @@ public final class FlowTable {
             bHi = d.srcHi; bLo = d.srcLo; bPort = sp;
         }
         long meta = (proto & 0xFFL) | (long) (d.vlan & 0xFFF) << 8 | (long) aPort << 32 | (long) bPort << 48;
-        int slot = hash(aHi, aLo, bHi, bLo, meta) & slotMask;
+        int slot = slotOf(aHi, aLo, bHi, bLo, meta);
         int f;
         while (true) {
             f = slotFlow[slot];
@@ -153,7 +166,7 @@ public final class FlowTable {
                         && (d.tcpFlags & (DecodedPacket.TCP_SYN | DecodedPacket.TCP_ACK)) == DecodedPacket.TCP_SYN) {
                     // a new connection reusing the ports of a closing or closed one
                     end(f, (state[f] & RST) != 0 ? FlowEnd.RST : FlowEnd.FIN);
-                    slot = hash(aHi, aLo, bHi, bLo, meta) & slotMask; // slots shifted: search again
+                    slot = slotOf(aHi, aLo, bHi, bLo, meta); // slots shifted: search again
                     continue;
                 }
                 break;
@@ -169,14 +182,14 @@ public final class FlowTable {
         if (active >= config.maxFlows()) {
             evictOne();
             // eviction may have shifted slots: find the insertion point again
-            slot = hash(aHi, aLo, bHi, bLo, meta) & slotMask;
+            slot = slotOf(aHi, aLo, bHi, bLo, meta);
             while (slotFlow[slot] >= 0) {
                 slot = (slot + 1) & slotMask;
             }
         } else if (freeHead < 0 && nextUnused == capacity) {
             allocateFlows(Math.min(config.maxFlows(), capacity * 2));
             allocateSlots(slotsFor(capacity));
-            slot = hash(aHi, aLo, bHi, bLo, meta) & slotMask;
+            slot = slotOf(aHi, aLo, bHi, bLo, meta);
             while (slotFlow[slot] >= 0) {
                 slot = (slot + 1) & slotMask;
             }
@@ -340,7 +353,7 @@ public final class FlowTable {
                 break;
             }
             int k = s * KEY_LONGS;
-            int home = hash(keys[k], keys[k + 1], keys[k + 2], keys[k + 3], keys[k + 4]) & slotMask;
+            int home = slotOf(keys[k], keys[k + 1], keys[k + 2], keys[k + 3], keys[k + 4]);
             // move s into the hole if its home is not in the cyclic range (hole, s]
             boolean inRange = hole <= s ? (home > hole && home <= s) : (home > hole || home <= s);
             if (!inRange) {
@@ -424,7 +437,7 @@ public final class FlowTable {
                 continue;
             }
             int k = s * KEY_LONGS;
-            int slot = hash(oldKeys[k], oldKeys[k + 1], oldKeys[k + 2], oldKeys[k + 3], oldKeys[k + 4]) & slotMask;
+            int slot = slotOf(oldKeys[k], oldKeys[k + 1], oldKeys[k + 2], oldKeys[k + 3], oldKeys[k + 4]);
             while (slotFlow[slot] >= 0) {
                 slot = (slot + 1) & slotMask;
             }
@@ -451,6 +464,10 @@ public final class FlowTable {
         h = (h ^ meta) * 0x9E3779B97F4A7C15L;
         h ^= h >>> 32;
         return (int) h;
+    }
+
+    private int slotOf(long aHi, long aLo, long bHi, long bLo, long meta) {
+        return ((hash(aHi, aLo, bHi, bLo, meta) & hashAnd) ^ hashXor) & slotMask;
     }
 
     // ---------------------------------------------------------------- per-flow accessors
@@ -568,6 +585,86 @@ public final class FlowTable {
 
     public FlowConfig config() {
         return config;
+    }
+
+    // ---------------------------------------------------------------- for tests
+
+    /** The flows held now, by timeout class and least recently seen first (allocates: tests only). */
+    int[] activeFlows() {
+        int[] out = new int[active];
+        int n = 0;
+        for (int c = 0; c < CLASSES; c++) {
+            for (int f = head[c]; f >= 0; f = next[f]) {
+                out[n++] = f;
+            }
+        }
+        return out;
+    }
+
+    /** Timeout class of a held flow: {@link #TCP_SYN}, {@link #TCP_OPEN}, {@link #TCP_CLOSED}, {@link #UDP}, {@link #OTHER}. */
+    int timeoutClass(int f) {
+        return tclass[f];
+    }
+
+    /** Mean number of slots a lookup of a held key visits (1 = every key in its home slot). */
+    double meanProbeLength() {
+        long sum = 0;
+        for (int s = 0; s <= slotMask; s++) {
+            if (slotFlow[s] >= 0) {
+                int k = s * KEY_LONGS;
+                sum += ((s - slotOf(keys[k], keys[k + 1], keys[k + 2], keys[k + 3], keys[k + 4])) & slotMask) + 1;
+            }
+        }
+        return active == 0 ? 0 : (double) sum / active;
+    }
+
+    /**
+     * Checks the structure (tests only): every key reachable from its home slot by an unbroken
+     * probe run, no key twice, slots and flows pointing at each other, class lists consistent.
+     *
+     * @throws IllegalStateException naming the first violation
+     */
+    void checkInvariants() {
+        int occupied = 0;
+        java.util.Set<java.util.List<Long>> seen = new java.util.HashSet<>();
+        for (int s = 0; s <= slotMask; s++) {
+            int f = slotFlow[s];
+            if (f < 0) {
+                continue;
+            }
+            occupied++;
+            if (flowSlot[f] != s) {
+                throw new IllegalStateException("slot " + s + " holds flow " + f + " whose slot is " + flowSlot[f]);
+            }
+            int k = s * KEY_LONGS;
+            if (!seen.add(java.util.List.of(keys[k], keys[k + 1], keys[k + 2], keys[k + 3], keys[k + 4]))) {
+                throw new IllegalStateException("key of slot " + s + " held twice");
+            }
+            for (int h = slotOf(keys[k], keys[k + 1], keys[k + 2], keys[k + 3], keys[k + 4]); h != s; h = (h + 1) & slotMask) {
+                if (slotFlow[h] < 0) {
+                    throw new IllegalStateException("flow " + f + " in slot " + s + " unreachable: empty slot " + h + " on its probe run");
+                }
+            }
+        }
+        if (occupied != active) {
+            throw new IllegalStateException(occupied + " slots occupied but " + active + " flows active");
+        }
+        int listed = 0;
+        for (int c = 0; c < CLASSES; c++) {
+            int p = -1;
+            for (int f = head[c]; f >= 0; f = next[f]) {
+                if (prev[f] != p || tclass[f] != c || slotFlow[flowSlot[f]] != f || ++listed > active) {
+                    throw new IllegalStateException("class list " + c + " broken at flow " + f);
+                }
+                p = f;
+            }
+            if (tail[c] != p) {
+                throw new IllegalStateException("class list " + c + " tail " + tail[c] + ", last " + p);
+            }
+        }
+        if (listed != active) {
+            throw new IllegalStateException(listed + " flows listed but " + active + " active");
+        }
     }
 
     /** Bytes of primitive storage per flow slot, for memory reports. */
