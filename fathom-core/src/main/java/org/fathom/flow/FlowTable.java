@@ -456,13 +456,20 @@ public final class FlowTable {
         return c != 0 ? c : Integer.compare(p1, p2);
     }
 
-    /** Symmetric by construction (the key is canonical); also used to pick a worker. */
+    /**
+     * Symmetric by construction (the key is canonical); also used to pick a worker. Every bit of
+     * the key reaches the low bits, which pick the slot.
+     */
     public static int hash(long aHi, long aLo, long bHi, long bLo, long meta) {
         long h = aLo * 0x9E3779B97F4A7C15L;
         h = (h ^ bLo) * 0xC2B2AE3D27D4EB4FL;
-        h = (h ^ aHi ^ (bHi << 1)) * 0x165667B19E3779F9L;
+        h = (h ^ aHi ^ Long.rotateLeft(bHi, 29)) * 0x165667B19E3779F9L;
         h = (h ^ meta) * 0x9E3779B97F4A7C15L;
-        h ^= h >>> 32;
+        // a product's bit i depends only on the factors' bits 0..i: without this finaliser (murmur3's
+        // fmix64) the high key bits, e.g. endpoint B's port, never reached the slot bits
+        h ^= h >>> 33;
+        h *= 0xFF51AFD7ED558CCDL;
+        h ^= h >>> 33;
         return (int) h;
     }
 
