@@ -162,14 +162,21 @@ public final class FlowTable {
             }
             int k = slot * KEY_LONGS;
             if (keys[k + 4] == meta && keys[k + 1] == aLo && keys[k + 3] == bLo && keys[k] == aHi && keys[k + 2] == bHi) {
-                if (proto == IpProtocol.TCP && (state[f] & (FIN_A | FIN_B | RST)) != 0
+                int c = tclass[f];
+                if (now - lastSeen[f] > timeouts[c]) {
+                    // idle past its timeout, only not swept yet (the sweep runs once a second of
+                    // capture time): this packet starts a new flow
+                    expired++;
+                    end(f, endReason(f, c, FlowEnd.IDLE));
+                } else if (proto == IpProtocol.TCP && (state[f] & (FIN_A | FIN_B | RST)) != 0
                         && (d.tcpFlags & (DecodedPacket.TCP_SYN | DecodedPacket.TCP_ACK)) == DecodedPacket.TCP_SYN) {
                     // a new connection reusing the ports of a closing or closed one
                     end(f, (state[f] & RST) != 0 ? FlowEnd.RST : FlowEnd.FIN);
-                    slot = slotOf(aHi, aLo, bHi, bLo, meta); // slots shifted: search again
-                    continue;
+                } else {
+                    break;
                 }
-                break;
+                slot = slotOf(aHi, aLo, bHi, bLo, meta); // slots shifted: search again
+                continue;
             }
             slot = (slot + 1) & slotMask;
         }
@@ -180,8 +187,13 @@ public final class FlowTable {
 
     private int create(int slot, long aHi, long aLo, long bHi, long bLo, long meta, DecodedPacket d, boolean srcIsA) {
         if (active >= config.maxFlows()) {
-            evictOne();
-            // eviction may have shifted slots: find the insertion point again
+            // flows already past their timeout go first, with their true end reason
+            expireIdle(now);
+            if (active >= config.maxFlows()) {
+                evictOne();
+            }
+            // removals may have shifted slots (and opened one before the probe's end): find the
+            // insertion point again
             slot = slotOf(aHi, aLo, bHi, bLo, meta);
             while (slotFlow[slot] >= 0) {
                 slot = (slot + 1) & slotMask;
@@ -301,7 +313,7 @@ public final class FlowTable {
             int f;
             while ((f = head[c]) >= 0 && at - lastSeen[f] > limit) {
                 expired++;
-                end(f, c == TCP_CLOSED ? ((state[f] & RST) != 0 ? FlowEnd.RST : FlowEnd.FIN) : FlowEnd.IDLE);
+                end(f, endReason(f, c, FlowEnd.IDLE));
             }
         }
     }
@@ -311,9 +323,14 @@ public final class FlowTable {
         for (int c = 0; c < CLASSES; c++) {
             int f;
             while ((f = head[c]) >= 0) {
-                end(f, c == TCP_CLOSED ? ((state[f] & RST) != 0 ? FlowEnd.RST : FlowEnd.FIN) : FlowEnd.END_OF_INPUT);
+                end(f, endReason(f, c, FlowEnd.END_OF_INPUT));
             }
         }
+    }
+
+    /** A closed TCP flow ends by its FIN or RST whenever it is written; any other by {@code otherwise}. */
+    private FlowEnd endReason(int f, int c, FlowEnd otherwise) {
+        return c == TCP_CLOSED ? ((state[f] & RST) != 0 ? FlowEnd.RST : FlowEnd.FIN) : otherwise;
     }
 
     private void evictOne() {

@@ -342,6 +342,24 @@ class FlowTableTest {
         }
 
         @Test
+        void aPacketAfterTheTimeoutStartsANewFlowEvenBeforeTheSweep() {
+            DecodedPacket dns = udp(C, 5000, SV, 53);
+            feed(dns, 0);
+            // other traffic runs the once-a-second sweep just before the flow's timeout...
+            feed(udp("10.0.0.1", 1, "10.0.0.2", 2), 180 * S - 100 * MS);
+            assertThat(rec.ended).isEmpty();
+            // ...so the next sweep is due at 180.9 s; a packet of the flow at 180.5 s is past its timeout
+            int f = feed(dns, 180 * S + 500 * MS);
+            FlowSnapshot old = rec.only();
+            assertThat(old.reason()).isEqualTo(FlowEnd.IDLE);
+            assertThat(old.packetsC2s()).isEqualTo(1);
+            assertThat(table.packets(f, true)).isEqualTo(1);
+            assertThat(table.firstSeen(f, true)).isEqualTo(180 * S + 500 * MS);
+            assertThat(table.created()).isEqualTo(3);
+            assertThat(table.expired()).isEqualTo(1);
+        }
+
+        @Test
         void flushEndsOpenFlowsAsEndOfInputAndClosedOnesByTheirReason() {
             feed(udp(C, 5000, SV, 53), 0);
             handshake(0);
@@ -488,6 +506,22 @@ class FlowTableTest {
             assertThat(rec.ended).extracting(FlowSnapshot::clientPort)
                     .containsExactly(21, 20, 11, 10, 0, 1, 3, 30);
             assertThat(t.evicted()).isEqualTo(8);
+        }
+
+        @Test
+        void flowsPastTheirTimeoutEndAsIdleRatherThanEvicted() {
+            FlowTable t = new FlowTable(FlowConfig.DEFAULTS.withMaxFlows(2), rec);
+            t.update(at(udp("10.0.0.1", 1, "10.0.0.2", 2), 0));
+            // the sweep at 179.9 s ends nothing yet; the next one is due at 180.9 s
+            t.update(at(udp("10.0.0.5", 1, "10.0.0.6", 2), 179 * S + 900 * MS));
+            // at 180.6 s the first flow is idle past 180 s: the new flow needs room, and the idle one
+            // goes with its true reason instead of being counted as evicted
+            t.update(at(udp("10.0.0.3", 1, "10.0.0.4", 2), 180 * S + 600 * MS));
+            assertThat(rec.ended).extracting(FlowSnapshot::reason).containsExactly(FlowEnd.IDLE);
+            assertThat(rec.only().clientPort()).isEqualTo(1);
+            assertThat(rec.only().clientLo()).isEqualTo(lo("10.0.0.1"));
+            assertThat(t.evicted()).isZero();
+            assertThat(t.active()).isEqualTo(2);
         }
 
         @Test
