@@ -253,10 +253,12 @@ public final class FlowTable {
     private void account(int f, DecodedPacket d, boolean srcIsA) {
         int side = srcIsA ? 2 * f : 2 * f + 1;
         long ts = d.timestampNanos;
-        if (pkts[side] == 0 || ts < first[side]) {
+        if (pkts[side] == 0) {
             first[side] = ts;
-        }
-        if (ts > last[side]) {
+            last[side] = ts;
+        } else if (ts < first[side]) {
+            first[side] = ts;
+        } else if (ts > last[side]) {
             last[side] = ts;
         }
         pkts[side] += d.frames;
@@ -576,7 +578,9 @@ public final class FlowTable {
     }
 
     public long lastSeen(int f) {
-        return Math.max(last[2 * f], last[2 * f + 1]);
+        long a = pkts[2 * f] > 0 ? last[2 * f] : Long.MIN_VALUE;
+        long b = pkts[2 * f + 1] > 0 ? last[2 * f + 1] : Long.MIN_VALUE;
+        return Math.max(a, b);
     }
 
     public Object ext(int f) {

@@ -116,6 +116,20 @@ class FlowTableTest {
         }
 
         @Test
+        void timestampsBeforeTheEpochAreKept() {
+            // pcapng's if_tsoffset can put a capture before 1970
+            DecodedPacket p = udp("10.1.1.1", 4000, "10.1.1.2", 4001);
+            int f = feed(p, -20 * S);
+            assertThat(table.firstSeen(f, true)).isEqualTo(-20 * S);
+            assertThat(table.lastSeen(f, true)).isEqualTo(-20 * S);
+            assertThat(table.lastSeen(f)).isEqualTo(-20 * S);
+            feed(reverse(p), -19 * S);
+            assertThat(table.lastSeen(f, false)).isEqualTo(-19 * S);
+            assertThat(table.lastSeen(f)).isEqualTo(-19 * S);
+            assertThat(table.firstSeen(f)).isEqualTo(-20 * S);
+        }
+
+        @Test
         void outOfOrderTimestampsKeepFirstAndLastPerDirection() {
             DecodedPacket p = udp("10.1.1.1", 4000, "10.1.1.2", 4001);
             int f = feed(p, 10 * S);
