@@ -272,6 +272,8 @@ public final class FlowTable {
             flags[side] |= (byte) tf;
             int st = state[f];
             if ((tf & DecodedPacket.TCP_SYN) != 0) {
+                // a SYN-ACK answers but does not complete the handshake: half-open flows (the
+                // signature of a SYN flood) keep the short handshake timeout and go first
                 if ((tf & DecodedPacket.TCP_ACK) == 0) {
                     st |= srcIsA ? SYN_A : SYN_B;
                     if ((st & CLIENT_FIXED) == 0) {
@@ -279,8 +281,6 @@ public final class FlowTable {
                         st = srcIsA ? st & ~CLIENT_IS_B : st | CLIENT_IS_B;
                         st |= CLIENT_FIXED;
                     }
-                } else {
-                    st |= ESTABLISHED;
                 }
             } else if ((tf & DecodedPacket.TCP_ACK) != 0 && pkts[2 * f] > 0 && pkts[2 * f + 1] > 0) {
                 st |= ESTABLISHED;

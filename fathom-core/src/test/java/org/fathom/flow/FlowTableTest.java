@@ -301,6 +301,14 @@ class FlowTableTest {
         }
 
         @Test
+        void halfOpenHandshakeKeepsTheHandshakeTimeout() {
+            feed(tcp(C, 40000, SV, 80, SYN), 0);
+            int f = feed(tcp(SV, 80, C, 40000, SYN | ACK), 0);
+            assertThat(table.timeoutClass(f)).isEqualTo(FlowTable.TCP_SYN);
+            expectEndsBetween(30 * S, 30 * S + 1, FlowEnd.IDLE);
+        }
+
+        @Test
         void establishedTimesOutAfter600s() {
             int f = handshake(0);
             assertThat(table.timeoutClass(f)).isEqualTo(FlowTable.TCP_OPEN);
