@@ -43,7 +43,8 @@ public final class FlowTable {
     private static final int FIN_B = 1 << 4;
     private static final int RST = 1 << 5;
     private static final int ESTABLISHED = 1 << 6;
-    private static final int CLIENT_FIXED = 1 << 7;
+    /** The client was decided by a SYN (or a first-seen SYN-ACK): protocol hints no longer apply. */
+    private static final int CLIENT_BY_SYN = 1 << 7;
 
     private static final int KEY_LONGS = 5;
     private static final int INITIAL_FLOWS = 1024;
@@ -226,12 +227,12 @@ public final class FlowTable {
         first[2 * f] = first[2 * f + 1] = 0;
         last[2 * f] = last[2 * f + 1] = 0;
         flags[2 * f] = flags[2 * f + 1] = 0;
-        int st = 0;
+        int st;
         int proto = d.l4;
         if (proto == IpProtocol.TCP && (d.tcpFlags & (DecodedPacket.TCP_SYN | DecodedPacket.TCP_ACK))
                 == (DecodedPacket.TCP_SYN | DecodedPacket.TCP_ACK)) {
             // first seen packet is the server's SYN-ACK: the other side is the client
-            st = srcIsA ? CLIENT_IS_B : 0;
+            st = (srcIsA ? CLIENT_IS_B : 0) | CLIENT_BY_SYN;
         } else {
             st = srcIsA ? 0 : CLIENT_IS_B;
         }
@@ -276,10 +277,10 @@ public final class FlowTable {
                 // signature of a SYN flood) keep the short handshake timeout and go first
                 if ((tf & DecodedPacket.TCP_ACK) == 0) {
                     st |= srcIsA ? SYN_A : SYN_B;
-                    if ((st & CLIENT_FIXED) == 0) {
+                    if ((st & CLIENT_BY_SYN) == 0) {
                         // the sender of the first SYN is the client
                         st = srcIsA ? st & ~CLIENT_IS_B : st | CLIENT_IS_B;
-                        st |= CLIENT_FIXED;
+                        st |= CLIENT_BY_SYN;
                     }
                 }
             } else if ((tf & DecodedPacket.TCP_ACK) != 0 && pkts[2 * f] > 0 && pkts[2 * f + 1] > 0) {
@@ -512,12 +513,16 @@ public final class FlowTable {
         return (state[f] & CLIENT_IS_B) != 0;
     }
 
-    /** Lets protocol knowledge name the client (e.g. the DNS querier); ignored once a SYN decided it. */
+    /**
+     * Lets protocol knowledge name the client (e.g. the DNS querier); ignored once a SYN (or a
+     * first-seen SYN-ACK) decided it. A SYN seen later still overrides it: the handshake is the
+     * stronger evidence.
+     */
     public void setClientIsB(int f, boolean clientIsB) {
-        if ((state[f] & CLIENT_FIXED) != 0) {
+        if ((state[f] & CLIENT_BY_SYN) != 0) {
             return;
         }
-        state[f] = clientIsB ? state[f] | CLIENT_IS_B | CLIENT_FIXED : (state[f] & ~CLIENT_IS_B) | CLIENT_FIXED;
+        state[f] = clientIsB ? state[f] | CLIENT_IS_B : state[f] & ~CLIENT_IS_B;
     }
 
     public int l4(int f) {

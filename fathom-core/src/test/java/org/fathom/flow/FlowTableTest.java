@@ -270,6 +270,34 @@ class FlowTableTest {
             assertThat(table.clientIsB(f)).isEqualTo(clientIsB);
             assertThat(table.addrLo(f, true)).isEqualTo(lo(HIGH));
         }
+
+        @Test
+        void protocolHintIsIgnoredAfterAFirstSeenSynAck() {
+            int f = feed(tcp(LOW, 443, HIGH, 50000, SYN | ACK), S);
+            table.setClientIsB(f, false);
+            assertThat(table.addrLo(f, true)).isEqualTo(lo(HIGH));
+        }
+
+        @Test
+        void protocolHintNamesTheClientWithoutHandshake() {
+            // a DNS response seen first: the dissector knows the querier is the other side
+            int f = feed(udp(LOW, 53, HIGH, 3000), S);
+            assertThat(table.addrLo(f, true)).isEqualTo(lo(LOW));
+            table.setClientIsB(f, true);
+            assertThat(table.addrLo(f, true)).isEqualTo(lo(HIGH));
+            assertThat(table.port(f, false)).isEqualTo(53);
+            assertThat(table.packets(f, false)).isEqualTo(1);
+            table.setClientIsB(f, false); // hints may be revised
+            assertThat(table.addrLo(f, true)).isEqualTo(lo(LOW));
+        }
+
+        @Test
+        void aSynAfterAHintStillDecides() {
+            int f = feed(tcp(LOW, 443, HIGH, 50000, ACK), S);
+            table.setClientIsB(f, false); // says LOW is the client
+            feed(tcp(HIGH, 50000, LOW, 443, SYN), S + MS);
+            assertThat(table.addrLo(f, true)).isEqualTo(lo(HIGH));
+        }
     }
 
     @Nested
