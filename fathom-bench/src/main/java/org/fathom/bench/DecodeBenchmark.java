@@ -50,6 +50,7 @@ public class DecodeBenchmark {
     public void setUp() throws IOException, CaptureException {
         String named = System.getProperty(SyntheticTraffic.PCAP_PROPERTY);
         if (named != null && !named.isBlank()) {
+            System.out.println("[first " + PACKETS + " records of " + named + "]");
             try (CaptureReader r = CaptureFiles.open(Path.of(named))) {
                 int n = 0;
                 Packet p = new Packet();

@@ -45,11 +45,13 @@ public final class SyntheticTraffic {
     public static Path capture() throws IOException {
         String named = System.getProperty(PCAP_PROPERTY);
         if (named != null && !named.isBlank()) {
+            System.out.println("[capture " + named + "]");
             return Path.of(named);
         }
         Path tmp = Files.createTempFile("fathom-bench-", ".pcap");
         tmp.toFile().deleteOnExit();
         generate(DEFAULT_PACKETS, 42).writePcap(tmp);
+        System.out.println("[synthetic capture " + tmp + ": " + DEFAULT_PACKETS + " frames]");
         return tmp;
     }
 
