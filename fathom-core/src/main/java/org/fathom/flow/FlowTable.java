@@ -43,13 +43,17 @@ public final class FlowTable {
     private static final int FIN_B = 1 << 4;
     private static final int RST = 1 << 5;
     private static final int ESTABLISHED = 1 << 6;
-    private static final int CLIENT_FIXED = 1 << 7;
+    /** The client was decided by a SYN (or a first-seen SYN-ACK): protocol hints no longer apply. */
+    private static final int CLIENT_BY_SYN = 1 << 7;
 
     private static final int KEY_LONGS = 5;
     private static final int INITIAL_FLOWS = 1024;
 
     private final FlowConfig config;
     private final Listener listener;
+    // test hook: the home slot is ((hash & hashAnd) ^ hashXor) & slotMask, so tests can force collisions
+    private final int hashAnd;
+    private final int hashXor;
     private final long[] timeouts = new long[CLASSES];
 
     // slot table
@@ -92,8 +96,18 @@ public final class FlowTable {
     private boolean lastFromA;
 
     public FlowTable(FlowConfig config, Listener listener) {
+        this(config, listener, -1, 0);
+    }
+
+    /**
+     * For tests: {@code hashAnd}/{@code hashXor} squeeze every key's home slot into a few slots
+     * (e.g. 7 and ~7: the last eight slots, so that probe runs wrap around the end of the table).
+     */
+    FlowTable(FlowConfig config, Listener listener, int hashAnd, int hashXor) {
         this.config = config;
         this.listener = listener;
+        this.hashAnd = hashAnd;
+        this.hashXor = hashXor;
         timeouts[TCP_SYN] = config.tcpSynTimeoutNanos();
         timeouts[TCP_OPEN] = config.tcpTimeoutNanos();
         timeouts[TCP_CLOSED] = config.tcpClosedNanos();
@@ -132,7 +146,7 @@ public final class FlowTable {
             bHi = d.srcHi; bLo = d.srcLo; bPort = sp;
         }
         long meta = (proto & 0xFFL) | (long) (d.vlan & 0xFFF) << 8 | (long) aPort << 32 | (long) bPort << 48;
-        int slot = hash(aHi, aLo, bHi, bLo, meta) & slotMask;
+        int slot = slotOf(aHi, aLo, bHi, bLo, meta);
         int f;
         while (true) {
             f = slotFlow[slot];
@@ -142,14 +156,21 @@ public final class FlowTable {
             }
             int k = slot * KEY_LONGS;
             if (keys[k + 4] == meta && keys[k + 1] == aLo && keys[k + 3] == bLo && keys[k] == aHi && keys[k + 2] == bHi) {
-                if (proto == IpProtocol.TCP && (state[f] & (FIN_A | FIN_B | RST)) != 0
+                int c = tclass[f];
+                if (now - lastSeen[f] > timeouts[c]) {
+                    // idle past its timeout, only not swept yet (the sweep runs once a second of
+                    // capture time): this packet starts a new flow
+                    expired++;
+                    end(f, endReason(f, c, FlowEnd.IDLE));
+                } else if (proto == IpProtocol.TCP && (state[f] & (FIN_A | FIN_B | RST)) != 0
                         && (d.tcpFlags & (DecodedPacket.TCP_SYN | DecodedPacket.TCP_ACK)) == DecodedPacket.TCP_SYN) {
                     // a new connection reusing the ports of a closing or closed one
                     end(f, (state[f] & RST) != 0 ? FlowEnd.RST : FlowEnd.FIN);
-                    slot = hash(aHi, aLo, bHi, bLo, meta) & slotMask; // slots shifted: search again
-                    continue;
+                } else {
+                    break;
                 }
-                break;
+                slot = slotOf(aHi, aLo, bHi, bLo, meta); // slots shifted: search again
+                continue;
             }
             slot = (slot + 1) & slotMask;
         }
@@ -174,16 +195,21 @@ public final class FlowTable {
 
     private int create(int slot, long aHi, long aLo, long bHi, long bLo, long meta, DecodedPacket d, boolean srcIsA) {
         if (active >= config.maxFlows()) {
-            evictOne();
-            // eviction may have shifted slots: find the insertion point again
-            slot = hash(aHi, aLo, bHi, bLo, meta) & slotMask;
+            // flows already past their timeout go first, with their true end reason
+            expireIdle(now);
+            if (active >= config.maxFlows()) {
+                evictOne();
+            }
+            // removals may have shifted slots (and opened one before the probe's end): find the
+            // insertion point again
+            slot = slotOf(aHi, aLo, bHi, bLo, meta);
             while (slotFlow[slot] >= 0) {
                 slot = (slot + 1) & slotMask;
             }
         } else if (freeHead < 0 && nextUnused == capacity) {
             allocateFlows(Math.min(config.maxFlows(), capacity * 2));
             allocateSlots(slotsFor(capacity));
-            slot = hash(aHi, aLo, bHi, bLo, meta) & slotMask;
+            slot = slotOf(aHi, aLo, bHi, bLo, meta);
             while (slotFlow[slot] >= 0) {
                 slot = (slot + 1) & slotMask;
             }
@@ -208,12 +234,12 @@ public final class FlowTable {
         first[2 * f] = first[2 * f + 1] = 0;
         last[2 * f] = last[2 * f + 1] = 0;
         flags[2 * f] = flags[2 * f + 1] = 0;
-        int st = 0;
+        int st;
         int proto = d.l4;
         if (proto == IpProtocol.TCP && (d.tcpFlags & (DecodedPacket.TCP_SYN | DecodedPacket.TCP_ACK))
                 == (DecodedPacket.TCP_SYN | DecodedPacket.TCP_ACK)) {
             // first seen packet is the server's SYN-ACK: the other side is the client
-            st = srcIsA ? CLIENT_IS_B : 0;
+            st = (srcIsA ? CLIENT_IS_B : 0) | CLIENT_BY_SYN;
         } else {
             st = srcIsA ? 0 : CLIENT_IS_B;
         }
@@ -235,10 +261,12 @@ public final class FlowTable {
     private void account(int f, DecodedPacket d, boolean srcIsA) {
         int side = srcIsA ? 2 * f : 2 * f + 1;
         long ts = d.timestampNanos;
-        if (pkts[side] == 0 || ts < first[side]) {
+        if (pkts[side] == 0) {
             first[side] = ts;
-        }
-        if (ts > last[side]) {
+            last[side] = ts;
+        } else if (ts < first[side]) {
+            first[side] = ts;
+        } else if (ts > last[side]) {
             last[side] = ts;
         }
         pkts[side] += d.frames;
@@ -252,15 +280,15 @@ public final class FlowTable {
             flags[side] |= (byte) tf;
             int st = state[f];
             if ((tf & DecodedPacket.TCP_SYN) != 0) {
+                // a SYN-ACK answers but does not complete the handshake: half-open flows (the
+                // signature of a SYN flood) keep the short handshake timeout and go first
                 if ((tf & DecodedPacket.TCP_ACK) == 0) {
                     st |= srcIsA ? SYN_A : SYN_B;
-                    if ((st & CLIENT_FIXED) == 0) {
+                    if ((st & CLIENT_BY_SYN) == 0) {
                         // the sender of the first SYN is the client
                         st = srcIsA ? st & ~CLIENT_IS_B : st | CLIENT_IS_B;
-                        st |= CLIENT_FIXED;
+                        st |= CLIENT_BY_SYN;
                     }
-                } else {
-                    st |= ESTABLISHED;
                 }
             } else if ((tf & DecodedPacket.TCP_ACK) != 0 && pkts[2 * f] > 0 && pkts[2 * f + 1] > 0) {
                 st |= ESTABLISHED;
@@ -295,7 +323,7 @@ public final class FlowTable {
             int f;
             while ((f = head[c]) >= 0 && at - lastSeen[f] > limit) {
                 expired++;
-                end(f, c == TCP_CLOSED ? ((state[f] & RST) != 0 ? FlowEnd.RST : FlowEnd.FIN) : FlowEnd.IDLE);
+                end(f, endReason(f, c, FlowEnd.IDLE));
             }
         }
     }
@@ -305,9 +333,14 @@ public final class FlowTable {
         for (int c = 0; c < CLASSES; c++) {
             int f;
             while ((f = head[c]) >= 0) {
-                end(f, c == TCP_CLOSED ? ((state[f] & RST) != 0 ? FlowEnd.RST : FlowEnd.FIN) : FlowEnd.END_OF_INPUT);
+                end(f, endReason(f, c, FlowEnd.END_OF_INPUT));
             }
         }
+    }
+
+    /** A closed TCP flow ends by its FIN or RST whenever it is written; any other by {@code otherwise}. */
+    private FlowEnd endReason(int f, int c, FlowEnd otherwise) {
+        return c == TCP_CLOSED ? ((state[f] & RST) != 0 ? FlowEnd.RST : FlowEnd.FIN) : otherwise;
     }
 
     private void evictOne() {
@@ -347,7 +380,7 @@ public final class FlowTable {
                 break;
             }
             int k = s * KEY_LONGS;
-            int home = hash(keys[k], keys[k + 1], keys[k + 2], keys[k + 3], keys[k + 4]) & slotMask;
+            int home = slotOf(keys[k], keys[k + 1], keys[k + 2], keys[k + 3], keys[k + 4]);
             // move s into the hole if its home is not in the cyclic range (hole, s]
             boolean inRange = hole <= s ? (home > hole && home <= s) : (home > hole || home <= s);
             if (!inRange) {
@@ -431,7 +464,7 @@ public final class FlowTable {
                 continue;
             }
             int k = s * KEY_LONGS;
-            int slot = hash(oldKeys[k], oldKeys[k + 1], oldKeys[k + 2], oldKeys[k + 3], oldKeys[k + 4]) & slotMask;
+            int slot = slotOf(oldKeys[k], oldKeys[k + 1], oldKeys[k + 2], oldKeys[k + 3], oldKeys[k + 4]);
             while (slotFlow[slot] >= 0) {
                 slot = (slot + 1) & slotMask;
             }
@@ -450,14 +483,25 @@ public final class FlowTable {
         return c != 0 ? c : Integer.compare(p1, p2);
     }
 
-    /** Symmetric by construction (the key is canonical); also used to pick a worker. */
+    /**
+     * Symmetric by construction (the key is canonical); also used to pick a worker. Every bit of
+     * the key reaches the low bits, which pick the slot.
+     */
     public static int hash(long aHi, long aLo, long bHi, long bLo, long meta) {
         long h = aLo * 0x9E3779B97F4A7C15L;
         h = (h ^ bLo) * 0xC2B2AE3D27D4EB4FL;
-        h = (h ^ aHi ^ (bHi << 1)) * 0x165667B19E3779F9L;
+        h = (h ^ aHi ^ Long.rotateLeft(bHi, 29)) * 0x165667B19E3779F9L;
         h = (h ^ meta) * 0x9E3779B97F4A7C15L;
-        h ^= h >>> 32;
+        // a product's bit i depends only on the factors' bits 0..i: without this finaliser (murmur3's
+        // fmix64) the high key bits, e.g. endpoint B's port, never reached the slot bits
+        h ^= h >>> 33;
+        h *= 0xFF51AFD7ED558CCDL;
+        h ^= h >>> 33;
         return (int) h;
+    }
+
+    private int slotOf(long aHi, long aLo, long bHi, long bLo, long meta) {
+        return ((hash(aHi, aLo, bHi, bLo, meta) & hashAnd) ^ hashXor) & slotMask;
     }
 
     // ---------------------------------------------------------------- per-flow accessors
@@ -476,12 +520,16 @@ public final class FlowTable {
         return (state[f] & CLIENT_IS_B) != 0;
     }
 
-    /** Lets protocol knowledge name the client (e.g. the DNS querier); ignored once a SYN decided it. */
+    /**
+     * Lets protocol knowledge name the client (e.g. the DNS querier); ignored once a SYN (or a
+     * first-seen SYN-ACK) decided it. A SYN seen later still overrides it: the handshake is the
+     * stronger evidence.
+     */
     public void setClientIsB(int f, boolean clientIsB) {
-        if ((state[f] & CLIENT_FIXED) != 0) {
+        if ((state[f] & CLIENT_BY_SYN) != 0) {
             return;
         }
-        state[f] = clientIsB ? state[f] | CLIENT_IS_B | CLIENT_FIXED : (state[f] & ~CLIENT_IS_B) | CLIENT_FIXED;
+        state[f] = clientIsB ? state[f] | CLIENT_IS_B : state[f] & ~CLIENT_IS_B;
     }
 
     public int l4(int f) {
@@ -542,7 +590,9 @@ public final class FlowTable {
     }
 
     public long lastSeen(int f) {
-        return Math.max(last[2 * f], last[2 * f + 1]);
+        long a = pkts[2 * f] > 0 ? last[2 * f] : Long.MIN_VALUE;
+        long b = pkts[2 * f + 1] > 0 ? last[2 * f + 1] : Long.MIN_VALUE;
+        return Math.max(a, b);
     }
 
     public Object ext(int f) {
@@ -575,6 +625,86 @@ public final class FlowTable {
 
     public FlowConfig config() {
         return config;
+    }
+
+    // ---------------------------------------------------------------- for tests
+
+    /** The flows held now, by timeout class and least recently seen first (allocates: tests only). */
+    int[] activeFlows() {
+        int[] out = new int[active];
+        int n = 0;
+        for (int c = 0; c < CLASSES; c++) {
+            for (int f = head[c]; f >= 0; f = next[f]) {
+                out[n++] = f;
+            }
+        }
+        return out;
+    }
+
+    /** Timeout class of a held flow: {@link #TCP_SYN}, {@link #TCP_OPEN}, {@link #TCP_CLOSED}, {@link #UDP}, {@link #OTHER}. */
+    int timeoutClass(int f) {
+        return tclass[f];
+    }
+
+    /** Mean number of slots a lookup of a held key visits (1 = every key in its home slot). */
+    double meanProbeLength() {
+        long sum = 0;
+        for (int s = 0; s <= slotMask; s++) {
+            if (slotFlow[s] >= 0) {
+                int k = s * KEY_LONGS;
+                sum += ((s - slotOf(keys[k], keys[k + 1], keys[k + 2], keys[k + 3], keys[k + 4])) & slotMask) + 1;
+            }
+        }
+        return active == 0 ? 0 : (double) sum / active;
+    }
+
+    /**
+     * Checks the structure (tests only): every key reachable from its home slot by an unbroken
+     * probe run, no key twice, slots and flows pointing at each other, class lists consistent.
+     *
+     * @throws IllegalStateException naming the first violation
+     */
+    void checkInvariants() {
+        int occupied = 0;
+        java.util.Set<java.util.List<Long>> seen = new java.util.HashSet<>();
+        for (int s = 0; s <= slotMask; s++) {
+            int f = slotFlow[s];
+            if (f < 0) {
+                continue;
+            }
+            occupied++;
+            if (flowSlot[f] != s) {
+                throw new IllegalStateException("slot " + s + " holds flow " + f + " whose slot is " + flowSlot[f]);
+            }
+            int k = s * KEY_LONGS;
+            if (!seen.add(java.util.List.of(keys[k], keys[k + 1], keys[k + 2], keys[k + 3], keys[k + 4]))) {
+                throw new IllegalStateException("key of slot " + s + " held twice");
+            }
+            for (int h = slotOf(keys[k], keys[k + 1], keys[k + 2], keys[k + 3], keys[k + 4]); h != s; h = (h + 1) & slotMask) {
+                if (slotFlow[h] < 0) {
+                    throw new IllegalStateException("flow " + f + " in slot " + s + " unreachable: empty slot " + h + " on its probe run");
+                }
+            }
+        }
+        if (occupied != active) {
+            throw new IllegalStateException(occupied + " slots occupied but " + active + " flows active");
+        }
+        int listed = 0;
+        for (int c = 0; c < CLASSES; c++) {
+            int p = -1;
+            for (int f = head[c]; f >= 0; f = next[f]) {
+                if (prev[f] != p || tclass[f] != c || slotFlow[flowSlot[f]] != f || ++listed > active) {
+                    throw new IllegalStateException("class list " + c + " broken at flow " + f);
+                }
+                p = f;
+            }
+            if (tail[c] != p) {
+                throw new IllegalStateException("class list " + c + " tail " + tail[c] + ", last " + p);
+            }
+        }
+        if (listed != active) {
+            throw new IllegalStateException(listed + " flows listed but " + active + " active");
+        }
     }
 
     /** Bytes of primitive storage per flow slot, for memory reports. */
