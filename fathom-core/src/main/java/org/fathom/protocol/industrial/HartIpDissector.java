@@ -1,0 +1,71 @@
+package org.fathom.protocol.industrial;
+
+import static org.fathom.protocol.wirekit.Bytes.u16;
+import static org.fathom.protocol.wirekit.Bytes.u8;
+
+import org.fathom.protocol.Descriptor;
+import org.fathom.protocol.Dissector;
+import org.fathom.protocol.FlowContext;
+import org.fathom.protocol.wirekit.StreamPrefix;
+
+/**
+ * HART-IP (FieldComm Group HCF_SPEC-085) on TCP/UDP 5094: the 8-byte header, version 1 or 2, a
+ * defined message type (request, response, publish, error, NAK) and message id (session initiate,
+ * close, keep alive, token-passing PDU, direct PDU, audit log), and a byte count covering the
+ * header; over UDP it must equal the datagram length. Contributes {@code hart_ip.message_id}.
+ */
+public final class HartIpDissector implements Dissector, StreamPrefix.Judge {
+    static final int PORT = 5094;
+    private static final int[] PORTS = {PORT};
+    private static final Descriptor DESCRIPTOR = Descriptor.both("HART-IP", "IoT-Scada", PORTS, PORTS).withProbeDepth(4);
+
+    @Override
+    public Descriptor descriptor() {
+        return DESCRIPTOR;
+    }
+
+    @Override
+    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
+        if (ctx.serverPort() != PORT && ctx.clientPort() != PORT) {
+            return NO;
+        }
+        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 64, this);
+    }
+
+    @Override
+    public int judge(FlowContext ctx, boolean fromClient, boolean matched, byte[] b, int off, int len) {
+        int v = u8(b, off);
+        if (v != 1 && v != 2) {
+            return NO;
+        }
+        if (len >= 2) {
+            int type = u8(b, off + 1) & 0x0F;
+            if (type > 3 && type != 15) {
+                return NO;
+            }
+        }
+        if (len >= 3 && u8(b, off + 2) > 5) {
+            return NO;
+        }
+        if (len < 8) {
+            return ctx.l4() == 17 ? NO : NEED_MORE;
+        }
+        int count = u16(b, off + 6);
+        if (count < 8 || (ctx.l4() == 17 && count != len)) {
+            return NO;
+        }
+        ctx.put("hart_ip.message_id", messageName(u8(b, off + 2)));
+        return DONE;
+    }
+
+    static String messageName(int id) {
+        return switch (id) {
+            case 0 -> "session_initiate";
+            case 1 -> "session_close";
+            case 2 -> "keep_alive";
+            case 3 -> "token_passing_pdu";
+            case 4 -> "direct_pdu";
+            default -> "read_audit_log";
+        };
+    }
+}
