@@ -11,8 +11,9 @@ import org.fathom.protocol.wirekit.StreamPrefix;
 /**
  * HART-IP (FieldComm Group HCF_SPEC-085) on TCP/UDP 5094: the 8-byte header, version 1 or 2, a
  * defined message type (request, response, publish, error, NAK) and message id (session initiate,
- * close, keep alive, token-passing PDU, direct PDU, audit log), and a byte count covering the
- * header; over UDP it must equal the datagram length. Contributes {@code hart_ip.message_id}.
+ * close, keep alive, token-passing PDU, direct PDU, audit log), status 0 in requests, and a byte
+ * count covering the header that fits the message id (13 for session initiate, 8 for close and keep
+ * alive); over UDP it equals the datagram length, over TCP the whole message is awaited. Contributes {@code hart_ip.message_id}.
  */
 public final class HartIpDissector implements Dissector, StreamPrefix.Judge {
     static final int PORT = 5094;
@@ -29,7 +30,7 @@ public final class HartIpDissector implements Dissector, StreamPrefix.Judge {
         if (ctx.serverPort() != PORT && ctx.clientPort() != PORT) {
             return NO;
         }
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 64, this);
+        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 1100, this);
     }
 
     @Override
@@ -47,12 +48,24 @@ public final class HartIpDissector implements Dissector, StreamPrefix.Judge {
         if (len >= 3 && u8(b, off + 2) > 5) {
             return NO;
         }
+        if (len >= 4 && (u8(b, off + 1) & 0x0F) == 0 && u8(b, off + 3) != 0) {
+            return NO; // requests carry status 0
+        }
         if (len < 8) {
             return ctx.l4() == 17 ? NO : NEED_MORE;
         }
         int count = u16(b, off + 6);
-        if (count < 8 || (ctx.l4() == 17 && count != len)) {
+        int id = u8(b, off + 2);
+        boolean sizeOk = switch (id) {
+            case 0 -> count == 13;
+            case 1, 2 -> count == 8;
+            default -> count > 8 && count <= 1024;
+        };
+        if (!sizeOk || (ctx.l4() == 17 && count != len)) {
             return NO;
+        }
+        if (ctx.l4() == 6 && len < count) {
+            return NEED_MORE;
         }
         ctx.put("hart_ip.message_id", messageName(u8(b, off + 2)));
         return DONE;

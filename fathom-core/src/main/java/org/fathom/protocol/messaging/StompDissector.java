@@ -39,13 +39,23 @@ public final class StompDissector implements Dissector, StreamPrefix.Judge {
     @Override
     public int judge(FlowContext ctx, boolean fromClient, boolean matched, byte[] b, int off, int len) {
         if (matched) {
-            if (!fromClient && startsCommand(b, off, len, "CONNECTED") > 0) {
-                int end = headersEnd(b, off, len);
-                if (end == -2) {
-                    return NEED_MORE;
-                }
-                String v = header(b, off, len, "version");
-                String server = header(b, off, len, "server");
+            if (fromClient) {
+                return DONE;
+            }
+            int r = startsCommand(b, off, len, "CONNECTED");
+            if (r == 0) {
+                return NEED_MORE;
+            }
+            if (r < 0) {
+                return DONE;
+            }
+            int end = headersEnd(b, off, len);
+            if (end == -2) {
+                return NEED_MORE;
+            }
+            if (end > 0) {
+                String v = header(b, off, end, "version");
+                String server = header(b, off, end, "server");
                 if (v != null) {
                     ctx.put("stomp.version", v);
                 }

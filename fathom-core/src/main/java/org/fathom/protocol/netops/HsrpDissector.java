@@ -9,8 +9,8 @@ import org.fathom.protocol.FlowContext;
 
 /**
  * Cisco Hot Standby Router Protocol on UDP 1985 (IPv4) and 2029 (HSRP for IPv6): version 0/1
- * messages (RFC 2281: 20 bytes, op code hello/coup/resign, a defined state, a zero reserved
- * byte) and version 2 group state TLVs (type 1, length 40, version 2, op code, state, IP version
+ * messages (RFC 2281: 20 bytes, op code hello/coup/resign, a defined state, a hello time
+ * shorter than the hold time, a zero reserved byte) and version 2 group state TLVs (type 1, length 40, version 2, op code, state, IP version
  * 4 or 6, group up to 4095). Contributes {@code hsrp.version}.
  */
 public final class HsrpDissector implements Dissector {
@@ -32,7 +32,7 @@ public final class HsrpDissector implements Dissector {
         if (b0 == 0) {
             int state = u8(b, off + 2);
             boolean stateOk = state == 0 || state == 1 || state == 2 || state == 4 || state == 8 || state == 16;
-            if (u8(b, off + 1) > 2 || !stateOk || b[off + 7] != 0 || u8(b, off + 4) < u8(b, off + 3)) {
+            if (len != 20 || u8(b, off + 1) > 2 || !stateOk || b[off + 7] != 0 || u8(b, off + 3) == 0 || u8(b, off + 4) <= u8(b, off + 3)) {
                 return NO;
             }
             ctx.put("hsrp.version", 1L);

@@ -11,7 +11,8 @@ import org.fathom.protocol.FlowContext;
  * Rx, the RPC protocol of AFS (OpenAFS "Rx protocol specification"), on UDP 7000-7009 (file server,
  * callback, protection, volume location, authentication, volume, update and bos servers): the
  * 28-byte header with a non-zero epoch, a defined packet type (data, ack, busy, abort, ackall,
- * challenge, response, debug, params, version), defined flag bits and a security index of 0..3.
+ * challenge, response, debug, params, version), defined flag bits, a security index of 0..3, a
+ * non-zero serial number, and the size the packet type implies.
  * Contributes {@code rx.packet_type}.
  */
 public final class RxDissector implements Dissector {
@@ -36,8 +37,19 @@ public final class RxDissector implements Dissector {
         if (!typeOk || (flags & 0xC0) != 0 || u8(b, off + 23) > 3 || u32(b, off) == 0) {
             return NO;
         }
-        if (type == 1 && u32(b, off + 12) == 0) {
-            return NO; // data packets are numbered from 1
+        if (u32(b, off + 16) == 0 || (type == 1 && (u32(b, off + 12) == 0 || u32(b, off + 8) == 0))) {
+            return NO; // serials, and data packets' call and sequence numbers, count from 1
+        }
+        boolean sizeOk = switch (type) {
+            case 3, 5 -> len == 28; // busy, ackall: header only
+            case 4 -> len == 32; // abort: a 4-byte code
+            case 2 -> len >= 28 + 18; // ack: fixed fields before the acks
+            case 6 -> len >= 28 + 12; // challenge
+            case 7 -> len >= 28 + 16; // response
+            default -> true;
+        };
+        if (!sizeOk) {
+            return NO;
         }
         ctx.put("rx.packet_type", switch (type) {
             case 1 -> "data";
