@@ -13,7 +13,8 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * destination wrapper ports, and a length equal to the APDU that follows (the whole rest of a UDP
  * datagram), whose first byte is a defined xDLMS/ACSE APDU tag (AARQ, AARE, RLRQ, RLRE, get/set/
  * action request and response, their ciphered forms, event notification, exception, general
- * ciphering).
+ * ciphering). DLMS/COSEM over HDLC (IEC 62056-46) carried in TCP or UDP is recognised too: a
+ * whole HDLC frame of format type 3 whose frame check sequence is right.
  */
 public final class DlmsDissector implements Dissector, StreamPrefix.Judge {
     private static final int[] PORTS = {4059};
@@ -26,11 +27,14 @@ public final class DlmsDissector implements Dissector, StreamPrefix.Judge {
 
     @Override
     public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 1024, this);
+        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 2100, this);
     }
 
     @Override
     public int judge(FlowContext ctx, boolean fromClient, boolean matched, byte[] b, int off, int len) {
+        if (b[off] == 0x7E) {
+            return hdlc(ctx, b, off, len);
+        }
         if (b[off] != 0 || (len >= 2 && b[off + 1] != 1)) {
             return NO;
         }
@@ -52,6 +56,44 @@ public final class DlmsDissector implements Dissector, StreamPrefix.Judge {
         }
         // elsewhere the next wrapper header must follow the APDU
         return len < 8 + n + 2 ? NEED_MORE : checkNext(b, off, len, n);
+    }
+
+    /**
+     * An HDLC frame of IEC 62056-46 (frame format type 3): opening flag, format field 0xA_ with an
+     * 11-bit length, addresses, control, and a frame check sequence (CRC-16/X.25) before the
+     * closing flag.
+     */
+    private static int hdlc(FlowContext ctx, byte[] b, int off, int len) {
+        if (len >= 2 && (u8(b, off + 1) & 0xF0) != 0xA0) {
+            return NO;
+        }
+        if (len < 3) {
+            return ctx.l4() == 17 ? NO : NEED_MORE;
+        }
+        int l = (u8(b, off + 1) & 0x07) << 8 | u8(b, off + 2);
+        if (l < 7) {
+            return NO;
+        }
+        if (len < l + 2) {
+            return ctx.l4() == 17 ? NO : NEED_MORE;
+        }
+        if (u8(b, off + l + 1) != 0x7E) {
+            return NO;
+        }
+        int fcs = crcX25(b, off + 1, l - 2);
+        return fcs == ((b[off + l - 1] & 0xFF) | (b[off + l] & 0xFF) << 8) ? DONE : NO;
+    }
+
+    /** CRC-16/X.25 (ISO/IEC 13239): polynomial 0x1021 reflected, initial and final 0xFFFF. */
+    static int crcX25(byte[] b, int off, int n) {
+        int crc = 0xFFFF;
+        for (int i = 0; i < n; i++) {
+            crc ^= b[off + i] & 0xFF;
+            for (int k = 0; k < 8; k++) {
+                crc = (crc & 1) != 0 ? (crc >>> 1) ^ 0x8408 : crc >>> 1;
+            }
+        }
+        return ~crc & 0xFFFF;
     }
 
     private static int checkNext(byte[] b, int off, int len, int n) {

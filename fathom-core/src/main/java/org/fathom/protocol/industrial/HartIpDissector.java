@@ -9,7 +9,7 @@ import org.fathom.protocol.FlowContext;
 import org.fathom.protocol.wirekit.StreamPrefix;
 
 /**
- * HART-IP (FieldComm Group HCF_SPEC-085) on TCP/UDP 5094: the 8-byte header, version 1 or 2, a
+ * HART-IP (FieldComm Group HCF_SPEC-085), TCP on port 5094 and UDP on any port: the 8-byte header, version 1 or 2, a
  * defined message type (request, response, publish, error, NAK) and message id (session initiate,
  * close, keep alive, token-passing PDU, direct PDU, audit log), status 0 in requests, and a byte
  * count covering the header that fits the message id (13 for session initiate, 8 for close and keep
@@ -27,8 +27,8 @@ public final class HartIpDissector implements Dissector, StreamPrefix.Judge {
 
     @Override
     public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        if (ctx.serverPort() != PORT && ctx.clientPort() != PORT) {
-            return NO;
+        if (ctx.l4() == 6 && ctx.serverPort() != PORT && ctx.clientPort() != PORT) {
+            return NO; // over UDP the exact byte count carries the check on any port
         }
         return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 1100, this);
     }

@@ -19,6 +19,14 @@ class IndustrialDissectorsTest {
     }
 
     @Test
+    void hdlcFcsMatchesTheCatalogueCheckValue() {
+        byte[] check = ascii("123456789");
+        assertThat(DlmsDissector.crcX25(check, 0, check.length)).isEqualTo(0x906E);
+        byte[] badFcs = hex("7E A0 07 03 21 93 00 00 7E");
+        assertThat(Drive.run(new DlmsDissector(), TestFlow.tcp(40000, 4061), List.of(Msg.c(badFcs))).recognised()).isFalse();
+    }
+
+    @Test
     void dnp3RejectsABadHeaderCrc() {
         Drive.Outcome o = Drive.run(new Dnp3Dissector(), TestFlow.tcp(40000, 20000), List.of(Msg.c(hex("05 64 05 C9 01 00 00 04 00 00"))));
         assertThat(o.recognised()).isFalse();

@@ -49,6 +49,18 @@ public final class Samples {
         return u16le(~crc & 0xFFFF);
     }
 
+    /** CRC-16/X.25 as HDLC sends it (least significant byte first). */
+    public static byte[] x25(byte[] b) {
+        int crc = 0xFFFF;
+        for (byte x : b) {
+            crc ^= x & 0xFF;
+            for (int k = 0; k < 8; k++) {
+                crc = (crc & 1) != 0 ? (crc >>> 1) ^ 0x8408 : crc >>> 1;
+            }
+        }
+        return u16le(~crc & 0xFFFF);
+    }
+
     private static byte[] mqttString(String s) {
         return cat(u16(s.length()), ascii(s));
     }
@@ -82,10 +94,13 @@ public final class Samples {
                 c(cat(hex("65 00 04 00"), zeros(4), zeros(4), zeros(8), zeros(4), hex("01 00 00 00")))));
         l.add(udp("enip list identity", "EthernetIP", 44818, c(cat(hex("63 00 00 00"), zeros(20)))));
         l.add(tcp("hart-ip session initiate", "HART-IP", 5094, c(hex("01 00 00 00 00 01 00 0D 01 00 00 EA 60"))));
+        l.add(udp("hart-ip udp keep alive", "HART-IP", 20004, c(hex("01 00 02 00 00 07 00 08"))));
         l.add(udp("knxnet/ip search", "KNXnet_IP", 3671, c(hex("06 10 02 01 00 0E 08 01 C0 A8 00 0A 0E 57"))));
         byte[] aarq = hex("60 0B A1 09 06 07 60 85 74 05 08 01 01");
         l.add(udp("dlms wrapper aarq", "IEC62056", 4059, c(cat(hex("00 01 00 10 00 01"), u16(aarq.length), aarq))));
         l.add(tcp("dlms wrapper tcp", "IEC62056", 4059, c(cat(hex("00 01 00 10 00 01"), u16(aarq.length), aarq))));
+        byte[] snrm = hex("A0 07 03 21 93");
+        l.add(tcp("dlms hdlc snrm", "IEC62056", 4061, c(cat(hex("7E"), snrm, x25(snrm), hex("7E")))));
         String url = "opc.tcp://plc.example:4840/ua";
         l.add(tcp("opc-ua hello", "OPC-UA", 4840, c(cat(ascii("HELF"), u32le(32 + url.length()), u32le(0), u32le(65536),
                 u32le(65536), u32le(0), u32le(0), u32le(url.length()), ascii(url)))));
