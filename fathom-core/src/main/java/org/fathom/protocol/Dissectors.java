@@ -47,6 +47,9 @@ final class Dissectors {
         l.add(new org.fathom.protocol.netops.SflowDissector());
         l.add(new org.fathom.protocol.netops.CollectdDissector());
         l.add(new org.fathom.protocol.netops.WsdDissector());
+        l.add(new org.fathom.protocol.industrial.CanEthDissector());
+        l.add(new org.fathom.protocol.netops.CapwapDissector());
+        l.add(new org.fathom.protocol.netops.DceRpcDissector());
         // text and binary session openings
         l.add(new org.fathom.protocol.chat.XmppDissector());
         l.add(new org.fathom.protocol.messaging.AmqpDissector());

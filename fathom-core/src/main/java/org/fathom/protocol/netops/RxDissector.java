@@ -12,7 +12,9 @@ import org.fathom.protocol.FlowContext;
  * callback, protection, volume location, authentication, volume, update and bos servers): the
  * 28-byte header with a non-zero epoch, a defined packet type (data, ack, busy, abort, ackall,
  * challenge, response, debug, params, version), defined flag bits, a security index of 0..3, a
- * non-zero serial number, and the size the packet type implies.
+ * non-zero serial number, the size the packet type implies, and the service id of the server that
+ * listens on that port (file server 1, protection 73, volume location 52, authentication 731,
+ * volume 4).
  * Contributes {@code rx.packet_type}.
  */
 public final class RxDissector implements Dissector {
@@ -39,6 +41,19 @@ public final class RxDissector implements Dissector {
         }
         if (u32(b, off + 16) == 0 || (type == 1 && (u32(b, off + 12) == 0 || u32(b, off + 8) == 0))) {
             return NO; // serials, and data packets' call and sequence numbers, count from 1
+        }
+        int port = s >= 7000 && s <= 7009 ? s : c;
+        int service = (b[off + 26] & 0xFF) << 8 | (b[off + 27] & 0xFF);
+        int expected = switch (port) {
+            case 7002 -> 73; // protection server
+            case 7003 -> 52; // volume location server
+            case 7004 -> 731; // authentication server
+            case 7005 -> 4; // volume server
+            case 7006 -> -1;
+            default -> 1; // file server, cache manager callbacks, bos, update
+        };
+        if (type != 8 && type != 13 && expected >= 0 && service != expected) {
+            return NO;
         }
         boolean sizeOk = switch (type) {
             case 3, 5 -> len == 28; // busy, ackall: header only

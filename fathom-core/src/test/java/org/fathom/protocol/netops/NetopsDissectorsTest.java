@@ -27,6 +27,17 @@ class NetopsDissectorsTest {
     }
 
     @Test
+    void dcerpcInterfaces() {
+        Drive.Outcome pnio = Tail.run("dcerpc profinet io");
+        assertThat(pnio.application()).isEqualTo("PROFINET_IO");
+        assertThat(pnio.meta()).containsEntry("dcerpc.interface", "dea00001-6c97-11d1-8271-00a02442df7d");
+        Drive.Outcome bind = Tail.run("dcerpc bind");
+        assertThat(bind.application()).isNull();
+        assertThat(bind.meta()).containsEntry("dcerpc.interface", "e1af8308-5d1f-11c9-91a4-08002b14a0fa");
+        assertThat(Tail.run("capwap discovery request").meta()).containsEntry("capwap.message_type", 1L);
+    }
+
+    @Test
     void netflowCountMustMatchTheLength() {
         byte[] v5 = cat(u16(5), u16(2), u32(1000), u32(1700000000), u32(0), u32(1), u32(0), fill(48, 0x11));
         assertThat(Drive.run(new NetFlowDissector(), TestFlow.udp(40000, 2055), List.of(Msg.c(v5))).recognised()).isFalse();

@@ -208,6 +208,18 @@ public final class Samples {
         l.add(tcp("pptp start control", "PPTP", 1723, c(cat(u16(156), u16(1), u32(0x1A2B3C4DL), u16(1), u16(0), u16(0x0100), zeros(142)))));
         l.add(udp("bfcp floor request", "BFCP", 5070, c(hex("20 01 0001 00000001 0002 0003 04 04 0001"))));
         l.add(udp("dlep peer discovery", "DLEP", 854, c(cat(ascii("DLEP"), u16(1), u16(0)))));
+        l.add(udp("caneth two frames", "Controller_Area_Network", 11898, c(cat(ascii("ISO11898"), hex("01 02"),
+                u32le(0x123), fill(8, 0x11), hex("08 00 00"), u32le(0x124), fill(8, 0x22), hex("08 00 00")))));
+        l.add(udp("capwap discovery request", "CAPWAP", 5246, c(cat(hex("00 10 02 00 00 00 00 00"), u32(1), hex("00"), u16(8),
+                hex("00"), u16(20), u16(1), hex("00")))));
+        l.add(udp("capwap dtls", "CAPWAP", 5246, c(cat(hex("01 00 00 00 16 FE FD 00 00"), fill(40, 0x01)))));
+        byte[] pnioIface = hex("0100A0DE 976C D111 8271 00A02442DF7D");
+        l.add(udp("dcerpc profinet io", "DCERPC", 34964, c(cat(hex("04 00 20 00 10 00 00 00"), zeros(16), pnioIface, fill(16, 0x33),
+                u32le(1), u32le(1), u32le(0), u16le(0), u16le(0xFFFF), u16le(0xFFFF), u16le(20), u16le(0), hex("00 00"), fill(20, 0x01)))));
+        byte[] epm = hex("0883AFE1 1F5D C911 91A4 08002B14A0FA");
+        byte[] ndr = hex("045D888A EB1C C911 9FE8 08002B104860");
+        l.add(tcp("dcerpc bind", "DCERPC", 135, c(cat(hex("05 00 0B 03 10 00 00 00"), u16le(72), u16le(0), u32le(1), u16le(4280),
+                u16le(4280), u32le(0), hex("01 00 00 00"), u16le(0), hex("01 00"), epm, u32le(3), ndr, u32le(2)))));
         // ---- telephony
         l.add(udp("mgcp rqnt", "MGCP", 2427, c(ascii("RQNT 1201 aaln/1@rgw-2567.whatever.net MGCP 1.0\r\nN: ca@ca1.whatever.net:5678\r\n"
                 + "X: 0123456789AC\r\nR: l/hd(N)\r\n")), s(ascii("200 1201 OK\r\n"))));
