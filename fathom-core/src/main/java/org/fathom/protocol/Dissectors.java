@@ -50,6 +50,13 @@ final class Dissectors {
         l.add(new org.fathom.protocol.industrial.CanEthDissector());
         l.add(new org.fathom.protocol.netops.CapwapDissector());
         l.add(new org.fathom.protocol.netops.DceRpcDissector());
+        l.add(new org.fathom.protocol.messaging.JrmiDissector());
+        l.add(org.fathom.protocol.industrial.FieldbusDissector.c1222());
+        l.add(org.fathom.protocol.industrial.FieldbusDissector.cipIo());
+        l.add(org.fathom.protocol.industrial.FieldbusDissector.egd());
+        l.add(org.fathom.protocol.industrial.FieldbusDissector.etherSBus());
+        l.add(org.fathom.protocol.industrial.FieldbusDissector.cnpIp());
+        l.add(org.fathom.protocol.industrial.FieldbusDissector.atg());
         // text and binary session openings
         l.add(new org.fathom.protocol.chat.XmppDissector());
         l.add(new org.fathom.protocol.messaging.AmqpDissector());
@@ -90,6 +97,8 @@ final class Dissectors {
         l.add(new org.fathom.protocol.netops.NatPmpDissector());
         l.add(new org.fathom.protocol.netops.RxDissector());
         l.add(new org.fathom.protocol.telephony.SkinnyDissector());
+        l.add(new org.fathom.protocol.netops.AfpDissector());
+        l.add(new org.fathom.protocol.netops.RshDissector());
         l.add(new org.fathom.protocol.netops.MpegTsDissector());
         l.add(new org.fathom.protocol.netops.BfcpDissector());
         l.add(new org.fathom.protocol.netops.KcpDissector());

@@ -12,7 +12,8 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * Binary Floor Control Protocol (RFC 8855, RFC 4582) over TCP or UDP: the 12-byte common header
  * with version 1 (or 2 over UDP), reserved bits clear, a defined primitive (1..17), a payload
  * length in 4-octet units that (over UDP) accounts for the datagram exactly, and a non-zero
- * conference id; the first attribute has a defined type and a length of at least 2.
+ * conference id; the attributes (defined type, length of at least 2, padded to 4 bytes) fill the
+ * payload exactly.
  */
 public final class BfcpDissector implements Dissector, StreamPrefix.Judge {
     private static final Descriptor DESCRIPTOR = Descriptor.both("BFCP", "Video", new int[0], new int[0]).withProbeDepth(3);
@@ -45,15 +46,28 @@ public final class BfcpDissector implements Dissector, StreamPrefix.Judge {
         if ((udp && 12 + payload != len) || payload > 65536 || ((b[off + 4] | b[off + 5] | b[off + 6] | b[off + 7]) == 0)) {
             return NO;
         }
-        if (payload > 0) {
-            if (len < 14) {
-                return NEED_MORE;
-            }
-            int type = u8(b, off + 12) >> 1;
-            int alen = u8(b, off + 13);
-            if (type < 1 || type > 25 || alen < 2 || alen > payload) {
+        if (payload > 64 - 12 && !udp) {
+            return NO; // longer openings are not buffered
+        }
+        if (len < 12 + payload) {
+            return NEED_MORE;
+        }
+        // the attributes (type, length, value padded to 4 bytes) fill the payload exactly
+        int p = 12;
+        int end = 12 + payload;
+        while (p < end) {
+            if (p + 2 > end) {
                 return NO;
             }
+            int type = u8(b, off + p) >> 1;
+            int alen = u8(b, off + p + 1);
+            if (type < 1 || type > 25 || alen < 2) {
+                return NO;
+            }
+            p += (alen + 3) & ~3;
+        }
+        if (p != end) {
+            return NO;
         }
         return DONE;
     }

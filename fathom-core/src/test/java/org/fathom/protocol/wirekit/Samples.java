@@ -220,6 +220,19 @@ public final class Samples {
         byte[] ndr = hex("045D888A EB1C C911 9FE8 08002B104860");
         l.add(tcp("dcerpc bind", "DCERPC", 135, c(cat(hex("05 00 0B 03 10 00 00 00"), u16le(72), u16le(0), u32le(1), u16le(4280),
                 u16le(4280), u32le(0), hex("01 00 00 00"), u16le(0), hex("01 00"), epm, u32le(3), ndr, u32le(2)))));
+        l.add(udp("egd production data", "EthernetGlobalData", 18246, c(cat(hex("0D 01 0001"), hex("C0A8084D"), u32le(123), u32le(1700000000),
+                u32le(0), u32le(0), u32le(0), u32le(0), fill(16, 0x01)))));
+        l.add(udp("ether-s-bus read", "Ether-S-Bus", 5050, c(cat(u32(13), hex("01 00 0001 00 0A 20 53 18")))));
+        l.add(udp("cnp-ip data packet", "CNP-IP", 1628, c(cat(u16(32), hex("01 01 00 00 0000"), u32(0x6B8B4567L), u32(0), u32(0),
+                fill(12, 0x09)))));
+        l.add(udp("cip class 1 io", "CIP", 2222, c(cat(u16le(2), u16le(0x8002), u16le(8), u32le(0x3A7B78), u32le(1), u16le(0x00B1),
+                u16le(12), fill(12, 0x05)))));
+        byte[] acse = cat(hex("A2 0F 06 0D 60 7C 86 F7 54 01 16 00 01 01 40 CE 11"), hex("A6 0E 06 0C 60 7C 86 F7 54 01 16 00 01 01 40 21"));
+        l.add(udp("c12.22 association", "ANSI_C1222", 1153, c(cat(hex("60"), u8(acse.length), acse))));
+        l.add(tcp("veeder-root inventory", "ATG", 10001, c(cat(hex("01"), ascii("I20100\r\n")))));
+        l.add(tcp("afp dsi get status", "AFP", 548, c(cat(hex("00 03 0001"), u32(0), u32(0), u32(0)))));
+        l.add(tcp("rsh command", "RSH", 514, c(ascii("1022\0")), c(ascii("alice\0alice\0uptime\0"))));
+        l.add(tcp("java rmi", "JRMI", 1099, c(cat(ascii("JRMI"), hex("0002 4B")))));
         // ---- telephony
         l.add(udp("mgcp rqnt", "MGCP", 2427, c(ascii("RQNT 1201 aaln/1@rgw-2567.whatever.net MGCP 1.0\r\nN: ca@ca1.whatever.net:5678\r\n"
                 + "X: 0123456789AC\r\nR: l/hd(N)\r\n")), s(ascii("200 1201 OK\r\n"))));
