@@ -51,6 +51,7 @@ final class Dissectors {
         l.add(new org.fathom.protocol.netops.CapwapDissector());
         l.add(new org.fathom.protocol.netops.DceRpcDissector());
         l.add(new org.fathom.protocol.messaging.JrmiDissector());
+        l.add(new org.fathom.protocol.messaging.ZmtpDissector());
         l.add(org.fathom.protocol.industrial.FieldbusDissector.c1222());
         l.add(org.fathom.protocol.industrial.FieldbusDissector.cipIo());
         l.add(org.fathom.protocol.industrial.FieldbusDissector.egd());

@@ -38,6 +38,10 @@ public final class IrcDissector implements Dissector, StreamPrefix.Judge {
         if (matched) {
             return DONE;
         }
+        int c0 = b[off];
+        if (c0 != 'N' && c0 != 'U' && c0 != 'C' && c0 != 'P' && c0 != ':') {
+            return NO; // cheap refusal before any line scanning
+        }
         int i = 0;
         boolean pass = false;
         for (int line = 0; line < 2; line++) {

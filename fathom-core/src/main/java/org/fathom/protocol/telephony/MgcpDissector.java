@@ -33,6 +33,10 @@ public final class MgcpDissector implements Dissector, StreamPrefix.Judge {
 
     @Override
     public int judge(FlowContext ctx, boolean fromClient, boolean matched, byte[] b, int off, int len) {
+        int c0 = b[off];
+        if ((c0 < 'A' || c0 > 'Z') && (c0 < '0' || c0 > '9')) {
+            return NO; // cheap refusal before any line scanning
+        }
         int eol = indexOf(b, off, len, 0, 256, '\n');
         if (eol < 0) {
             return ctx.l4() == 17 || len >= 256 ? NO : (len < 5 || plausible(b, off, len) ? NEED_MORE : NO);

@@ -233,6 +233,8 @@ public final class Samples {
         l.add(tcp("afp dsi get status", "AFP", 548, c(cat(hex("00 03 0001"), u32(0), u32(0), u32(0)))));
         l.add(tcp("rsh command", "RSH", 514, c(ascii("1022\0")), c(ascii("alice\0alice\0uptime\0"))));
         l.add(tcp("java rmi", "JRMI", 1099, c(cat(ascii("JRMI"), hex("0002 4B")))));
+        byte[] greeting = cat(hex("FF 0000000000000001 7F 03 00"), ascii("NULL"), zeros(16), hex("00"), zeros(31));
+        l.add(tcp("zmtp 3.0 greeting", "ZeroMQ", 5555, c(greeting), s(greeting)));
         // ---- telephony
         l.add(udp("mgcp rqnt", "MGCP", 2427, c(ascii("RQNT 1201 aaln/1@rgw-2567.whatever.net MGCP 1.0\r\nN: ca@ca1.whatever.net:5678\r\n"
                 + "X: 0123456789AC\r\nR: l/hd(N)\r\n")), s(ascii("200 1201 OK\r\n"))));
