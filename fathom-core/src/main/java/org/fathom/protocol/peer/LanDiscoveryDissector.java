@@ -15,7 +15,8 @@ import org.fathom.protocol.FlowContext;
  * {@code "port"} members.</li>
  * <li>Spotify Connect/LAN (UDP 57621): datagrams start with {@code SpotUdp0}.</li>
  * <li>Syncthing local discovery (UDP 21027, "Local Discovery Protocol v4"): the 4-byte magic
- * 0x2EA7D90B (v0.13+) or 0x9D79BC40/0x9D79BC39 (older), then the announcement.</li>
+ * 0x2EA7D90B (v0.13+) or 0x9D79BC40/0x9D79BC39 (older), then the announcement; only on its
+ * port, since a 4-byte magic alone is little to go by.</li>
  * </ul>
  */
 public final class LanDiscoveryDissector implements Dissector {
@@ -51,7 +52,7 @@ public final class LanDiscoveryDissector implements Dissector {
                     && indexOf(b, off, len, "\"version\"", 1024) > 0 && indexOf(b, off, len, "\"port\"", 1024) > 0 ? DONE : NO;
             case 1 -> len >= 8 && regionEquals(b, off, len, 0, "SpotUdp0") ? DONE : NO;
             default -> {
-                if (len < 8) {
+                if (len < 8 || (ctx.serverPort() != 21027 && ctx.clientPort() != 21027)) {
                     yield NO;
                 }
                 long m = u32(b, off);
