@@ -36,9 +36,16 @@ public final class NatsDissector implements Dissector, StreamPrefix.Judge {
         if (!info && !connect) {
             return matched ? DONE : NO;
         }
-        int eol = indexOf(b, off, len, "}\r\n", len);
-        if (eol < 0) {
+        int crlf = indexOf(b, off, len, "\r\n", len);
+        if (crlf < 0) {
             return NEED_MORE;
+        }
+        int eol = crlf - 1; // the JSON object ends the line; servers may put a space before CR LF
+        while (eol > 0 && b[off + eol] == ' ') {
+            eol--;
+        }
+        if (b[off + eol] != '}') {
+            return NO;
         }
         if (info && len >= 6) {
             if (indexOf(b, off, eol, "\"server_id\"", eol) < 0) {

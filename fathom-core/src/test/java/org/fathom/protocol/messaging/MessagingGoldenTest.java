@@ -41,4 +41,15 @@ class MessagingGoldenTest {
         assertThat(flows).extracting(f -> f.metadata().get("memcached.command")).containsExactlyInAnyOrder("set", "binary_0", "get");
         assertThat(flows).extracting(FlowRecord::l4).containsExactlyInAnyOrder("TCP", "TCP", "UDP");
     }
+
+    @Test
+    void natsServerAndClient() throws Exception {
+        List<FlowRecord> flows = Golden.analyze("/captures/nats/nats.pcap");
+        assertThat(flows).hasSize(1);
+        FlowRecord f = flows.get(0);
+        assertThat(f.protocol()).isEqualTo("Nats");
+        assertThat(f.category()).isEqualTo("RPC");
+        assertThat(f.confidence()).isEqualTo("DPI");
+        assertThat(f.metadata()).containsEntry("nats.server_version", "2.9.10");
+    }
 }
