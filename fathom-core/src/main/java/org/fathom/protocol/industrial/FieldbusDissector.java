@@ -40,10 +40,17 @@ public final class FieldbusDissector implements Dissector, StreamPrefix.Judge {
 
     private final Descriptor descriptor;
     private final int kind;
+    /** The ports judged (on either side); for most this is the descriptor's list. */
+    private final int[] gate;
 
     private FieldbusDissector(Descriptor descriptor, int kind) {
+        this(descriptor, kind, null);
+    }
+
+    private FieldbusDissector(Descriptor descriptor, int kind, int[] gate) {
         this.descriptor = descriptor;
         this.kind = kind;
+        this.gate = gate;
     }
 
     public static FieldbusDissector egd() {
@@ -68,7 +75,8 @@ public final class FieldbusDissector implements Dissector, StreamPrefix.Judge {
     }
 
     public static FieldbusDissector atg() {
-        return new FieldbusDissector(Descriptor.tcp("ATG", "IoT-Scada", 10001).withProbeDepth(3), ATG);
+        // 10001 is shared by many products: judged there, but not a port to guess ATG from
+        return new FieldbusDissector(Descriptor.tcp("ATG", "IoT-Scada").withProbeDepth(3), ATG, new int[] {10001});
     }
 
     @Override
@@ -77,7 +85,7 @@ public final class FieldbusDissector implements Dissector, StreamPrefix.Judge {
     }
 
     private boolean onPort(FlowContext ctx) {
-        int[] ports = ctx.l4() == 6 ? descriptor.tcpPorts() : descriptor.udpPorts();
+        int[] ports = gate != null ? gate : ctx.l4() == 6 ? descriptor.tcpPorts() : descriptor.udpPorts();
         for (int p : ports) {
             if (ctx.serverPort() == p || ctx.clientPort() == p) {
                 return true;
