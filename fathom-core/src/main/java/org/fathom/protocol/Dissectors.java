@@ -27,6 +27,88 @@ final class Dissectors {
         l.add(new org.fathom.protocol.ssh.SshDissector());
 
         // ---- industrial, messaging, games and the long tail
+        // strong magic numbers and exact layouts first
+        l.add(new org.fathom.protocol.chat.WhatsAppDissector());
+        l.add(new org.fathom.protocol.chat.DiscordDissector());
+        l.add(new org.fathom.protocol.gaming.TeamSpeakDissector());
+        l.add(new org.fathom.protocol.gaming.RakNetDissector());
+        l.add(new org.fathom.protocol.gaming.SourceEngineDissector());
+        l.add(new org.fathom.protocol.gaming.SteamDissector());
+        l.add(org.fathom.protocol.peer.LanDiscoveryDissector.dropbox());
+        l.add(org.fathom.protocol.peer.LanDiscoveryDissector.spotify());
+        l.add(org.fathom.protocol.peer.LanDiscoveryDissector.syncthing());
+        l.add(new org.fathom.protocol.messaging.GearmanDissector());
+        l.add(org.fathom.protocol.peer.CryptoCurrencyDissector.monero());
+        l.add(org.fathom.protocol.peer.CryptoCurrencyDissector.bitcoin());
+        l.add(new org.fathom.protocol.netops.PptpDissector());
+        l.add(new org.fathom.protocol.industrial.Dnp3Dissector());
+        l.add(new org.fathom.protocol.industrial.S7Dissector());
+        l.add(new org.fathom.protocol.industrial.OpcUaDissector());
+        l.add(new org.fathom.protocol.industrial.AdsDissector());
+        l.add(new org.fathom.protocol.industrial.HislipDissector());
+        l.add(new org.fathom.protocol.netops.BjnpDissector());
+        l.add(new org.fathom.protocol.netops.DlepDissector());
+        l.add(new org.fathom.protocol.netops.TeredoDissector());
+        l.add(new org.fathom.protocol.netops.NetFlowDissector());
+        l.add(new org.fathom.protocol.netops.SflowDissector());
+        l.add(new org.fathom.protocol.netops.CollectdDissector());
+        l.add(new org.fathom.protocol.netops.WsdDissector());
+        l.add(new org.fathom.protocol.industrial.CanEthDissector());
+        l.add(new org.fathom.protocol.netops.CapwapDissector());
+        l.add(new org.fathom.protocol.netops.DceRpcDissector());
+        l.add(new org.fathom.protocol.messaging.JrmiDissector());
+        l.add(new org.fathom.protocol.messaging.ZmtpDissector());
+        l.add(org.fathom.protocol.industrial.FieldbusDissector.c1222());
+        l.add(org.fathom.protocol.industrial.FieldbusDissector.cipIo());
+        l.add(org.fathom.protocol.industrial.FieldbusDissector.egd());
+        l.add(org.fathom.protocol.industrial.FieldbusDissector.etherSBus());
+        l.add(org.fathom.protocol.industrial.FieldbusDissector.cnpIp());
+        l.add(org.fathom.protocol.industrial.FieldbusDissector.atg());
+        // text and binary session openings
+        l.add(new org.fathom.protocol.chat.XmppDissector());
+        l.add(new org.fathom.protocol.messaging.AmqpDissector());
+        l.add(new org.fathom.protocol.messaging.MqttDissector());
+        l.add(new org.fathom.protocol.messaging.StompDissector());
+        l.add(new org.fathom.protocol.messaging.NatsDissector());
+        l.add(new org.fathom.protocol.messaging.FixDissector());
+        l.add(new org.fathom.protocol.messaging.AjpDissector());
+        l.add(new org.fathom.protocol.messaging.FastCgiDissector());
+        l.add(new org.fathom.protocol.messaging.ThriftDissector());
+        l.add(new org.fathom.protocol.messaging.SmppDissector());
+        l.add(new org.fathom.protocol.messaging.DiameterDissector());
+        l.add(new org.fathom.protocol.messaging.CassandraDissector());
+        l.add(new org.fathom.protocol.messaging.ElasticsearchDissector());
+        l.add(org.fathom.protocol.netops.BannerDissector.munin());
+        l.add(org.fathom.protocol.netops.BannerDissector.checkmk());
+        l.add(org.fathom.protocol.netops.BannerDissector.ceph());
+        l.add(new org.fathom.protocol.gaming.WowDissector());
+        l.add(new org.fathom.protocol.peer.EdonkeyDissector());
+        l.add(org.fathom.protocol.peer.CryptoCurrencyDissector.mining());
+        l.add(new org.fathom.protocol.telephony.MegacoDissector());
+        l.add(new org.fathom.protocol.telephony.MgcpDissector());
+        l.add(new org.fathom.protocol.chat.IrcDissector());
+        // short headers: length consistency and, where weak, the well-known port
+        l.add(new org.fathom.protocol.industrial.BacnetDissector());
+        l.add(new org.fathom.protocol.industrial.KnxIpDissector());
+        l.add(new org.fathom.protocol.industrial.HartIpDissector());
+        l.add(new org.fathom.protocol.industrial.EtherNetIpDissector());
+        l.add(new org.fathom.protocol.industrial.DlmsDissector());
+        l.add(new org.fathom.protocol.industrial.Iec104Dissector());
+        l.add(new org.fathom.protocol.industrial.ModbusDissector());
+        l.add(new org.fathom.protocol.messaging.MemcachedDissector());
+        l.add(new org.fathom.protocol.netops.OpenFlowDissector());
+        l.add(new org.fathom.protocol.netops.SomeIpDissector());
+        l.add(new org.fathom.protocol.netops.PtpDissector());
+        l.add(new org.fathom.protocol.netops.BfdDissector());
+        l.add(new org.fathom.protocol.netops.HsrpDissector());
+        l.add(new org.fathom.protocol.netops.NatPmpDissector());
+        l.add(new org.fathom.protocol.netops.RxDissector());
+        l.add(new org.fathom.protocol.telephony.SkinnyDissector());
+        l.add(new org.fathom.protocol.netops.AfpDissector());
+        l.add(new org.fathom.protocol.netops.RshDissector());
+        l.add(new org.fathom.protocol.netops.MpegTsDissector());
+        l.add(new org.fathom.protocol.netops.BfcpDissector());
+        l.add(new org.fathom.protocol.netops.KcpDissector());
 
         return l;
     }

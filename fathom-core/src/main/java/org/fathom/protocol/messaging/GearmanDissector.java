@@ -1,0 +1,44 @@
+package org.fathom.protocol.messaging;
+
+import static org.fathom.protocol.wirekit.Bytes.prefixOf;
+import static org.fathom.protocol.wirekit.Bytes.u32;
+
+import org.fathom.protocol.Descriptor;
+import org.fathom.protocol.Dissector;
+import org.fathom.protocol.FlowContext;
+import org.fathom.protocol.wirekit.StreamPrefix;
+
+/**
+ * Gearman job server protocol (gearman.org "Protocol"), binary packets: magic "\0REQ" or "\0RES",
+ * a defined packet type (1..42) and a data size. Contributes {@code gearman.packet_type}.
+ */
+public final class GearmanDissector implements Dissector, StreamPrefix.Judge {
+    private static final Descriptor DESCRIPTOR = Descriptor.tcp("Gearman", "RPC", 4730).withProbeDepth(4);
+
+    @Override
+    public Descriptor descriptor() {
+        return DESCRIPTOR;
+    }
+
+    @Override
+    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
+        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 64, this);
+    }
+
+    @Override
+    public int judge(FlowContext ctx, boolean fromClient, boolean matched, byte[] b, int off, int len) {
+        if (!prefixOf(b, off, len, "\0REQ") && !prefixOf(b, off, len, "\0RES")) {
+            return NO;
+        }
+        if (len < 12) {
+            return NEED_MORE;
+        }
+        long type = u32(b, off + 4);
+        long size = u32(b, off + 8);
+        if (type < 1 || type > 42 || size > 1 << 26) {
+            return NO;
+        }
+        ctx.put("gearman.packet_type", type);
+        return DONE;
+    }
+}

@@ -1,0 +1,41 @@
+package org.fathom.protocol.messaging;
+
+import static org.fathom.protocol.wirekit.Bytes.prefixOf;
+import static org.fathom.protocol.wirekit.Bytes.u16;
+import static org.fathom.protocol.wirekit.Bytes.u8;
+
+import org.fathom.protocol.Descriptor;
+import org.fathom.protocol.Dissector;
+import org.fathom.protocol.FlowContext;
+import org.fathom.protocol.wirekit.StreamPrefix;
+
+/**
+ * Java RMI transport protocol (Java SE "RMI Wire Protocol"): the client opens with the magic
+ * "JRMI", version 2, and a protocol of StreamProtocol (0x4B), SingleOpProtocol (0x4C) or
+ * MultiplexProtocol (0x4D).
+ */
+public final class JrmiDissector implements Dissector, StreamPrefix.Judge {
+    private static final Descriptor DESCRIPTOR = Descriptor.tcp("JRMI", "RPC", 1099).withProbeDepth(3);
+
+    @Override
+    public Descriptor descriptor() {
+        return DESCRIPTOR;
+    }
+
+    @Override
+    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
+        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 16, this);
+    }
+
+    @Override
+    public int judge(FlowContext ctx, boolean fromClient, boolean matched, byte[] b, int off, int len) {
+        if (!prefixOf(b, off, len, "JRMI")) {
+            return NO;
+        }
+        if (len < 7) {
+            return NEED_MORE;
+        }
+        int p = u8(b, off + 6);
+        return u16(b, off + 4) == 2 && p >= 0x4B && p <= 0x4D ? DONE : NO;
+    }
+}

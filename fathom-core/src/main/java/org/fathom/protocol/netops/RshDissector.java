@@ -1,0 +1,67 @@
+package org.fathom.protocol.netops;
+
+import static org.fathom.protocol.wirekit.Bytes.indexOf;
+import static org.fathom.protocol.wirekit.Bytes.isPrintable;
+
+import org.fathom.protocol.Descriptor;
+import org.fathom.protocol.Dissector;
+import org.fathom.protocol.FlowContext;
+import org.fathom.protocol.wirekit.StreamPrefix;
+
+/**
+ * BSD rsh (rshd(8)) on TCP 514: the client sends the port number for standard error as ASCII
+ * digits (possibly empty) and NUL, then the local user name, remote user name and command, each
+ * printable and NUL-terminated. No user name or command is recorded.
+ */
+public final class RshDissector implements Dissector, StreamPrefix.Judge {
+    private static final Descriptor DESCRIPTOR = Descriptor.tcp("RSH", "RemoteAccess", 514).withProbeDepth(4);
+
+    @Override
+    public Descriptor descriptor() {
+        return DESCRIPTOR;
+    }
+
+    @Override
+    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
+        if (ctx.serverPort() != 514) {
+            return NO;
+        }
+        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 1100, this);
+    }
+
+    @Override
+    public int judge(FlowContext ctx, boolean fromClient, boolean matched, byte[] b, int off, int len) {
+        if (!fromClient) {
+            return StreamPrefix.SKIP;
+        }
+        int p = 0;
+        while (p < len && p < 6 && b[off + p] >= '0' && b[off + p] <= '9') {
+            p++;
+        }
+        if (p >= len) {
+            return p < 6 ? NEED_MORE : NO;
+        }
+        if (b[off + p] != 0) {
+            return NO;
+        }
+        p++;
+        for (int field = 0; field < 3; field++) {
+            int max = field < 2 ? 32 : 1024;
+            int nul = indexOf(b, off, len, p, Math.min(len, p + max + 1), 0);
+            int end = nul < 0 ? Math.min(len, p + max + 1) : nul;
+            for (int i = p; i < end; i++) {
+                if (!isPrintable(b[off + i] & 0xFF)) {
+                    return NO;
+                }
+            }
+            if (nul < 0) {
+                return len >= p + max + 1 ? NO : NEED_MORE;
+            }
+            if (nul == p && field != 2) {
+                return NO; // user names are not empty
+            }
+            p = nul + 1;
+        }
+        return DONE;
+    }
+}

@@ -1,0 +1,48 @@
+package org.fathom.protocol.wirekit;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.fathom.capture.CaptureFiles;
+import org.fathom.capture.CaptureReader;
+import org.fathom.pipeline.AnalysisOptions;
+import org.fathom.pipeline.AnalysisSummary;
+import org.fathom.pipeline.CaptureAnalyzer;
+import org.fathom.pipeline.Progress;
+import org.fathom.record.FlowRecord;
+import org.fathom.record.FlowSink;
+import org.fathom.record.RecordExit;
+
+/** Runs the whole pipeline over a capture of the test resources and returns its flow records. */
+public final class Golden {
+    private Golden() {}
+
+    public static List<FlowRecord> analyze(String resource) throws Exception {
+        Path p = path(resource);
+        List<FlowRecord> out = new ArrayList<>();
+        FlowSink sink = new FlowSink() {
+            @Override
+            public void accept(FlowRecord r) {
+                out.add(r);
+            }
+
+            @Override
+            public void close() throws IOException {
+            }
+        };
+        try (CaptureReader reader = CaptureFiles.open(p); RecordExit exit = new RecordExit(List.of(sink))) {
+            new CaptureAnalyzer(AnalysisOptions.defaults()).analyze(reader, exit, new AnalysisSummary(), Progress.NONE);
+        }
+        return out;
+    }
+
+    private static Path path(String resource) throws URISyntaxException {
+        var url = Golden.class.getResource(resource);
+        if (url == null) {
+            throw new AssertionError("missing test resource " + resource);
+        }
+        return Path.of(url.toURI());
+    }
+}
