@@ -16,6 +16,8 @@ final class Dissectors {
         // ---- secure transports: TLS, DTLS, QUIC
 
         // ---- web, naming, discovery, VoIP, peer-to-peer
+        l.add(new org.fathom.protocol.http.HttpDissector());
+        l.add(new org.fathom.protocol.http.HttpProxyPorts());
 
         // ---- remote access, mail, authentication, VPN, databases, file sharing
         l.add(new org.fathom.protocol.ssh.SshDissector());
