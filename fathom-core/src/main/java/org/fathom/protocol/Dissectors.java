@@ -16,8 +16,11 @@ final class Dissectors {
         // ---- secure transports: TLS, DTLS, QUIC
 
         // ---- web, naming, discovery, VoIP, peer-to-peer
+        l.add(org.fathom.protocol.dns.DnsDissector.mdns());
+        l.add(org.fathom.protocol.dns.DnsDissector.llmnr());
         l.add(new org.fathom.protocol.http.HttpDissector());
         l.add(new org.fathom.protocol.http.HttpProxyPorts());
+        l.add(org.fathom.protocol.dns.DnsDissector.dns());
 
         // ---- remote access, mail, authentication, VPN, databases, file sharing
         l.add(new org.fathom.protocol.ssh.SshDissector());
