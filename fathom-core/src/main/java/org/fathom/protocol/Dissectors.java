@@ -18,6 +18,10 @@ final class Dissectors {
         // ---- web, naming, discovery, VoIP, peer-to-peer
         l.add(org.fathom.protocol.dns.DnsDissector.mdns());
         l.add(org.fathom.protocol.dns.DnsDissector.llmnr());
+        l.add(new org.fathom.protocol.netbios.NetBiosDissector());
+        l.add(new org.fathom.protocol.slp.SlpDissector());
+        l.add(new org.fathom.protocol.gnutella.GnutellaDissector());
+        l.add(new org.fathom.protocol.ssdp.SsdpDissector());
         l.add(new org.fathom.protocol.http.HttpDissector());
         l.add(new org.fathom.protocol.http.HttpProxyPorts());
         l.add(org.fathom.protocol.dns.DnsDissector.dns());

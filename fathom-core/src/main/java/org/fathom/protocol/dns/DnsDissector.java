@@ -63,8 +63,8 @@ public final class DnsDissector implements Dissector {
     @Override
     public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
         boolean standard = ctx.clientPort() == port || ctx.serverPort() == port;
-        if (!standard && !anyPort) {
-            return NO;
+        if ((!standard && !anyPort) || ctx.serverPort() == 137 || ctx.clientPort() == 137) {
+            return NO; // port 137 carries the NetBIOS name service, in DNS's format
         }
         if (ctx.l4() == UDP) {
             boolean matched = ctx.state() != null;

@@ -293,7 +293,12 @@ public final class HttpDissector implements Dissector {
                     ctx.addRisk(Risk.NUMERIC_HOST);
                 }
             }
-            ctx.put("http.user_agent", h.field("user-agent"));
+            String ua = h.field("user-agent");
+            ctx.put("http.user_agent", ua);
+            if (path != null && (path.startsWith("/uri-res/") || path.startsWith("/gnutella/"))
+                    || h.field("x-gnutella-content-urn") != null) {
+                ctx.setApplication("Gnutella", "Download"); // HUGE file transfer of a Gnutella servent
+            }
         }
         ctx.put("http.requests", (long) st.requests);
         String auth = h.field("authorization", "proxy-authorization");
