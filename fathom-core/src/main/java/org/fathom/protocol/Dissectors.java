@@ -22,6 +22,15 @@ final class Dissectors {
         l.add(new org.fathom.protocol.slp.SlpDissector());
         l.add(new org.fathom.protocol.gnutella.GnutellaDissector());
         l.add(new org.fathom.protocol.ssdp.SsdpDissector());
+        l.add(new org.fathom.protocol.bittorrent.BitTorrentDissector());
+        l.add(new org.fathom.protocol.stun.StunDissector());
+        l.add(new org.fathom.protocol.dhcp.DhcpDissector());
+        l.add(new org.fathom.protocol.dhcp.Dhcpv6Dissector());
+        l.add(new org.fathom.protocol.ntp.NtpDissector());
+        l.add(new org.fathom.protocol.snmp.SnmpDissector());
+        l.add(new org.fathom.protocol.tftp.TftpDissector());
+        l.add(new org.fathom.protocol.coap.CoapDissector());
+        l.add(new org.fathom.protocol.syslog.SyslogDissector());
         l.add(new org.fathom.protocol.http.HttpDissector());
         l.add(new org.fathom.protocol.http.HttpProxyPorts());
         l.add(org.fathom.protocol.dns.DnsDissector.dns());
