@@ -31,6 +31,8 @@ final class Dissectors {
         l.add(new org.fathom.protocol.tftp.TftpDissector());
         l.add(new org.fathom.protocol.coap.CoapDissector());
         l.add(new org.fathom.protocol.syslog.SyslogDissector());
+        l.add(new org.fathom.protocol.rtp.RtpDissector());
+        l.add(new org.fathom.protocol.sip.SipDissector());
         l.add(new org.fathom.protocol.http.HttpDissector());
         l.add(new org.fathom.protocol.http.HttpProxyPorts());
         l.add(org.fathom.protocol.dns.DnsDissector.dns());
