@@ -9,7 +9,8 @@ import org.fathom.protocol.FlowContext;
  * {@code 0x2112A442}, a length that is a multiple of 4 and matches the datagram (UDP) or fits the
  * chunk (TCP, where several messages may share a segment), and attributes that tile the body
  * exactly. Classic STUN (RFC 3489, no cookie) is taken only for its six message types, with
- * attributes of its own types tiling the body; an empty classic message only on port 3478.
+ * attributes tiling the body, of its own types unless on port 3478/3479 (vendor variants); an
+ * empty classic message only on those ports.
  * Metadata: {@code stun.method}, {@code stun.class}, {@code stun.software} (SOFTWARE attribute).
  */
 public final class StunDissector implements Dissector {
@@ -29,7 +30,8 @@ public final class StunDissector implements Dissector {
             off += 2; // RFC 4571 framing, as some TCP media transports use
             len -= 2;
         }
-        int r = message(ctx, b, off, len, tcp, ctx.serverPort() == 3478 || ctx.clientPort() == 3478);
+        boolean onPort = ctx.serverPort() == 3478 || ctx.clientPort() == 3478 || ctx.serverPort() == 3479 || ctx.clientPort() == 3479;
+        int r = message(ctx, b, off, len, tcp, onPort);
         if (r == NO && ctx.state() != null) {
             return MATCH; // after a match (e.g. media multiplexed on the flow)
         }
@@ -68,7 +70,7 @@ public final class StunDissector implements Dissector {
             if (p + 4 + padded > end && !(p + 4 + al == end)) {
                 return NO;
             }
-            if (!cookie && !(at >= 0x0001 && at <= 0x000B) && !(at >= 0x8020 && at <= 0x8030)) {
+            if (!cookie && !onPort && !(at >= 0x0001 && at <= 0x000B) && !(at >= 0x8020 && at <= 0x8030)) {
                 return NO;
             }
             if (cookie && at == 0x8022 && software == null) {
