@@ -31,11 +31,11 @@ final class Dissectors {
         l.add(new org.fathom.protocol.tftp.TftpDissector());
         l.add(new org.fathom.protocol.coap.CoapDissector());
         l.add(new org.fathom.protocol.syslog.SyslogDissector());
-        l.add(new org.fathom.protocol.rtp.RtpDissector());
         l.add(new org.fathom.protocol.sip.SipDissector());
         l.add(new org.fathom.protocol.http.HttpDissector());
         l.add(new org.fathom.protocol.http.HttpProxyPorts());
         l.add(org.fathom.protocol.dns.DnsDissector.dns());
+        l.add(new org.fathom.protocol.rtp.RtpDissector()); // needs a run of packets: last
 
         // ---- remote access, mail, authentication, VPN, databases, file sharing
         l.add(new org.fathom.protocol.ssh.SshDissector());

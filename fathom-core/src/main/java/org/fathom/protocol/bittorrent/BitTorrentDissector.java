@@ -12,7 +12,8 @@ import org.fathom.protocol.http.HttpHead;
  * protocol id {@code 0x41727101980}), local service discovery (BEP 14, {@code BT-SEARCH * HTTP/1.1}),
  * and uTP (BEP 29): a header of version 1 with a known type and a well-formed extension chain,
  * confirmed by a second packet of the same connection (the answer acknowledging the first
- * packet's sequence number, or the next sequence number from the same side).
+ * packet's sequence number, the next sequence number from the same side, or a further
+ * acknowledgement from the same side).
  */
 public final class BitTorrentDissector implements Dissector {
     private static final Descriptor DESCRIPTOR =
@@ -26,6 +27,7 @@ public final class BitTorrentDissector implements Dissector {
         boolean fromClient;
         int connId;
         int seq;
+        int ack;
         int type;
     }
 
@@ -85,6 +87,7 @@ public final class BitTorrentDissector implements Dissector {
             first.fromClient = fromClient;
             first.connId = connId;
             first.seq = seq;
+            first.ack = ack;
             first.type = type;
             ctx.setState(first);
             return NEED_MORE;
@@ -94,6 +97,10 @@ public final class BitTorrentDissector implements Dissector {
         boolean ok;
         if (fromClient != u.fromClient) {
             ok = sameConn && ack == u.seq;
+        } else if (type == 2 && u.type == 2) {
+            // state packets (acknowledgements) keep their sequence number; the acknowledged one grows
+            int step = (ack - u.ack) & 0xFFFF;
+            ok = sameConn && seq == u.seq && step >= 1 && step <= 64;
         } else {
             ok = sameConn && seq == ((u.seq + 1) & 0xFFFF);
         }

@@ -47,6 +47,9 @@ class BitTorrentDissectorTest {
         FakeFlowContext w = FakeFlowContext.udp(40000);
         w.feed(d, true, utp(4, 0, 0x1111, 7, 0, 0));
         assertThat(w.feed(d, false, utp(2, 0, 0x1111, 300, 99, 0))).isEqualTo(Dissector.NO);
+        FakeFlowContext acks = FakeFlowContext.udp(40000);
+        acks.feed(d, true, utp(2, 0, 0x3333, 9, 100, 0));
+        assertThat(acks.feed(d, true, utp(2, 0, 0x3333, 9, 102, 0))).isEqualTo(Dissector.DONE);
         FakeFlowContext data = FakeFlowContext.udp(40000);
         data.feed(d, true, utp(0, 0, 0x2222, 10, 5, 100));
         assertThat(data.feed(d, true, utp(0, 0, 0x2222, 11, 5, 100))).isEqualTo(Dissector.DONE);
