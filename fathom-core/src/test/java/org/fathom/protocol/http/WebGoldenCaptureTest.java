@@ -100,6 +100,15 @@ class WebGoldenCaptureTest {
     }
 
     @Test
+    void ntpdateAgainstALocalResponder() throws Exception {
+        List<FlowRecord> flows = analyze("ntp/ntpdate.pcap");
+        assertThat(flows).hasSize(1);
+        assertThat(flows.get(0).protocol()).isEqualTo("NTP");
+        assertThat(flows.get(0).category()).isEqualTo("System");
+        assertThat(flows.get(0).metadata()).containsEntry("ntp.version", 4L).containsEntry("ntp.mode", "client");
+    }
+
+    @Test
     void loggerAndSnmpget() throws Exception {
         List<FlowRecord> syslog = analyze("syslog/logger.pcap");
         assertThat(syslog).hasSize(2).allSatisfy(f -> assertThat(f.protocol()).isEqualTo("Syslog"));
