@@ -33,7 +33,7 @@ public final class HttpDissector implements Dissector {
     };
     private static final int LONGEST_METHOD = 11;
 
-    private static final Descriptor DESCRIPTOR = Descriptor.tcp("HTTP", "Web", 80);
+    private static final Descriptor DESCRIPTOR = Descriptor.tcp("HTTP", "Web", 80, 81, 8181);
 
     private static final int HEAD = 0;
     private static final int BODY = 1;

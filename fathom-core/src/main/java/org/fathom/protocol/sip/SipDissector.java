@@ -28,7 +28,7 @@ public final class SipDissector implements Dissector {
         "REFER", "MESSAGE", "UPDATE",
     };
     private static final Descriptor DESCRIPTOR =
-            Descriptor.both("SIP", "VoIP", new int[] {5060}, new int[] {5060}).withProbeDepth(4);
+            Descriptor.both("SIP", "VoIP", new int[] {5060, 5061}, new int[] {5060, 5061}).withProbeDepth(4);
 
     /** One direction of a TCP stream. */
     static final class Side {

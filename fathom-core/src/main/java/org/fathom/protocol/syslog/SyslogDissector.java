@@ -12,7 +12,7 @@ import org.fathom.protocol.FlowContext;
  */
 public final class SyslogDissector implements Dissector {
     private static final Descriptor DESCRIPTOR =
-            Descriptor.both("Syslog", "System", new int[] {601, 6514}, new int[] {514}).withProbeDepth(2); // TCP 514 is rsh
+            Descriptor.both("Syslog", "System", new int[] {514, 601, 6514}, new int[] {514}).withProbeDepth(2); // TCP 514 is also rsh, told apart by content
 
     @Override
     public Descriptor descriptor() {
