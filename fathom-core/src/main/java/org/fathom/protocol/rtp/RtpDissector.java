@@ -10,7 +10,8 @@ import org.fathom.protocol.FlowContext;
  * range (static types 0-34 or dynamic 96-127), a header that fits (CSRCs, extension, padding),
  * the same SSRC and sequence numbers that each follow the previous one. RTCP (nDPI's
  * {@code RTCP}) is taken from one compound datagram whose packets (types 200-207, the first a
- * sender or receiver report) tile it exactly, or from two datagrams that each are one such packet.
+ * sender or receiver report) tile it exactly, or from two datagrams that each are one such packet
+ * or an SRTCP packet (clear first header, E flag and index, authentication tag).
  * Metadata: {@code rtp.payload_type}.
  */
 public final class RtpDissector implements Dissector {
@@ -48,7 +49,10 @@ public final class RtpDissector implements Dissector {
         if (pt >= 200 && pt <= 207) {
             int packets = rtcpPackets(b, off, len);
             if (packets <= 0) {
-                return NO;
+                if (!srtcp(b, off, len)) {
+                    return NO;
+                }
+                packets = 1; // SRTCP (RFC 3711): only its first header is in the clear
             }
             if (packets >= 2 || (st != null && st.rtcpSingles >= 1)) {
                 ctx.setProtocol("RTCP", "VoIP");
@@ -176,6 +180,29 @@ public final class RtpDissector implements Dissector {
             return pad > 0 && h + pad <= len;
         }
         return true;
+    }
+
+    /**
+     * SRTCP (RFC 3711 section 3.4): a clear SR/RR header whose length fits, then (possibly
+     * encrypted) bytes, the E flag with a 31-bit index (a counter from 0, so its top byte is small),
+     * and an 80- or 32-bit authentication tag at the end.
+     */
+    static boolean srtcp(byte[] b, int off, int len) {
+        if (len < 8 + 4 + 4 || (b[off] & 0xC0) != 0x80) {
+            return false;
+        }
+        int pt = b[off + 1] & 0xFF;
+        int size = 4 * ((((b[off + 2] & 0xFF) << 8) | (b[off + 3] & 0xFF)) + 1);
+        if (pt != 200 && pt != 201) {
+            return false;
+        }
+        for (int tag : new int[] {10, 4}) {
+            int e = off + len - tag - 4;
+            if (size <= len - tag - 4 && e >= off + 8 && (b[e] & 0xFF) == 0x80 && b[e + 1] == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Packets of an RTCP compound datagram tiling it exactly, or 0 when it is not one. */

@@ -44,6 +44,16 @@ class RtpDissectorTest {
     }
 
     @Test
+    void srtcpNeedsTwoPackets() {
+        // RR header and SSRC in the clear, E flag + index, 80-bit tag (RFC 3711 figure 2)
+        FakeFlowContext c = FakeFlowContext.udp(3478);
+        assertThat(c.feed(d, true, Bytes.of(0x80, 201).u16(1).u32(0x734e7b28L).u32(0x80000005L).zeros(10).get())).isEqualTo(Dissector.NEED_MORE);
+        assertThat(c.feed(d, false, Bytes.of(0x80, 201).u16(1).u32(0x5a5d5934L).zeros(28).u32(0x80000001L).zeros(10).get()))
+                .isEqualTo(Dissector.DONE);
+        assertThat(c.protocol).isEqualTo("RTCP");
+    }
+
+    @Test
     void rtpOverTcpFraming() {
         byte[] a = rtp(96, 1, 7);
         byte[] s = Bytes.of().u16(a.length).bytes(a).u16(a.length).bytes(rtp(96, 2, 7)).u16(a.length).bytes(rtp(96, 3, 7)).get();
