@@ -1,0 +1,172 @@
+package org.fathom.protocol.dns;
+
+import java.util.List;
+import org.fathom.protocol.Descriptor;
+import org.fathom.protocol.Dissector;
+import org.fathom.protocol.FlowContext;
+import org.fathom.protocol.Risk;
+
+/**
+ * DNS (RFC 1035) over UDP and TCP, and the protocols that share its message format: mDNS
+ * (RFC 6762, UDP 5353, nDPI's {@code MDNS}) and LLMNR (RFC 4795, UDP 5355). One class, three
+ * registrations ({@link #dns()}, {@link #mdns()}, {@link #llmnr()}).
+ *
+ * <p>Metadata: {@code dns.query} and {@code dns.qtype} of the first question, {@code dns.rcode}
+ * and {@code dns.answers} (addresses and aliases, capped) of the first response. The query name is
+ * the flow's host; A/AAAA answers are learnt for it. A flow whose first packet is a response is
+ * turned round (its sender is the server). A response code other than NOERROR raises
+ * {@link Risk#DNS_ERROR}.
+ *
+ * <p>On its own port a message needs a sound header and question; elsewhere (DNS only) it must
+ * also parse to its last byte with one question, a zero Z bit and, for a query, no records but an
+ * optional OPT: plain DNS on an odd port is common, and so are binary protocols that look like it.
+ */
+public final class DnsDissector implements Dissector {
+    private static final int UDP = 17;
+
+    private final Descriptor descriptor;
+    private final int port;
+    private final boolean anyPort;
+
+    private DnsDissector(Descriptor descriptor, int port, boolean anyPort) {
+        this.descriptor = descriptor;
+        this.port = port;
+        this.anyPort = anyPort;
+    }
+
+    public static DnsDissector dns() {
+        return new DnsDissector(Descriptor.both("DNS", "Network", new int[] {53}, new int[] {53}).withProbeDepth(4), 53, true);
+    }
+
+    public static DnsDissector mdns() {
+        return new DnsDissector(Descriptor.udp("MDNS", "Network", 5353).withProbeDepth(4), 5353, false);
+    }
+
+    public static DnsDissector llmnr() {
+        return new DnsDissector(Descriptor.udp("LLMNR", "Network", 5355).withProbeDepth(4), 5355, false);
+    }
+
+    /** Per-flow state of DNS over TCP. */
+    static final class TcpState {
+        final DnsTcpFramer toServer = new DnsTcpFramer();
+        final DnsTcpFramer toClient = new DnsTcpFramer();
+        boolean matched;
+        boolean failed;
+        boolean done;
+    }
+
+    @Override
+    public Descriptor descriptor() {
+        return descriptor;
+    }
+
+    @Override
+    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
+        boolean standard = ctx.clientPort() == port || ctx.serverPort() == port;
+        if ((!standard && !anyPort) || ctx.serverPort() == 137 || ctx.clientPort() == 137) {
+            return NO; // port 137 carries the NetBIOS name service, in DNS's format
+        }
+        if (ctx.l4() == UDP) {
+            boolean matched = ctx.state() != null;
+            if (!matched && !DnsMessage.plausibleHeader(buf, off, len)) {
+                return NO;
+            }
+            DnsMessage m = DnsMessage.parse(buf, off, len);
+            if (m == null || (!standard && !strict(m, len))) {
+                return matched ? MATCH : NO;
+            }
+            if (!matched) {
+                ctx.setState(Boolean.TRUE); // a marker: no allocation
+            }
+            return onMessage(ctx, m, fromClient, !matched);
+        }
+        TcpState st = (TcpState) ctx.state();
+        if (st == null) {
+            if (len >= 2) {
+                int declared = DnsMessage.u16(buf, off);
+                // a first message longer than the framer keeps would not be a query (nor likely DNS)
+                if (declared < DnsMessage.HEADER || declared > DnsTcpFramer.MAX_MESSAGE
+                        || (len >= 6 && !plausibleOpcode(DnsMessage.u16(buf, off + 4)))
+                        || (len >= 2 + DnsMessage.HEADER && !DnsMessage.plausibleHeader(buf, off + 2, declared))) {
+                    return NO;
+                }
+            }
+            st = new TcpState();
+            ctx.setState(st);
+        }
+        TcpState s = st;
+        DnsTcpFramer f = fromClient ? s.toServer : s.toClient;
+        f.feed(buf, off, len, (b, o, l, declared) -> {
+            DnsMessage m = l >= DnsMessage.HEADER ? DnsMessage.parse(b, o, l) : null;
+            if (m == null || (!standard && (l != declared || !strict(m, l)))) {
+                if (!s.matched) {
+                    s.failed = true;
+                }
+                return false;
+            }
+            boolean first = !s.matched;
+            s.matched = true;
+            if (onMessage(ctx, m, fromClient, first) == DONE) {
+                s.done = true;
+                return false;
+            }
+            return true;
+        });
+        if (s.failed) {
+            return NO;
+        }
+        if (!s.matched) {
+            return NEED_MORE;
+        }
+        return s.done ? DONE : MATCH;
+    }
+
+    private static boolean plausibleOpcode(int flags) {
+        int opcode = (flags >>> 11) & 0xF;
+        return opcode != 3 && opcode <= 6;
+    }
+
+    private static boolean strict(DnsMessage m, int len) {
+        if (!m.complete || m.end != len || m.qdcount != 1 || (m.flags & 0x0040) != 0 || m.opcode() != 0) {
+            return false;
+        }
+        int qc = m.qclass & 0x7FFF;
+        if (qc != 1 && qc != 3 && qc != 255 || m.qtype == 0) {
+            return false;
+        }
+        if (!m.isResponse()) {
+            return m.ancount == 0 && m.nscount == 0 && m.arcount <= 1 && m.rcode() == 0;
+        }
+        return true;
+    }
+
+    private int onMessage(FlowContext ctx, DnsMessage m, boolean fromClient, boolean first) {
+        if (first && m.isResponse() && fromClient) {
+            ctx.swapClient();
+        }
+        if (port != 53) {
+            ctx.setProtocol(descriptor.name(), descriptor.category());
+        }
+        if (m.qname != null && ctx.get("dns.query") == null) {
+            ctx.put("dns.query", m.qname);
+            ctx.put("dns.qtype", DnsMessage.typeName(m.qtype));
+            ctx.setHost(m.qname, false);
+        }
+        if (!m.isResponse()) {
+            return MATCH;
+        }
+        ctx.put("dns.rcode", DnsMessage.rcodeName(m.rcode()));
+        if (!m.answers.isEmpty()) {
+            ctx.put("dns.answers", List.copyOf(m.answers));
+        }
+        if (m.rcode() != 0) {
+            ctx.addRisk(Risk.DNS_ERROR);
+        }
+        if (m.qname != null && !m.qname.isEmpty()) {
+            for (int i = 0; i < m.addressCount; i++) {
+                ctx.learnAddress(m.addresses[2 * i], m.addresses[2 * i + 1], m.qname);
+            }
+        }
+        return DONE;
+    }
+}

@@ -1,0 +1,540 @@
+package org.fathom.protocol.http;
+
+import org.fathom.protocol.Descriptor;
+import org.fathom.protocol.Dissector;
+import org.fathom.protocol.FlowContext;
+import org.fathom.protocol.Risk;
+
+/**
+ * HTTP/1.x over TCP (RFC 9110, RFC 9112). Each direction is parsed incrementally: message heads
+ * are buffered (at most {@link #MAX_HEAD} bytes) until their empty line, request bodies are skipped
+ * by {@code Content-Length} or chunked coding so that keep-alive and pipelined requests are
+ * counted ({@code http.requests}); the server side is read up to the first final response.
+ *
+ * <p>Metadata of the first request: {@code http.method}, {@code http.host}, {@code http.url},
+ * {@code http.user_agent}; of the first final response: {@code http.status},
+ * {@code http.content_type}, {@code http.server}. {@code http.url} is the path only: the query
+ * string and fragment are dropped because they often carry personal data (search terms, user
+ * and session ids) and the path is enough to operate a network.
+ *
+ * <p>Naming as nDPI: a request in absolute form ({@code GET http://host/...}) is
+ * {@code HTTP_Proxy}; a {@code CONNECT} is {@code HTTP_Connect}. Risks: a host that is an IP
+ * literal ({@link Risk#NUMERIC_HOST}), a status of 400 or more ({@link Risk#HTTP_ERROR}), an
+ * {@code Authorization: Basic} header ({@link Risk#CLEARTEXT_CREDENTIALS}; nothing of it is kept).
+ */
+public final class HttpDissector implements Dissector {
+    /** Cap of one message head, per direction. */
+    public static final int MAX_HEAD = 16 * 1024;
+    static final int MAX_CHUNK_LINE = 256;
+    static final String[] METHODS = {
+        "GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE", "CONNECT", "PATCH",
+        "PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "REPORT", "SEARCH",
+        "MKACTIVITY", "CHECKOUT", "MERGE", "NOTIFY", "SUBSCRIBE", "UNSUBSCRIBE", "M-SEARCH",
+    };
+    private static final int LONGEST_METHOD = 11;
+
+    private static final Descriptor DESCRIPTOR = Descriptor.tcp("HTTP", "Web", 80, 81, 8181);
+
+    private static final int HEAD = 0;
+    private static final int BODY = 1;
+    private static final int CHUNK_SIZE = 2;
+    private static final int CHUNK_DATA = 3;
+    private static final int CHUNK_END = 4;
+    private static final int TRAILER = 5;
+    private static final int STOPPED = 6;
+
+    /** One direction's parser state. */
+    static final class Side {
+        byte[] buf;
+        int n;
+        int firstLineEnd = -1;
+        int mode = HEAD;
+        long remaining;
+        int lineLen;
+        boolean lineEmpty = true;
+        long chunkSize;
+        boolean chunkDigits;
+        boolean chunkExt;
+    }
+
+    /** Per-flow state. */
+    static final class State {
+        final Side client = new Side();
+        final Side server = new Side();
+        boolean matched;
+        int requests;
+        boolean connect;
+    }
+
+    @Override
+    public Descriptor descriptor() {
+        return DESCRIPTOR;
+    }
+
+    @Override
+    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
+        State st = (State) ctx.state();
+        if (st == null) {
+            // cheap rejection before anything is allocated
+            if (fromClient ? !couldBeRequest(buf, off, len) : !agreesWithStatusLine(buf, off, len)) {
+                return NO;
+            }
+            st = new State();
+            ctx.setState(st);
+        }
+        Side s = fromClient ? st.client : st.server;
+        int r = fromClient ? feedClient(ctx, st, s, buf, off, len) : feedServer(ctx, st, s, buf, off, len);
+        if (r == NO) {
+            if (!st.matched) {
+                return NO;
+            }
+            s.mode = STOPPED;
+            s.buf = null;
+        }
+        if (!st.matched) {
+            return NEED_MORE;
+        }
+        return st.client.mode == STOPPED && st.server.mode == STOPPED ? DONE : MATCH;
+    }
+
+    // ---- client side: requests, bodies skipped
+
+    private int feedClient(FlowContext ctx, State st, Side s, byte[] b, int off, int len) {
+        int p = off;
+        int end = off + len;
+        while (p < end) {
+            switch (s.mode) {
+                case STOPPED:
+                    return MATCH;
+                case HEAD: {
+                    int q = accumulate(s, b, p, end, true);
+                    if (s.firstLineEnd >= 0) {
+                        st.matched = true;
+                    }
+                    if (q < 0) {
+                        return NO;
+                    }
+                    if (q == Integer.MAX_VALUE) {
+                        return MATCH; // head not complete yet
+                    }
+                    p = q;
+                    if (!onRequest(ctx, st, s)) {
+                        return NO;
+                    }
+                    break;
+                }
+                case BODY: {
+                    long take = Math.min(s.remaining, end - p);
+                    s.remaining -= take;
+                    p += (int) take;
+                    if (s.remaining == 0) {
+                        s.mode = HEAD;
+                    }
+                    break;
+                }
+                case CHUNK_DATA: {
+                    long take = Math.min(s.remaining, end - p);
+                    s.remaining -= take;
+                    p += (int) take;
+                    if (s.remaining == 0) {
+                        s.mode = CHUNK_END;
+                        s.lineLen = 0;
+                    }
+                    break;
+                }
+                default:
+                    p = chunkLines(s, b, p, end);
+                    if (p < 0) {
+                        return NO;
+                    }
+                    break;
+            }
+        }
+        return MATCH;
+    }
+
+    /** Chunk-size lines, the CRLF after chunk data, and trailer lines. Returns -1 on bad syntax. */
+    private static int chunkLines(Side s, byte[] b, int p, int end) {
+        while (p < end) {
+            int c = b[p++] & 0xFF;
+            if (++s.lineLen > MAX_CHUNK_LINE) {
+                return -1;
+            }
+            switch (s.mode) {
+                case CHUNK_SIZE:
+                    if (c == '\n') {
+                        if (!s.chunkDigits) {
+                            return -1;
+                        }
+                        s.lineLen = 0;
+                        if (s.chunkSize == 0) {
+                            s.mode = TRAILER;
+                            s.lineEmpty = true;
+                        } else {
+                            s.mode = CHUNK_DATA;
+                            s.remaining = s.chunkSize;
+                            return p;
+                        }
+                    } else if (!s.chunkExt && hex(c) >= 0) {
+                        if (s.chunkSize > (1L << 40)) {
+                            return -1;
+                        }
+                        s.chunkSize = s.chunkSize * 16 + hex(c);
+                        s.chunkDigits = true;
+                    } else if (c == ';' || c == ' ' || c == '\t' || c == '\r') {
+                        s.chunkExt = true;
+                    } else if (!s.chunkExt) {
+                        return -1;
+                    }
+                    break;
+                case CHUNK_END:
+                    if (c == '\n') {
+                        startChunk(s);
+                    } else if (c != '\r') {
+                        return -1;
+                    }
+                    break;
+                case TRAILER:
+                    if (c == '\n') {
+                        if (s.lineEmpty) {
+                            s.mode = HEAD;
+                            s.lineLen = 0;
+                            return p;
+                        }
+                        s.lineEmpty = true;
+                        s.lineLen = 0;
+                    } else if (c != '\r') {
+                        s.lineEmpty = false;
+                    }
+                    break;
+                default:
+                    return p - 1;
+            }
+        }
+        return p;
+    }
+
+    private static void startChunk(Side s) {
+        s.mode = CHUNK_SIZE;
+        s.chunkSize = 0;
+        s.chunkDigits = false;
+        s.chunkExt = false;
+        s.lineLen = 0;
+    }
+
+    private static int hex(int c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
+    }
+
+    private boolean onRequest(FlowContext ctx, State st, Side s) {
+        HttpHead h = HttpHead.parse(s.buf, 0, s.n);
+        s.n = 0;
+        s.firstLineEnd = -1;
+        if (h == null) {
+            return false;
+        }
+        st.requests++;
+        String method = h.first();
+        String target = h.requestTarget();
+        if (st.requests == 1) {
+            ctx.put("http.method", method);
+            String host = HttpHead.hostWithoutPort(h.field("host"));
+            String path = null;
+            if ("CONNECT".equals(method)) {
+                st.connect = true;
+                ctx.setProtocol("HTTP_Connect", "Web");
+                host = HttpHead.hostWithoutPort(target);
+            } else if (target.startsWith("/") || target.equals("*")) {
+                ctx.setProtocol("HTTP", "Web");
+                path = target;
+            } else {
+                int scheme = target.indexOf("://");
+                if (scheme > 0) {
+                    ctx.setProtocol("HTTP_Proxy", "Web");
+                    int slash = target.indexOf('/', scheme + 3);
+                    String authority = slash < 0 ? target.substring(scheme + 3) : target.substring(scheme + 3, slash);
+                    int at = authority.lastIndexOf('@');
+                    if (at >= 0) {
+                        authority = authority.substring(at + 1); // never keep user info
+                    }
+                    if (host == null || host.isEmpty()) {
+                        host = HttpHead.hostWithoutPort(authority);
+                    }
+                    path = slash < 0 ? "/" : target.substring(slash);
+                } else {
+                    ctx.setProtocol("HTTP", "Web");
+                }
+            }
+            if (path != null) {
+                int cut = path.length();
+                int q = path.indexOf('?');
+                if (q >= 0) {
+                    cut = q;
+                }
+                int hash = path.indexOf('#');
+                if (hash >= 0 && hash < cut) {
+                    cut = hash;
+                }
+                ctx.put("http.url", path.substring(0, cut));
+            }
+            if (host != null && !host.isEmpty()) {
+                ctx.put("http.host", host);
+                ctx.setHost(host.startsWith("[") ? host.substring(1, host.length() - 1) : host, false);
+                if (HttpHead.isIpLiteral(host)) {
+                    ctx.addRisk(Risk.NUMERIC_HOST);
+                }
+            }
+            String ua = h.field("user-agent");
+            ctx.put("http.user_agent", ua);
+            if (path != null && (path.startsWith("/uri-res/") || path.startsWith("/gnutella/"))
+                    || h.field("x-gnutella-content-urn") != null) {
+                ctx.setApplication("Gnutella", "Download"); // HUGE file transfer of a Gnutella servent
+            }
+        }
+        ctx.put("http.requests", (long) st.requests);
+        String auth = h.field("authorization", "proxy-authorization");
+        if (auth != null && auth.regionMatches(true, 0, "basic ", 0, 6)) {
+            ctx.addRisk(Risk.CLEARTEXT_CREDENTIALS);
+        }
+        if ("CONNECT".equals(method)) {
+            s.mode = STOPPED; // the rest is the tunnel
+            s.buf = null;
+            return true;
+        }
+        String te = h.field("transfer-encoding");
+        if (te != null && te.toLowerCase(java.util.Locale.ROOT).contains("chunked")) {
+            startChunk(s);
+            return true;
+        }
+        String cl = h.field("content-length");
+        if (cl != null) {
+            long n = parseLength(cl);
+            if (n < 0) {
+                return false;
+            }
+            if (n > 0) {
+                s.mode = BODY;
+                s.remaining = n;
+            }
+        }
+        return true;
+    }
+
+    // ---- server side: heads up to the first final response
+
+    private int feedServer(FlowContext ctx, State st, Side s, byte[] b, int off, int len) {
+        int p = off;
+        int end = off + len;
+        while (p < end && s.mode == HEAD) {
+            int q = accumulate(s, b, p, end, false);
+            if (s.firstLineEnd >= 0) {
+                st.matched = true;
+            }
+            if (q < 0) {
+                return NO;
+            }
+            if (q == Integer.MAX_VALUE) {
+                break;
+            }
+            p = q;
+            HttpHead h = HttpHead.parse(s.buf, 0, s.n);
+            s.n = 0;
+            s.firstLineEnd = -1;
+            if (h == null) {
+                return NO;
+            }
+            int status = parseStatus(h.second());
+            if (status >= 100 && status < 200 && status != 101) {
+                continue; // interim response: the final one follows
+            }
+            if (ctx.get("http.method") == null && ctx.get("http.status") == null) {
+                ctx.setProtocol("HTTP", "Web"); // response seen without its request
+            }
+            ctx.put("http.status", (long) status);
+            ctx.put("http.content_type", h.field("content-type"));
+            ctx.put("http.server", h.field("server"));
+            if (status >= 400) {
+                ctx.addRisk(Risk.HTTP_ERROR);
+            }
+            if (status == 101 || (st.connect && status < 300)) {
+                st.client.mode = STOPPED; // another protocol follows on both sides
+                st.client.buf = null;
+            }
+            s.mode = STOPPED;
+            s.buf = null;
+        }
+        return MATCH;
+    }
+
+    /**
+     * Appends bytes to the head buffer until the head's empty line. Returns the index after the
+     * head in {@code b}, {@link Integer#MAX_VALUE} when all of {@code b[p..end)} was taken without
+     * completing it, or -1 when the bytes cannot start a head (the start line is checked as it
+     * grows and once complete) or the head is over the cap.
+     */
+    private static int accumulate(Side s, byte[] b, int p, int end, boolean request) {
+        if (s.buf == null) {
+            s.buf = new byte[Math.min(MAX_HEAD, Math.max(256, Integer.highestOneBit(end - p) << 1))];
+        }
+        while (p < end) {
+            byte c = b[p++];
+            if (s.n == 0 && (c == '\r' || c == '\n')) {
+                continue; // empty lines before a message are ignored (RFC 9112 section 2.2)
+            }
+            if (s.n == s.buf.length) {
+                if (s.n >= MAX_HEAD) {
+                    return -1;
+                }
+                s.buf = java.util.Arrays.copyOf(s.buf, Math.min(MAX_HEAD, s.n * 2));
+            }
+            s.buf[s.n++] = c;
+            if (s.firstLineEnd < 0) {
+                if (s.n <= LONGEST_METHOD + 1 && !(request ? couldBeRequest(s.buf, 0, s.n) : agreesWithStatusLine(s.buf, 0, s.n))) {
+                    return -1;
+                }
+                if (c == '\n') {
+                    if (!(request ? validRequestLine(s.buf, 0, s.n - 1) : validStatusLine(s.buf, 0, s.n - 1))) {
+                        return -1;
+                    }
+                    s.firstLineEnd = s.n - 1;
+                } else if (s.n > 8192) {
+                    return -1; // a start line this long is not one
+                }
+                continue;
+            }
+            if (c == '\n') {
+                int n = s.n;
+                if (s.buf[n - 2] == '\n' || (s.buf[n - 2] == '\r' && n >= 3 && s.buf[n - 3] == '\n')) {
+                    return p;
+                }
+            }
+        }
+        return Integer.MAX_VALUE;
+    }
+
+    /**
+     * Whether {@code b[off..off+len)} may begin a request: a known method followed by a space
+     * (as far as the bytes present reach).
+     */
+    static boolean couldBeRequest(byte[] b, int off, int len) {
+        if (len <= 0) {
+            return true;
+        }
+        char c0 = (char) b[off];
+        for (String m : METHODS) {
+            if (m.charAt(0) != c0) {
+                continue;
+            }
+            int n = Math.min(len, m.length() + 1);
+            boolean ok = true;
+            for (int i = 1; i < n && ok; i++) {
+                char want = i < m.length() ? m.charAt(i) : ' ';
+                ok = b[off + i] == want;
+            }
+            if (ok) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static boolean agreesWithStatusLine(byte[] b, int off, int len) {
+        if (!HttpHead.agreesWith(b, off, len, "HTTP/1.")) {
+            return false;
+        }
+        return len < 8 || (b[off + 7] >= '0' && b[off + 7] <= '9');
+    }
+
+    /** {@code METHOD SP target SP HTTP/d.d} (line without its LF, CR allowed). */
+    static boolean validRequestLine(byte[] b, int off, int lineEnd) {
+        int end = lineEnd > off && b[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd;
+        int sp1 = HttpHead.indexOf(b, off, end, (byte) ' ');
+        if (sp1 <= off) {
+            return false;
+        }
+        boolean known = false;
+        for (String m : METHODS) {
+            if (m.length() == sp1 - off && HttpHead.startsWith(b, off, sp1 - off, m)) {
+                known = true;
+                break;
+            }
+        }
+        if (!known) {
+            return false;
+        }
+        // the version ends the line; the target is what lies between (spaces in it are tolerated)
+        int sp2 = end - 9;
+        if (sp2 <= sp1 + 1 || b[sp2] != ' ' || b[sp1 + 1] == ' ') {
+            return false;
+        }
+        for (int i = sp1 + 1; i < sp2; i++) {
+            if ((b[i] & 0xFF) < 0x20 || b[i] == 0x7F) {
+                return false;
+            }
+        }
+        int v = sp2 + 1;
+        return HttpHead.startsWith(b, v, 5, "HTTP/") && isDigit(b[v + 5]) && b[v + 6] == '.' && isDigit(b[v + 7]);
+    }
+
+    /** {@code HTTP/d.d SP ddd [SP reason]}. */
+    static boolean validStatusLine(byte[] b, int off, int lineEnd) {
+        int end = lineEnd > off && b[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd;
+        if (end - off < 12 || !HttpHead.startsWith(b, off, 5, "HTTP/") || !isDigit(b[off + 5]) || b[off + 6] != '.'
+                || !isDigit(b[off + 7]) || b[off + 8] != ' ') {
+            return false;
+        }
+        if (!isDigit(b[off + 9]) || !isDigit(b[off + 10]) || !isDigit(b[off + 11])) {
+            return false;
+        }
+        int first = b[off + 9] - '0';
+        return first >= 1 && first <= 5 && (end - off == 12 || b[off + 12] == ' ');
+    }
+
+    private static boolean isDigit(byte c) {
+        return c >= '0' && c <= '9';
+    }
+
+    static int parseStatus(String s) {
+        if (s == null || s.length() != 3) {
+            return -1;
+        }
+        int v = 0;
+        for (int i = 0; i < 3; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
+    }
+
+    static long parseLength(String s) {
+        s = s.strip();
+        int comma = s.indexOf(',');
+        if (comma >= 0) {
+            s = s.substring(0, comma).strip(); // repeated identical values (RFC 9110 8.6)
+        }
+        if (s.isEmpty() || s.length() > 15) {
+            return -1;
+        }
+        long v = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
+    }
+}

@@ -1,0 +1,129 @@
+package org.fathom.protocol.stun;
+
+import org.fathom.protocol.Descriptor;
+import org.fathom.protocol.Dissector;
+import org.fathom.protocol.FlowContext;
+
+/**
+ * STUN (RFC 8489, also TURN RFC 8656 and ICE): the 20-byte header with the magic cookie
+ * {@code 0x2112A442}, a length that is a multiple of 4 and matches the datagram (UDP) or fits the
+ * chunk (TCP, where several messages may share a segment), and attributes that tile the body
+ * exactly. Classic STUN (RFC 3489, no cookie) is taken only for its six message types, with
+ * attributes tiling the body, of its own types unless on port 3478/3479 (vendor variants); an
+ * empty classic message only on those ports.
+ * Metadata: {@code stun.method}, {@code stun.class}, {@code stun.software} (SOFTWARE attribute).
+ */
+public final class StunDissector implements Dissector {
+    static final int MAGIC = 0x2112A442;
+    private static final Descriptor DESCRIPTOR =
+            Descriptor.both("STUN", "Network", new int[] {3478}, new int[] {3478}).withProbeDepth(4);
+
+    @Override
+    public Descriptor descriptor() {
+        return DESCRIPTOR;
+    }
+
+    @Override
+    public int inspect(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
+        boolean tcp = ctx.l4() == 6;
+        if (tcp && len >= 22 && u16(b, off) == len - 2 && u32(b, off + 6) == MAGIC) {
+            off += 2; // RFC 4571 framing, as some TCP media transports use
+            len -= 2;
+        }
+        boolean onPort = ctx.serverPort() == 3478 || ctx.clientPort() == 3478 || ctx.serverPort() == 3479 || ctx.clientPort() == 3479;
+        int r = message(ctx, b, off, len, tcp, onPort);
+        if (r == NO && ctx.state() != null) {
+            return MATCH; // after a match (e.g. media multiplexed on the flow)
+        }
+        if (r != NO && ctx.state() == null) {
+            ctx.setState(Boolean.TRUE);
+        }
+        return r;
+    }
+
+    private static int message(FlowContext ctx, byte[] b, int off, int len, boolean tcp, boolean onPort) {
+        if (len < 20 || (b[off] & 0xC0) != 0) {
+            return NO;
+        }
+        int type = u16(b, off);
+        int length = u16(b, off + 2);
+        if ((length & 3) != 0 || (tcp ? 20 + length > len : 20 + length != len)) {
+            return NO;
+        }
+        boolean cookie = u32(b, off + 4) == MAGIC;
+        if (!cookie) {
+            boolean classicType = type == 0x0001 || type == 0x0101 || type == 0x0111 || type == 0x0002 || type == 0x0102 || type == 0x0112;
+            if (!classicType || (length == 0 && !onPort)) {
+                return NO;
+            }
+        }
+        int p = off + 20;
+        int end = p + length;
+        String software = null;
+        while (p < end) {
+            if (p + 4 > end) {
+                return NO;
+            }
+            int at = u16(b, p);
+            int al = u16(b, p + 2);
+            int padded = (al + 3) & ~3;
+            if (p + 4 + padded > end && !(p + 4 + al == end)) {
+                return NO;
+            }
+            if (!cookie && !onPort && !(at >= 0x0001 && at <= 0x000B) && !(at >= 0x8020 && at <= 0x8030)) {
+                return NO;
+            }
+            if (cookie && at == 0x8022 && software == null) {
+                software = ascii(b, p + 4, Math.min(al, 128));
+            }
+            p += 4 + Math.min(padded, end - p - 4);
+        }
+        int method = (type & 0x000F) | ((type & 0x00E0) >> 1) | ((type & 0x3E00) >> 2);
+        int cls = ((type & 0x0010) >> 4) | ((type & 0x0100) >> 7);
+        ctx.put("stun.method", methodName(method));
+        ctx.put("stun.class", switch (cls) {
+            case 0 -> "request";
+            case 1 -> "indication";
+            case 2 -> "success";
+            default -> "error";
+        });
+        if (software != null) {
+            ctx.put("stun.software", software);
+        }
+        return MATCH;
+    }
+
+    static String methodName(int m) {
+        return switch (m) {
+            case 0x001 -> "Binding";
+            case 0x002 -> "SharedSecret";
+            case 0x003 -> "Allocate";
+            case 0x004 -> "Refresh";
+            case 0x006 -> "Send";
+            case 0x007 -> "Data";
+            case 0x008 -> "CreatePermission";
+            case 0x009 -> "ChannelBind";
+            case 0x00A -> "Connect";
+            case 0x00B -> "ConnectionBind";
+            case 0x00C -> "ConnectionAttempt";
+            default -> "0x" + Integer.toHexString(m);
+        };
+    }
+
+    private static String ascii(byte[] b, int off, int len) {
+        StringBuilder sb = new StringBuilder(len);
+        for (int i = 0; i < len; i++) {
+            int c = b[off + i] & 0xFF;
+            sb.append(c >= 0x20 && c < 0x7F ? (char) c : '?');
+        }
+        return sb.toString().strip();
+    }
+
+    static int u16(byte[] b, int i) {
+        return ((b[i] & 0xFF) << 8) | (b[i + 1] & 0xFF);
+    }
+
+    static int u32(byte[] b, int i) {
+        return (u16(b, i) << 16) | u16(b, i + 2);
+    }
+}
