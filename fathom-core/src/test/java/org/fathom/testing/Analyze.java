@@ -23,13 +23,21 @@ import org.fathom.record.FlowRecord;
 public final class Analyze {
     private Analyze() {}
 
-    /** A lab policy: pseudonymous mode with no subscriber networks, state in a temporary folder. */
+    /**
+     * A lab policy for dissector tests: identified mode under an authorisation that covers every
+     * address and time, with no subscriber networks, so that records arrive exactly as the
+     * engine built them (every field, no pseudonyms). State lives in a temporary folder.
+     */
     public static PrivacyPolicy labPolicy() {
         try {
             Path state = Files.createTempDirectory("fathom-test-state");
             state.toFile().deleteOnExit();
+            Path auth = state.resolve("authorisation.txt");
+            Files.writeString(auth, "scope: 0.0.0.0/0, ::/0\nfrom: 1970-01-01T00:00:00Z\nuntil: 2100-01-01T00:00:00Z\n"
+                    + "purpose: unit tests of the dissectors\nreference: fathom-tests\n");
             return PrivacyPolicy.defaults().withSubscribers(SubscriberNetworks.NONE)
-                    .withAuditLog(state.resolve("audit.log")).withKeyFile(state.resolve("pseudonym.key"));
+                    .withAuditLog(state.resolve("audit.log")).withKeyFile(state.resolve("pseudonym.key"))
+                    .withAuthorisation(org.fathom.privacy.Authorisation.load(auth)).withMode(org.fathom.privacy.PrivacyMode.IDENTIFIED);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

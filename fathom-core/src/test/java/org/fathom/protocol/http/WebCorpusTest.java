@@ -17,7 +17,6 @@ import org.fathom.pipeline.CaptureAnalyzer;
 import org.fathom.pipeline.Progress;
 import org.fathom.record.FlowRecord;
 import org.fathom.record.FlowSink;
-import org.fathom.record.RecordExit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -42,19 +41,7 @@ class WebCorpusTest {
     void agreesWithNdpi(String file, String protocol, int atLeast) throws Exception {
         Path p = CORPUS.resolve(file);
         assumeTrue(Files.isRegularFile(p), "nDPI corpus not present");
-        List<FlowRecord> out = new ArrayList<>();
-        FlowSink sink = new FlowSink() {
-            @Override
-            public void accept(FlowRecord r) {
-                out.add(r);
-            }
-
-            @Override
-            public void close() { }
-        };
-        try (CaptureReader reader = CaptureFiles.open(p); RecordExit exit = new RecordExit(List.of(sink))) {
-            new CaptureAnalyzer(AnalysisOptions.defaults()).analyze(reader, exit, new AnalysisSummary(), Progress.NONE);
-        }
+        List<FlowRecord> out = new ArrayList<>(org.fathom.testing.Analyze.flows(p));
         Map<String, Long> byProtocol = out.stream().collect(Collectors.groupingBy(FlowRecord::protocol, Collectors.counting()));
         assertThat(byProtocol.getOrDefault(protocol, 0L)).as("%s in %s: %s", protocol, file, byProtocol).isGreaterThanOrEqualTo(atLeast);
     }

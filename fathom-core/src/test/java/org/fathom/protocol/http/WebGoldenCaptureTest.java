@@ -13,7 +13,6 @@ import org.fathom.pipeline.CaptureAnalyzer;
 import org.fathom.pipeline.Progress;
 import org.fathom.record.FlowRecord;
 import org.fathom.record.FlowSink;
-import org.fathom.record.RecordExit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,19 +23,7 @@ import org.junit.jupiter.api.Test;
 class WebGoldenCaptureTest {
     static List<FlowRecord> analyze(String resource) throws Exception {
         Path p = Path.of(WebGoldenCaptureTest.class.getResource("/captures/" + resource).toURI());
-        List<FlowRecord> out = new ArrayList<>();
-        FlowSink sink = new FlowSink() {
-            @Override
-            public void accept(FlowRecord r) {
-                out.add(r);
-            }
-
-            @Override
-            public void close() { }
-        };
-        try (CaptureReader reader = CaptureFiles.open(p); RecordExit exit = new RecordExit(List.of(sink))) {
-            new CaptureAnalyzer(AnalysisOptions.defaults()).analyze(reader, exit, new AnalysisSummary(), Progress.NONE);
-        }
+        List<FlowRecord> out = new ArrayList<>(org.fathom.testing.Analyze.flows(p));
         out.sort(java.util.Comparator.comparingLong(FlowRecord::firstSeenNanos));
         return out;
     }

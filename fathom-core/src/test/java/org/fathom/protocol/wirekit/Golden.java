@@ -13,7 +13,6 @@ import org.fathom.pipeline.CaptureAnalyzer;
 import org.fathom.pipeline.Progress;
 import org.fathom.record.FlowRecord;
 import org.fathom.record.FlowSink;
-import org.fathom.record.RecordExit;
 
 /** Runs the whole pipeline over a capture of the test resources and returns its flow records. */
 public final class Golden {
@@ -21,20 +20,7 @@ public final class Golden {
 
     public static List<FlowRecord> analyze(String resource) throws Exception {
         Path p = path(resource);
-        List<FlowRecord> out = new ArrayList<>();
-        FlowSink sink = new FlowSink() {
-            @Override
-            public void accept(FlowRecord r) {
-                out.add(r);
-            }
-
-            @Override
-            public void close() throws IOException {
-            }
-        };
-        try (CaptureReader reader = CaptureFiles.open(p); RecordExit exit = new RecordExit(List.of(sink))) {
-            new CaptureAnalyzer(AnalysisOptions.defaults()).analyze(reader, exit, new AnalysisSummary(), Progress.NONE);
-        }
+        List<FlowRecord> out = new ArrayList<>(org.fathom.testing.Analyze.flows(p));
         return out;
     }
 
