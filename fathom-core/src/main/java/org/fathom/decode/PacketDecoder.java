@@ -76,7 +76,10 @@ public final class PacketDecoder {
         try {
             r = link(p.linkType, p.data, 0, p.length, 0);
         } catch (RuntimeException e) {
-            // defence in depth: a decoder bug must cost one packet, never the run
+            // defence in depth: a decoder bug must cost one packet, never the run; counted so
+            // that tests see every bug this catch hides
+            stats.swallowedExceptions++;
+            stats.lastSwallowed = e;
             r = MALFORMED;
         }
         switch (r) {
