@@ -594,8 +594,11 @@ public final class PacketDecoder {
                 if (depth >= MAX_DEPTH) {
                     return MALFORMED;
                 }
-                enterTunnel(Tunnel.IP_IN_IP);
-                return proto == IpProtocol.IPIP ? ipv4(b, off, end, depth + 1) : ipv6(b, off, end, depth + 1);
+                int r = proto == IpProtocol.IPIP ? ipv4(b, off, end, depth + 1) : ipv6(b, off, end, depth + 1);
+                if (r == OK || r == FRAGMENT) {
+                    d.tunnel = Tunnel.IP_IN_IP;
+                }
+                return r;
             }
             case IpProtocol.GRE -> {
                 if (depth < MAX_DEPTH) {
@@ -619,11 +622,10 @@ public final class PacketDecoder {
         }
     }
 
-    private void enterTunnel(int tunnel) {
-        if (d.tunnel == Tunnel.NONE) {
-            d.tunnel = tunnel;
-        }
-    }
+    // Tunnels name the flow from the outside in: each one sets d.tunnel once its inner packet has
+    // decoded, and the calls unwind from the innermost, so the outermost tunnel writes last.
+    // GRE and UDP tunnels keep the outer fields in locals (nothing is allocated per packet) so that
+    // a packet whose inner part is unusable is keyed exactly as if the tunnel had not been entered.
 
     /**
      * GRE (RFC 2784/2890, and the PPTP variant of RFC 2637). Returns a result code, or -1 when the
@@ -662,7 +664,8 @@ public final class PacketDecoder {
             return -1;
         }
         long sHi = d.srcHi, sLo = d.srcLo, dHi = d.dstHi, dLo = d.dstLo;
-        int ver = d.ipVersion;
+        int ver = d.ipVersion, vlan = d.vlan, ttl = d.ttl, tunnel = d.tunnel;
+        boolean malformed = d.malformed;
         int r = switch (proto) {
             case ETH_IPV4 -> ipv4(b, p, end, depth + 1);
             case ETH_IPV6 -> ipv6(b, p, end, depth + 1);
@@ -673,15 +676,11 @@ public final class PacketDecoder {
             default -> -1;
         };
         if (r == OK || r == FRAGMENT) {
-            enterTunnel(Tunnel.GRE);
+            d.tunnel = Tunnel.GRE;
             return r;
         }
         // inner packet unusable (e.g. PPP control frames of PPTP): key the GRE packet itself
-        d.srcHi = sHi;
-        d.srcLo = sLo;
-        d.dstHi = dHi;
-        d.dstLo = dLo;
-        d.ipVersion = ver;
+        restoreOuter(sHi, sLo, dHi, dLo, ver, vlan, ttl, tunnel, malformed);
         return -1;
     }
 
@@ -708,8 +707,8 @@ public final class PacketDecoder {
             return -1;
         }
         long sHi = d.srcHi, sLo = d.srcLo, dHi = d.dstHi, dLo = d.dstLo;
-        int ver = d.ipVersion;
-        int vlan = d.vlan;
+        int ver = d.ipVersion, vlan = d.vlan, ttl = d.ttl, outerTunnel = d.tunnel;
+        boolean malformed = d.malformed;
         int r;
         switch (tunnel) {
             case Tunnel.GTP -> r = rawIp(b, inner, end, depth + 1);
@@ -718,25 +717,34 @@ public final class PacketDecoder {
             default -> r = tzspEncap == 18 ? ieee80211(b, inner, end, depth + 1, false) : ethernet(b, inner, end, depth + 1);
         }
         if (r == OK || r == FRAGMENT) {
-            enterTunnel(tunnel);
+            d.tunnel = tunnel;
             return r;
         }
         // not a usable inner packet (GTP echo, CAPWAP keep-alive, ...): the UDP packet is the flow
-        d.srcHi = sHi;
-        d.srcLo = sLo;
-        d.dstHi = dHi;
-        d.dstLo = dLo;
-        d.ipVersion = ver;
-        d.vlan = vlan;
+        restoreOuter(sHi, sLo, dHi, dLo, ver, vlan, ttl, outerTunnel, malformed);
         d.l4 = IpProtocol.UDP;
         d.buf = b;
         d.srcPort = sport;
         d.dstPort = dport;
         d.payloadOffset = off;
         d.payloadLength = end - off;
-        d.tcpFlags = 0;
-        d.malformed = false;
         return -1;
+    }
+
+    private void restoreOuter(long sHi, long sLo, long dHi, long dLo, int ipVersion, int vlan, int ttl, int tunnel,
+                              boolean malformed) {
+        d.srcHi = sHi;
+        d.srcLo = sLo;
+        d.dstHi = dHi;
+        d.dstLo = dLo;
+        d.ipVersion = ipVersion;
+        d.vlan = vlan;
+        d.ttl = ttl;
+        d.tunnel = tunnel;
+        d.tcpFlags = 0;
+        d.tcpSeq = d.tcpAck = 0;
+        d.icmpType = d.icmpCode = 0;
+        d.malformed = malformed;
     }
 
     /** Offset of the T-PDU inside a GTPv1-U message, or -1. */
@@ -781,8 +789,8 @@ public final class PacketDecoder {
         int hlen = ((word >>> 19) & 0x1F) * 4;
         int wbid = (word >>> 9) & 0x1F;
         boolean t = (word & 0x100) != 0;
-        int flags = u16(b, off + 6);
-        boolean fragmented = (flags & 0x80) != 0 && (word & 0x80) != 0;
+        // F: a fragment of a longer frame; not reassembled, so the UDP packet is the flow
+        boolean fragmented = (word & 0x80) != 0;
         boolean keepAlive = (word & 0x08) != 0;
         if (hlen < 8 || hlen > end - off || keepAlive || fragmented) {
             return -1;
