@@ -13,13 +13,13 @@ public final class DecodeStats {
     public final long[] unsupportedLinkTypes = new long[1025];
     public long unsupportedLinkFrames;
     /**
-     * Runtime exceptions the decoder's last-resort catch turned into MALFORMED: each one is a
-     * decoder bug. Package-private so that tests can insist on zero; also counted in
+     * Exceptions (and stack overflows) the decoder's last-resort catch turned into MALFORMED: each
+     * one is a decoder bug. Package-private so that tests can insist on zero; also counted in
      * {@link #malformed}.
      */
     long swallowedExceptions;
-    /** The last of those exceptions, for the test that finds it. */
-    RuntimeException lastSwallowed;
+    /** The last of those throwables, for the test that finds it. */
+    Throwable lastSwallowed;
 
     public void add(DecodeStats o) {
         frames += o.frames;

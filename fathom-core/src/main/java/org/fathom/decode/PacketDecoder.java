@@ -75,9 +75,10 @@ public final class PacketDecoder {
         int r;
         try {
             r = link(p.linkType, p.data, 0, p.length, 0);
-        } catch (RuntimeException e) {
-            // defence in depth: a decoder bug must cost one packet, never the run; counted so
-            // that tests see every bug this catch hides
+        } catch (RuntimeException | StackOverflowError e) {
+            // defence in depth: a decoder bug must cost one packet, never the run (a stack
+            // overflow included: recursion is bounded by MAX_DEPTH, but one hostile frame must not
+            // end a capture if that bound is ever missed); counted so tests see every bug hidden here
             stats.swallowedExceptions++;
             stats.lastSwallowed = e;
             r = MALFORMED;
@@ -183,7 +184,8 @@ public final class PacketDecoder {
                     type = u16(b, off + 2);
                     off += 4;
                     if (type <= 1500) {
-                        return llc(b, off, end, depth);
+                        // an 802.3 length: it bounds the LLC frame, and so any chain of tags inside
+                        return llc(b, off, Math.min(end, off + type), depth);
                     }
                     continue;
                 case ETH_MPLS, ETH_MPLS_MC:
@@ -223,8 +225,9 @@ public final class PacketDecoder {
             return ipv6(b, off, end, depth);
         }
         if (v == 0 && end - off >= 4 + 14) {
-            // pseudowire control word, then Ethernet (EoMPLS)
-            return ethernet(b, off + 4, end, depth + 1);
+            // pseudowire control word, then Ethernet (EoMPLS); an encapsulation like any tunnel,
+            // so it counts against the nesting cap (else MPLS/Ethernet chains overflow the stack)
+            return depth < MAX_DEPTH ? ethernet(b, off + 4, end, depth + 1) : MALFORMED;
         }
         return NOT_IP;
     }
@@ -640,6 +643,9 @@ public final class PacketDecoder {
         int version = flags & 0x7;
         int p = off + 4;
         if (version == 0) {
+            if ((flags & 0x4000) != 0) {
+                return -1; // RFC 1701 source routing: entries not walked, the GRE packet is the flow
+            }
             if ((flags & 0x8000) != 0) {
                 p += 4; // checksum + reserved
             }
@@ -671,7 +677,9 @@ public final class PacketDecoder {
             case ETH_IPV6 -> ipv6(b, p, end, depth + 1);
             case ETH_TEB -> ethernet(b, p, end, depth + 1);
             case ETH_PPP -> ppp(b, p, end, depth + 1);
-            case ETH_ERSPAN2 -> end - p > 8 ? ethernet(b, p + 8, end, depth + 1) : MALFORMED;
+            // type II has an 8-byte header and a GRE sequence number; type I neither
+            case ETH_ERSPAN2 -> (flags & 0x1000) == 0 ? ethernet(b, p, end, depth + 1)
+                    : end - p > 8 ? ethernet(b, p + 8, end, depth + 1) : MALFORMED;
             case ETH_ERSPAN3 -> end - p > 12 ? ethernet(b, p + 12 + ((b[p + 11] & 0x01) != 0 ? 8 : 0), end, depth + 1) : MALFORMED;
             default -> -1;
         };

@@ -208,6 +208,25 @@ class EncapsulationDecodeTest {
         }
 
         @Test
+        void erspanTypeIHasNoHeader() {
+            // type I shares 0x88BE with type II but has no sequence number and no ERSPAN header
+            assertThat(decode(outer().gre(g -> g.protocol = PacketDecoder.ETH_ERSPAN2).ethernet().vlan(10).then(innerTcp())))
+                    .isEqualTo(PacketDecoder.OK);
+            assertInner(Tunnel.GRE);
+            assertThat(h.d.vlan).isEqualTo(10);
+        }
+
+        @Test
+        void greWithRoutingKeysTheGrePacket() {
+            // RFC 1701: checksum and offset fields present, then source route entries we do not walk
+            byte[] header = {(byte) 0x40, 0, 0x08, 0, 0, 0, 0, 0};
+            assertThat(decode(outer().ipPayload(IpProtocol.GRE, header).then(innerTcp()))).isEqualTo(PacketDecoder.OK);
+            assertThat(h.d.l4).isEqualTo(IpProtocol.GRE);
+            assertThat(h.src()).isEqualTo(OUT_SRC);
+            assertThat(h.d.tunnel).isEqualTo(Tunnel.NONE);
+        }
+
+        @Test
         void erspanIII() {
             assertThat(decode(outer().gre(g -> g.seq = 1).erspanIII(5, false).ethernet().then(innerTcp()))).isEqualTo(PacketDecoder.OK);
             assertInner(Tunnel.GRE);
