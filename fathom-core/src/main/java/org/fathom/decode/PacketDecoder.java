@@ -128,12 +128,14 @@ public final class PacketDecoder {
             case LinkType.LOOP:
                 return nullLoopback(b, off, end, depth, true);
             case LinkType.PPP, LinkType.PPP_HDLC:
+                if (end - off >= 2 && ((b[off] & 0xFF) == 0x0F || (b[off] & 0xFF) == 0x8F) && b[off + 1] == 0) {
+                    // Cisco HDLC framing, which the link-type registry allows here (RFC 1547 4.3.1);
+                    // as a PPP protocol field 0x0F00/0x8F00 would be invalid (low byte even)
+                    return ciscoHdlc(b, off, end, depth);
+                }
                 return ppp(b, off, end, depth);
             case LinkType.C_HDLC:
-                if (end - off < 4) {
-                    return MALFORMED;
-                }
-                return etherType(u16(b, off + 2), b, off + 4, end, depth);
+                return ciscoHdlc(b, off, end, depth);
             case LinkType.PPI:
                 return ppi(b, off, end, depth);
             case LinkType.IEEE802_11_RADIOTAP:
@@ -145,6 +147,13 @@ public final class PacketDecoder {
             default:
                 return UNSUPPORTED_LINK;
         }
+    }
+
+    private int ciscoHdlc(byte[] b, int off, int end, int depth) {
+        if (end - off < 4) {
+            return MALFORMED;
+        }
+        return etherType(u16(b, off + 2), b, off + 4, end, depth);
     }
 
     private int ethernet(byte[] b, int off, int end, int depth) {

@@ -46,6 +46,8 @@ class LinkLayerDecodeTest {
                 link("PPP FF 03 compressed protocol", LinkType.PPP, () -> frame().ppp(true, true)),
                 link("PPP in HDLC", LinkType.PPP_HDLC, () -> frame().ppp(true, false)),
                 link("Cisco HDLC", LinkType.C_HDLC, () -> frame().ciscoHdlc()),
+                link("Cisco HDLC framing under PPP", LinkType.PPP, () -> frame().ciscoHdlc()),
+                link("Cisco HDLC framing under PPP in HDLC", LinkType.PPP_HDLC, () -> frame().ciscoHdlc()),
                 link("PPI Ethernet", LinkType.PPI, () -> frame().ppi(LinkType.ETHERNET, false).ethernet()),
                 link("PPI with field, Ethernet", LinkType.PPI, () -> frame().ppi(LinkType.ETHERNET, true).ethernet()),
                 link("PPI 802.11", LinkType.PPI, () -> frame().ppi(LinkType.IEEE802_11, true).wifi()),
@@ -102,6 +104,7 @@ class LinkLayerDecodeTest {
                 link("PPP compressed protocol", LinkType.PPP, () -> frame().ppp(false, true)),
                 link("PPP in HDLC", LinkType.PPP_HDLC, () -> frame().ppp(true, false)),
                 link("Cisco HDLC", LinkType.C_HDLC, () -> frame().ciscoHdlc()),
+                link("Cisco HDLC framing under PPP", LinkType.PPP, () -> frame().ciscoHdlc()),
                 link("PPI 802.11", LinkType.PPI, () -> frame().ppi(LinkType.IEEE802_11, false).wifi()),
                 link("radiotap TSFT FCS QoS", LinkType.IEEE802_11_RADIOTAP, () -> frame().radiotap(r -> {
                     r.tsft = true;
@@ -200,6 +203,8 @@ class LinkLayerDecodeTest {
         assertThat(h.decode(frame().nullLoopback(7, true).payload(new byte[40]), LinkType.NULL)).isEqualTo(PacketDecoder.NOT_IP);
         assertThat(h.decode(frame().pppProtocol(0xC021).payload(new byte[8]), LinkType.PPP)).isEqualTo(PacketDecoder.NOT_IP);
         assertThat(h.decode(frame().ciscoHdlc(0x8035).payload(new byte[20]), LinkType.C_HDLC)).isEqualTo(PacketDecoder.NOT_IP);
+        // SLARP keep-alives in a PPP-typed capture (as in nDPI's BGP_Cisco_hdlc_slarp.pcap)
+        assertThat(h.decode(frame().ciscoHdlc(0x8035).payload(new byte[20]), LinkType.PPP)).isEqualTo(PacketDecoder.NOT_IP);
         assertThat(h.decode(frame().ethernet(0x88CC).payload(new byte[40]), LinkType.ETHERNET)).isEqualTo(PacketDecoder.NOT_IP);
     }
 
