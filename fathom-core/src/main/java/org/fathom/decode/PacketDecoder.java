@@ -75,8 +75,12 @@ public final class PacketDecoder {
         int r;
         try {
             r = link(p.linkType, p.data, 0, p.length, 0);
-        } catch (RuntimeException e) {
-            // defence in depth: a decoder bug must cost one packet, never the run
+        } catch (RuntimeException | StackOverflowError e) {
+            // defence in depth: a decoder bug must cost one packet, never the run (a stack
+            // overflow included: recursion is bounded by MAX_DEPTH, but one hostile frame must not
+            // end a capture if that bound is ever missed); counted so tests see every bug hidden here
+            stats.swallowedExceptions++;
+            stats.lastSwallowed = e;
             r = MALFORMED;
         }
         switch (r) {
@@ -124,12 +128,14 @@ public final class PacketDecoder {
             case LinkType.LOOP:
                 return nullLoopback(b, off, end, depth, true);
             case LinkType.PPP, LinkType.PPP_HDLC:
+                if (end - off >= 2 && ((b[off] & 0xFF) == 0x0F || (b[off] & 0xFF) == 0x8F) && b[off + 1] == 0) {
+                    // Cisco HDLC framing, which the link-type registry allows here (RFC 1547 4.3.1);
+                    // as a PPP protocol field 0x0F00/0x8F00 would be invalid (low byte even)
+                    return ciscoHdlc(b, off, end, depth);
+                }
                 return ppp(b, off, end, depth);
             case LinkType.C_HDLC:
-                if (end - off < 4) {
-                    return MALFORMED;
-                }
-                return etherType(u16(b, off + 2), b, off + 4, end, depth);
+                return ciscoHdlc(b, off, end, depth);
             case LinkType.PPI:
                 return ppi(b, off, end, depth);
             case LinkType.IEEE802_11_RADIOTAP:
@@ -141,6 +147,13 @@ public final class PacketDecoder {
             default:
                 return UNSUPPORTED_LINK;
         }
+    }
+
+    private int ciscoHdlc(byte[] b, int off, int end, int depth) {
+        if (end - off < 4) {
+            return MALFORMED;
+        }
+        return etherType(u16(b, off + 2), b, off + 4, end, depth);
     }
 
     private int ethernet(byte[] b, int off, int end, int depth) {
@@ -180,7 +193,8 @@ public final class PacketDecoder {
                     type = u16(b, off + 2);
                     off += 4;
                     if (type <= 1500) {
-                        return llc(b, off, end, depth);
+                        // an 802.3 length: it bounds the LLC frame, and so any chain of tags inside
+                        return llc(b, off, Math.min(end, off + type), depth);
                     }
                     continue;
                 case ETH_MPLS, ETH_MPLS_MC:
@@ -220,8 +234,9 @@ public final class PacketDecoder {
             return ipv6(b, off, end, depth);
         }
         if (v == 0 && end - off >= 4 + 14) {
-            // pseudowire control word, then Ethernet (EoMPLS)
-            return ethernet(b, off + 4, end, depth + 1);
+            // pseudowire control word, then Ethernet (EoMPLS); an encapsulation like any tunnel,
+            // so it counts against the nesting cap (else MPLS/Ethernet chains overflow the stack)
+            return depth < MAX_DEPTH ? ethernet(b, off + 4, end, depth + 1) : MALFORMED;
         }
         return NOT_IP;
     }
@@ -591,8 +606,11 @@ public final class PacketDecoder {
                 if (depth >= MAX_DEPTH) {
                     return MALFORMED;
                 }
-                enterTunnel(Tunnel.IP_IN_IP);
-                return proto == IpProtocol.IPIP ? ipv4(b, off, end, depth + 1) : ipv6(b, off, end, depth + 1);
+                int r = proto == IpProtocol.IPIP ? ipv4(b, off, end, depth + 1) : ipv6(b, off, end, depth + 1);
+                if (r == OK || r == FRAGMENT) {
+                    d.tunnel = Tunnel.IP_IN_IP;
+                }
+                return r;
             }
             case IpProtocol.GRE -> {
                 if (depth < MAX_DEPTH) {
@@ -616,11 +634,10 @@ public final class PacketDecoder {
         }
     }
 
-    private void enterTunnel(int tunnel) {
-        if (d.tunnel == Tunnel.NONE) {
-            d.tunnel = tunnel;
-        }
-    }
+    // Tunnels name the flow from the outside in: each one sets d.tunnel once its inner packet has
+    // decoded, and the calls unwind from the innermost, so the outermost tunnel writes last.
+    // GRE and UDP tunnels keep the outer fields in locals (nothing is allocated per packet) so that
+    // a packet whose inner part is unusable is keyed exactly as if the tunnel had not been entered.
 
     /**
      * GRE (RFC 2784/2890, and the PPTP variant of RFC 2637). Returns a result code, or -1 when the
@@ -635,6 +652,9 @@ public final class PacketDecoder {
         int version = flags & 0x7;
         int p = off + 4;
         if (version == 0) {
+            if ((flags & 0x4000) != 0) {
+                return -1; // RFC 1701 source routing: entries not walked, the GRE packet is the flow
+            }
             if ((flags & 0x8000) != 0) {
                 p += 4; // checksum + reserved
             }
@@ -659,26 +679,25 @@ public final class PacketDecoder {
             return -1;
         }
         long sHi = d.srcHi, sLo = d.srcLo, dHi = d.dstHi, dLo = d.dstLo;
-        int ver = d.ipVersion;
+        int ver = d.ipVersion, vlan = d.vlan, ttl = d.ttl, tunnel = d.tunnel;
+        boolean malformed = d.malformed;
         int r = switch (proto) {
             case ETH_IPV4 -> ipv4(b, p, end, depth + 1);
             case ETH_IPV6 -> ipv6(b, p, end, depth + 1);
             case ETH_TEB -> ethernet(b, p, end, depth + 1);
             case ETH_PPP -> ppp(b, p, end, depth + 1);
-            case ETH_ERSPAN2 -> end - p > 8 ? ethernet(b, p + 8, end, depth + 1) : MALFORMED;
+            // type II has an 8-byte header and a GRE sequence number; type I neither
+            case ETH_ERSPAN2 -> (flags & 0x1000) == 0 ? ethernet(b, p, end, depth + 1)
+                    : end - p > 8 ? ethernet(b, p + 8, end, depth + 1) : MALFORMED;
             case ETH_ERSPAN3 -> end - p > 12 ? ethernet(b, p + 12 + ((b[p + 11] & 0x01) != 0 ? 8 : 0), end, depth + 1) : MALFORMED;
             default -> -1;
         };
         if (r == OK || r == FRAGMENT) {
-            enterTunnel(Tunnel.GRE);
+            d.tunnel = Tunnel.GRE;
             return r;
         }
         // inner packet unusable (e.g. PPP control frames of PPTP): key the GRE packet itself
-        d.srcHi = sHi;
-        d.srcLo = sLo;
-        d.dstHi = dHi;
-        d.dstLo = dLo;
-        d.ipVersion = ver;
+        restoreOuter(sHi, sLo, dHi, dLo, ver, vlan, ttl, tunnel, malformed);
         return -1;
     }
 
@@ -705,8 +724,8 @@ public final class PacketDecoder {
             return -1;
         }
         long sHi = d.srcHi, sLo = d.srcLo, dHi = d.dstHi, dLo = d.dstLo;
-        int ver = d.ipVersion;
-        int vlan = d.vlan;
+        int ver = d.ipVersion, vlan = d.vlan, ttl = d.ttl, outerTunnel = d.tunnel;
+        boolean malformed = d.malformed;
         int r;
         switch (tunnel) {
             case Tunnel.GTP -> r = rawIp(b, inner, end, depth + 1);
@@ -715,25 +734,34 @@ public final class PacketDecoder {
             default -> r = tzspEncap == 18 ? ieee80211(b, inner, end, depth + 1, false) : ethernet(b, inner, end, depth + 1);
         }
         if (r == OK || r == FRAGMENT) {
-            enterTunnel(tunnel);
+            d.tunnel = tunnel;
             return r;
         }
         // not a usable inner packet (GTP echo, CAPWAP keep-alive, ...): the UDP packet is the flow
-        d.srcHi = sHi;
-        d.srcLo = sLo;
-        d.dstHi = dHi;
-        d.dstLo = dLo;
-        d.ipVersion = ver;
-        d.vlan = vlan;
+        restoreOuter(sHi, sLo, dHi, dLo, ver, vlan, ttl, outerTunnel, malformed);
         d.l4 = IpProtocol.UDP;
         d.buf = b;
         d.srcPort = sport;
         d.dstPort = dport;
         d.payloadOffset = off;
         d.payloadLength = end - off;
-        d.tcpFlags = 0;
-        d.malformed = false;
         return -1;
+    }
+
+    private void restoreOuter(long sHi, long sLo, long dHi, long dLo, int ipVersion, int vlan, int ttl, int tunnel,
+                              boolean malformed) {
+        d.srcHi = sHi;
+        d.srcLo = sLo;
+        d.dstHi = dHi;
+        d.dstLo = dLo;
+        d.ipVersion = ipVersion;
+        d.vlan = vlan;
+        d.ttl = ttl;
+        d.tunnel = tunnel;
+        d.tcpFlags = 0;
+        d.tcpSeq = d.tcpAck = 0;
+        d.icmpType = d.icmpCode = 0;
+        d.malformed = malformed;
     }
 
     /** Offset of the T-PDU inside a GTPv1-U message, or -1. */
@@ -778,8 +806,8 @@ public final class PacketDecoder {
         int hlen = ((word >>> 19) & 0x1F) * 4;
         int wbid = (word >>> 9) & 0x1F;
         boolean t = (word & 0x100) != 0;
-        int flags = u16(b, off + 6);
-        boolean fragmented = (flags & 0x80) != 0 && (word & 0x80) != 0;
+        // F: a fragment of a longer frame; not reassembled, so the UDP packet is the flow
+        boolean fragmented = (word & 0x80) != 0;
         boolean keepAlive = (word & 0x08) != 0;
         if (hlen < 8 || hlen > end - off || keepAlive || fragmented) {
             return -1;

@@ -218,7 +218,7 @@ public final class CaptureAnalyzer {
             summary.bytes += bytes;
             summary.fragments += decoder.reassembler().fragments;
             summary.reassembled += decoder.reassembler().reassembled;
-            summary.droppedFragments += decoder.reassembler().droppedFragments + decoder.reassembler().inProgress();
+            summary.droppedFragments += decoder.reassembler().droppedFragments + decoder.reassembler().pendingFragments();
             CaptureResult result = new CaptureResult(r.file(), r.format(), frames, bytes, flows, List.copyOf(r.warnings()));
             summary.captures.add(result);
             return result;
