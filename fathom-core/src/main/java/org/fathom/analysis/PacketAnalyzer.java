@@ -12,8 +12,20 @@ import org.fathom.privacy.PrivacyGuard;
  * <p>Records it produces go out through {@link PrivacyGuard#emitCall} / {@link PrivacyGuard#emitAlert}.
  */
 public interface PacketAnalyzer {
-    /** Sees one decoded packet; the packet's buffers are valid during the call only. */
+    /**
+     * Sees one decoded packet; the packet's buffers are valid during the call only. With several
+     * workers, a packet another worker owns arrives decoded from its first
+     * {@link #HEADER_BYTES} bytes (payload cut short) unless {@link #needsPayload} asked for it whole.
+     */
     void onPacket(DecodedPacket d);
+
+    /** Bytes of each frame that every worker reads; the rest only when needed. */
+    int HEADER_BYTES = 256;
+
+    /** Whether this packet (decoded from its headers) must be decoded with its whole payload. */
+    default boolean needsPayload(DecodedPacket headers) {
+        return false;
+    }
 
     /** The capture has ended: release what is still open through the guard. */
     void finish(PrivacyGuard guard);

@@ -15,6 +15,17 @@ public interface CaptureReader extends AutoCloseable {
      */
     boolean next(Packet packet);
 
+    /**
+     * From now on {@link #next} copies only the first {@code bytesPerFrame} bytes of each frame
+     * ({@link Packet#length} is then the copied length); {@link #complete} copies the rest of the
+     * last frame when it turns out to be needed. Lets a worker look at the headers of packets it
+     * does not own without paying for their payload.
+     */
+    void copyPrefixOnly(int bytesPerFrame);
+
+    /** Copies the whole of the frame last returned by {@link #next} (no-op when already whole). */
+    void complete(Packet packet);
+
     /** The file being read. */
     Path file();
 

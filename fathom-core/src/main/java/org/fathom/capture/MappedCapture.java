@@ -45,12 +45,36 @@ abstract class MappedCapture implements CaptureReader {
         return u32(at) & 0xFFFF_FFFFL;
     }
 
+    /** 0: copy whole frames; otherwise copy at most this many bytes until {@link #complete}. */
+    private int prefix;
+    private long frameAt;
+    private int frameLen;
+
+    @Override
+    public final void copyPrefixOnly(int bytesPerFrame) {
+        prefix = bytesPerFrame;
+    }
+
+    @Override
+    public final void complete(Packet packet) {
+        if (packet.length < frameLen) {
+            bytes.copy(frameAt, packet.data, frameLen);
+            packet.length = frameLen;
+        }
+    }
+
     /** Copies a frame into the packet, cutting it to {@link Packet#MAX_FRAME}. */
     final void copyFrame(Packet packet, long at, int capLen, int wireLen, long tsNanos, int linkType, long recordOffset) {
         int n = capLen;
         if (n > Packet.MAX_FRAME) {
             warn(recordOffset, "frame of " + capLen + " bytes cut to " + Packet.MAX_FRAME);
             n = Packet.MAX_FRAME;
+        }
+        frameAt = at;
+        frameLen = n;
+        packet.frameLength = n;
+        if (prefix > 0 && n > prefix) {
+            n = prefix;
         }
         bytes.copy(at, packet.data, n);
         packet.length = n;

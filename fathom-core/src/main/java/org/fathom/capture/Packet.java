@@ -13,8 +13,10 @@ public final class Packet {
 
     /** Frame bytes, valid from 0 to {@link #length}. */
     public final byte[] data = new byte[MAX_FRAME];
-    /** Captured length (bytes valid in {@link #data}). */
+    /** Bytes valid in {@link #data}: the captured length, or less when only a prefix was copied. */
     public int length;
+    /** Captured length of the frame (what {@link #length} becomes once the frame is complete). */
+    public int frameLength;
     /** Length of the frame on the wire (the record's original length). */
     public int wireLength;
     /** Capture time, nanoseconds since the Unix epoch (UTC). */

@@ -44,6 +44,8 @@ public final class PacketDecoder {
     public static final int UDP_TZSP = 37008;
 
     private final IpReassembler reassembler;
+    /** Headers only: fragments are not reassembled (used to decide which worker owns a packet). */
+    private boolean headersOnly;
     private final DecodeStats stats = new DecodeStats();
     private DecodedPacket d;
     private Packet packet;
@@ -54,6 +56,17 @@ public final class PacketDecoder {
 
     public PacketDecoder(IpReassembler reassembler) {
         this.reassembler = reassembler;
+    }
+
+    /**
+     * A decoder that only reads headers to learn addresses and ports: fragments are reported as
+     * {@link #FRAGMENT} with the addresses set, never reassembled, so it can run on the copied
+     * prefix of a frame without disturbing the reassembly of the packets a worker owns.
+     */
+    public static PacketDecoder headersOnly() {
+        PacketDecoder p = new PacketDecoder(new IpReassembler(1, 1, 1));
+        p.headersOnly = true;
+        return p;
     }
 
     public DecodeStats stats() {
@@ -512,6 +525,9 @@ public final class PacketDecoder {
     private int fragment(int id, int proto, int fragOffset, boolean more, byte[] b, int off, int end, int depth) {
         if (off > end) {
             return MALFORMED;
+        }
+        if (headersOnly) {
+            return FRAGMENT;
         }
         long wire = packet != null && d.wireBytes == 0 ? packet.wireLength : d.wireBytes;
         int n = reassembler.offer(d.srcHi, d.srcLo, d.dstHi, d.dstLo, id, proto, fragOffset, more,

@@ -141,11 +141,14 @@ public final class CaptureAnalyzer {
         private final Packet packet = new Packet();
         private final DecodedPacket decoded = new DecodedPacket();
         private final PacketDecoder decoder = new PacketDecoder();
+        private final PacketDecoder headerDecoder = PacketDecoder.headersOnly();
+        private final DecodedPacket headers = new DecodedPacket();
         private final Classifier classifier;
         private final FlowTable table;
         private final AnalysisSummary local = new AnalysisSummary();
         /** Cross-flow analyzers: worker 0 runs them over every packet. */
         private final PacketAnalyzer[] analyzers;
+        private final boolean analyzersPresent;
         long flows;
         long frames;
         long bytes;
@@ -157,6 +160,7 @@ public final class CaptureAnalyzer {
             this.exit = exit;
             this.progress = progress;
             this.classifier = new Classifier(options.protocols(), options.services(), options.addresses());
+            this.analyzersPresent = !options.analyzers().isEmpty();
             this.analyzers = index == 0
                     ? options.analyzers().stream().map(f -> f.create(exit)).toArray(PacketAnalyzer[]::new)
                     : new PacketAnalyzer[0];
@@ -176,28 +180,10 @@ public final class CaptureAnalyzer {
         @Override
         public void run() {
             CaptureReader in = reader;
-            PacketDecoder dec = decoder;
-            DecodedPacket d = decoded;
-            Packet p = packet;
-            int n = workers;
-            while (in.next(p)) {
-                frames++;
-                bytes += p.wireLength;
-                if (dec.decode(p, d) == PacketDecoder.OK) {
-                    classifier.observe(d);
-                    for (PacketAnalyzer a : analyzers) {
-                        a.onPacket(d);
-                    }
-                    if (n == 1 || owner(d, n) == index) {
-                        int f = table.update(d);
-                        classifier.onPacket(table, f, d);
-                    } else {
-                        table.tick(d.timestampNanos);
-                    }
-                }
-                if ((frames & (PROGRESS_EVERY - 1)) == 0) {
-                    progress.update(in.file(), in.position(), in.size(), frames);
-                }
+            if (workers == 1) {
+                runAlone(in);
+            } else {
+                runShared(in);
             }
             table.flush();
             for (PacketAnalyzer a : analyzers) {
@@ -206,19 +192,106 @@ public final class CaptureAnalyzer {
             progress.update(in.file(), in.size(), in.size(), frames);
         }
 
+        /** The only worker: every packet is decoded whole and is its own. */
+        private void runAlone(CaptureReader in) {
+            PacketDecoder dec = decoder;
+            DecodedPacket d = decoded;
+            Packet p = packet;
+            while (in.next(p)) {
+                frames++;
+                bytes += p.wireLength;
+                if (dec.decode(p, d) == PacketDecoder.OK) {
+                    classifier.observe(d);
+                    for (PacketAnalyzer a : analyzers) {
+                        a.onPacket(d);
+                    }
+                    int f = table.update(d);
+                    classifier.onPacket(table, f, d);
+                }
+                if ((frames & (PROGRESS_EVERY - 1)) == 0) {
+                    progress.update(in.file(), in.position(), in.size(), frames);
+                }
+            }
+        }
+
+        /**
+         * One of several workers: each frame's first {@link PacketAnalyzer#HEADER_BYTES} bytes are
+         * decoded to find its owner; the whole frame is copied and decoded only when this worker
+         * owns it, or when an observer (DNS answers) or an analyzer of worker 0 needs its payload.
+         */
+        private void runShared(CaptureReader in) {
+            PacketDecoder dec = decoder;
+            PacketDecoder probe = headerDecoder;
+            DecodedPacket d = decoded;
+            DecodedPacket h = headers;
+            Packet p = packet;
+            int n = workers;
+            in.copyPrefixOnly(PacketAnalyzer.HEADER_BYTES);
+            while (in.next(p)) {
+                frames++;
+                bytes += p.wireLength;
+                int r = probe.decode(p, h);
+                if (r != PacketDecoder.OK && r != PacketDecoder.FRAGMENT && p.length < p.frameLength) {
+                    in.complete(p); // headers longer than the prefix: look at the whole frame
+                    r = probe.decode(p, h);
+                }
+                if (r == PacketDecoder.OK || r == PacketDecoder.FRAGMENT) {
+                    boolean mine = owner(h, n) == index;
+                    boolean whole = mine || classifier.observerWants(h) || analyzersWant(h, r);
+                    if (whole) {
+                        in.complete(p);
+                        if (dec.decode(p, d) == PacketDecoder.OK) {
+                            classifier.observe(d);
+                            for (PacketAnalyzer a : analyzers) {
+                                a.onPacket(d);
+                            }
+                            if (mine) {
+                                int f = table.update(d);
+                                classifier.onPacket(table, f, d);
+                            } else {
+                                table.tick(d.timestampNanos);
+                            }
+                        }
+                    } else if (r == PacketDecoder.OK) {
+                        for (PacketAnalyzer a : analyzers) {
+                            a.onPacket(h);
+                        }
+                        table.tick(h.timestampNanos);
+                    }
+                }
+                if ((frames & (PROGRESS_EVERY - 1)) == 0) {
+                    progress.update(in.file(), in.position(), in.size(), frames);
+                }
+            }
+        }
+
+        private boolean analyzersWant(DecodedPacket h, int result) {
+            for (PacketAnalyzer a : analyzers) {
+                // fragments must be reassembled for the analyzers to see the datagram
+                if (result == PacketDecoder.FRAGMENT || a.needsPayload(h)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         /** Adds this worker's counts to {@code summary}; only worker 0 counts what every worker saw. */
         CaptureResult finish(AnalysisSummary summary, CaptureReader r) {
             summary.merge(local);
             summary.evictedFlows += table.evicted();
+            // each worker reassembles the fragments it owns; worker 0 reassembles all of them when
+            // it runs cross-flow analyzers, and then speaks for every worker
+            if (index == 0 || !analyzersPresent) {
+                summary.fragments += decoder.reassembler().fragments;
+                summary.reassembled += decoder.reassembler().reassembled;
+                summary.droppedFragments += decoder.reassembler().droppedFragments + decoder.reassembler().pendingFragments();
+            }
             if (index != 0) {
                 return null;
             }
-            summary.decode.add(decoder.stats());
+            summary.decode.add(workers == 1 ? decoder.stats() : headerDecoder.stats());
             summary.packets += frames;
             summary.bytes += bytes;
-            summary.fragments += decoder.reassembler().fragments;
-            summary.reassembled += decoder.reassembler().reassembled;
-            summary.droppedFragments += decoder.reassembler().droppedFragments + decoder.reassembler().pendingFragments();
             CaptureResult result = new CaptureResult(r.file(), r.format(), frames, bytes, flows, List.copyOf(r.warnings()));
             summary.captures.add(result);
             return result;

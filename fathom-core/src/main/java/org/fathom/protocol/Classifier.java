@@ -86,6 +86,16 @@ public final class Classifier implements PassiveObserver.AddressBook {
         }
     }
 
+    /** Whether some observer needs this packet's payload (decided on its headers). */
+    public boolean observerWants(DecodedPacket headers) {
+        for (PassiveObserver o : observers) {
+            if (o.wants(headers)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public void learn(long hi, long lo, String name) {
         learnAddress(hi, lo, name);

@@ -211,7 +211,9 @@ final class FlowInspection implements FlowContext {
 
     @Override
     public void learnAddress(long hi, long lo, String name) {
-        owner.learnAddress(hi, lo, name);
+        // Learning happens only through the passive observers, which see every packet in every
+        // worker; learning here, from the flows one worker owns, would make names depend on the
+        // number of workers.
     }
 
     @Override

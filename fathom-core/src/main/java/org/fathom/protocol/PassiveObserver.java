@@ -9,6 +9,9 @@ import org.fathom.decode.DecodedPacket;
  * Implementations must filter cheaply (ports first) and never throw.
  */
 public interface PassiveObserver {
+    /** Cheap test on the headers: does this packet need to be observed (with its payload)? */
+    boolean wants(DecodedPacket headers);
+
     void observe(DecodedPacket d, AddressBook book);
 
     /** Where observers put what they learn. */

@@ -68,6 +68,7 @@ public final class ProtocolRegistry {
     /** Dissectors that also learn from every packet (see {@link PassiveObserver}). */
     public List<PassiveObserver> observers() {
         List<PassiveObserver> l = new ArrayList<>();
+        l.add(new org.fathom.protocol.dns.DnsAnswerObserver());
         for (Dissector d : dissectors) {
             if (d instanceof PassiveObserver o) {
                 l.add(o);

@@ -23,7 +23,7 @@ class ClassifierCatalogTest {
      * A toy name service on UDP 53: the client sends "Q name", the server answers "A name a.b.c.d"
      * (the server's answer teaches the classifier that the address belongs to the name).
      */
-    static final class ToyDns implements Dissector {
+    static final class ToyDns implements Dissector, PassiveObserver {
         @Override
         public Descriptor descriptor() {
             return Descriptor.udp("DNS", "Network", 53);
@@ -37,12 +37,27 @@ class ClassifierCatalogTest {
                 return Dissector.MATCH;
             }
             if (!fromClient && f.length == 3 && f[0].equals("A")) {
-                String[] q = f[2].split("\\.");
-                long v4 = ipv4(Integer.parseInt(q[0]), Integer.parseInt(q[1]), Integer.parseInt(q[2]), Integer.parseInt(q[3]));
-                ctx.learnAddress(0, v4, f[1]);
                 return Dissector.DONE;
             }
             return Dissector.NO;
+        }
+
+        @Override
+        public boolean wants(DecodedPacket d) {
+            return d.l4 == IpProtocol.UDP && d.srcPort == 53;
+        }
+
+        /** Answers are learnt from every packet, as the real DNS observer does. */
+        @Override
+        public void observe(DecodedPacket d, AddressBook book) {
+            if (!wants(d)) {
+                return;
+            }
+            String[] f = new String(d.buf, d.payloadOffset, d.payloadLength, StandardCharsets.US_ASCII).split(" ");
+            if (f.length == 3 && f[0].equals("A")) {
+                String[] q = f[2].split("\\.");
+                book.learn(0, ipv4(Integer.parseInt(q[0]), Integer.parseInt(q[1]), Integer.parseInt(q[2]), Integer.parseInt(q[3])), f[1]);
+            }
         }
     }
 
@@ -108,6 +123,7 @@ class ClassifierCatalogTest {
         d.payloadLength = p.length;
         d.wireBytes = 54 + p.length;
         d.timestampNanos = now += 1_000_000;
+        classifier.observe(d);
         int f = table.update(d);
         classifier.onPacket(table, f, d);
     }
