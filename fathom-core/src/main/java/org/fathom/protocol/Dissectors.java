@@ -19,6 +19,11 @@ final class Dissectors {
 
         // ---- remote access, mail, authentication, VPN, databases, file sharing
         l.add(new org.fathom.protocol.ssh.SshDissector());
+        l.add(new org.fathom.protocol.kerberos.KerberosDissector());
+        l.add(new org.fathom.protocol.ike.IkeDissector());
+        l.add(new org.fathom.protocol.openvpn.OpenVpnDissector());
+        l.add(new org.fathom.protocol.tds.TdsDissector());
+        l.add(new org.fathom.protocol.radius.RadiusDissector());
 
         // ---- industrial, messaging, games and the long tail
 

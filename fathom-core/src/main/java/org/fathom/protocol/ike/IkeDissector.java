@@ -1,0 +1,116 @@
+package org.fathom.protocol.ike;
+
+import org.fathom.protocol.Descriptor;
+import org.fathom.protocol.Dissector;
+import org.fathom.protocol.FlowContext;
+
+/**
+ * IKE, the key exchange of IPsec (ISAKMP/IKEv1, RFC 2408/2409; IKEv2, RFC 7296), on UDP 500 and,
+ * behind NAT, on UDP 4500 after the four-byte non-ESP marker (RFC 3948). nDPI names these flows
+ * {@code IPSec}. One datagram is enough: its 28-byte header must have a non-zero initiator SPI, a
+ * known next-payload type for its major version (1 or 2, minor 0), a known exchange type, no
+ * undefined flag bits, and a length equal to the message's. On 4500 a flow already in ESP (no
+ * marker) is taken when two datagrams from one side carry the same SPI with growing sequence
+ * numbers. Contributes {@code ipsec.ike_version}.
+ */
+public final class IkeDissector implements Dissector {
+    private static final Descriptor DESCRIPTOR = Descriptor.udp("IPSec", "VPN", 500, 4500).withProbeDepth(4);
+    static final int HEADER = 28;
+
+    /** ESP-in-UDP tracking for a flow that starts after the key exchange. */
+    static final class EspState {
+        final int[] spi = new int[2];
+        final long[] seq = {-1, -1};
+    }
+
+    @Override
+    public Descriptor descriptor() {
+        return DESCRIPTOR;
+    }
+
+    @Override
+    public int inspect(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
+        boolean natT = ctx.serverPort() == 4500 || ctx.clientPort() == 4500;
+        if (len == 1 && (b[off] & 0xFF) == 0xFF && natT) {
+            return NEED_MORE; // NAT-keepalive (RFC 3948 section 2.3)
+        }
+        int o = off;
+        int n = len;
+        if (natT) {
+            if (len >= 4 && b[off] == 0 && b[off + 1] == 0 && b[off + 2] == 0 && b[off + 3] == 0) {
+                o += 4; // non-ESP marker: IKE follows
+                n -= 4;
+            } else {
+                return esp(ctx, fromClient, b, off, len); // ESP in UDP
+            }
+        }
+        int v = ikeVersion(b, o, n);
+        if (v < 0) {
+            return NO;
+        }
+        ctx.put("ipsec.ike_version", (long) v);
+        return DONE;
+    }
+
+    private static int esp(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
+        if (len < 16) {
+            return NO;
+        }
+        int spi = ((b[off] & 0xFF) << 24) | ((b[off + 1] & 0xFF) << 16) | ((b[off + 2] & 0xFF) << 8) | (b[off + 3] & 0xFF);
+        long seq = (((b[off + 4] & 0xFF) << 24) | ((b[off + 5] & 0xFF) << 16) | ((b[off + 6] & 0xFF) << 8) | (b[off + 7] & 0xFF)) & 0xFFFF_FFFFL;
+        if (Integer.compareUnsigned(spi, 256) < 0 || seq == 0) {
+            return NO; // SPI 1..255 reserved (RFC 4303), sequence numbers start at 1
+        }
+        EspState st = (EspState) ctx.state();
+        if (st == null) {
+            st = new EspState();
+            ctx.setState(st);
+        }
+        int side = fromClient ? 0 : 1;
+        if (st.seq[side] < 0) {
+            st.spi[side] = spi;
+            st.seq[side] = seq;
+            return NEED_MORE;
+        }
+        if (st.spi[side] != spi || seq <= st.seq[side] || seq - st.seq[side] > 64) {
+            return NO;
+        }
+        return DONE;
+    }
+
+    /** The IKE major version (1 or 2) of a valid ISAKMP message at {@code b[o..o+n)}, or -1. */
+    static int ikeVersion(byte[] b, int o, int n) {
+        if (n < HEADER) {
+            return -1;
+        }
+        boolean spiZero = true;
+        for (int i = 0; i < 8; i++) {
+            if (b[o + i] != 0) {
+                spiZero = false;
+                break;
+            }
+        }
+        if (spiZero) {
+            return -1;
+        }
+        int next = b[o + 16] & 0xFF;
+        int version = b[o + 17] & 0xFF;
+        int exchange = b[o + 18] & 0xFF;
+        int flags = b[o + 19] & 0xFF;
+        long length = (((b[o + 24] & 0xFF) << 24) | ((b[o + 25] & 0xFF) << 16) | ((b[o + 26] & 0xFF) << 8) | (b[o + 27] & 0xFF)) & 0xFFFF_FFFFL;
+        if (length != n) {
+            return -1;
+        }
+        if (version == 0x10) {
+            boolean nextOk = (next >= 1 && next <= 13) || next == 20 || next == 21 || (next >= 130 && next <= 132);
+            boolean exOk = (exchange >= 1 && exchange <= 5) || exchange == 32 || exchange == 33;
+            return nextOk && exOk && (flags & 0xF8) == 0 ? 1 : -1;
+        }
+        if (version == 0x20) {
+            boolean nextOk = next == 0 || (next >= 33 && next <= 54);
+            boolean exOk = (exchange >= 34 && exchange <= 38) || exchange == 43 || exchange == 44;
+            return nextOk && exOk && (flags & 0xC7) == 0 ? 2 : -1;
+        }
+        return -1;
+    }
+}
