@@ -24,6 +24,17 @@ final class Dissectors {
         l.add(new org.fathom.protocol.openvpn.OpenVpnDissector());
         l.add(new org.fathom.protocol.tds.TdsDissector());
         l.add(new org.fathom.protocol.radius.RadiusDissector());
+        l.add(new org.fathom.protocol.rdp.RdpDissector());
+        l.add(new org.fathom.protocol.h323.H323Dissector());
+        l.add(new org.fathom.protocol.rpc.NfsDissector());
+        l.add(new org.fathom.protocol.postgres.PostgresDissector());
+        l.add(new org.fathom.protocol.wireguard.WireGuardDissector());
+        l.add(new org.fathom.protocol.socks.SocksDissector());
+        l.add(new org.fathom.protocol.rtsp.RtspDissector());
+        l.add(new org.fathom.protocol.ftp.FtpDissector());
+        l.add(new org.fathom.protocol.mail.SmtpDissector());
+        l.add(new org.fathom.protocol.mail.Pop3Dissector());
+        l.add(new org.fathom.protocol.mail.ImapDissector());
 
         // ---- industrial, messaging, games and the long tail
 

@@ -31,6 +31,7 @@ public final class RecordFramer {
     private int want = -1; // full length of the record being held, -1 while the header is incomplete
     private long skip;
     private int records;
+    private int stoppedAt = -1;
 
     public RecordFramer(int headerLen, int cap, Header header) {
         if (cap < headerLen) {
@@ -44,6 +45,14 @@ public final class RecordFramer {
     /** Records handed over so far. */
     public int records() {
         return records;
+    }
+
+    /**
+     * After {@link #feed} answered {@link #STOPPED}: the offset in the fed buffer just past the
+     * record that stopped it (bytes from there on were not consumed).
+     */
+    public int stoppedAt() {
+        return stoppedAt;
     }
 
     /** Bytes held of an unfinished record. */
@@ -70,11 +79,12 @@ public final class RecordFramer {
                 int take = Math.min(full, cap);
                 if (end - i >= take) {
                     records++;
+                    skip = full - take;
                     if (!sink.record(b, i, take, full)) {
+                        stoppedAt = i + take;
                         return STOPPED;
                     }
                     i += take;
-                    skip = full - take;
                     continue;
                 }
                 want = full;
@@ -107,6 +117,7 @@ public final class RecordFramer {
                 records++;
                 skip = full - take;
                 if (!sink.record(held, 0, take, full)) {
+                    stoppedAt = i;
                     return STOPPED;
                 }
             }

@@ -1,0 +1,115 @@
+package org.fathom.protocol.h323;
+
+import org.fathom.protocol.Descriptor;
+import org.fathom.protocol.Dissector;
+import org.fathom.protocol.FlowContext;
+import org.fathom.protocol.frames.RecordFramer;
+
+/**
+ * H.323 call signalling and registration. Over TCP (H.225.0 call signalling, usually port 1720):
+ * a TPKT (RFC 1006) whose length matches, carrying a Q.931 message: protocol discriminator 0x08,
+ * call reference length 0..2 (upper nibble zero), a known Q.931 message type. Over UDP (H.225.0
+ * RAS, usually 1719): a PER-encoded RAS message that names the H.225.0 protocol identifier
+ * {@code 0.0.8.2250.0.v} (encoded as {@code 06 00 08 91 4A 00 v}) near its start. Contributes
+ * {@code h323.message} (the first Q.931 message type name).
+ */
+public final class H323Dissector implements Dissector {
+    private static final Descriptor DESCRIPTOR = Descriptor.both("H323", "VoIP", new int[] {1720}, new int[] {1719}).withProbeDepth(3);
+    private static final RecordFramer.Header TPKT = (b, o) -> {
+        int len = ((b[o + 2] & 0xFF) << 8) | (b[o + 3] & 0xFF);
+        return b[o] == 3 && b[o + 1] == 0 && len >= 9 ? len : -1;
+    };
+
+    static final class State {
+        RecordFramer[] framers = new RecordFramer[2];
+        int verdict = NEED_MORE;
+    }
+
+    @Override
+    public Descriptor descriptor() {
+        return DESCRIPTOR;
+    }
+
+    @Override
+    public int inspect(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
+        if (ctx.l4() == 17) {
+            return ras(b, off, len) ? DONE : NO;
+        }
+        State st = (State) ctx.state();
+        if (st == null) {
+            if (len > 0 && b[off] != 3) {
+                return NO;
+            }
+            st = new State();
+            ctx.setState(st);
+        }
+        int side = fromClient ? 0 : 1;
+        if (st.framers[side] == null) {
+            st.framers[side] = new RecordFramer(4, 64, TPKT);
+        }
+        State s = st;
+        int f = st.framers[side].feed(b, off, len, (rb, ro, rl, full) -> {
+            String m = q931(rb, ro + 4, rl - 4);
+            if (m == null) {
+                s.verdict = s.verdict == NEED_MORE ? NO : DONE;
+            } else {
+                if (ctx.get("h323.message") == null) {
+                    ctx.put("h323.message", m);
+                }
+                s.verdict = DONE;
+            }
+            return false;
+        });
+        if (f == RecordFramer.INVALID) {
+            return st.verdict == NEED_MORE ? NO : DONE;
+        }
+        return st.verdict;
+    }
+
+    /** The Q.931 message type name of a message at {@code b[p..p+n)}, or null. */
+    static String q931(byte[] b, int p, int n) {
+        if (n < 5 || b[p] != 0x08) {
+            return null;
+        }
+        int crl = b[p + 1] & 0xFF;
+        if (crl > 2 || n < 3 + crl) {
+            return null;
+        }
+        return messageName(b[p + 2 + crl] & 0xFF);
+    }
+
+    static String messageName(int t) {
+        return switch (t) {
+            case 0x01 -> "ALERTING";
+            case 0x02 -> "CALL_PROCEEDING";
+            case 0x03 -> "PROGRESS";
+            case 0x05 -> "SETUP";
+            case 0x07 -> "CONNECT";
+            case 0x0D -> "SETUP_ACKNOWLEDGE";
+            case 0x0F -> "CONNECT_ACKNOWLEDGE";
+            case 0x20 -> "USER_INFORMATION";
+            case 0x45 -> "DISCONNECT";
+            case 0x4D -> "RELEASE";
+            case 0x5A -> "RELEASE_COMPLETE";
+            case 0x62 -> "FACILITY";
+            case 0x6E -> "NOTIFY";
+            case 0x75 -> "STATUS_ENQUIRY";
+            case 0x7B -> "INFORMATION";
+            case 0x7D -> "STATUS";
+            default -> null;
+        };
+    }
+
+    /** Whether a datagram is an H.225.0 RAS message: the protocol identifier OID within its first bytes. */
+    static boolean ras(byte[] b, int off, int len) {
+        int limit = Math.min(len, 16);
+        for (int i = 1; i + 7 <= limit; i++) {
+            int p = off + i;
+            if (b[p] == 0x06 && b[p + 1] == 0x00 && b[p + 2] == 0x08 && (b[p + 3] & 0xFF) == 0x91 && b[p + 4] == 0x4A
+                    && b[p + 5] == 0x00 && b[p + 6] >= 1 && b[p + 6] <= 9) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
