@@ -35,6 +35,18 @@ final class Dissectors {
         l.add(new org.fathom.protocol.mail.SmtpDissector());
         l.add(new org.fathom.protocol.mail.Pop3Dissector());
         l.add(new org.fathom.protocol.mail.ImapDissector());
+        l.add(new org.fathom.protocol.ldap.LdapDissector());
+        l.add(new org.fathom.protocol.smb.SmbDissector());
+        l.add(new org.fathom.protocol.vnc.VncDissector());
+        l.add(new org.fathom.protocol.mysql.MySqlDissector());
+        l.add(new org.fathom.protocol.bgp.BgpDissector());
+        l.add(new org.fathom.protocol.gtp.GtpDissector());
+        l.add(new org.fathom.protocol.redis.RedisDissector());
+        l.add(new org.fathom.protocol.mongodb.MongoDissector());
+        l.add(new org.fathom.protocol.rsync.RsyncDissector());
+        l.add(new org.fathom.protocol.git.GitDissector());
+        l.add(new org.fathom.protocol.dnscrypt.DnsCryptDissector());
+        l.add(new org.fathom.protocol.telnet.TelnetDissector());
 
         // ---- industrial, messaging, games and the long tail
 

@@ -14,7 +14,7 @@ import org.fathom.protocol.frames.RecordFramer;
  * {@code h323.message} (the first Q.931 message type name).
  */
 public final class H323Dissector implements Dissector {
-    private static final Descriptor DESCRIPTOR = Descriptor.both("H323", "VoIP", new int[] {1720}, new int[] {1719}).withProbeDepth(3);
+    private static final Descriptor DESCRIPTOR = Descriptor.both("H323", "VoIP", new int[] {1720, 1719}, new int[] {1719, 1720}).withProbeDepth(3);
     private static final RecordFramer.Header TPKT = (b, o) -> {
         int len = ((b[o + 2] & 0xFF) << 8) | (b[o + 3] & 0xFF);
         return b[o] == 3 && b[o + 1] == 0 && len >= 9 ? len : -1;
