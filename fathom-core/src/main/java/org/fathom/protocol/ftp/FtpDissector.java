@@ -5,7 +5,7 @@ import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
 import org.fathom.protocol.Risk;
 import org.fathom.protocol.textline.Ascii;
-import org.fathom.protocol.textline.LineAssembler;
+import org.fathom.protocol.textline.TextSession;
 
 /**
  * The FTP control connection (RFC 959, 2228, 2428). The server greets with a 220 reply; the client
@@ -26,12 +26,29 @@ public final class FtpDissector implements Dissector {
         "QUIT", "NOOP", "SIZE", "MDTM", "REST", "HOST", "CLNT", "PBSZ", "PROT", "STAT", "HELP", "SITE", "MKD", "RMD",
         "DELE", "RNFR", "RNTO", "ABOR", "ALLO", "STRU", "MODE", "LANG", "CCC"};
 
-    static final class State {
-        final LineAssembler[] lines = {new LineAssembler(MAX_LINE), new LineAssembler(MAX_LINE)};
+    static final class Session extends TextSession {
         boolean greeted;
         boolean command;
         boolean authTls;
-        int verdict = NEED_MORE;
+
+        void noteUser(FlowContext ctx, String u) {
+            note(ctx, "ftp.user", u);
+        }
+
+        void cleartext(FlowContext ctx) {
+            risk(ctx, Risk.CLEARTEXT_CREDENTIALS);
+        }
+
+        void banner(FlowContext ctx, String text) {
+            if (!noted(ctx, "ftp.server_banner")) {
+                note(ctx, "ftp.server_banner", text);
+            }
+        }
+
+        @Override
+        protected int line(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
+            return fromClient ? clientLine(ctx, this, b, off, len) : serverLine(ctx, this, b, off, len);
+        }
     }
 
     @Override
@@ -41,42 +58,32 @@ public final class FtpDissector implements Dissector {
 
     @Override
     public int inspect(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
-        State st = (State) ctx.state();
+        Session st = (Session) ctx.state();
         if (st == null) {
             boolean plausible = fromClient ? letters(b, off, len) : len == 0 || Ascii.isDigit(b[off]);
             if (!plausible) {
                 return NO;
             }
-            st = new State();
+            st = new Session();
             ctx.setState(st);
         }
-        State s = st;
-        st.lines[fromClient ? 0 : 1].feed(b, off, len, (lb, lo, ll) -> {
-            int v = fromClient ? clientLine(ctx, s, lb, lo, ll) : serverLine(ctx, s, lb, lo, ll);
-            if (v == NO) {
-                s.verdict = s.verdict == MATCH ? DONE : NO;
-                return false;
-            }
-            s.verdict = v;
-            return v != DONE;
-        });
-        return st.verdict;
+        return st.feed(ctx, fromClient, b, off, len);
     }
 
-    private static int clientLine(FlowContext ctx, State st, byte[] b, int off, int len) {
+    private static int clientLine(FlowContext ctx, Session st, byte[] b, int off, int len) {
         String c = command(b, off, len);
         if (c == null) {
-            return st.verdict == MATCH ? MATCH : NO;
+            return st.verdict() == MATCH ? MATCH : NO;
         }
         st.command = true;
         switch (c) {
             case "USER" -> {
                 String u = argument(b, off, len, 4, 64);
                 if (!u.isEmpty()) {
-                    ctx.put("ftp.user", u);
+                    st.noteUser(ctx, u);
                 }
             }
-            case "PASS" -> ctx.addRisk(Risk.CLEARTEXT_CREDENTIALS);
+            case "PASS" -> st.cleartext(ctx);
             case "AUTH" -> st.authTls = true;
             case "PORT" -> {
                 long[] a = FtpAddress.commaForm(b, off + 4, len - 4);
@@ -96,24 +103,24 @@ public final class FtpDissector implements Dissector {
             }
             default -> { }
         }
-        return st.greeted || st.verdict == MATCH ? MATCH : NEED_MORE;
+        return st.greeted || st.verdict() == MATCH ? MATCH : NEED_MORE;
     }
 
-    private static int serverLine(FlowContext ctx, State st, byte[] b, int off, int len) {
+    private static int serverLine(FlowContext ctx, Session st, byte[] b, int off, int len) {
         int code = Ascii.replyCode(b, off, len);
         if (!st.greeted && !st.command) {
             if (code != 220 && code != 120) {
                 return NO;
             }
             st.greeted = true;
-            if (len > 4 && ctx.get("ftp.server_banner") == null) {
-                ctx.put("ftp.server_banner", Ascii.string(b, off + 4, len - 4, 128));
+            if (len > 4) {
+                st.banner(ctx, Ascii.string(b, off + 4, len - 4, 128));
             }
             return NEED_MORE;
         }
         if (code < 0) {
             // continuation lines of multi-line replies start with anything
-            return st.verdict == MATCH || st.greeted ? st.verdict : NO;
+            return st.verdict() == MATCH || st.greeted ? st.verdict() : NO;
         }
         st.greeted = true;
         if (code == 227) {

@@ -5,6 +5,7 @@ import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
 import org.fathom.protocol.Risk;
 import org.fathom.protocol.textline.Ascii;
+import org.fathom.protocol.textline.TextSession;
 
 /**
  * IMAP4 (RFC 3501, RFC 9051). The server greets with an untagged {@code * OK}, {@code * PREAUTH}
@@ -28,7 +29,7 @@ public final class ImapDissector implements Dissector {
         String starttlsTag;
 
         @Override
-        int line(FlowContext ctx, boolean fromClient, byte[] b, int off, int len, boolean overlong) {
+        protected int line(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
             if (fromClient) {
                 int tagLen = tag(b, off, len);
                 String c = tagLen > 0 ? MailCommands.command(b, off + tagLen + 1, len - tagLen - 1, COMMANDS) : null;
@@ -40,15 +41,15 @@ public final class ImapDissector implements Dissector {
                 int argLen = len - tagLen - 1 - c.length();
                 switch (c) {
                     case "LOGIN" -> {
-                        ctx.addRisk(Risk.CLEARTEXT_CREDENTIALS);
+                        risk(ctx, Risk.CLEARTEXT_CREDENTIALS);
                         String user = firstAtom(b, argOff, argLen);
                         if (user != null) {
-                            ctx.put("imap.user", user);
+                            note(ctx, "imap.user", user);
                         }
                     }
                     case "AUTHENTICATE" -> {
                         if (MailCommands.cleartextSasl(MailCommands.argument(b, argOff, argLen, 0, 32))) {
-                            ctx.addRisk(Risk.CLEARTEXT_CREDENTIALS);
+                            risk(ctx, Risk.CLEARTEXT_CREDENTIALS);
                         }
                     }
                     case "STARTTLS" -> starttlsTag = Ascii.string(b, off, tagLen, 32);

@@ -5,6 +5,7 @@ import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
 import org.fathom.protocol.Risk;
 import org.fathom.protocol.textline.Ascii;
+import org.fathom.protocol.textline.TextSession;
 
 /**
  * POP3 (RFC 1939, 2449, 2595). The server greets with {@code +OK}; the client sends POP3 commands
@@ -27,7 +28,7 @@ public final class Pop3Dissector implements Dissector {
         boolean pendingReply;
 
         @Override
-        int line(FlowContext ctx, boolean fromClient, byte[] b, int off, int len, boolean overlong) {
+        protected int line(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
             if (fromClient) {
                 String c = MailCommands.command(b, off, len, COMMANDS);
                 if (c == null) {
@@ -40,14 +41,14 @@ public final class Pop3Dissector implements Dissector {
                     case "USER" -> {
                         String u = MailCommands.argument(b, off, len, 4, 64);
                         if (!u.isEmpty()) {
-                            ctx.put("pop3.user", u);
+                            note(ctx, "pop3.user", u);
                         }
                     }
-                    case "PASS" -> ctx.addRisk(Risk.CLEARTEXT_CREDENTIALS);
+                    case "PASS" -> risk(ctx, Risk.CLEARTEXT_CREDENTIALS);
                     case "AUTH" -> {
                         String m = MailCommands.argument(b, off, len, 4, 32);
                         if (MailCommands.cleartextSasl(m)) {
-                            ctx.addRisk(Risk.CLEARTEXT_CREDENTIALS);
+                            risk(ctx, Risk.CLEARTEXT_CREDENTIALS);
                         }
                     }
                     case "STLS" -> stls = true;

@@ -5,6 +5,7 @@ import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
 import org.fathom.protocol.Risk;
 import org.fathom.protocol.textline.Ascii;
+import org.fathom.protocol.textline.TextSession;
 
 /**
  * SMTP (RFC 5321) and its submission variant (RFC 6409). The server greets with reply code 220
@@ -26,7 +27,7 @@ public final class SmtpDissector implements Dissector {
         boolean data;
 
         @Override
-        int line(FlowContext ctx, boolean fromClient, byte[] b, int off, int len, boolean overlong) {
+        protected int line(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
             if (fromClient) {
                 if (data) {
                     if (len == 1 && b[off] == '.') {
@@ -42,13 +43,13 @@ public final class SmtpDissector implements Dissector {
                     case "EHLO", "HELO", "LHLO" -> {
                         hello = true;
                         String d = MailCommands.argument(b, off, len, 4, 255);
-                        if (!d.isEmpty() && ctx.get("smtp.ehlo") == null) {
-                            ctx.put("smtp.ehlo", d);
+                        if (!d.isEmpty() && !noted(ctx, "smtp.ehlo")) {
+                            note(ctx, "smtp.ehlo", d);
                         }
                     }
                     case "AUTH" -> {
                         if (MailCommands.cleartextSasl(MailCommands.argument(b, off, len, 4, 32))) {
-                            ctx.addRisk(Risk.CLEARTEXT_CREDENTIALS);
+                            risk(ctx, Risk.CLEARTEXT_CREDENTIALS);
                         }
                     }
                     case "STARTTLS" -> starttls = true;

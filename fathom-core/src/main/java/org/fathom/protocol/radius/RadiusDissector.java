@@ -9,8 +9,8 @@ import org.fathom.protocol.FlowContext;
  * Authenticator (16) and attributes (Type, Length &ge; 2, Value) filling Length exactly. Recognised
  * from one packet whose code is assigned, whose length is 20..4096 and fits in the datagram, and
  * whose attributes tile the packet; a bare 20-byte packet (no attributes) is too little structure
- * on its own, so a second one must confirm it. Contributes {@code radius.code} (the first packet's
- * message name).
+ * on its own, so a second one must confirm it. Contributes {@code radius.code} (the message name of
+ * the packet that decided).
  */
 public final class RadiusDissector implements Dissector {
     private static final Descriptor DESCRIPTOR = Descriptor.udp("Radius", "Network", 1812, 1813, 1645, 1646).withProbeDepth(3);
@@ -26,13 +26,10 @@ public final class RadiusDissector implements Dissector {
         if (v < 0) {
             return NO;
         }
-        if (ctx.get("radius.code") == null) {
-            ctx.put("radius.code", codeName(b[off] & 0xFF));
+        if (v == 0 && ctx.payloadPackets(true) + ctx.payloadPackets(false) < 2) {
+            return NEED_MORE; // a packet without attributes: wait for a second valid packet
         }
-        if (v == 0) {
-            // a packet without attributes: wait for a second valid packet
-            return ctx.payloadPackets(true) + ctx.payloadPackets(false) >= 2 ? DONE : NEED_MORE;
-        }
+        ctx.put("radius.code", codeName(b[off] & 0xFF));
         return DONE;
     }
 

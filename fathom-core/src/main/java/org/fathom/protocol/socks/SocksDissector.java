@@ -36,6 +36,7 @@ public final class SocksDissector implements Dissector {
         int phase;
         byte[] offered;
         boolean matched;
+        String v4Host; // SOCKS 4a host name, given to the flow once the reply confirms
     }
 
     @Override
@@ -87,7 +88,7 @@ public final class SocksDissector implements Dissector {
     private static int message(FlowContext ctx, State st, byte[] m, int n) {
         switch (st.phase) {
             case V4_REQUEST -> {
-                int r = v4Request(ctx, m, n);
+                int r = v4Request(st, m, n);
                 if (r > 0) {
                     st.phase = V4_REPLY;
                 }
@@ -103,6 +104,10 @@ public final class SocksDissector implements Dissector {
                 }
                 st.matched = true;
                 ctx.put("socks.version", 4L);
+                if (st.v4Host != null) {
+                    ctx.put("socks.host", st.v4Host);
+                    ctx.setHost(st.v4Host, false);
+                }
                 st.phase = FINISHED;
                 return 8;
             }
@@ -210,7 +215,7 @@ public final class SocksDissector implements Dissector {
         return need;
     }
 
-    private static int v4Request(FlowContext ctx, byte[] m, int n) {
+    private static int v4Request(State st, byte[] m, int n) {
         if (n < 2) {
             return WAIT;
         }
@@ -238,7 +243,7 @@ public final class SocksDissector implements Dissector {
             if (nul2 == end || !Ascii.allText(m, end, nul2 - end)) {
                 return BAD;
             }
-            host(ctx, m, end, nul2 - end);
+            st.v4Host = Ascii.string(m, end, nul2 - end, 255).toLowerCase(java.util.Locale.ROOT);
             end = nul2 + 1;
         }
         return n == end ? end : BAD; // nothing follows the request before the reply
