@@ -53,8 +53,8 @@ public final class OpenVpnDissector implements Dissector {
         boolean tcp = ctx.l4() == 6;
         if (st == null) {
             int p = tcp ? off + 2 : off;
-            if (len < (tcp ? 3 : 1) || !isHardReset(b[p] & 0xFF)) {
-                return NO;
+            if (len == 0 || (len > p - off && !isHardReset(b[p] & 0xFF))) {
+                return NO; // (a TCP chunk may end inside the length prefix: the framer decides then)
             }
             st = new State();
             ctx.setState(st);
