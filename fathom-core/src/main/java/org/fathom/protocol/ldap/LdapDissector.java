@@ -30,16 +30,16 @@ public final class LdapDissector implements Dissector {
 
     @Override
     public int inspect(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
-        if (len > 0 && b[off] != 0x30) {
-            State st = (State) ctx.state();
-            return st != null && st.verdict == MATCH ? DONE : NO;
-        }
         State st = (State) ctx.state();
+        boolean udp = ctx.l4() == 17;
+        if ((st == null || udp) && len > 0 && b[off] != 0x30) {
+            return st != null && st.verdict == MATCH ? DONE : NO; // a message starts with a SEQUENCE
+        }
         if (st == null) {
             st = new State();
             ctx.setState(st);
         }
-        if (ctx.l4() == 17) {
+        if (udp) {
             st.verdict = message(ctx, st, fromClient, b, off, len, len);
             return st.verdict;
         }
