@@ -11,7 +11,7 @@ import org.fathom.protocol.FlowContext;
  */
 public final class BgpDissector implements Dissector {
     static final int HEADER = 19;
-    private static final Descriptor DESCRIPTOR = Descriptor.tcp("BGP", "Network", 179, 2605).withProbeDepth(3);
+    private static final Descriptor DESCRIPTOR = Descriptor.tcp("BGP", "Network", 179).withProbeDepth(3);
 
     static final class State {
         final byte[] head = new byte[HEADER + 1];

@@ -60,7 +60,7 @@ public final class FtpDissector implements Dissector {
     public int inspect(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
         Session st = (Session) ctx.state();
         if (st == null) {
-            boolean plausible = fromClient ? letters(b, off, len) : len == 0 || Ascii.isDigit(b[off]);
+            boolean plausible = fromClient ? Ascii.commandPrefix(b, off, len, COMMANDS) : len == 0 || Ascii.isDigit(b[off]);
             if (!plausible) {
                 return NO;
             }
@@ -176,13 +176,4 @@ public final class FtpDissector implements Dissector {
         return Ascii.string(b, p, end - p, max);
     }
 
-    private static boolean letters(byte[] b, int off, int len) {
-        int n = Math.min(len, 3);
-        for (int i = 0; i < n; i++) {
-            if (!Ascii.isAlpha(b[off + i])) {
-                return false;
-            }
-        }
-        return true;
-    }
 }

@@ -37,6 +37,15 @@ public final class KerberosDissector implements Dissector {
     public int inspect(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
         State st = (State) ctx.state();
         if (st == null) {
+            // cheap checks before any allocation: an application tag first (UDP), or a length
+            // below 2^24 followed by one (TCP)
+            int tagAt = ctx.l4() == 17 ? off : off + 4;
+            if (len > 0 && ctx.l4() != 17 && b[off] != 0) {
+                return NO;
+            }
+            if (len > tagAt - off && !applicationTag(b[tagAt] & 0xFF)) {
+                return NO;
+            }
             st = new State();
             ctx.setState(st);
         }
@@ -61,6 +70,10 @@ public final class KerberosDissector implements Dissector {
             return st.verdict;
         }
         return out[0];
+    }
+
+    private static boolean applicationTag(int t) {
+        return t == 0x6A || t == 0x6B || t == 0x6C || t == 0x6D || t == 0x7E;
     }
 
     private static int message(FlowContext ctx, State st, byte[] b, int off, int len, int full) {

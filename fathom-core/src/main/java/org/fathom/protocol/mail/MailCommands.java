@@ -40,15 +40,9 @@ final class MailCommands {
         return Ascii.string(b, p, e - p, max);
     }
 
-    /** Whether the bytes so far can still begin a line of ASCII letters (a command). */
-    static boolean letters(byte[] b, int off, int len) {
-        int n = Math.min(len, 4);
-        for (int i = 0; i < n; i++) {
-            if (!Ascii.isAlpha(b[off + i])) {
-                return false;
-            }
-        }
-        return true;
+    /** Whether the first bytes (up to a space or the line end) can begin one of {@code commands}. */
+    static boolean commandPrefix(byte[] b, int off, int len, String[] commands) {
+        return Ascii.commandPrefix(b, off, len, commands);
     }
 
     /** Whether a SASL mechanism name sends the password in clear (PLAIN, LOGIN). */

@@ -88,7 +88,7 @@ public final class Pop3Dissector implements Dissector {
     public int inspect(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
         Session s = (Session) ctx.state();
         if (s == null) {
-            boolean plausible = fromClient ? MailCommands.letters(b, off, len) : Ascii.couldStartWith(b, off, len, "+OK");
+            boolean plausible = fromClient ? MailCommands.commandPrefix(b, off, len, COMMANDS) : Ascii.couldStartWith(b, off, len, "+OK");
             if (!plausible) {
                 return NO;
             }

@@ -17,6 +17,7 @@ import org.fathom.protocol.textline.TextSession;
  */
 public final class SmtpDissector implements Dissector {
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("SMTP", "Email", 25, 587).withProbeDepth(4);
+    static final String[] HELLO = {"EHLO", "HELO", "LHLO"};
     static final String[] COMMANDS = {"EHLO", "HELO", "LHLO", "MAIL", "RCPT", "DATA", "RSET", "NOOP", "QUIT", "VRFY",
         "EXPN", "HELP", "STARTTLS", "AUTH", "BDAT", "ETRN"};
 
@@ -101,7 +102,7 @@ public final class SmtpDissector implements Dissector {
     public int inspect(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
         Session s = (Session) ctx.state();
         if (s == null) {
-            boolean plausible = fromClient ? MailCommands.letters(b, off, len) : Ascii.couldStartWith(b, off, len, "220");
+            boolean plausible = fromClient ? MailCommands.commandPrefix(b, off, len, HELLO) : Ascii.couldStartWith(b, off, len, "220");
             if (!plausible) {
                 return NO;
             }

@@ -40,6 +40,12 @@ public final class MongoDissector implements Dissector {
             if (!fromClient) {
                 return NO;
             }
+            if (len >= 16) {
+                long op = le32(b, off + 12);
+                if (le32(b, off + 8) != 0 || (op != 2013 && op != 2004 && op != 2012)) {
+                    return NO; // a request (responseTo 0) of a known kind
+                }
+            }
             st = new State();
             ctx.setState(st);
         }

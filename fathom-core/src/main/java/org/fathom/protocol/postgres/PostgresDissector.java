@@ -49,6 +49,12 @@ public final class PostgresDissector implements Dissector {
             if (!fromClient || len < 1 || b[off] != 0) {
                 return NO; // the length of the first message is below 2^24
             }
+            if (len >= 8) {
+                long code = be32(b, off + 4);
+                if (code != SSL_REQUEST && code != GSSENC_REQUEST && code != CANCEL_REQUEST && code != 0x0003_0000L && code != 0x0002_0000L) {
+                    return NO;
+                }
+            }
             st = new State();
             ctx.setState(st);
         }

@@ -47,6 +47,10 @@ public final class NfsDissector implements Dissector {
         }
         State st = (State) ctx.state();
         if (st == null) {
+            // cheap check before any allocation: message type CALL (0) and RPC version 2 after mark and xid
+            if (len >= 16 && (be32(b, off + 8) != 0 || be32(b, off + 12) != 2)) {
+                return NO;
+            }
             st = new State();
             ctx.setState(st);
         }

@@ -42,8 +42,11 @@ public final class SmbDissector implements Dissector {
     public int inspect(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
         State st = (State) ctx.state();
         if (st == null) {
-            if (len > 0 && b[off] != 0 && (b[off] & 0xFF) < 0x81) {
+            if (len > 0 && b[off] != 0 && ((b[off] & 0xFF) < 0x81 || (b[off] & 0xFF) > 0x85)) {
                 return NO;
+            }
+            if (len >= 8 && b[off] == 0 && (b[off + 5] != 'S' || b[off + 6] != 'M' || b[off + 7] != 'B')) {
+                return NO; // a session message must carry an SMB protocol id
             }
             st = new State();
             ctx.setState(st);

@@ -51,6 +51,9 @@ public final class SocksDissector implements Dissector {
             if (!fromClient || len < 1 || (b[off] != 4 && b[off] != 5)) {
                 return NO;
             }
+            if (len >= 2 && (b[off] == 4 ? b[off + 1] != 1 && b[off + 1] != 2 : b[off + 1] == 0 || len > 2 + (b[off + 1] & 0xFF))) {
+                return NO; // SOCKS 4 command 1|2; SOCKS 5 offer of 1..255 methods and nothing more
+            }
             st = new State();
             st.phase = b[off] == 4 ? V4_REQUEST : V5_OFFER;
             ctx.setState(st);

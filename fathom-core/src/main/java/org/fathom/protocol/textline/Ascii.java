@@ -135,4 +135,29 @@ public final class Ascii {
         }
         return i;
     }
+
+    /** Whether the first bytes (up to a space or the line end) can begin one of {@code commands}. */
+    public static boolean commandPrefix(byte[] b, int off, int len, String[] commands) {
+        int n = 0;
+        while (n < len && n < 13 && isAlpha(b[off + n])) {
+            n++;
+        }
+        if (n < len && n < 13 && b[off + n] != ' ' && b[off + n] != '\r' && b[off + n] != '\n') {
+            return false;
+        }
+        boolean complete = n < len;
+        for (String c : commands) {
+            if (complete ? c.length() != n : c.length() < n) {
+                continue;
+            }
+            int i = 0;
+            while (i < n && lower(b[off + i]) == lower((byte) c.charAt(i))) {
+                i++;
+            }
+            if (i == n) {
+                return true;
+            }
+        }
+        return false;
+    }
 }
