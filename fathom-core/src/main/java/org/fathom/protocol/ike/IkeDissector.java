@@ -93,23 +93,21 @@ public final class IkeDissector implements Dissector {
         if (spiZero) {
             return -1;
         }
-        int next = b[o + 16] & 0xFF;
         int version = b[o + 17] & 0xFF;
         int exchange = b[o + 18] & 0xFF;
-        int flags = b[o + 19] & 0xFF;
         long length = (((b[o + 24] & 0xFF) << 24) | ((b[o + 25] & 0xFF) << 16) | ((b[o + 26] & 0xFF) << 8) | (b[o + 27] & 0xFF)) & 0xFFFF_FFFFL;
         if (length != n) {
             return -1;
         }
+        // Undefined flag bits "MUST be ignored on receipt" (RFC 7296 section 3.1), and an unknown next
+        // payload is an error the receiver reports, not another protocol: neither is required.
         if (version == 0x10) {
-            boolean nextOk = (next >= 1 && next <= 13) || next == 20 || next == 21 || (next >= 130 && next <= 132);
             boolean exOk = (exchange >= 1 && exchange <= 5) || exchange == 32 || exchange == 33;
-            return nextOk && exOk && (flags & 0xF8) == 0 ? 1 : -1;
+            return exOk ? 1 : -1;
         }
         if (version == 0x20) {
-            boolean nextOk = next == 0 || (next >= 33 && next <= 54);
             boolean exOk = (exchange >= 34 && exchange <= 38) || exchange == 43 || exchange == 44;
-            return nextOk && exOk && (flags & 0xC7) == 0 ? 2 : -1;
+            return exOk ? 2 : -1;
         }
         return -1;
     }

@@ -152,14 +152,17 @@ public final class OpenVpnDissector implements Dissector {
         return replayFields(b, p, n, p + 9) && n >= 9 + 8 + 32; // tls-crypt
     }
 
-    /** Replay packet-id (small, from 1) and net time (a plausible Unix time) at {@code q}. */
+    /**
+     * Replay packet-id (non-zero; tls-crypt-v2 clients use a long-form id) and net time (a plausible
+     * Unix time) at {@code q}.
+     */
     private static boolean replayFields(byte[] b, int p, int n, int q) {
         if (q + 8 > p + n) {
             return false;
         }
         long id = be32(b, q);
         long time = be32(b, q + 4);
-        return id >= 1 && id <= 16 && time >= 1_262_304_000L; // 2010 onwards
+        return id >= 1 && time >= 1_262_304_000L; // 2010 onwards
     }
 
     /** Ack array (length, ids, remote session id) and message packet-id 0 at {@code q}. */

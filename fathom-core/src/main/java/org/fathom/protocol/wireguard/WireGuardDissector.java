@@ -10,7 +10,8 @@ import org.fathom.protocol.FlowContext;
  * handshake response (2) 92, cookie reply (3) 64, transport data (4) 32 + a multiple of 16.
  * A flow is recognised when a response names the initiation's sender index as its receiver, when
  * two initiations come from one side, or when three transport packets from one side (or two from
- * each) carry a constant receiver index and increasing counters.
+ * each) carry a constant receiver index and increasing counters. Handshake messages of another
+ * size (some clients pad them) are passed over without counting.
  */
 public final class WireGuardDissector implements Dissector {
     private static final Descriptor DESCRIPTOR = Descriptor.udp("WireGuard", "VPN", 51820).withProbeDepth(4);
@@ -42,7 +43,9 @@ public final class WireGuardDissector implements Dissector {
             default -> false;
         };
         if (!sizeOk) {
-            return NO;
+            // handshake messages of another size (padded by some clients) prove nothing either way;
+            // transport data must be a multiple of 16
+            return type >= 1 && type <= 3 ? NEED_MORE : NO;
         }
         State st = (State) ctx.state();
         if (st == null) {

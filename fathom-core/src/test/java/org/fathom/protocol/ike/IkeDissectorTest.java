@@ -49,6 +49,10 @@ class IkeDissectorTest {
         assertThat(TestFlow.udp(new IkeDissector(), 500).client(cat(m, new byte[1])).verdict).isEqualTo(Dissector.NO);
         assertThat(TestFlow.udp(new IkeDissector(), 500).client(ike(33, 0x30, 34, 8, new byte[4])).verdict).isEqualTo(Dissector.NO);
         assertThat(TestFlow.udp(new IkeDissector(), 500).client(ike(33, 0x20, 7, 8, new byte[4])).verdict).isEqualTo(Dissector.NO);
-        assertThat(TestFlow.udp(new IkeDissector(), 500).client(ike(33, 0x20, 34, 0x80, new byte[4])).verdict).isEqualTo(Dissector.NO);
+        // undefined flag bits are ignored on receipt (RFC 7296 section 3.1)
+        assertThat(TestFlow.udp(new IkeDissector(), 500).client(ike(33, 0x20, 34, 0xFF, new byte[4])).verdict).isEqualTo(Dissector.DONE);
+        byte[] zeroSpi = ike(33, 0x20, 34, 8, new byte[4]);
+        java.util.Arrays.fill(zeroSpi, 0, 8, (byte) 0);
+        assertThat(TestFlow.udp(new IkeDissector(), 500).client(zeroSpi).verdict).isEqualTo(Dissector.NO);
     }
 }

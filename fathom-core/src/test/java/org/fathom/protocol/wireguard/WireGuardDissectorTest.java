@@ -39,7 +39,11 @@ class WireGuardDissectorTest {
 
     @Test
     void sizesAndReservedBytesMatter() {
-        assertThat(TestFlow.udp(new WireGuardDissector(), 51820).client(cat(initiation(1), new byte[1])).verdict).isEqualTo(Dissector.NO);
+        assertThat(TestFlow.udp(new WireGuardDissector(), 51820).client(cat(initiation(1), new byte[1])).matched).isFalse();
+        // a padded initiation is passed over; the transport packets that follow decide
+        TestFlow padded = TestFlow.udp(new WireGuardDissector(), 51820).client(cat(initiation(1), new byte[56]));
+        padded.client(data(9, 0, 0)).client(data(9, 1, 48)).client(data(9, 2, 48));
+        assertThat(padded.verdict).isEqualTo(Dissector.DONE);
         byte[] r = initiation(1);
         r[2] = 1;
         assertThat(TestFlow.udp(new WireGuardDissector(), 51820).client(r).verdict).isEqualTo(Dissector.NO);
