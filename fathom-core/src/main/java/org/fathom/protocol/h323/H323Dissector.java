@@ -20,9 +20,12 @@ public final class H323Dissector implements Dissector {
         return b[o] == 3 && b[o + 1] == 0 && len >= 9 ? len : -1;
     };
 
+    static final int MAX_MESSAGES = 12;
+
     static final class State {
         RecordFramer[] framers = new RecordFramer[2];
         int verdict = NEED_MORE;
+        int messages;
     }
 
     @Override
@@ -45,25 +48,49 @@ public final class H323Dissector implements Dissector {
         }
         int side = fromClient ? 0 : 1;
         if (st.framers[side] == null) {
-            st.framers[side] = new RecordFramer(4, 64, TPKT);
+            st.framers[side] = new RecordFramer(4, 1024, TPKT);
         }
         State s = st;
         int f = st.framers[side].feed(b, off, len, (rb, ro, rl, full) -> {
             String m = q931(rb, ro + 4, rl - 4);
             if (m == null) {
                 s.verdict = s.verdict == NEED_MORE ? NO : DONE;
-            } else {
-                if (ctx.get("h323.message") == null) {
-                    ctx.put("h323.message", m);
-                }
-                s.verdict = DONE;
+                return false;
             }
-            return false;
+            if (ctx.get("h323.message") == null) {
+                ctx.put("h323.message", m);
+            }
+            h245Address(ctx, fromClient, rb, ro + 4, rl - 4);
+            s.verdict = ++s.messages >= MAX_MESSAGES ? DONE : MATCH;
+            return s.verdict == MATCH;
         });
         if (f == RecordFramer.INVALID) {
             return st.verdict == NEED_MORE ? NO : DONE;
         }
         return st.verdict;
+    }
+
+    /**
+     * Announces the H.245 control channel: the H.225.0 user-user information of CONNECT, ALERTING,
+     * CALL PROCEEDING, PROGRESS or FACILITY carries the sender's h245Address, a PER-encoded
+     * TransportAddress whose ipAddress is the sender's own IPv4 address followed by the port.
+     */
+    private static void h245Address(FlowContext ctx, boolean fromClient, byte[] b, int p, int n) {
+        long hi = fromClient ? ctx.clientHi() : ctx.serverHi();
+        long lo = fromClient ? ctx.clientLo() : ctx.serverLo();
+        if (hi != 0 || (lo >>> 32) != 0xFFFFL) {
+            return; // IPv4 only
+        }
+        int end = p + n;
+        for (int i = p; i + 6 <= end; i++) {
+            if ((b[i] & 0xFF) == ((lo >>> 24) & 0xFF) && (b[i + 1] & 0xFF) == ((lo >>> 16) & 0xFF)
+                    && (b[i + 2] & 0xFF) == ((lo >>> 8) & 0xFF) && (b[i + 3] & 0xFF) == (lo & 0xFF)) {
+                int port = ((b[i + 4] & 0xFF) << 8) | (b[i + 5] & 0xFF);
+                if (port >= 1024 && port != 1720 && port != (fromClient ? ctx.clientPort() : ctx.serverPort())) {
+                    ctx.expect(6, hi, lo, port, "H323", "VoIP");
+                }
+            }
+        }
     }
 
     /** The Q.931 message type name of a message at {@code b[p..p+n)}, or null. */

@@ -22,8 +22,18 @@ class H323DissectorTest {
         // Q.931 SETUP: discriminator 8, call reference length 2, value, message type 5, bearer capability IE
         byte[] setup = tpkt(hex("08 02 77f4 05 04 03 8090a5 7e 0010 05 20a8 06 0008914a0004 01"));
         TestFlow f = Splits.check(H323Dissector::new, d -> TestFlow.tcp(d, 1720), List.of(Msg.c(setup)));
-        assertThat(f.verdict).isEqualTo(Dissector.DONE);
+        assertThat(f.verdict).isEqualTo(Dissector.MATCH); // later messages may announce the H.245 channel
         assertThat(f.meta).containsEntry("h323.message", "SETUP");
+    }
+
+    @Test
+    void connectAnnouncesTheH245Channel() {
+        // CONNECT from the server 10.0.0.2 whose user-user IE holds h245Address 10.0.0.2:1232
+        byte[] connect = tpkt(hex("08 02 f7f4 07 28 074d2e4a454d4543 7e 0010 05 22c0 06 0008914a0003 00 0a000002 04d0 22c0"));
+        TestFlow f = TestFlow.tcp(new H323Dissector(), 1720);
+        f.server(connect);
+        assertThat(f.matched).isTrue();
+        assertThat(f.expectations).containsExactly("6/0:ffff0a000002:1232=H323");
     }
 
     @Test
