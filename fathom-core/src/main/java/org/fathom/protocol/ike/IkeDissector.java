@@ -3,6 +3,8 @@ package org.fathom.protocol.ike;
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
+import org.fathom.protocol.frames.RecordFramer;
+import org.fathom.protocol.textline.Ascii;
 
 /**
  * IKE, the key exchange of IPsec (ISAKMP/IKEv1, RFC 2408/2409; IKEv2, RFC 7296), on UDP 500 and,
@@ -11,11 +13,25 @@ import org.fathom.protocol.FlowContext;
  * known next-payload type for its major version (1 or 2, minor 0), a known exchange type, no
  * undefined flag bits, and a length equal to the message's. On 4500 a flow already in ESP (no
  * marker) is taken when two datagrams from one side carry the same SPI with growing sequence
- * numbers. Contributes {@code ipsec.ike_version}.
+ * numbers. IKE over TCP (RFC 8229) is recognised from the {@code IKETCP} stream prefix and a first
+ * length-framed message holding a non-ESP marker and a valid IKE header. Contributes
+ * {@code ipsec.ike_version}.
  */
 public final class IkeDissector implements Dissector {
-    private static final Descriptor DESCRIPTOR = Descriptor.udp("IPSec", "VPN", 500, 4500).withProbeDepth(4);
     static final int HEADER = 28;
+    private static final Descriptor DESCRIPTOR = Descriptor.both("IPSec", "VPN", new int[] {500, 4500}, new int[] {500, 4500}).withProbeDepth(4);
+    static final String TCP_PREFIX = "IKETCP";
+    private static final RecordFramer.Header TCP_LENGTH = (b, o) -> {
+        int l = ((b[o] & 0xFF) << 8) | (b[o + 1] & 0xFF);
+        return l < 2 + 4 + HEADER ? -1 : l;
+    };
+
+    /** IKE over TCP (RFC 8229): the initiator's stream prefix, then length-framed messages. */
+    static final class TcpState {
+        int prefix;
+        final RecordFramer[] framers = new RecordFramer[2];
+        int verdict = NEED_MORE;
+    }
 
     /** ESP-in-UDP tracking for a flow that starts after the key exchange. */
     static final class EspState {
@@ -30,6 +46,9 @@ public final class IkeDissector implements Dissector {
 
     @Override
     public int inspect(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
+        if (ctx.l4() == 6) {
+            return tcp(ctx, fromClient, b, off, len);
+        }
         boolean natT = ctx.serverPort() == 4500 || ctx.clientPort() == 4500;
         if (len == 1 && (b[off] & 0xFF) == 0xFF && natT) {
             return NEED_MORE; // NAT-keepalive (RFC 3948 section 2.3)
@@ -50,6 +69,46 @@ public final class IkeDissector implements Dissector {
         }
         ctx.put("ipsec.ike_version", (long) v);
         return DONE;
+    }
+
+    private static int tcp(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
+        TcpState st = (TcpState) ctx.state();
+        if (st == null) {
+            if (!fromClient || !Ascii.couldStartWith(b, off, len, TCP_PREFIX)) {
+                return NO;
+            }
+            st = new TcpState();
+            ctx.setState(st);
+        }
+        int side = fromClient ? 0 : 1;
+        if (fromClient && st.prefix < TCP_PREFIX.length()) {
+            int n = Math.min(len, TCP_PREFIX.length() - st.prefix);
+            for (int i = 0; i < n; i++) {
+                if (b[off + i] != TCP_PREFIX.charAt(st.prefix + i)) {
+                    return NO;
+                }
+            }
+            st.prefix += n;
+            off += n;
+            len -= n;
+        }
+        if (st.framers[side] == null) {
+            st.framers[side] = new RecordFramer(2, 64, TCP_LENGTH);
+        }
+        TcpState s = st;
+        int f = st.framers[side].feed(b, off, len, (rb, ro, rl, full) -> {
+            // a non-ESP marker, then the IKE header whose length is the rest of the message
+            boolean marker = rl >= 2 + 4 + HEADER && rb[ro + 2] == 0 && rb[ro + 3] == 0 && rb[ro + 4] == 0 && rb[ro + 5] == 0;
+            int v = marker ? ikeVersionWithLength(rb, ro + 6, full - 6) : -1;
+            if (v < 0) {
+                s.verdict = NO;
+            } else {
+                ctx.put("ipsec.ike_version", (long) v);
+                s.verdict = DONE;
+            }
+            return false;
+        });
+        return f == RecordFramer.INVALID ? NO : st.verdict;
     }
 
     private static int esp(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
@@ -83,6 +142,11 @@ public final class IkeDissector implements Dissector {
         if (n < HEADER) {
             return -1;
         }
+        return ikeVersionWithLength(b, o, n);
+    }
+
+    /** The version of the header at {@code b[o..o+28)} if its length field says {@code n}, or -1. */
+    private static int ikeVersionWithLength(byte[] b, int o, int n) {
         boolean spiZero = true;
         for (int i = 0; i < 8; i++) {
             if (b[o + i] != 0) {

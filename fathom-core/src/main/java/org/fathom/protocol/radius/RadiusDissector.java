@@ -3,9 +3,11 @@ package org.fathom.protocol.radius;
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
+import org.fathom.protocol.frames.RecordFramer;
 
 /**
- * RADIUS (RFC 2865, 2866, 5176) over UDP. A packet is Code (1), Identifier (1), Length (2),
+ * RADIUS (RFC 2865, 2866, 5176) over UDP, and over TCP (RFC 6613) where the same packets follow
+ * one another, framed by their Length. A packet is Code (1), Identifier (1), Length (2),
  * Authenticator (16) and attributes (Type, Length &ge; 2, Value) filling Length exactly. Recognised
  * from one packet whose code is assigned, whose length is 20..4096 and fits in the datagram, and
  * whose attributes tile the packet; a bare 20-byte packet (no attributes) is too little structure
@@ -13,7 +15,18 @@ import org.fathom.protocol.FlowContext;
  * the packet that decided).
  */
 public final class RadiusDissector implements Dissector {
-    private static final Descriptor DESCRIPTOR = Descriptor.udp("Radius", "Network", 1812, 1813, 1645, 1646).withProbeDepth(3);
+    private static final int[] PORTS = {1812, 1813, 1645, 1646};
+    private static final Descriptor DESCRIPTOR = Descriptor.both("Radius", "Network", PORTS, PORTS).withProbeDepth(3);
+    private static final RecordFramer.Header TCP_HEADER = (b, o) -> {
+        int l = ((b[o + 2] & 0xFF) << 8) | (b[o + 3] & 0xFF);
+        return codeName(b[o] & 0xFF) == null || l < 20 || l > 4096 ? -1 : l;
+    };
+
+    static final class TcpState {
+        final RecordFramer[] framers = new RecordFramer[2];
+        int verdict = NEED_MORE;
+        int packets;
+    }
 
     @Override
     public Descriptor descriptor() {
@@ -22,6 +35,9 @@ public final class RadiusDissector implements Dissector {
 
     @Override
     public int inspect(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
+        if (ctx.l4() == 6) {
+            return tcp(ctx, fromClient, b, off, len);
+        }
         int v = check(b, off, len);
         if (v < 0) {
             return NO;
@@ -31,6 +47,38 @@ public final class RadiusDissector implements Dissector {
         }
         ctx.put("radius.code", codeName(b[off] & 0xFF));
         return DONE;
+    }
+
+    /** RADIUS over TCP (RFC 6613): the same packets back to back, each one's Length framing it. */
+    private static int tcp(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
+        TcpState st = (TcpState) ctx.state();
+        if (st == null) {
+            if (len >= 4 && TCP_HEADER.recordLength(b, off) < 0) {
+                return NO;
+            }
+            st = new TcpState();
+            ctx.setState(st);
+        }
+        int side = fromClient ? 0 : 1;
+        if (st.framers[side] == null) {
+            st.framers[side] = new RecordFramer(4, 4096, TCP_HEADER);
+        }
+        TcpState s = st;
+        int f = st.framers[side].feed(b, off, len, (rb, ro, rl, full) -> {
+            int v = check(rb, ro, rl);
+            if (v < 0) {
+                s.verdict = NO;
+                return false;
+            }
+            s.packets++;
+            if (v > 0 || s.packets >= 2) {
+                ctx.put("radius.code", codeName(rb[ro] & 0xFF));
+                s.verdict = DONE;
+                return false;
+            }
+            return true;
+        });
+        return f == RecordFramer.INVALID ? NO : st.verdict;
     }
 
     /** -1 not RADIUS, 0 a valid packet without attributes, else the number of attributes. */

@@ -7,7 +7,8 @@ import org.fathom.protocol.Risk;
 import org.fathom.protocol.frames.RecordFramer;
 
 /**
- * Microsoft SQL Server's Tabular Data Stream ([MS-TDS]) over TCP. Every TDS packet has an 8-byte
+ * Microsoft SQL Server's Tabular Data Stream ([MS-TDS]) over TCP (1433, and 1434 for the dedicated
+ * administrator connection). Every TDS packet has an 8-byte
  * header: type, status, big-endian length (header included), SPID, packet id, window (0). A flow
  * is recognised from a client packet whose header is valid and whose body has the structure of its
  * type: PRELOGIN (0x12) an option table ending in 0xFF, LOGIN7 (0x10) a login record of the right
@@ -19,7 +20,7 @@ import org.fathom.protocol.frames.RecordFramer;
 public final class TdsDissector implements Dissector {
     static final int CAP = 1024;
     static final int HEADER = 8;
-    private static final Descriptor DESCRIPTOR = Descriptor.tcp("MsSQL-TDS", "Database", 1433).withProbeDepth(3);
+    private static final Descriptor DESCRIPTOR = Descriptor.tcp("MsSQL-TDS", "Database", 1433, 1434).withProbeDepth(3);
     private static final RecordFramer.Header TDS_HEADER = TdsDissector::packetLength;
 
     static final class State {

@@ -34,6 +34,17 @@ class IkeDissectorTest {
     }
 
     @Test
+    void ikeOverTcpAtEverySplit() {
+        byte[] m = cat(new byte[4], ike(33, 0x20, 34, 0x08, new byte[40]));
+        byte[] framed = cat(new byte[] {0, (byte) (m.length + 2)}, m);
+        TestFlow f = org.fathom.protocol.apptest.Splits.check(IkeDissector::new, d -> TestFlow.tcp(d, 4500),
+                java.util.List.of(org.fathom.protocol.apptest.Msg.c(cat("IKETCP".getBytes(), framed))));
+        assertThat(f.verdict).isEqualTo(Dissector.DONE);
+        assertThat(f.meta).containsEntry("ipsec.ike_version", 2L);
+        assertThat(TestFlow.tcp(new IkeDissector(), 4500).client(framed).verdict).isEqualTo(Dissector.NO);
+    }
+
+    @Test
     void espInUdpNeedsGrowingSequenceNumbers() {
         TestFlow f = TestFlow.udp(new IkeDissector(), 4500);
         f.client(cat(hex("c0ffee01"), be32(1), new byte[40])).client(cat(hex("c0ffee01"), be32(2), new byte[40]));

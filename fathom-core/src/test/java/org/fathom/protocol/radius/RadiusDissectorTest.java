@@ -38,6 +38,15 @@ class RadiusDissectorTest {
     }
 
     @Test
+    void overTcpAtEverySplit() {
+        byte[] req = packet(4, attr(1, ascii("alice")), attr(40, new byte[] {0, 0, 0, 1}));
+        org.fathom.protocol.apptest.TestFlow f = org.fathom.protocol.apptest.Splits.check(RadiusDissector::new,
+                d -> TestFlow.tcp(d, 1813), java.util.List.of(org.fathom.protocol.apptest.Msg.c(req), org.fathom.protocol.apptest.Msg.s(packet(5))));
+        assertThat(f.verdict).isEqualTo(Dissector.DONE);
+        assertThat(f.meta).containsEntry("radius.code", "Accounting-Request");
+    }
+
+    @Test
     void inconsistentPacketsAreNot() {
         byte[] req = packet(1, attr(1, ascii("bob")));
         req[21] = 40; // attribute runs past the packet
