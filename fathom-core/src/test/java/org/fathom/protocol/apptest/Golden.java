@@ -20,7 +20,11 @@ public final class Golden {
     private Golden() {}
 
     public static List<FlowRecord> flows(String resource) throws Exception {
-        Path p = path(resource);
+        return flows(path(resource));
+    }
+
+    /** Runs the whole pipeline over the capture file {@code p}. */
+    public static List<FlowRecord> flows(Path p) throws Exception {
         List<FlowRecord> out = new ArrayList<>();
         FlowSink sink = new FlowSink() {
             @Override
