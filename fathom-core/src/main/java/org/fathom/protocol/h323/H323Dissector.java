@@ -26,6 +26,22 @@ public final class H323Dissector implements Dissector {
         RecordFramer[] framers = new RecordFramer[2];
         int verdict = NEED_MORE;
         int messages;
+        // set while a chunk is fed: the sink is built once per flow, not per packet
+        FlowContext ctx;
+        boolean fromClient;
+        final RecordFramer.Sink sink = (rb, ro, rl, full) -> {
+            String m = q931(rb, ro + 4, rl - 4);
+            if (m == null) {
+                verdict = verdict == NEED_MORE ? NO : DONE;
+                return false;
+            }
+            if (ctx.get("h323.message") == null) {
+                ctx.put("h323.message", m);
+            }
+            h245Address(ctx, fromClient, rb, ro + 4, rl - 4);
+            verdict = ++messages >= MAX_MESSAGES ? DONE : MATCH;
+            return verdict == MATCH;
+        };
     }
 
     @Override
@@ -50,20 +66,14 @@ public final class H323Dissector implements Dissector {
         if (st.framers[side] == null) {
             st.framers[side] = new RecordFramer(4, 1024, TPKT);
         }
-        State s = st;
-        int f = st.framers[side].feed(b, off, len, (rb, ro, rl, full) -> {
-            String m = q931(rb, ro + 4, rl - 4);
-            if (m == null) {
-                s.verdict = s.verdict == NEED_MORE ? NO : DONE;
-                return false;
-            }
-            if (ctx.get("h323.message") == null) {
-                ctx.put("h323.message", m);
-            }
-            h245Address(ctx, fromClient, rb, ro + 4, rl - 4);
-            s.verdict = ++s.messages >= MAX_MESSAGES ? DONE : MATCH;
-            return s.verdict == MATCH;
-        });
+        st.ctx = ctx;
+        st.fromClient = fromClient;
+        int f;
+        try {
+            f = st.framers[side].feed(b, off, len, st.sink);
+        } finally {
+            st.ctx = null;
+        }
         if (f == RecordFramer.INVALID) {
             return st.verdict == NEED_MORE ? NO : DONE;
         }

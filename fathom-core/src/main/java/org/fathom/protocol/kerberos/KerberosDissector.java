@@ -26,6 +26,13 @@ public final class KerberosDissector implements Dissector {
         boolean seenRequest;
         boolean seenReply;
         int verdict = NEED_MORE;
+        // set while a chunk is fed: the sink is built once per flow, not per packet
+        FlowContext ctx;
+        int last;
+        final RecordFramer.Sink sink = (rb, ro, rl, full) -> {
+            last = message(ctx, this, rb, ro + 4, rl - 4, full - 4);
+            return last != NO && last != DONE;
+        };
     }
 
     @Override
@@ -57,19 +64,18 @@ public final class KerberosDissector implements Dissector {
         if (st.framers[side] == null) {
             st.framers[side] = new RecordFramer(4, CAP, TCP_HEADER);
         }
-        final State s = st;
-        int[] out = {NEED_MORE};
-        int f = st.framers[side].feed(b, off, len, (rb, ro, rl, full) -> {
-            out[0] = message(ctx, s, rb, ro + 4, rl - 4, full - 4);
-            return out[0] != NO && out[0] != DONE;
-        });
+        st.ctx = ctx;
+        st.last = NEED_MORE;
+        int f;
+        try {
+            f = st.framers[side].feed(b, off, len, st.sink);
+        } finally {
+            st.ctx = null;
+        }
         if (f == RecordFramer.INVALID) {
             return st.verdict == NEED_MORE ? NO : DONE;
         }
-        if (out[0] == NEED_MORE) {
-            return st.verdict;
-        }
-        return out[0];
+        return st.last == NEED_MORE ? st.verdict : st.last;
     }
 
     private static boolean applicationTag(int t) {

@@ -21,6 +21,13 @@ public final class LdapDissector implements Dissector {
         final RecordFramer[] framers = new RecordFramer[2];
         int verdict = NEED_MORE;
         int messages;
+        // set while a chunk is fed: the sink is built once per flow, not per packet
+        FlowContext ctx;
+        boolean fromClient;
+        final RecordFramer.Sink sink = (rb, ro, rl, full) -> {
+            verdict = message(ctx, this, fromClient, rb, ro, rl, full);
+            return verdict == MATCH || verdict == NEED_MORE;
+        };
     }
 
     @Override
@@ -47,11 +54,14 @@ public final class LdapDissector implements Dissector {
         if (st.framers[side] == null) {
             st.framers[side] = new RecordFramer(6, CAP, HEADER);
         }
-        State s = st;
-        int f = st.framers[side].feed(b, off, len, (rb, ro, rl, full) -> {
-            s.verdict = message(ctx, s, fromClient, rb, ro, rl, full);
-            return s.verdict == MATCH || s.verdict == NEED_MORE;
-        });
+        st.ctx = ctx;
+        st.fromClient = fromClient;
+        int f;
+        try {
+            f = st.framers[side].feed(b, off, len, st.sink);
+        } finally {
+            st.ctx = null;
+        }
         if (f == RecordFramer.INVALID) {
             return st.verdict == MATCH ? DONE : NO;
         }

@@ -26,6 +26,11 @@ public final class MongoDissector implements Dissector {
         final RecordFramer[] framers = new RecordFramer[2];
         long requestId = -1;
         int verdict = NEED_MORE;
+        boolean fromClient; // set while a chunk is fed
+        final RecordFramer.Sink sink = (rb, ro, rl, full) -> {
+            verdict = fromClient ? request(this, rb, ro, rl, full) : reply(this, rb, ro);
+            return false;
+        };
     }
 
     @Override
@@ -53,11 +58,8 @@ public final class MongoDissector implements Dissector {
         if (st.framers[side] == null) {
             st.framers[side] = new RecordFramer(16, CAP, HEADER);
         }
-        State s = st;
-        int f = st.framers[side].feed(b, off, len, (rb, ro, rl, full) -> {
-            s.verdict = fromClient ? request(s, rb, ro, rl, full) : reply(s, rb, ro);
-            return false;
-        });
+        st.fromClient = fromClient;
+        int f = st.framers[side].feed(b, off, len, st.sink);
         if (f == RecordFramer.INVALID) {
             return st.verdict == MATCH ? DONE : NO;
         }

@@ -45,11 +45,12 @@ public final class RtspDissector implements Dissector {
         if (!st.matched && !st.firstSeen[side] && st.lines[side].pending() == 0 && !plausibleStart(fromClient, b, off, len)) {
             return NO;
         }
+        if (st.firstSeen[side]) {
+            // only the first line of each side is read
+            return st.statusSeen || st.firstSeen[0] && st.firstSeen[1] ? DONE : MATCH;
+        }
         State s = st;
         st.lines[side].feed(b, off, len, (lb, lo, ll) -> {
-            if (s.firstSeen[side]) {
-                return false; // only the first line of each side is read
-            }
             s.firstSeen[side] = true;
             if (s.lines[side].overlong() || !(fromClient ? request(ctx, lb, lo, ll) : status(ctx, s, lb, lo, ll))) {
                 s.bad = true;

@@ -30,6 +30,19 @@ public final class SshDissector implements Dissector {
         final boolean[] complete = new boolean[2];
         final RecordFramer[] packets = new RecordFramer[2];
         final boolean[] kexDone = new boolean[2];
+        // set while a chunk is fed: the sink is built once per flow, not per packet
+        FlowContext ctx;
+        boolean fromClient;
+        final RecordFramer.Sink sink = (b, o, l, full) -> {
+            kexDone[fromClient ? 0 : 1] = true;
+            if (l == full) {
+                String alg = SshKexInit.algorithms(b, o, l, fromClient);
+                if (alg != null) {
+                    ctx.put(fromClient ? "ssh.hassh" : "ssh.hassh_server", SshKexInit.md5(alg));
+                }
+            }
+            return false;
+        };
     }
 
     @Override
@@ -87,17 +100,14 @@ public final class SshDissector implements Dissector {
             if (st.packets[side] == null) {
                 st.packets[side] = new RecordFramer(4, MAX_KEXINIT, PACKET);
             }
-            State s = st;
-            int f = st.packets[side].feed(buf, i, end - i, (b, o, l, full) -> {
-                s.kexDone[side] = true;
-                if (l == full) {
-                    String alg = SshKexInit.algorithms(b, o, l, fromClient);
-                    if (alg != null) {
-                        ctx.put(fromClient ? "ssh.hassh" : "ssh.hassh_server", SshKexInit.md5(alg));
-                    }
-                }
-                return false;
-            });
+            st.ctx = ctx;
+            st.fromClient = fromClient;
+            int f;
+            try {
+                f = st.packets[side].feed(buf, i, end - i, st.sink);
+            } finally {
+                st.ctx = null;
+            }
             if (f == RecordFramer.INVALID) {
                 st.kexDone[side] = true;
             }

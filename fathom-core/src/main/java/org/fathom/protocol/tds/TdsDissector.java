@@ -26,6 +26,13 @@ public final class TdsDissector implements Dissector {
     static final class State {
         final RecordFramer[] framers = new RecordFramer[2];
         int verdict = NEED_MORE;
+        // set while a chunk is fed: the sink is built once per flow, not per packet
+        FlowContext ctx;
+        boolean fromClient;
+        final RecordFramer.Sink sink = (rb, ro, rl, full) -> {
+            verdict = packet(ctx, this, fromClient, rb, ro, rl, full);
+            return verdict == NEED_MORE || verdict == MATCH;
+        };
     }
 
     @Override
@@ -48,11 +55,14 @@ public final class TdsDissector implements Dissector {
         if (st.framers[side] == null) {
             st.framers[side] = new RecordFramer(HEADER, CAP, TDS_HEADER);
         }
-        State s = st;
-        int f = st.framers[side].feed(b, off, len, (rb, ro, rl, full) -> {
-            s.verdict = packet(ctx, s, fromClient, rb, ro, rl, full);
-            return s.verdict == NEED_MORE || s.verdict == MATCH;
-        });
+        st.ctx = ctx;
+        st.fromClient = fromClient;
+        int f;
+        try {
+            f = st.framers[side].feed(b, off, len, st.sink);
+        } finally {
+            st.ctx = null;
+        }
         if (f == RecordFramer.INVALID) {
             return st.verdict == NEED_MORE ? NO : DONE;
         }

@@ -76,21 +76,31 @@ public abstract class TextSession {
         return ctx.get(key) != null;
     }
 
-    /** Feeds a chunk and returns the dissector's answer. */
+    // the flow and direction being fed: set for the duration of feed() only
+    private FlowContext feedCtx;
+    private boolean feedFromClient;
+    private final LineAssembler.Sink sink = (lb, lo, ll) -> {
+        int v = line(feedCtx, feedFromClient, lb, lo, ll);
+        if (v == Dissector.NO) {
+            verdict = verdict == Dissector.MATCH ? Dissector.DONE : Dissector.NO;
+            return false;
+        }
+        verdict = v;
+        if ((v == Dissector.MATCH || v == Dissector.DONE) && (pending > 0 || pendingRisks != 0)) {
+            flush(feedCtx);
+        }
+        return v != Dissector.DONE;
+    };
+
+    /** Feeds a chunk and returns the dissector's answer. Allocates nothing unless a line is split. */
     public final int feed(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
-        int side = fromClient ? 0 : 1;
-        lines[side].feed(b, off, len, (lb, lo, ll) -> {
-            int v = line(ctx, fromClient, lb, lo, ll);
-            if (v == Dissector.NO) {
-                verdict = verdict == Dissector.MATCH ? Dissector.DONE : Dissector.NO;
-                return false;
-            }
-            verdict = v;
-            if ((v == Dissector.MATCH || v == Dissector.DONE) && (pending > 0 || pendingRisks != 0)) {
-                flush(ctx);
-            }
-            return v != Dissector.DONE;
-        });
+        feedCtx = ctx;
+        feedFromClient = fromClient;
+        try {
+            lines[fromClient ? 0 : 1].feed(b, off, len, sink);
+        } finally {
+            feedCtx = null;
+        }
         return verdict;
     }
 
