@@ -229,14 +229,15 @@ public final class Classifier implements PassiveObserver.AddressBook {
         }
         boolean tcp = fi.l4 == IpProtocol.TCP;
         int[] hinted = registry.byPort(tcp, fi.serverPort);
-        if (hinted != null && probe(fi, hinted, fromClient, b, off, len)) {
+        if (hinted != null && probe(fi, hinted, null, null, fromClient, b, off, len)) {
             return;
         }
         int[] hinted2 = fi.clientPort != fi.serverPort ? registry.byPort(tcp, fi.clientPort) : null;
-        if (hinted2 != null && probe(fi, hinted2, fromClient, b, off, len)) {
+        if (hinted2 != null && probe(fi, hinted2, hinted, null, fromClient, b, off, len)) {
             return;
         }
-        if (probe(fi, registry.all(tcp), fromClient, b, off, len)) {
+        // each dissector sees each payload once: the ones tried by port above are skipped
+        if (probe(fi, registry.all(tcp), hinted, hinted2, fromClient, b, off, len)) {
             return;
         }
         if (fi.payloadPackets[0] >= MAX_PACKETS_PER_DIRECTION || fi.payloadPackets[1] >= MAX_PACKETS_PER_DIRECTION
@@ -246,9 +247,9 @@ public final class Classifier implements PassiveObserver.AddressBook {
     }
 
     /** Offers the payload to each candidate in {@code order}; true once one matched. */
-    private boolean probe(FlowInspection fi, int[] order, boolean fromClient, byte[] b, int off, int len) {
+    private boolean probe(FlowInspection fi, int[] order, int[] tried, int[] tried2, boolean fromClient, byte[] b, int off, int len) {
         for (int i : order) {
-            if (fi.isExcluded(i)) {
+            if (fi.isExcluded(i) || contains(tried, i) || contains(tried2, i)) {
                 continue;
             }
             Dissector ds = registry.get(i);
@@ -278,6 +279,18 @@ public final class Classifier implements PassiveObserver.AddressBook {
                 return true;
             }
             if (fi.done) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean contains(int[] a, int v) {
+        if (a == null) {
+            return false;
+        }
+        for (int x : a) {
+            if (x == v) {
                 return true;
             }
         }

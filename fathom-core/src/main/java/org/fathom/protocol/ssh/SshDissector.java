@@ -3,22 +3,46 @@ package org.fathom.protocol.ssh;
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
+import org.fathom.protocol.frames.RecordFramer;
 
 /**
  * SSH (RFC 4253): recognised by the identification string {@code SSH-protoversion-softwareversion}
- * that each side sends first. Contributes {@code ssh.client_banner} and {@code ssh.server_banner}.
+ * that each side sends first. Contributes {@code ssh.client_banner} and {@code ssh.server_banner},
+ * and from the SSH_MSG_KEXINIT each side sends next (the first binary packet) the HASSH
+ * fingerprints {@code ssh.hassh} (client) and {@code ssh.hassh_server}.
  *
  * <p>The banner may arrive split across segments, so up to {@link #MAX_BANNER} bytes per side are
- * buffered in the flow state until the line ends.
+ * buffered in the flow state until the line ends; the KEXINIT packet is buffered up to
+ * {@link #MAX_KEXINIT} bytes (a larger one is skipped without fingerprint).
  */
 public final class SshDissector implements Dissector {
     static final int MAX_BANNER = 255; // RFC 4253 section 4.2: at most 255 characters incl. CR LF
+    static final int MAX_KEXINIT = 16 * 1024;
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("SSH", "RemoteAccess", 22).withProbeDepth(4);
+    private static final RecordFramer.Header PACKET = (b, o) -> {
+        long l = SshKexInit.be32(b, o);
+        return l < 12 || l > 35000 ? -1 : (int) l + 4;
+    };
 
-    /** Per-flow state: the partial banner line of each side. */
+    /** Per-flow state: the partial banner line of each side, then its first binary packet. */
     static final class State {
         final StringBuilder[] line = {new StringBuilder(), new StringBuilder()};
         final boolean[] complete = new boolean[2];
+        final RecordFramer[] packets = new RecordFramer[2];
+        final boolean[] kexDone = new boolean[2];
+        // set while a chunk is fed: the sink is built once per flow, not per packet
+        FlowContext ctx;
+        boolean fromClient;
+        final RecordFramer.Sink sink = (b, o, l, full) -> {
+            kexDone[fromClient ? 0 : 1] = true;
+            if (l == full) {
+                String alg = SshKexInit.algorithms(b, o, l, fromClient);
+                if (alg != null) {
+                    ctx.put(fromClient ? "ssh.hassh" : "ssh.hassh_server", SshKexInit.md5(alg));
+                }
+            }
+            return false;
+        };
     }
 
     @Override
@@ -38,41 +62,61 @@ public final class SshDissector implements Dissector {
             st = new State();
             ctx.setState(st);
         }
-        if (st.complete[side]) {
-            return st.complete[0] && st.complete[1] ? DONE : MATCH;
-        }
-        StringBuilder sb = st.line[side];
-        if (sb.isEmpty() && !startsWithSsh(buf, off, len)) {
-            // some servers send other lines before the banner (allowed for servers only)
-            if (fromClient) {
+        int end = off + len;
+        int i = off;
+        if (!st.complete[side]) {
+            StringBuilder sb = st.line[side];
+            if (sb.isEmpty() && fromClient && !startsWithSsh(buf, off, len)) {
+                // only servers may send other lines before the banner
                 return st.complete[1] ? MATCH : NO;
             }
-        }
-        for (int i = off; i < off + len; i++) {
-            int c = buf[i] & 0xFF;
-            if (c == '\n') {
-                String banner = trimCr(sb);
-                if (banner.startsWith("SSH-")) {
-                    ctx.put(fromClient ? "ssh.client_banner" : "ssh.server_banner", banner);
-                    st.complete[side] = true;
-                } else {
+            for (; i < end; i++) {
+                int c = buf[i] & 0xFF;
+                if (c == '\n') {
+                    String banner = trimCr(sb);
+                    if (banner.startsWith("SSH-")) {
+                        ctx.put(fromClient ? "ssh.client_banner" : "ssh.server_banner", banner);
+                        st.complete[side] = true;
+                        i++;
+                        break;
+                    }
                     sb.setLength(0); // a pre-banner line from the server
                     continue;
                 }
-                break;
+                if (sb.length() >= MAX_BANNER) {
+                    return isSsh(sb) ? MATCH : NO;
+                }
+                sb.append((char) c);
             }
-            if (sb.length() >= MAX_BANNER) {
-                return sb.toString().startsWith("SSH-") ? MATCH : NO;
+            if (!st.complete[side]) {
+                if (!isSsh(sb) && sb.length() >= 4) {
+                    return fromClient ? NO : NEED_MORE;
+                }
+                return isSsh(sb) || st.complete[1 - side] ? MATCH : NEED_MORE;
             }
-            sb.append((char) c);
+            sb.setLength(0);
         }
-        if (!sb.toString().startsWith("SSH-") && sb.length() >= 4) {
-            return fromClient ? NO : NEED_MORE;
+        if (!st.kexDone[side] && i < end) {
+            if (st.packets[side] == null) {
+                st.packets[side] = new RecordFramer(4, MAX_KEXINIT, PACKET);
+            }
+            st.ctx = ctx;
+            st.fromClient = fromClient;
+            int f;
+            try {
+                f = st.packets[side].feed(buf, i, end - i, st.sink);
+            } finally {
+                st.ctx = null;
+            }
+            if (f == RecordFramer.INVALID) {
+                st.kexDone[side] = true;
+            }
         }
-        if (st.complete[0] && st.complete[1]) {
-            return DONE;
-        }
-        return st.complete[side] || sb.toString().startsWith("SSH-") ? MATCH : NEED_MORE;
+        return st.kexDone[0] && st.kexDone[1] ? DONE : MATCH;
+    }
+
+    private static boolean isSsh(StringBuilder sb) {
+        return sb.length() >= 4 && sb.charAt(0) == 'S' && sb.charAt(1) == 'S' && sb.charAt(2) == 'H' && sb.charAt(3) == '-';
     }
 
     private static boolean startsWithSsh(byte[] b, int off, int len) {

@@ -1,0 +1,179 @@
+package org.fathom.protocol.ftp;
+
+import org.fathom.protocol.Descriptor;
+import org.fathom.protocol.Dissector;
+import org.fathom.protocol.FlowContext;
+import org.fathom.protocol.Risk;
+import org.fathom.protocol.textline.Ascii;
+import org.fathom.protocol.textline.TextSession;
+
+/**
+ * The FTP control connection (RFC 959, 2228, 2428). The server greets with a 220 reply; the client
+ * sends FTP commands (USER, AUTH, FEAT, SYST, ...). A flow is recognised from a greeting followed by
+ * an FTP command, or (greeting missed) an FTP command answered by a reply. The data connections
+ * the control connection announces are expected as {@code FTP_DATA}: passive mode replies 227
+ * ({@code h1,h2,h3,h4,p1,p2}) and 229 ({@code (|||port|)}, on the server's address), and the
+ * client's PORT and EPRT commands. USER's name is kept as {@code ftp.user}; PASS is
+ * {@link Risk#CLEARTEXT_CREDENTIALS} (the password is never read); AUTH TLS accepted (234) sets
+ * {@code ftp.auth_tls}, names the flow {@code FTPS} (as nDPI does) and ends the inspection. The greeting is kept as {@code ftp.server_banner}.
+ */
+public final class FtpDissector implements Dissector {
+    static final int MAX_LINE = 1024;
+    static final int TCP = 6;
+    private static final Descriptor DESCRIPTOR = Descriptor.tcp("FTP_CONTROL", "Download", 21).withProbeDepth(4);
+    static final String[] COMMANDS = {"USER", "PASS", "ACCT", "AUTH", "FEAT", "SYST", "OPTS", "PWD", "XPWD", "CWD",
+        "CDUP", "TYPE", "PASV", "EPSV", "PORT", "EPRT", "LIST", "NLST", "MLSD", "MLST", "RETR", "STOR", "STOU", "APPE",
+        "QUIT", "NOOP", "SIZE", "MDTM", "REST", "HOST", "CLNT", "PBSZ", "PROT", "STAT", "HELP", "SITE", "MKD", "RMD",
+        "DELE", "RNFR", "RNTO", "ABOR", "ALLO", "STRU", "MODE", "LANG", "CCC"};
+
+    static final class Session extends TextSession {
+        boolean greeted;
+        boolean command;
+        boolean authTls;
+
+        void noteUser(FlowContext ctx, String u) {
+            note(ctx, "ftp.user", u);
+        }
+
+        void cleartext(FlowContext ctx) {
+            risk(ctx, Risk.CLEARTEXT_CREDENTIALS);
+        }
+
+        void banner(FlowContext ctx, String text) {
+            if (!noted(ctx, "ftp.server_banner")) {
+                note(ctx, "ftp.server_banner", text);
+            }
+        }
+
+        @Override
+        protected int line(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
+            return fromClient ? clientLine(ctx, this, b, off, len) : serverLine(ctx, this, b, off, len);
+        }
+    }
+
+    @Override
+    public Descriptor descriptor() {
+        return DESCRIPTOR;
+    }
+
+    @Override
+    public int inspect(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
+        Session st = (Session) ctx.state();
+        if (st == null) {
+            boolean plausible = fromClient ? Ascii.commandPrefix(b, off, len, COMMANDS) : len == 0 || Ascii.isDigit(b[off]);
+            if (!plausible) {
+                return NO;
+            }
+            st = new Session();
+            ctx.setState(st);
+        }
+        return st.feed(ctx, fromClient, b, off, len);
+    }
+
+    private static int clientLine(FlowContext ctx, Session st, byte[] b, int off, int len) {
+        String c = command(b, off, len);
+        if (c == null) {
+            return st.verdict() == MATCH ? MATCH : NO;
+        }
+        st.command = true;
+        switch (c) {
+            case "USER" -> {
+                String u = argument(b, off, len, 4, 64);
+                if (!u.isEmpty()) {
+                    st.noteUser(ctx, u);
+                }
+            }
+            case "PASS" -> st.cleartext(ctx);
+            case "AUTH" -> st.authTls = true;
+            case "PORT" -> {
+                long[] a = FtpAddress.commaForm(b, off + 4, len - 4);
+                if (a != null) {
+                    ctx.expect(TCP, a[0], a[1], (int) a[2], "FTP_DATA", "Download");
+                }
+            }
+            case "EPRT" -> {
+                int p = off + 4;
+                while (p < off + len && b[p] == ' ') {
+                    p++;
+                }
+                long[] a = FtpAddress.eprt(b, p, off + len - p);
+                if (a != null) {
+                    ctx.expect(TCP, a[0], a[1], (int) a[2], "FTP_DATA", "Download");
+                }
+            }
+            default -> { }
+        }
+        return st.greeted || st.verdict() == MATCH ? MATCH : NEED_MORE;
+    }
+
+    private static int serverLine(FlowContext ctx, Session st, byte[] b, int off, int len) {
+        int code = Ascii.replyCode(b, off, len);
+        if (!st.greeted && !st.command) {
+            if (code != 220 && code != 120) {
+                return NO;
+            }
+            st.greeted = true;
+            if (len > 4) {
+                st.banner(ctx, Ascii.string(b, off + 4, len - 4, 128));
+            }
+            return NEED_MORE;
+        }
+        if (code < 0) {
+            // continuation lines of multi-line replies start with anything
+            return st.verdict() == MATCH || st.greeted ? st.verdict() : NO;
+        }
+        st.greeted = true;
+        if (code == 227) {
+            long[] a = FtpAddress.commaForm(b, off + 4, len - 4);
+            if (a != null) {
+                ctx.expect(TCP, a[0], a[1], (int) a[2], "FTP_DATA", "Download");
+                if (a[0] != ctx.serverHi() || a[1] != ctx.serverLo()) {
+                    // behind NAT the announced address differs: the data flow goes to the real one
+                    ctx.expect(TCP, ctx.serverHi(), ctx.serverLo(), (int) a[2], "FTP_DATA", "Download");
+                }
+            }
+        } else if (code == 229) {
+            int port = FtpAddress.epsvPort(b, off, len);
+            if (port > 0) {
+                ctx.expect(TCP, ctx.serverHi(), ctx.serverLo(), port, "FTP_DATA", "Download");
+            }
+        } else if (code == 234 && st.authTls) {
+            ctx.put("ftp.auth_tls", Boolean.TRUE);
+            ctx.setProtocol("FTPS", "Download"); // nDPI names the flow by what follows: TLS
+            return DONE;
+        }
+        if (code != 234 && len > 3 && b[off + 3] == ' ') {
+            st.authTls = false;
+        }
+        return st.command ? MATCH : NEED_MORE;
+    }
+
+    static String command(byte[] b, int off, int len) {
+        int w = 0;
+        while (w < len && w <= 4 && Ascii.isAlpha(b[off + w])) {
+            w++;
+        }
+        if (w < 3 || w > 4 || (w < len && b[off + w] != ' ')) {
+            return null;
+        }
+        for (String k : COMMANDS) {
+            if (k.length() == w && Ascii.startsWithIgnoreCase(b, off, len, k)) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    private static String argument(byte[] b, int off, int len, int wordLen, int max) {
+        int p = off + wordLen;
+        int end = off + len;
+        while (p < end && b[p] == ' ') {
+            p++;
+        }
+        if (p >= end || !Ascii.allText(b, p, end - p)) {
+            return "";
+        }
+        return Ascii.string(b, p, end - p, max);
+    }
+
+}

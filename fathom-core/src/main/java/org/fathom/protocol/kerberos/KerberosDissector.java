@@ -1,0 +1,113 @@
+package org.fathom.protocol.kerberos;
+
+import org.fathom.protocol.Descriptor;
+import org.fathom.protocol.Dissector;
+import org.fathom.protocol.FlowContext;
+import org.fathom.protocol.frames.RecordFramer;
+
+/**
+ * Kerberos V5 to a KDC (RFC 4120): one message per UDP datagram on 88, or over TCP 88 each message
+ * behind a four-byte big-endian length whose top bit is reserved (zero). A message is recognised
+ * by its outer structure (see {@link KerberosMessage}). Contributes {@code kerberos.request} and
+ * {@code kerberos.reply} (message type names), {@code kerberos.realm} and, for errors,
+ * {@code kerberos.error_code}. Client principal names are personal data and are not read.
+ */
+public final class KerberosDissector implements Dissector {
+    static final int CAP = 8 * 1024;
+    private static final int MAX_MESSAGE = 1 << 20;
+    private static final Descriptor DESCRIPTOR = Descriptor.both("Kerberos", "Network", new int[] {88}, new int[] {88}).withProbeDepth(3);
+    private static final RecordFramer.Header TCP_HEADER = (b, o) -> {
+        int l = ((b[o] & 0xFF) << 24) | ((b[o + 1] & 0xFF) << 16) | ((b[o + 2] & 0xFF) << 8) | (b[o + 3] & 0xFF);
+        return l < 12 || l > MAX_MESSAGE ? -1 : l + 4;
+    };
+
+    static final class State {
+        final RecordFramer[] framers = new RecordFramer[2];
+        boolean seenRequest;
+        boolean seenReply;
+        int verdict = NEED_MORE;
+        // set while a chunk is fed: the sink is built once per flow, not per packet
+        FlowContext ctx;
+        int last;
+        final RecordFramer.Sink sink = (rb, ro, rl, full) -> {
+            last = message(ctx, this, rb, ro + 4, rl - 4, full - 4);
+            return last != NO && last != DONE;
+        };
+    }
+
+    @Override
+    public Descriptor descriptor() {
+        return DESCRIPTOR;
+    }
+
+    @Override
+    public int inspect(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
+        State st = (State) ctx.state();
+        if (st == null) {
+            // cheap checks before any allocation: an application tag first (UDP), or a length
+            // below 2^24 followed by one (TCP)
+            int tagAt = ctx.l4() == 17 ? off : off + 4;
+            if (len > 0 && ctx.l4() != 17 && b[off] != 0) {
+                return NO;
+            }
+            if (len > tagAt - off && !applicationTag(b[tagAt] & 0xFF)) {
+                return NO;
+            }
+            st = new State();
+            ctx.setState(st);
+        }
+        if (ctx.l4() == 17) {
+            int r = message(ctx, st, b, off, len, len);
+            return r;
+        }
+        int side = fromClient ? 0 : 1;
+        if (st.framers[side] == null) {
+            st.framers[side] = new RecordFramer(4, CAP, TCP_HEADER);
+        }
+        st.ctx = ctx;
+        st.last = NEED_MORE;
+        int f;
+        try {
+            f = st.framers[side].feed(b, off, len, st.sink);
+        } finally {
+            st.ctx = null;
+        }
+        if (f == RecordFramer.INVALID) {
+            return st.verdict == NEED_MORE ? NO : DONE;
+        }
+        return st.last == NEED_MORE ? st.verdict : st.last;
+    }
+
+    private static boolean applicationTag(int t) {
+        return t == 0x6A || t == 0x6B || t == 0x6C || t == 0x6D || t == 0x7E;
+    }
+
+    private static int message(FlowContext ctx, State st, byte[] b, int off, int len, int full) {
+        int t = KerberosMessage.type(b, off, len, full);
+        if (t < 0) {
+            return st.verdict == NEED_MORE ? NO : DONE;
+        }
+        st.verdict = MATCH;
+        boolean request = t == 10 || t == 12;
+        if (request && !st.seenRequest) {
+            st.seenRequest = true;
+            ctx.put("kerberos.request", KerberosMessage.typeName(t));
+        } else if (!request && !st.seenReply) {
+            st.seenReply = true;
+            ctx.put("kerberos.reply", KerberosMessage.typeName(t));
+            if (t == 30) {
+                long code = KerberosMessage.errorCode(b, off, len);
+                if (code >= 0) {
+                    ctx.put("kerberos.error_code", code);
+                }
+            }
+        }
+        if (ctx.get("kerberos.realm") == null) {
+            String realm = KerberosMessage.realm(b, off, len, t);
+            if (realm != null) {
+                ctx.put("kerberos.realm", realm);
+            }
+        }
+        return st.seenRequest && st.seenReply && ctx.get("kerberos.realm") != null ? DONE : MATCH;
+    }
+}

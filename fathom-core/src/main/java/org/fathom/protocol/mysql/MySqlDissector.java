@@ -1,0 +1,83 @@
+package org.fathom.protocol.mysql;
+
+import org.fathom.protocol.Descriptor;
+import org.fathom.protocol.Dissector;
+import org.fathom.protocol.FlowContext;
+import org.fathom.protocol.textline.Ascii;
+
+/**
+ * MySQL / MariaDB client/server protocol: the server speaks first with its Initial Handshake packet
+ * (3-byte little-endian payload length, sequence id 0, protocol version 10, NUL-terminated server
+ * version, connection id, 8 bytes of auth data, a zero filler, capability flags), or with an ERR
+ * packet (0xFF, error code, message) when it refuses the host. Contributes
+ * {@code mysql.server_version}.
+ */
+public final class MySqlDissector implements Dissector {
+    static final int CAP = 512;
+    private static final Descriptor DESCRIPTOR = Descriptor.tcp("MySQL", "Database", 3306).withProbeDepth(3);
+
+    static final class State {
+        final byte[] buf = new byte[CAP];
+        int len;
+    }
+
+    @Override
+    public Descriptor descriptor() {
+        return DESCRIPTOR;
+    }
+
+    @Override
+    public int inspect(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
+        State st = (State) ctx.state();
+        if (fromClient) {
+            return NO; // the server speaks first
+        }
+        if (st == null) {
+            if (len >= 5 && (b[off + 3] != 0 || (b[off + 4] != 10 && (b[off + 4] & 0xFF) != 0xFF))) {
+                return NO;
+            }
+            st = new State();
+            ctx.setState(st);
+        }
+        int n = Math.min(len, CAP - st.len);
+        System.arraycopy(b, off, st.buf, st.len, n);
+        st.len += n;
+        if (st.len < 4) {
+            return NEED_MORE;
+        }
+        int plen = (st.buf[0] & 0xFF) | ((st.buf[1] & 0xFF) << 8) | ((st.buf[2] & 0xFF) << 16);
+        if (plen < 8 || plen > CAP - 4 || st.buf[3] != 0) {
+            return NO;
+        }
+        if (st.len < 4 + plen) {
+            return NEED_MORE;
+        }
+        return greeting(ctx, st.buf, 4, plen) ? DONE : NO;
+    }
+
+    static boolean greeting(FlowContext ctx, byte[] m, int p, int n) {
+        int end = p + n;
+        if ((m[p] & 0xFF) == 0xFF) {
+            // ERR packet: code (LE), then a message
+            int code = (m[p + 1] & 0xFF) | ((m[p + 2] & 0xFF) << 8);
+            return code >= 1000 && code < 5000 && n >= 3 + 8 && Ascii.allText(m, p + 3, n - 3);
+        }
+        if (m[p] != 10) {
+            return false;
+        }
+        int v = p + 1;
+        int nul = v;
+        while (nul < end && m[nul] != 0) {
+            nul++;
+        }
+        if (nul == end || nul == v || nul - v > 64 || !Ascii.isDigit(m[v]) || !Ascii.allText(m, v, nul - v)) {
+            return false;
+        }
+        int q = nul + 1 + 4 + 8; // connection id, auth-plugin-data part 1
+        if (q + 3 > end || m[q] != 0) {
+            return false; // filler
+        }
+        ctx.put("mysql.server_version", Ascii.string(m, v, nul - v, 64));
+        return true;
+    }
+}

@@ -1,0 +1,112 @@
+package org.fathom.protocol.smb;
+
+import org.fathom.protocol.Descriptor;
+import org.fathom.protocol.Dissector;
+import org.fathom.protocol.FlowContext;
+import org.fathom.protocol.frames.RecordFramer;
+
+/**
+ * SMB over TCP 445 (direct hosting, [MS-SMB2] 2.1) and 139 (NetBIOS session service, RFC 1002):
+ * each message is preceded by a four-byte header (type 0 and a 24-bit length; on 139 the session
+ * request/response/keepalive packets that precede are passed over). The message must start with
+ * an SMB protocol id: 0xFF 'SMB' (SMB1, which nDPI names {@code NetBIOS} carrying {@code SMBv1}),
+ * 0xFE 'SMB' with a 64-byte header (SMB2/3), or the SMB3 transform (0xFD 'SMB') and compression
+ * (0xFC 'SMB') headers ({@code SMBv23}). Contributes {@code smb.version} (1 or 2).
+ */
+public final class SmbDissector implements Dissector {
+    private static final Descriptor DESCRIPTOR = Descriptor.tcp("SMBv23", "System", 445).withProbeDepth(4);
+    private static final RecordFramer.Header SESSION = (b, o) -> {
+        int type = b[o] & 0xFF;
+        int len = ((b[o + 1] & 0xFF) << 16) | ((b[o + 2] & 0xFF) << 8) | (b[o + 3] & 0xFF);
+        return switch (type) {
+            case 0x00 -> len >= 4 ? len + 4 : -1;
+            case 0x81 -> len >= 4 && len <= 512 ? len + 4 : -1; // session request: two encoded names
+            case 0x82, 0x85 -> len == 0 ? 4 : -1;
+            case 0x83 -> len == 1 ? 5 : -1;
+            case 0x84 -> len == 6 ? 10 : -1;
+            default -> -1;
+        };
+    };
+
+    static final class State {
+        final RecordFramer[] framers = new RecordFramer[2];
+        int verdict = NEED_MORE;
+    }
+
+    @Override
+    public Descriptor descriptor() {
+        return DESCRIPTOR;
+    }
+
+    @Override
+    public int inspect(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
+        State st = (State) ctx.state();
+        if (st == null) {
+            if (len > 0 && b[off] != 0 && ((b[off] & 0xFF) < 0x81 || (b[off] & 0xFF) > 0x85)) {
+                return NO;
+            }
+            if (len >= 8 && b[off] == 0 && (b[off + 5] != 'S' || b[off + 6] != 'M' || b[off + 7] != 'B')) {
+                return NO; // a session message must carry an SMB protocol id
+            }
+            st = new State();
+            ctx.setState(st);
+        }
+        int side = fromClient ? 0 : 1;
+        if (st.framers[side] == null) {
+            st.framers[side] = new RecordFramer(4, 72, SESSION);
+        }
+        State s = st;
+        int f = st.framers[side].feed(b, off, len, (rb, ro, rl, full) -> {
+            if (rb[ro] != 0) {
+                return true; // NetBIOS session service packets before the first message
+            }
+            s.verdict = message(ctx, rb, ro + 4, rl - 4, full - 4);
+            return false;
+        });
+        if (f == RecordFramer.INVALID) {
+            return NO;
+        }
+        if (st.framers[side].records() > 4 && st.verdict == NEED_MORE) {
+            return NO;
+        }
+        return st.verdict;
+    }
+
+    private static int message(FlowContext ctx, byte[] b, int p, int n, int full) {
+        if (n < 4 || b[p + 1] != 'S' || b[p + 2] != 'M' || b[p + 3] != 'B') {
+            return NO;
+        }
+        int id = b[p] & 0xFF;
+        switch (id) {
+            case 0xFF -> {
+                if (full < 32) {
+                    return NO;
+                }
+                ctx.setProtocol("NetBIOS", "System");
+                ctx.setApplication("SMBv1", "System");
+                ctx.put("smb.version", 1L);
+                return DONE;
+            }
+            case 0xFE -> {
+                if (full < 64 || n < 6 || b[p + 4] != 64 || b[p + 5] != 0) {
+                    return NO; // StructureSize 64
+                }
+            }
+            case 0xFD -> {
+                if (full < 52) {
+                    return NO;
+                }
+            }
+            case 0xFC -> {
+                if (full < 16) {
+                    return NO;
+                }
+            }
+            default -> {
+                return NO;
+            }
+        }
+        ctx.put("smb.version", 2L);
+        return DONE;
+    }
+}
