@@ -13,7 +13,6 @@ import org.fathom.pipeline.CaptureAnalyzer;
 import org.fathom.pipeline.Progress;
 import org.fathom.record.FlowRecord;
 import org.fathom.record.FlowSink;
-import org.fathom.record.RecordExit;
 
 /** Runs the whole pipeline over a capture stored under the test resources {@code captures/}. */
 public final class Golden {
@@ -25,20 +24,7 @@ public final class Golden {
 
     /** Runs the whole pipeline over the capture file {@code p}. */
     public static List<FlowRecord> flows(Path p) throws Exception {
-        List<FlowRecord> out = new ArrayList<>();
-        FlowSink sink = new FlowSink() {
-            @Override
-            public void accept(FlowRecord r) {
-                out.add(r);
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        try (CaptureReader reader = CaptureFiles.open(p); RecordExit exit = new RecordExit(List.of(sink))) {
-            new CaptureAnalyzer(AnalysisOptions.defaults()).analyze(reader, exit, new AnalysisSummary(), Progress.NONE);
-        }
+        List<FlowRecord> out = new ArrayList<>(org.fathom.testing.Analyze.flows(p));
         return out;
     }
 
