@@ -31,9 +31,11 @@ import picocli.CommandLine.Parameters;
 @Command(name = "analyze",
         mixinStandardHelpOptions = true,
         description = {
-            "Reads capture files (pcap, pcapng; recognised by content, not by name) or folders of them,",
-            "tracks bidirectional flows and prints a summary. Flow records are written as JSON lines",
-            "with --flows or --flows-dir.",
+            "Analyses capture files or folders of them and prints a summary.",
+            "",
+            "Captures are pcap or pcapng, recognised by content, not by name. Flows are tracked in both",
+            "directions and classified; records (flows, calls, alerts, aggregates) are written as JSON",
+            "lines through the privacy guard (see --privacy).",
         },
         footer = {
             "",
@@ -170,6 +172,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             dirSink = new JsonLinesDirectorySink(flowsDir);
             sinks.add(dirSink);
         }
+        java.util.Set<String> dirNames = new java.util.HashSet<>();
         PrivacyGuard guard;
         try {
             guard = new PrivacyGuard(policy, audit, sinks);
@@ -181,8 +184,19 @@ final class AnalyzeCommand implements Callable<Integer> {
                 Progress shown = progress == null ? Progress.NONE : progress;
                 try {
                     if (dirSink != null) {
-                        dirSink.startCapture(capture.getFileName().toString());
-                        writing = flowsDir.resolve(capture.getFileName() + ".jsonl").toString();
+                        String name = capture.getFileName().toString();
+                        if (!dirNames.add(name)) {
+                            // two captures of the same name in different folders: keep both
+                            int k = 2;
+                            while (!dirNames.add(name + "." + k)) {
+                                k++;
+                            }
+                            System.err.println("fathom: " + capture + ": another capture is also named " + name
+                                    + "; its records go to " + name + "." + k + ".jsonl");
+                            name = name + "." + k;
+                        }
+                        dirSink.startCapture(name);
+                        writing = flowsDir.resolve(name + ".jsonl").toString();
                     }
                     analyzer.analyze(capture, workers, guard, summary, shown);
                 } catch (CaptureException e) {
