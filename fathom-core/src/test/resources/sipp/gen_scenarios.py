@@ -146,3 +146,51 @@ for code, text in [(486, "Busy Here"), (600, "Busy Everywhere"), (480, "Temporar
                    (503, "Service Unavailable"), (500, "Server Internal Error")]:
     uac_final(f"uac_final_{code}.xml", code)
     uas_final(f"uas_final_{code}.xml", code, text)
+
+# --- dropped without BYE, and calls still up when the capture ends ---
+
+def uac_noack(name):
+    # answered, never acknowledged; the capture must go on > 32 s after the 200 (see uac_media_timeout)
+    b = send(invite(URI)) + recv(100, optional="true") + recv(180, optional="true") + recv(200)
+    b += '  <pause milliseconds="1000"/>\n'
+    scenario(name, b)
+
+def uas_noack(name):
+    b = '  <recv request="INVITE"/>\n' + send(resp(100, "Trying")) + send(resp(180, "Ringing"))
+    b += send(resp(200, "OK", sdp=True))      # sent once: no retransmission, no ACK awaited
+    b += '  <pause milliseconds="500"/>\n'
+    scenario(name, b)
+
+def uac_media_timeout(name):
+    # RTP for 1 s, then silence and no BYE; 34 s later an OPTIONS (outside the dialog) marks the
+    # time, so the capture runs past the 30 s media timeout
+    b = send(invite(URI)) + recv(100, optional="true") + recv(180, optional="true") + recv(200)
+    b += send(in_dialog("ACK", URI, 1))
+    b += '  <nop><action><exec play_pcap_audio="rtp-pcma.pcap"/></action></nop>\n'
+    b += '  <pause milliseconds="35000"/>\n'
+    b += send(in_dialog("OPTIONS", URI, 1, to_tag=False).replace("[call_id]", "late-[call_id]"))
+    scenario(name, b)
+
+def uas_media_timeout(name):
+    b = '  <recv request="INVITE"/>\n' + send(resp(100, "Trying")) + send(resp(180, "Ringing"))
+    b += send(resp(200, "OK", sdp=True), retrans="500") + '  <recv request="ACK"/>\n'
+    b += '  <pause milliseconds="1500"/>\n'
+    scenario(name, b)
+
+def uac_ringing(name):
+    # still ringing when the capture ends: in_progress
+    b = send(invite(URI)) + recv(100, optional="true") + recv(180)
+    b += '  <pause milliseconds="33000"/>\n'
+    scenario(name, b)
+
+def uas_ringing(name):
+    b = '  <recv request="INVITE"/>\n' + send(resp(100, "Trying")) + send(resp(180, "Ringing"))
+    b += '  <pause milliseconds="500"/>\n'
+    scenario(name, b)
+
+uac_noack("uac_noack.xml")
+uas_noack("uas_noack.xml")
+uac_media_timeout("uac_media_timeout.xml")
+uas_media_timeout("uas_media_timeout.xml")
+uac_ringing("uac_ringing.xml")
+uas_ringing("uas_ringing.xml")

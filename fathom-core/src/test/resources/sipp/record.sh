@@ -25,7 +25,7 @@ UAC_PIDS=()
 while read -r name uac uas calls transport service outcome emergency limit; do
   [[ -z "$name" || "$name" == \#* ]] && continue
   sport=$((5060 + i)); cport=$((6060 + i)); smp=$((20000 + 10 * i)); cmp=$((30000 + 10 * i))
-  sipp -sf "$uas" -i 127.0.0.1 -p $sport -t "$transport" -mp $smp -rtp_echo -m "$calls" -timeout 60s \
+  sipp -sf "$uas" -i 127.0.0.1 -p $sport -t "$transport" -mp $smp -rtp_echo -m "$calls" -timeout 60s -default_behaviors none \
        -nostdin -trace_err -error_file "$WORK/$name.uas.err" >"$WORK/$name.uas.out" 2>&1 &
   UAS_PIDS+=($!)
   i=$((i + 1))
@@ -36,7 +36,7 @@ while read -r name uac uas calls transport service outcome emergency limit; do
   [[ -z "$name" || "$name" == \#* ]] && continue
   sport=$((5060 + i)); cport=$((6060 + i)); smp=$((20000 + 10 * i)); cmp=$((30000 + 10 * i))
   sipp 127.0.0.1:$sport -sf "$uac" -i 127.0.0.1 -p $cport -t "$transport" -mp $cmp -s "$service" \
-       -m "$calls" -r 10 -l "$limit" -timeout 60s -nostdin -trace_stat -stf "$OUT/stats/$name.csv" -fd 60 \
+       -m "$calls" -r 10 -l "$limit" -timeout 60s -default_behaviors none -nostdin -trace_stat -stf "$OUT/stats/$name.csv" -fd 60 \
        -trace_err -error_file "$WORK/$name.uac.err" >"$WORK/$name.uac.out" 2>&1 &
   UAC_PIDS+=($!)
   i=$((i + 1))
