@@ -26,6 +26,8 @@ final class Call {
     boolean cancelSeen;
     boolean challenged;
     long byeNanos;
+    /** Last packet on a bound endpoint that was not measured as audio RTP (video, T.38, RTCP). */
+    long otherMediaNanos;
     int byeCause = -1;
     /** Media announced by each side: SDP of the caller's offers and of the callee's answers. */
     Map<Integer, String> callerRtpmap = Map.of();
@@ -54,7 +56,7 @@ final class Call {
     long lastMediaNanos() {
         long a = callerToCallee == null ? 0 : callerToCallee.lastNanos;
         long b = calleeToCaller == null ? 0 : calleeToCaller.lastNanos;
-        return Math.max(a, b);
+        return Math.max(Math.max(a, b), otherMediaNanos);
     }
 
     boolean answered() {

@@ -28,7 +28,8 @@ public final class CallAnalyzer implements PacketAnalyzer {
     private record Endpoint(long hi, long lo, int port) {
     }
 
-    private record Binding(Call call, int side) {
+    /** A media endpoint of a call: the side that announced it; audio ones are measured as RTP. */
+    private record Binding(Call call, int side, boolean audio) {
     }
 
     private record TcpKey(long sHi, long sLo, long dHi, long dLo, int sp, int dp) {
@@ -86,8 +87,8 @@ public final class CallAnalyzer implements PacketAnalyzer {
                     if (m != null) {
                         onSip(m, d, "UDP");
                     }
-                } else if (!media.isEmpty() && len >= 12 && (b[off] & 0xc0) == 0x80) {
-                    onRtp(d, b, off, len);
+                } else if (!media.isEmpty()) {
+                    onMedia(d, b, off, len);
                 }
             } else if (d.l4 == TCP) {
                 onTcp(d, b, off, len);
@@ -158,13 +159,13 @@ public final class CallAnalyzer implements PacketAnalyzer {
                         c.inviteNanos = t;
                         c.pddMs = -1;
                     }
-                    bindSdp(c, m, 0);
+                    bindSdp(c, m, senderSide(c, d, 0));
                 }
                 case "ACK" -> {
                     if (c == null) {
                         return;
                     }
-                    bindSdp(c, m, 0);
+                    bindSdp(c, m, senderSide(c, d, 0));
                     if (c.answered()) {
                         if (c.ackNanos == 0) {
                             c.ackNanos = t;
@@ -198,23 +199,39 @@ public final class CallAnalyzer implements PacketAnalyzer {
         if (c == null || !"INVITE".equals(m.cseqMethod())) {
             return;
         }
+        int side = senderSide(c, d, 1);
         int st = m.status();
         if (st < 200) {
             if ((st == 180 || st == 183) && c.pddMs < 0) {
                 c.pddMs = (t - c.inviteNanos) / 1_000_000;
             }
-            bindSdp(c, m, 1);
+            bindSdp(c, m, side);
         } else if (st < 300) {
             if (!c.answered()) {
                 c.answerNanos = t;
                 c.finalStatus = st;
                 c.finalNanos = t;
             }
-            bindSdp(c, m, 1);
+            bindSdp(c, m, side);
         } else if (!c.answered() && m.cseq() >= c.inviteCseq && c.finalStatus == 0) {
             c.finalStatus = st;
             c.finalNanos = t;
         }
+    }
+
+    /**
+     * Which party sent a message: the caller when it comes from the address and port the first
+     * INVITE came from, the callee when it comes from where that INVITE went (a re-INVITE may come
+     * from either side); otherwise {@code dflt} (requests: caller, responses: callee).
+     */
+    private static int senderSide(Call c, DecodedPacket d, int dflt) {
+        if (d.srcHi == c.clientHi && d.srcLo == c.clientLo && d.srcPort == c.clientPort) {
+            return 0;
+        }
+        if (d.srcHi == c.serverHi && d.srcLo == c.serverLo && d.srcPort == c.serverPort) {
+            return 1;
+        }
+        return dflt;
     }
 
     private void bindSdp(Call c, SipMessage m, int side) {
@@ -234,27 +251,24 @@ public final class CallAnalyzer implements PacketAnalyzer {
             }
         }
         for (Sdp.Media md : l) {
-            if (!md.kind().equals("audio") || c.endpoints.size() >= MAX_ENDPOINTS_PER_CALL) {
+            if (c.endpoints.size() >= MAX_ENDPOINTS_PER_CALL) {
                 continue;
             }
-            if (side == 0) {
+            boolean audio = md.kind().equals("audio");
+            if (audio && side == 0) {
                 c.callerRtpmap = md.rtpmap();
-            } else {
+            } else if (audio) {
                 c.calleeRtpmap = md.rtpmap();
             }
             Endpoint e = new Endpoint(md.hi(), md.lo(), md.port());
             if (media.size() < config.maxDialogs() * 4) {
-                media.put(e, new Binding(c, side));
+                media.put(e, new Binding(c, side, audio));
                 c.endpoints.add(new long[] {md.hi(), md.lo(), md.port(), side});
             }
         }
     }
 
-    private void onRtp(DecodedPacket d, byte[] b, int off, int len) {
-        int pt = b[off + 1] & 0x7f;
-        if (pt >= 72 && pt <= 76) {
-            return; // RTCP
-        }
+    private void onMedia(DecodedPacket d, byte[] b, int off, int len) {
         Binding to = media.get(new Endpoint(d.dstHi, d.dstLo, d.dstPort));
         boolean toCaller;
         Call c;
@@ -268,6 +282,12 @@ public final class CallAnalyzer implements PacketAnalyzer {
             }
             c = from.call();
             toCaller = from.side() == 1;  // symmetric RTP: sent from the port one receives on
+            to = from;
+        }
+        int pt = len >= 2 ? b[off + 1] & 0x7f : 0;
+        if (!to.audio() || len < 12 || (b[off] & 0xc0) != 0x80 || (pt >= 72 && pt <= 76)) {
+            c.otherMediaNanos = d.timestampNanos;   // video, T.38, RTCP: signs of life only
+            return;
         }
         RtpStream s;
         if (toCaller) {

@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The media of an SDP body (RFC 4566 / RFC 3264): for each {@code m=audio|video} line with a
+ * The media of an SDP body (RFC 4566 / RFC 3264): for each {@code m=audio|video|image} line with a
  * non-zero port, where it receives (the media-level {@code c=} line, else the session-level one;
  * IPv4 or IPv6) and its payload types with their {@code a=rtpmap} names and clock rates. Never
  * throws; unusable lines are skipped.
@@ -88,7 +88,7 @@ public final class Sdp {
 
     private static void add(List<Media> out, String kind, long[] addr, int port, int[] pts, Map<Integer, String> rtpmap) {
         if (addr == null || port <= 0 || port > 65535 || pts == null || out.size() >= 8
-                || !(kind.equals("audio") || kind.equals("video"))) {
+                || !(kind.equals("audio") || kind.equals("video") || kind.equals("image"))) {
             return;
         }
         out.add(new Media(kind, addr[0], addr[1], port, pts, Map.copyOf(rtpmap)));

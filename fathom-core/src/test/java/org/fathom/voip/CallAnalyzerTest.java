@@ -267,6 +267,26 @@ class CallAnalyzerTest {
     }
 
     @Test
+    void faxSwitchedToT38IsNotAMediaTimeout() {
+        answeredCall("c1");
+        for (int i = 0; i < 10; i++) {
+            step(20_000_000);
+            rtp(A, 4000, B, 5000, i, i * 160L);
+        }
+        String t38 = "v=0\r\nc=IN IP4 127.0.0.1\r\nm=audio 0 RTP/AVP 0\r\nm=image 4002 udptl t38\r\n";
+        c2s(req("INVITE", "c1", 2, "2", "", t38));
+        s2c(resp(200, "c1", 2, "INVITE", t38.replace("4002", "5002")));
+        for (int i = 0; i < 50; i++) {
+            step(SEC);
+            an.onPacket(udp(B, 5002, A, 4002, new byte[] {0, 1, 2, 3}, t));
+        }
+        c2s(req("BYE", "c1", 3, "2", "", ""));
+        CallRecord c = end().getFirst();
+        assertThat(c.outcome()).isEqualTo("completed");
+        assertThat(c.media()).hasSize(1);
+    }
+
+    @Test
     void boundedDialogs() throws IOException {
         an = new CallAnalyzer(CallConfig.defaults().withMaxDialogs(10), stats, guard);
         for (int i = 0; i < 25; i++) {
