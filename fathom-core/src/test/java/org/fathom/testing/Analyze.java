@@ -49,15 +49,16 @@ public final class Analyze {
      */
     public static List<org.fathom.record.CallRecord> calls(Path capture, org.fathom.voip.CallConfig config,
                                                            org.fathom.voip.CallStats stats) {
-        return calls(capture, config, stats, labPolicy());
+        return calls(capture, config, stats, labPolicy(), 1);
     }
 
     public static List<org.fathom.record.CallRecord> calls(Path capture, org.fathom.voip.CallConfig config,
-                                                           org.fathom.voip.CallStats stats, PrivacyPolicy policy) {
+                                                           org.fathom.voip.CallStats stats, PrivacyPolicy policy,
+                                                           int workers) {
         CollectingSink sink = new CollectingSink();
         try (PrivacyGuard guard = new PrivacyGuard(policy, AuditLog.open(policy.auditLog()), List.of(sink))) {
             new CaptureAnalyzer(AnalysisOptions.defaults().withAnalyzer(org.fathom.voip.CallAnalyzer.factory(config, stats)))
-                    .analyze(capture, 1, guard, new AnalysisSummary(), Progress.NONE);
+                    .analyze(capture, workers, guard, new AnalysisSummary(), Progress.NONE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (CaptureException e) {

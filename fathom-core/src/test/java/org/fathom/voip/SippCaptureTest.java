@@ -24,10 +24,11 @@ class SippCaptureTest {
     static final Path DIR = Path.of("src/test/resources/captures/voip");
     static List<CallRecord> calls;
     static CallStats stats;
+    static Path pcap;
 
     @BeforeAll
     static void analyze() throws IOException {
-        Path pcap = Files.createTempFile("sipp-calls", ".pcap");
+        pcap = Files.createTempFile("sipp-calls", ".pcap");
         pcap.toFile().deleteOnExit();
         try (InputStream in = new GZIPInputStream(Files.newInputStream(DIR.resolve("sipp-calls.pcap.gz")))) {
             Files.copy(in, pcap, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -73,6 +74,15 @@ class SippCaptureTest {
             assertThat(stats.count(o)).as(o).isEqualTo(expected.get(o));
         }
         assertThat(stats.attempts()).isEqualTo(calls.size());
+        long bucketed = stats.perMinute().values().stream().flatMapToLong(java.util.Arrays::stream).sum();
+        assertThat(bucketed).isEqualTo(calls.size());
+        assertThat(stats.blocked()).isEqualTo(expected.get("rejected") + expected.get("failed"));
+    }
+
+    @Test
+    void theNumberOfWorkersChangesNothing() {
+        List<CallRecord> three = Analyze.calls(pcap, CallConfig.defaults(), new CallStats(), Analyze.labPolicy(), 3);
+        assertThat(three).containsExactlyElementsOf(calls);
     }
 
     @Test
