@@ -56,6 +56,15 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--calls", paramLabel = "FILE", description = "Write VoIP call records to FILE as JSON lines ('-' for standard output).")
     String calls;
 
+    @Option(names = "--media-timeout", paramLabel = "SECONDS", description = "An answered call whose media stopped both ways this long ago, without BYE, is dropped (default: ${DEFAULT-VALUE}).")
+    long mediaTimeout = 30;
+
+    @Option(names = "--max-calls", paramLabel = "N", description = "Calls tracked at once; beyond it the oldest call ends as in_progress (evicted) (default: ${DEFAULT-VALUE}).")
+    int maxCalls = 100_000;
+
+    @Option(names = "--emergency-numbers", paramLabel = "LIST", split = ",", description = "Dialled numbers that make a call an emergency call (default: 112,911,999,000,110,118,119; urn:service:sos always counts).")
+    List<String> emergencyNumbers = new ArrayList<>(org.fathom.voip.CallConfig.DEFAULT_EMERGENCY);
+
     @Option(names = "--alerts", paramLabel = "FILE", description = "Write attack and abuse alerts to FILE as JSON lines ('-' for standard output).")
     String alerts;
 
@@ -102,7 +111,16 @@ final class AnalyzeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
-        AnalysisOptions options = catalogs(AnalysisOptions.defaults().withFlows(flowConfig));
+        if (mediaTimeout < 1 || maxCalls < 1) {
+            throw new UserError("--media-timeout and --max-calls must be at least 1");
+        }
+        org.fathom.voip.CallConfig callConfig = org.fathom.voip.CallConfig.defaults()
+                .withMediaTimeout(java.time.Duration.ofSeconds(mediaTimeout)).withMaxDialogs(maxCalls)
+                .withEmergencyNumbers(new java.util.HashSet<>(emergencyNumbers));
+        org.fathom.voip.CallStats callStats = new org.fathom.voip.CallStats();
+        // always on, so the summary has its calls section; cheap for traffic that is not SIP
+        AnalysisOptions options = catalogs(AnalysisOptions.defaults().withFlows(flowConfig))
+                .withAnalyzer(org.fathom.voip.CallAnalyzer.factory(callConfig, callStats));
         if (workers < 1 || workers > 256) {
             throw new UserError("--workers must be between 1 and 256, not " + workers);
         }
@@ -228,7 +246,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             status = Main.EXIT_PARTIAL;
         }
         if (!quiet && !captures.isEmpty()) {
-            new SummaryReport(summary, skipped, guard, table).print(report);
+            new SummaryReport(summary, skipped, guard, table, callStats).print(report);
         }
         if (captures.isEmpty() && status == Main.EXIT_OK) {
             System.err.println("fathom: no capture files found");

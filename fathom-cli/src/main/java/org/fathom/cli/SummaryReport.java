@@ -18,12 +18,19 @@ final class SummaryReport {
     private final List<String> skipped;
     private final PrivacyGuard guard;
     private final SummaryTable table;
+    private final org.fathom.voip.CallStats calls;
 
     SummaryReport(AnalysisSummary s, List<String> skipped, PrivacyGuard guard, SummaryTable table) {
+        this(s, skipped, guard, table, null);
+    }
+
+    SummaryReport(AnalysisSummary s, List<String> skipped, PrivacyGuard guard, SummaryTable table,
+                  org.fathom.voip.CallStats calls) {
         this.s = s;
         this.skipped = skipped;
         this.guard = guard;
         this.table = table;
+        this.calls = calls;
     }
 
     void print(PrintStream out) {
@@ -61,6 +68,9 @@ final class SummaryReport {
                 out.printf("%-24s %,14d %14s %,10d%n", t.name, t.packets, bytes(t.bytes), t.flows);
             }
         }
+        if (calls != null && calls.attempts() > 0) {
+            printCalls(out, p.mode() == PrivacyMode.AGGREGATE);
+        }
         boolean header = false;
         for (CaptureResult c : s.captures) {
             for (CaptureWarning w : c.warnings()) {
@@ -79,6 +89,33 @@ final class SummaryReport {
                 header = true;
             }
             out.println("  skipped " + m);
+        }
+    }
+
+    /** The calls section: counts always; in aggregate mode nothing about individual calls. */
+    private void printCalls(PrintStream out, boolean aggregate) {
+        org.fathom.voip.CallStats c = calls;
+        out.println();
+        out.printf("Calls      %,d attempts, %,d answered (ASR %.1f%%, NER %.1f%%), %,d emergency%n",
+                c.attempts(), c.answered(), c.asr(), c.ner(), c.emergency());
+        out.printf("Outcomes   completed %,d, dropped %,d, busy %,d, no answer %,d, cancelled %,d, redirected %,d,%n",
+                c.count("completed"), c.count("dropped"), c.count("busy"), c.count("no_answer"), c.count("cancelled"),
+                c.count("redirected"));
+        out.printf("           blocked %,d (rejected %,d, failed %,d), in progress %,d%n",
+                c.blocked(), c.count("rejected"), c.count("failed"), c.count("in_progress"));
+        if (c.pddPercentile(50) >= 0) {
+            out.printf("PDD        p50 %,d ms, p95 %,d ms%n", c.pddPercentile(50), c.pddPercentile(95));
+        }
+        if (c.rtpStreams() > 0) {
+            long[] m = c.mosClasses();
+            out.printf("MOS        %,d RTP streams: >=4.3 %,d, 4.0-4.3 %,d, 3.6-4.0 %,d, 3.1-3.6 %,d, 2.6-3.1 %,d, <2.6 %,d%n",
+                    c.rtpStreams(), m[0], m[1], m[2], m[3], m[4], m[5]);
+        }
+        if (!aggregate && !table.worstCalls.isEmpty()) {
+            out.println("Worst calls by MOS:");
+            for (org.fathom.record.CallRecord r : table.worstCalls) {
+                out.printf("  %.2f  %s  %s -> %s  %s%n", SummaryTable.mos(r), r.callId(), r.caller(), r.callee(), r.outcome());
+            }
         }
     }
 

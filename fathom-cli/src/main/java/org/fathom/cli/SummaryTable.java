@@ -11,6 +11,9 @@ import org.fathom.record.FlowSink;
 /** Keeps the aggregate rows the guard released, for the printed summary in aggregate mode. */
 final class SummaryTable implements FlowSink {
     final List<AggregateRecord> rows = new ArrayList<>();
+    /** The released calls with the lowest MOS (already through the guard), worst first. */
+    final List<org.fathom.record.CallRecord> worstCalls = new ArrayList<>();
+    static final int WORST = 5;
     PrivacyHeader header;
 
     @Override
@@ -26,6 +29,28 @@ final class SummaryTable implements FlowSink {
     @Override
     public void aggregate(Released<AggregateRecord> row) {
         rows.add(row.record());
+    }
+
+    @Override
+    public void call(Released<org.fathom.record.CallRecord> call) {
+        org.fathom.record.CallRecord c = call.record();
+        if (c.media().isEmpty()) {
+            return;
+        }
+        worstCalls.add(c);
+        worstCalls.sort(java.util.Comparator.comparingDouble(SummaryTable::mos));
+        if (worstCalls.size() > WORST) {
+            worstCalls.removeLast();
+        }
+    }
+
+    /** A call's MOS: its worst media direction. */
+    static double mos(org.fathom.record.CallRecord c) {
+        double m = 5;
+        for (org.fathom.record.CallRecord.MediaStream s : c.media()) {
+            m = Math.min(m, s.mos());
+        }
+        return m;
     }
 
     @Override

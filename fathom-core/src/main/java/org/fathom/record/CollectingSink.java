@@ -10,6 +10,7 @@ import org.fathom.privacy.Released;
 public final class CollectingSink implements FlowSink {
     private final List<FlowRecord> flows = new ArrayList<>();
     private final List<AggregateRecord> aggregates = new ArrayList<>();
+    private final List<CallRecord> calls = new ArrayList<>();
     private PrivacyHeader header;
 
     @Override
@@ -28,6 +29,11 @@ public final class CollectingSink implements FlowSink {
     }
 
     @Override
+    public void call(Released<CallRecord> call) {
+        calls.add(call.record());
+    }
+
+    @Override
     public void close() {
     }
 
@@ -37,6 +43,11 @@ public final class CollectingSink implements FlowSink {
 
     public List<AggregateRecord> aggregates() {
         return aggregates;
+    }
+
+    /** Released call records, in release order. */
+    public List<CallRecord> calls() {
+        return calls;
     }
 
     public PrivacyHeader header() {

@@ -43,6 +43,30 @@ public final class Analyze {
         }
     }
 
+    /**
+     * Call records of a capture (lab policy, one worker), with the call analyzer registered;
+     * {@code stats} receives the run's call counts.
+     */
+    public static List<org.fathom.record.CallRecord> calls(Path capture, org.fathom.voip.CallConfig config,
+                                                           org.fathom.voip.CallStats stats) {
+        return calls(capture, config, stats, labPolicy(), 1);
+    }
+
+    public static List<org.fathom.record.CallRecord> calls(Path capture, org.fathom.voip.CallConfig config,
+                                                           org.fathom.voip.CallStats stats, PrivacyPolicy policy,
+                                                           int workers) {
+        CollectingSink sink = new CollectingSink();
+        try (PrivacyGuard guard = new PrivacyGuard(policy, AuditLog.open(policy.auditLog()), List.of(sink))) {
+            new CaptureAnalyzer(AnalysisOptions.defaults().withAnalyzer(org.fathom.voip.CallAnalyzer.factory(config, stats)))
+                    .analyze(capture, workers, guard, new AnalysisSummary(), Progress.NONE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (CaptureException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        return new ArrayList<>(sink.calls());
+    }
+
     /** Flow records of a capture (lab policy, one worker), sorted by first packet time then text. */
     public static List<FlowRecord> flows(Path capture) {
         return flows(capture, 1, labPolicy());

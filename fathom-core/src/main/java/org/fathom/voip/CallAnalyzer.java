@@ -1,0 +1,398 @@
+package org.fathom.voip;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import org.fathom.analysis.PacketAnalyzer;
+import org.fathom.decode.DecodedPacket;
+import org.fathom.privacy.PrivacyGuard;
+import org.fathom.record.CallRecord;
+
+/**
+ * VoIP call analytics across flows: follows SIP over UDP and TCP (any port; a payload must start
+ * like a SIP message), keys calls by Call-ID, binds RTP to its call through the SDP offer/answer
+ * and measures each media direction. Every call ends in exactly one {@link CallRecord} released
+ * through the privacy guard, and is counted in the run's {@link CallStats}. Outcome rules and
+ * limits: docs/VOIP.md. State is bounded by {@link CallConfig#maxDialogs}, {@link #MAX_TCP_STREAMS}
+ * and per-call caps; nothing here throws for hostile input.
+ */
+public final class CallAnalyzer implements PacketAnalyzer {
+    public static final int MAX_TCP_STREAMS = 10_000;
+    private static final int MAX_ENDPOINTS_PER_CALL = 16;
+    private static final int UDP = 17;
+    private static final int TCP = 6;
+
+    private record Endpoint(long hi, long lo, int port) {
+    }
+
+    /** A media endpoint of a call: the side that announced it; audio ones are measured as RTP. */
+    private record Binding(Call call, int side, boolean audio) {
+    }
+
+    private record TcpKey(long sHi, long sLo, long dHi, long dLo, int sp, int dp) {
+    }
+
+    private final CallConfig config;
+    private final CallStats stats;
+    private PrivacyGuard guard;
+    private final LinkedHashMap<String, Call> calls = new LinkedHashMap<>();
+    private final HashMap<Endpoint, Binding> media = new HashMap<>();
+    private final LinkedHashMap<TcpKey, TcpStream> tcp = new LinkedHashMap<>(16, 0.75f, true);
+    private long now;
+    private long nextSweep;
+    private long evicted;
+
+    public CallAnalyzer(CallConfig config, CallStats stats, PrivacyGuard guard) {
+        this.config = config;
+        this.stats = stats;
+        this.guard = guard;
+    }
+
+    /** A factory for {@link org.fathom.pipeline.AnalysisOptions#withAnalyzer}; all captures count into {@code stats}. */
+    public static Factory factory(CallConfig config, CallStats stats) {
+        return g -> new CallAnalyzer(config, stats, g);
+    }
+
+    /** Calls ended early because {@link CallConfig#maxDialogs} was reached. */
+    public long evicted() {
+        return evicted;
+    }
+
+    @Override
+    public void onPacket(DecodedPacket d) {
+        now = d.timestampNanos;
+        if (now >= nextSweep) {
+            if (nextSweep != 0) {
+                sweep();
+            }
+            nextSweep = now + 1_000_000_000L;
+        }
+        int len = d.payloadLength;
+        if (len <= 0 || d.buf == null) {
+            if (d.l4 == TCP && (d.tcpFlags & (DecodedPacket.TCP_FIN | DecodedPacket.TCP_RST)) != 0 && !tcp.isEmpty()) {
+                tcp.remove(new TcpKey(d.srcHi, d.srcLo, d.dstHi, d.dstLo, d.srcPort, d.dstPort));
+            }
+            return;
+        }
+        byte[] b = d.buf;
+        int off = d.payloadOffset;
+        try {
+            if (d.l4 == UDP) {
+                int skip = SipParser.skipBlank(b, off, len);
+                if (SipParser.looksLikeSip(b, off + skip, len - skip)) {
+                    SipMessage m = SipParser.parse(b, off, len);
+                    if (m != null) {
+                        onSip(m, d, "UDP");
+                    }
+                } else if (!media.isEmpty()) {
+                    onMedia(d, b, off, len);
+                }
+            } else if (d.l4 == TCP) {
+                onTcp(d, b, off, len);
+            }
+        } catch (RuntimeException e) {
+            // hostile input must never stop the capture; the packet is simply not used
+        }
+    }
+
+    private void onTcp(DecodedPacket d, byte[] b, int off, int len) {
+        TcpKey k = null;
+        TcpStream s = null;
+        if (!tcp.isEmpty()) {
+            k = new TcpKey(d.srcHi, d.srcLo, d.dstHi, d.dstLo, d.srcPort, d.dstPort);
+            s = tcp.get(k);
+        }
+        if (s == null) {
+            int skip = SipParser.skipBlank(b, off, len);
+            if (skip == len || !SipParser.couldStartSip(b, off + skip, len - skip)) {
+                return;
+            }
+            if (k == null) {
+                k = new TcpKey(d.srcHi, d.srcLo, d.dstHi, d.dstLo, d.srcPort, d.dstPort);
+            }
+            if (tcp.size() >= MAX_TCP_STREAMS) {
+                Iterator<TcpKey> it = tcp.keySet().iterator();
+                it.next();
+                it.remove();
+            }
+            s = new TcpStream();
+            tcp.put(k, s);
+        }
+        for (SipMessage m : s.onSegment(d.tcpSeq, b, off, len)) {
+            onSip(m, d, "TCP");
+        }
+        if ((d.tcpFlags & (DecodedPacket.TCP_FIN | DecodedPacket.TCP_RST)) != 0) {
+            tcp.remove(k);
+        }
+    }
+
+    private void onSip(SipMessage m, DecodedPacket d, String transport) {
+        Call c = calls.get(m.callId());
+        long t = d.timestampNanos;
+        if (c != null) {
+            c.lastSipNanos = t;
+        }
+        if (m.isRequest()) {
+            switch (m.method().toUpperCase(Locale.ROOT)) {
+                case "INVITE" -> {
+                    if (c == null) {
+                        if (m.toTag() != null) {
+                            return; // re-INVITE of a dialog we never saw start
+                        }
+                        if (calls.size() >= config.maxDialogs()) {
+                            Call old = calls.values().iterator().next();
+                            evicted++;
+                            finish(old, "in_progress", "evicted", t);
+                        }
+                        boolean sos = emergency(m.requestUri()) || emergency(m.to());
+                        c = new Call(m.callId(), m.from(), m.to(), d.srcHi, d.srcLo, d.srcPort, d.dstHi, d.dstLo,
+                                d.dstPort, transport, t, sos);
+                        c.inviteCseq = m.cseq();
+                        c.inviteNanos = t;
+                        calls.put(m.callId(), c);
+                    } else if (!c.answered() && (c.finalStatus == 401 || c.finalStatus == 407) && m.cseq() > c.inviteCseq) {
+                        c.finalStatus = 0;      // the challenge was answered: same call goes on
+                        c.inviteCseq = m.cseq();
+                        c.inviteNanos = t;
+                        c.pddMs = -1;
+                    }
+                    bindSdp(c, m, senderSide(c, d, 0));
+                }
+                case "ACK" -> {
+                    if (c == null) {
+                        return;
+                    }
+                    bindSdp(c, m, senderSide(c, d, 0));
+                    if (c.answered()) {
+                        if (c.ackNanos == 0) {
+                            c.ackNanos = t;
+                        }
+                    } else if (c.finalStatus >= 300 && c.finalStatus != 401 && c.finalStatus != 407) {
+                        finish(c, Call.outcomeOf(c.finalStatus, c.cancelSeen), "final_response", c.finalNanos);
+                    }
+                }
+                case "CANCEL" -> {
+                    if (c != null) {
+                        c.cancelSeen = true;
+                    }
+                }
+                case "BYE" -> {
+                    if (c == null) {
+                        return;
+                    }
+                    c.byeNanos = t;
+                    c.byeCause = m.q850Cause();
+                    if (c.answered()) {
+                        boolean error = c.byeCause >= 0 && c.byeCause != 16;
+                        finish(c, error ? "dropped" : "completed", error ? "bye_with_error_reason" : "bye", t);
+                    } else {
+                        finish(c, "cancelled", "bye", t);
+                    }
+                }
+                default -> { }
+            }
+            return;
+        }
+        if (c == null || !"INVITE".equals(m.cseqMethod())) {
+            return;
+        }
+        int side = senderSide(c, d, 1);
+        int st = m.status();
+        if (st < 200) {
+            if ((st == 180 || st == 183) && c.pddMs < 0) {
+                c.pddMs = (t - c.inviteNanos) / 1_000_000;
+            }
+            bindSdp(c, m, side);
+        } else if (st < 300) {
+            if (!c.answered()) {
+                c.answerNanos = t;
+                c.finalStatus = st;
+                c.finalNanos = t;
+            }
+            bindSdp(c, m, side);
+        } else if (!c.answered() && m.cseq() >= c.inviteCseq && c.finalStatus == 0) {
+            c.finalStatus = st;
+            c.finalNanos = t;
+        }
+    }
+
+    /**
+     * Which party sent a message: the caller when it comes from the address and port the first
+     * INVITE came from, the callee when it comes from where that INVITE went (a re-INVITE may come
+     * from either side); otherwise {@code dflt} (requests: caller, responses: callee).
+     */
+    private static int senderSide(Call c, DecodedPacket d, int dflt) {
+        if (d.srcHi == c.clientHi && d.srcLo == c.clientLo && d.srcPort == c.clientPort) {
+            return 0;
+        }
+        if (d.srcHi == c.serverHi && d.srcLo == c.serverLo && d.srcPort == c.serverPort) {
+            return 1;
+        }
+        return dflt;
+    }
+
+    private void bindSdp(Call c, SipMessage m, int side) {
+        if (m.body().isEmpty() || (m.contentType() != null && !m.contentType().toLowerCase(Locale.ROOT).contains("sdp"))) {
+            return;
+        }
+        List<Sdp.Media> l = Sdp.parse(m.body());
+        if (l.isEmpty()) {
+            return;
+        }
+        // a new offer/answer from this side replaces what it announced before (re-INVITE)
+        for (Iterator<long[]> it = c.endpoints.iterator(); it.hasNext(); ) {
+            long[] e = it.next();
+            if (e[3] == side) {
+                media.remove(new Endpoint(e[0], e[1], (int) e[2]));
+                it.remove();
+            }
+        }
+        for (Sdp.Media md : l) {
+            if (c.endpoints.size() >= MAX_ENDPOINTS_PER_CALL) {
+                continue;
+            }
+            boolean audio = md.kind().equals("audio");
+            if (audio && side == 0) {
+                c.callerRtpmap = md.rtpmap();
+            } else if (audio) {
+                c.calleeRtpmap = md.rtpmap();
+            }
+            Endpoint e = new Endpoint(md.hi(), md.lo(), md.port());
+            if (media.size() < config.maxDialogs() * 4) {
+                media.put(e, new Binding(c, side, audio));
+                c.endpoints.add(new long[] {md.hi(), md.lo(), md.port(), side});
+            }
+        }
+    }
+
+    private void onMedia(DecodedPacket d, byte[] b, int off, int len) {
+        Binding to = media.get(new Endpoint(d.dstHi, d.dstLo, d.dstPort));
+        boolean toCaller;
+        Call c;
+        if (to != null) {
+            c = to.call();
+            toCaller = to.side() == 0;
+        } else {
+            Binding from = media.get(new Endpoint(d.srcHi, d.srcLo, d.srcPort));
+            if (from == null) {
+                return;
+            }
+            c = from.call();
+            toCaller = from.side() == 1;  // symmetric RTP: sent from the port one receives on
+            to = from;
+        }
+        int pt = len >= 2 ? b[off + 1] & 0x7f : 0;
+        if (!to.audio() || len < 12 || (b[off] & 0xc0) != 0x80 || (pt >= 72 && pt <= 76)) {
+            c.otherMediaNanos = d.timestampNanos;   // video, T.38, RTCP: signs of life only
+            return;
+        }
+        RtpStream s;
+        if (toCaller) {
+            s = c.calleeToCaller == null ? (c.calleeToCaller = new RtpStream("callee_to_caller")) : c.calleeToCaller;
+            s.onPacket(b, off, len, d.timestampNanos, c.callerRtpmap.isEmpty() ? c.calleeRtpmap : c.callerRtpmap);
+        } else {
+            s = c.callerToCallee == null ? (c.callerToCallee = new RtpStream("caller_to_callee")) : c.callerToCallee;
+            s.onPacket(b, off, len, d.timestampNanos, c.calleeRtpmap.isEmpty() ? c.callerRtpmap : c.calleeRtpmap);
+        }
+    }
+
+    private void sweep() {
+        long t = now;
+        List<Call> done = new ArrayList<>();
+        for (Call c : calls.values()) {
+            if (decideOnTime(c, t, false) != null) {
+                done.add(c);
+            }
+        }
+        for (Call c : done) {
+            String[] o = decideOnTime(c, t, false);
+            finish(c, o[0], o[1], Long.parseLong(o[2]));
+        }
+    }
+
+    /** The outcome {outcome, reason, end} that time alone gives a call, or null while it goes on. */
+    private String[] decideOnTime(Call c, long t, boolean endOfInput) {
+        if (!c.answered()) {
+            if (c.finalStatus == 0) {
+                if (t - c.inviteNanos > config.dialogTimeout().toNanos()) {
+                    return of("no_answer", "dialog_timeout", c.inviteNanos + config.dialogTimeout().toNanos());
+                }
+                return endOfInput ? of("in_progress", "end_of_input", t) : null;
+            }
+            if (endOfInput || t - c.finalNanos > config.lingerTimeout().toNanos()) {
+                return of(Call.outcomeOf(c.finalStatus, c.cancelSeen), "final_response", c.finalNanos);
+            }
+            return null;
+        }
+        if (c.ackNanos == 0) {
+            if (t - c.answerNanos > config.noAckTimeout().toNanos()) {
+                return of("dropped", "no_ack", c.answerNanos + config.noAckTimeout().toNanos());
+            }
+            return endOfInput ? of("in_progress", "end_of_input", t) : null;
+        }
+        long lastMedia = c.lastMediaNanos();
+        if (lastMedia > 0 && t - Math.max(lastMedia, c.ackNanos) > config.mediaTimeout().toNanos()) {
+            return of("dropped", "media_timeout", lastMedia);
+        }
+        return endOfInput ? of("in_progress", "end_of_input", t) : null;
+    }
+
+    private static String[] of(String outcome, String reason, long end) {
+        return new String[] {outcome, reason, Long.toString(end)};
+    }
+
+    private void finish(Call c, String outcome, String reason, long end) {
+        calls.remove(c.callId);
+        for (long[] e : c.endpoints) {
+            Endpoint k = new Endpoint(e[0], e[1], (int) e[2]);
+            Binding b = media.get(k);
+            if (b != null && b.call() == c) {
+                media.remove(k);
+            }
+        }
+        CallRecord r = c.toRecord(outcome, reason, end);
+        stats.add(r);
+        guard.emitCall(r);
+    }
+
+    @Override
+    public void finish(PrivacyGuard g) {
+        this.guard = g;
+        for (Call c : new ArrayList<>(calls.values())) {
+            String[] o = decideOnTime(c, now, true);
+            finish(c, o[0], o[1], Long.parseLong(o[2]));
+        }
+        tcp.clear();
+    }
+
+    /** urn:service:sos (and its sub-services) or a dialled number in the configured list. */
+    boolean emergency(String uri) {
+        if (uri == null) {
+            return false;
+        }
+        String u = uri.trim().toLowerCase(Locale.ROOT);
+        if (u.startsWith("urn:service:sos")) {
+            return true;
+        }
+        int colon = u.indexOf(':');
+        String user = colon >= 0 ? u.substring(colon + 1) : u;
+        int at = user.indexOf('@');
+        if (at >= 0) {
+            user = user.substring(0, at);
+        }
+        int semi = user.indexOf(';');
+        if (semi >= 0) {
+            user = user.substring(0, semi);
+        }
+        user = user.replaceAll("[-.() ]", "");
+        return config.emergencyNumbers().contains(user);
+    }
+
+    /** Open calls right now (tests, monitoring). */
+    public int openCalls() {
+        return calls.size();
+    }
+}

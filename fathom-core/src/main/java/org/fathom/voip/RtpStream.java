@@ -1,0 +1,124 @@
+package org.fathom.voip;
+
+import java.util.Map;
+import org.fathom.record.CallRecord;
+
+/**
+ * Quality of one RTP direction (RFC 3550 appendix A.1 and A.8): packets, loss from extended
+ * sequence numbers (wrap counted in cycles), interarrival jitter in RTP clock units using the
+ * codec's clock rate, the largest gap between packets. A new SSRC restarts sequence tracking and
+ * adds the old source's counts to the totals.
+ */
+final class RtpStream {
+    final String direction;
+    String codec;
+    int payloadType = -1;
+    int clockRate = 8000;
+    long packets;
+    long ssrc = -1;
+    int maxSeq;
+    long cycles;
+    long baseSeq;
+    long received;
+    long expectedDone;
+    long receivedDone;
+    double jitter;        // in timestamp units
+    long lastTransit;
+    boolean haveTransit;
+    long lastNanos;
+    long firstNanos;
+    long maxGapNanos;
+
+    RtpStream(String direction) {
+        this.direction = direction;
+    }
+
+    void onPacket(byte[] b, int off, int len, long nanos, Map<Integer, String> rtpmap) {
+        int pt = b[off + 1] & 0x7f;
+        int seq = (b[off + 2] & 0xff) << 8 | (b[off + 3] & 0xff);
+        long ts = ((long) (b[off + 4] & 0xff) << 24) | (b[off + 5] & 0xff) << 16 | (b[off + 6] & 0xff) << 8 | (b[off + 7] & 0xff);
+        long src = ((long) (b[off + 8] & 0xff) << 24) | (b[off + 9] & 0xff) << 16 | (b[off + 10] & 0xff) << 8 | (b[off + 11] & 0xff);
+        if (pt == 13 || (pt >= 72 && pt <= 76)) {
+            return; // comfort noise, RTCP multiplexed on the RTP port
+        }
+        packets++;
+        if (pt != payloadType) {
+            String name = Codecs.name(pt, rtpmap);
+            if (codec == null || !name.regionMatches(true, 0, "telephone-event", 0, 15)) {
+                payloadType = pt;
+                codec = name;
+                clockRate = Codecs.clockRate(name);
+            }
+        }
+        if (packets > 1) {
+            maxGapNanos = Math.max(maxGapNanos, nanos - lastNanos);
+        } else {
+            firstNanos = nanos;
+        }
+        lastNanos = nanos;
+        if (src != ssrc) {
+            if (ssrc >= 0) {
+                expectedDone += expected();
+                receivedDone += received;
+            }
+            ssrc = src;
+            baseSeq = seq;
+            maxSeq = seq;
+            cycles = 0;
+            received = 1;
+            haveTransit = false;
+        } else {
+            received++;
+            int delta = (seq - maxSeq) & 0xffff;
+            if (delta != 0 && delta < 0x8000) {
+                if (seq < maxSeq) {
+                    cycles += 65536;
+                }
+                maxSeq = seq;
+            }
+        }
+        long arrival = (long) ((double) nanos * clockRate / 1e9);
+        long transit = arrival - ts;
+        if (haveTransit) {
+            long d = Math.abs(transit - lastTransit);
+            if (d < (long) clockRate * 10) {
+                jitter += (d - jitter) / 16.0;
+            }
+        }
+        lastTransit = transit;
+        haveTransit = true;
+    }
+
+    private long expected() {
+        return cycles + maxSeq - baseSeq + 1;
+    }
+
+    long expectedTotal() {
+        return expectedDone + (ssrc >= 0 ? expected() : 0);
+    }
+
+    long lost() {
+        return Math.max(0, expectedTotal() - (receivedDone + received));
+    }
+
+    double lossPct() {
+        long e = expectedTotal();
+        return e <= 0 ? 0 : 100.0 * lost() / e;
+    }
+
+    double jitterMs() {
+        return jitter * 1000.0 / clockRate;
+    }
+
+    CallRecord.MediaStream toRecord() {
+        double loss = round(lossPct(), 2);
+        double jit = round(jitterMs(), 2);
+        return new CallRecord.MediaStream(direction, codec, packets, loss, jit, maxGapNanos / 1_000_000,
+                round(EModel.mos(codec, loss, jit), 2));
+    }
+
+    static double round(double v, int places) {
+        double f = Math.pow(10, places);
+        return Math.round(v * f) / f;
+    }
+}
