@@ -61,6 +61,34 @@ public final class CallAnalyzer implements PacketAnalyzer {
         return evicted;
     }
 
+    /**
+     * With several workers, packets of other workers arrive decoded from their headers only; SIP
+     * messages (by content, any port), segments of tracked SIP-over-TCP connections and packets
+     * to or from announced media endpoints are asked for whole.
+     */
+    @Override
+    public boolean needsPayload(DecodedPacket h) {
+        if (h.payloadLength <= 0 || h.buf == null) {
+            return false;
+        }
+        if (h.l4 == UDP) {
+            int skip = SipParser.skipBlank(h.buf, h.payloadOffset, h.payloadLength);
+            if (SipParser.looksLikeSip(h.buf, h.payloadOffset + skip, h.payloadLength - skip)) {
+                return true;
+            }
+            return !media.isEmpty() && (media.containsKey(new Endpoint(h.dstHi, h.dstLo, h.dstPort))
+                    || media.containsKey(new Endpoint(h.srcHi, h.srcLo, h.srcPort)));
+        }
+        if (h.l4 == TCP) {
+            if (!tcp.isEmpty() && (tcp.containsKey(new TcpKey(h.srcHi, h.srcLo, h.dstHi, h.dstLo, h.srcPort, h.dstPort)))) {
+                return true;
+            }
+            int skip = SipParser.skipBlank(h.buf, h.payloadOffset, h.payloadLength);
+            return SipParser.looksLikeSip(h.buf, h.payloadOffset + skip, h.payloadLength - skip);
+        }
+        return false;
+    }
+
     @Override
     public void onPacket(DecodedPacket d) {
         now = d.timestampNanos;
