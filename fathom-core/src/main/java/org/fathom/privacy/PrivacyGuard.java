@@ -41,16 +41,17 @@ public final class PrivacyGuard implements AutoCloseable {
     private final PrivacyPolicy policy;
     private final AuditLog audit;
     private final List<FlowSink> sinks;
-    private final Pseudonymizer pseudonyms;
+    /** Per thread: workers pseudonymise their records in parallel (same key, same results). */
+    private final ThreadLocal<Pseudonymizer> pseudonyms;
     private final Aggregator aggregator;
     private long released;
     private long releasedCalls;
     private long releasedAlerts;
     private long withheldCalls;
     private long identified;
-    private long pseudonymisedAddresses;
-    private final TreeMap<String, Long> droppedFields = new TreeMap<>();
-    private final TreeSet<String> epochs = new TreeSet<>();
+    private final java.util.concurrent.atomic.LongAdder pseudonymisedAddresses = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.ConcurrentSkipListMap<String, Long> droppedFields = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private final java.util.concurrent.ConcurrentSkipListSet<String> epochs = new java.util.concurrent.ConcurrentSkipListSet<>();
     private boolean closed;
 
     /**
@@ -61,7 +62,8 @@ public final class PrivacyGuard implements AutoCloseable {
         this.policy = policy;
         this.audit = audit;
         this.sinks = List.copyOf(sinks);
-        this.pseudonyms = new Pseudonymizer(PseudonymKey.loadOrCreate(policy.keyFile(), audit), policy.keyRotation());
+        byte[] master = PseudonymKey.loadOrCreate(policy.keyFile(), audit);
+        this.pseudonyms = ThreadLocal.withInitial(() -> new Pseudonymizer(master, policy.keyRotation()));
         this.aggregator = policy.mode() == PrivacyMode.AGGREGATE
                 ? new Aggregator(policy.subscribers(), policy.bucket().toNanos(), policy.k(), policy.epsilon()) : null;
         Map<String, Object> start = new LinkedHashMap<>();
@@ -112,17 +114,29 @@ public final class PrivacyGuard implements AutoCloseable {
         return policy;
     }
 
-    /** Releases one flow record according to the policy. Thread-safe. */
-    public synchronized void emit(FlowRecord r) {
-        if (closed) {
-            throw new IllegalStateException("privacy guard closed");
-        }
+    /**
+     * Releases one flow record according to the policy. Thread-safe: the record is transformed on
+     * the calling worker's thread, only the hand-over to the sinks is serialised.
+     */
+    public void emit(FlowRecord r) {
         if (aggregator != null) {
-            aggregator.add(r);
+            synchronized (this) {
+                if (closed) {
+                    throw new IllegalStateException("privacy guard closed");
+                }
+                aggregator.add(r);
+            }
             return;
         }
         FlowRecord out = policy.mode() == PrivacyMode.IDENTIFIED && inScope(r) ? r : pseudonymise(r);
-        if (out == r) {
+        release(out, out == r);
+    }
+
+    private synchronized void release(FlowRecord out, boolean asCaptured) {
+        if (closed) {
+            throw new IllegalStateException("privacy guard closed");
+        }
+        if (asCaptured) {
             identified++;
         }
         released++;
@@ -164,12 +178,12 @@ public final class PrivacyGuard implements AutoCloseable {
         boolean inScope = policy.mode() == PrivacyMode.IDENTIFIED
                 && scoped(c.clientHi(), c.clientLo(), c.startNanos()) && scoped(c.serverHi(), c.serverLo(), c.startNanos());
         if (!inScope) {
-            long epoch = pseudonyms.epoch(c.startNanos());
+            long epoch = pseudonyms.get().epoch(c.startNanos());
             long[] cl = subscriberPseudonym(epoch, c.clientHi(), c.clientLo());
             long[] sv = subscriberPseudonym(epoch, c.serverHi(), c.serverLo());
             out = c.withParties(c.caller() == null ? null : scrub(userUri(c.caller(), epoch), epoch),
                     c.callee() == null ? null : scrub(userUri(c.callee(), epoch), epoch),
-                    c.callId() == null ? null : "t-" + pseudonyms.token(epoch, "id", c.callId()),
+                    c.callId() == null ? null : "t-" + pseudonyms.get().token(epoch, "id", c.callId()),
                     cl[0], cl[1], sv[0], sv[1]);
         }
         releasedCalls++;
@@ -192,7 +206,7 @@ public final class PrivacyGuard implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("privacy guard closed");
         }
-        long epoch = pseudonyms.epoch(a.startNanos());
+        long epoch = pseudonyms.get().epoch(a.startNanos());
         long tHi = a.targetHi(), tLo = a.targetLo();
         List<long[]> sources = new ArrayList<>();
         boolean identified = policy.mode() == PrivacyMode.IDENTIFIED;
@@ -202,7 +216,7 @@ public final class PrivacyGuard implements AutoCloseable {
                 tHi = seg.hi();
                 tLo = seg.lo();
             } else {
-                long[] p = pseudonyms.address(epoch, tHi, tLo);
+                long[] p = pseudonyms.get().address(epoch, tHi, tLo);
                 tHi = p[0];
                 tLo = p[1];
             }
@@ -210,7 +224,7 @@ public final class PrivacyGuard implements AutoCloseable {
         for (long[] s : a.topSources()) {
             if (policy.subscribers().contains(s[0], s[1]) && !(identified && scoped(s[0], s[1], a.startNanos()))) {
                 if (aggregator == null) {
-                    sources.add(pseudonyms.address(epoch, s[0], s[1]));
+                    sources.add(pseudonyms.get().address(epoch, s[0], s[1]));
                 }
             } else {
                 sources.add(s);
@@ -232,21 +246,21 @@ public final class PrivacyGuard implements AutoCloseable {
     }
 
     private long[] subscriberPseudonym(long epoch, long hi, long lo) {
-        return policy.subscribers().contains(hi, lo) ? pseudonyms.address(epoch, hi, lo) : new long[] {hi, lo};
+        return policy.subscribers().contains(hi, lo) ? pseudonyms.get().address(epoch, hi, lo) : new long[] {hi, lo};
     }
 
     private FlowRecord pseudonymise(FlowRecord r) {
-        long epoch = pseudonyms.epoch(r.firstSeenNanos());
+        long epoch = pseudonyms.get().epoch(r.firstSeenNanos());
         long sHi = r.srcHi(), sLo = r.srcLo(), dHi = r.dstHi(), dLo = r.dstLo();
         boolean any = false;
         if (policy.subscribers().contains(sHi, sLo)) {
-            long[] p = pseudonyms.address(epoch, sHi, sLo);
+            long[] p = pseudonyms.get().address(epoch, sHi, sLo);
             sHi = p[0];
             sLo = p[1];
             any = true;
         }
         if (policy.subscribers().contains(dHi, dLo)) {
-            long[] p = pseudonyms.address(epoch, dHi, dLo);
+            long[] p = pseudonyms.get().address(epoch, dHi, dLo);
             dHi = p[0];
             dLo = p[1];
             any = true;
@@ -264,8 +278,8 @@ public final class PrivacyGuard implements AutoCloseable {
             }
         }
         if (any) {
-            pseudonymisedAddresses++;
-            String label = pseudonyms.epochLabel(epoch);
+            pseudonymisedAddresses.increment();
+            String label = pseudonyms.get().epochLabel(epoch);
             epochs.add(label);
             meta.put("pseudonym_epoch", label);
         }
@@ -289,7 +303,7 @@ public final class PrivacyGuard implements AutoCloseable {
         return switch (t) {
             case KEEP -> s;
             case SCRUB -> scrub(s, epoch);
-            case TOKEN -> "t-" + pseudonyms.token(epoch, "id", s);
+            case TOKEN -> "t-" + pseudonyms.get().token(epoch, "id", s);
             case USER_URI -> scrub(userUri(s, epoch), epoch);
             case DROP -> null;
         };
@@ -307,7 +321,7 @@ public final class PrivacyGuard implements AutoCloseable {
         StringBuilder sb = new StringBuilder();
         while (m.find()) {
             String user = m.group(2);
-            String replacement = isServiceNumber(user) ? user : "u-" + pseudonyms.token(epoch, "user", user);
+            String replacement = isServiceNumber(user) ? user : "u-" + pseudonyms.get().token(epoch, "user", user);
             m.appendReplacement(sb, Matcher.quoteReplacement((m.group(1) == null ? "" : m.group(1)) + replacement + "@"));
         }
         m.appendTail(sb);
@@ -315,7 +329,7 @@ public final class PrivacyGuard implements AutoCloseable {
         if (out.startsWith("tel:")) {
             String num = out.substring(4).split(";", 2)[0];
             if (!isServiceNumber(num)) {
-                out = "tel:u-" + pseudonyms.token(epoch, "user", num);
+                out = "tel:u-" + pseudonyms.get().token(epoch, "user", num);
             }
         }
         return out;
@@ -328,6 +342,19 @@ public final class PrivacyGuard implements AutoCloseable {
 
     /** Replaces every subscriber address inside a text (including reverse-DNS names) by its pseudonym. */
     String scrub(String s, long epoch) {
+        boolean digit = false;
+        boolean colon = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digit = true;
+            } else if (c == ':') {
+                colon = true;
+            }
+        }
+        if (!digit && !colon) {
+            return s; // no address literal can hide in it (the common case: host names)
+        }
         Matcher rv = REVERSE_V4.matcher(s);
         if (rv.matches()) {
             String fwd = rv.group(4) + "." + rv.group(3) + "." + rv.group(2) + "." + rv.group(1);
@@ -402,7 +429,7 @@ public final class PrivacyGuard implements AutoCloseable {
         if (!policy.subscribers().contains(a[0], a[1])) {
             return null;
         }
-        long[] p = pseudonyms.address(epoch, a[0], a[1]);
+        long[] p = pseudonyms.get().address(epoch, a[0], a[1]);
         return Addresses.format(p[0], p[1]);
     }
 
@@ -412,7 +439,7 @@ public final class PrivacyGuard implements AutoCloseable {
     }
 
     /** Fields dropped because the inventory does not list them, with counts. */
-    public synchronized Map<String, Long> droppedFields() {
+    public Map<String, Long> droppedFields() {
         return new TreeMap<>(droppedFields);
     }
 
@@ -444,7 +471,7 @@ public final class PrivacyGuard implements AutoCloseable {
             }
         } else {
             end.put("records_released", released);
-            end.put("records_with_pseudonyms", pseudonymisedAddresses);
+            end.put("records_with_pseudonyms", pseudonymisedAddresses.sum());
             end.put("key_epochs", new ArrayList<>(epochs));
             if (policy.mode() == PrivacyMode.IDENTIFIED) {
                 end.put("records_released_identified", identified);

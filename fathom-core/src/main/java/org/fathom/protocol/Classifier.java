@@ -270,11 +270,7 @@ public final class Classifier implements PassiveObserver.AddressBook {
                     fi.finishInspection();
                 } else {
                     // other dissectors' state is no longer needed
-                    if (fi.states != null) {
-                        Object keep = fi.states[i];
-                        java.util.Arrays.fill(fi.states, null);
-                        fi.states[i] = keep;
-                    }
+                    fi.keepOnlyStateOf(i);
                 }
                 return true;
             }

@@ -28,7 +28,10 @@ final class FlowInspection implements FlowContext {
     int metadataCalls;
 
     final int[] payloadPackets = new int[2];
-    Object[] states;
+    /** Dissector states as a small map (dissector index -> state): few dissectors keep state per flow. */
+    int[] stateKeys;
+    Object[] stateValues;
+    int stateCount;
     int current = -1;
     long timestamp;
 
@@ -64,7 +67,9 @@ final class FlowInspection implements FlowContext {
     /** Frees what is only needed while inspecting. */
     void finishInspection() {
         done = true;
-        states = null;
+        stateKeys = null;
+        stateValues = null;
+        stateCount = 0;
         toServer = null;
         toClient = null;
         excluded = null;
@@ -102,7 +107,7 @@ final class FlowInspection implements FlowContext {
 
     @Override
     public Object state() {
-        return states == null || current < 0 ? null : states[current];
+        return current < 0 ? null : stateOf(current);
     }
 
     @Override
@@ -110,13 +115,47 @@ final class FlowInspection implements FlowContext {
         if (current < 0) {
             return;
         }
-        if (states == null) {
-            if (state == null) {
+        for (int i = 0; i < stateCount; i++) {
+            if (stateKeys[i] == current) {
+                stateValues[i] = state;
                 return;
             }
-            states = new Object[owner.registry.size()];
         }
-        states[current] = state;
+        if (state == null) {
+            return;
+        }
+        if (stateKeys == null) {
+            stateKeys = new int[4];
+            stateValues = new Object[4];
+        } else if (stateCount == stateKeys.length) {
+            stateKeys = java.util.Arrays.copyOf(stateKeys, stateCount * 2);
+            stateValues = java.util.Arrays.copyOf(stateValues, stateCount * 2);
+        }
+        stateKeys[stateCount] = current;
+        stateValues[stateCount] = state;
+        stateCount++;
+    }
+
+    Object stateOf(int dissector) {
+        for (int i = 0; i < stateCount; i++) {
+            if (stateKeys[i] == dissector) {
+                return stateValues[i];
+            }
+        }
+        return null;
+    }
+
+    /** Keeps only the state of {@code dissector} (the one that matched). */
+    void keepOnlyStateOf(int dissector) {
+        Object keep = stateOf(dissector);
+        stateKeys = null;
+        stateValues = null;
+        stateCount = 0;
+        if (keep != null) {
+            stateKeys = new int[] {dissector};
+            stateValues = new Object[] {keep};
+            stateCount = 1;
+        }
     }
 
     @Override
