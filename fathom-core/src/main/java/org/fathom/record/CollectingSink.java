@@ -10,6 +10,7 @@ import org.fathom.privacy.Released;
 public final class CollectingSink implements FlowSink {
     private final List<FlowRecord> flows = new ArrayList<>();
     private final List<AggregateRecord> aggregates = new ArrayList<>();
+    private final List<AlertRecord> alerts = new ArrayList<>();
     private PrivacyHeader header;
 
     @Override
@@ -25,6 +26,15 @@ public final class CollectingSink implements FlowSink {
     @Override
     public void aggregate(Released<AggregateRecord> row) {
         aggregates.add(row.record());
+    }
+
+    @Override
+    public void alert(Released<AlertRecord> alert) {
+        alerts.add(alert.record());
+    }
+
+    public List<AlertRecord> alerts() {
+        return alerts;
     }
 
     @Override
