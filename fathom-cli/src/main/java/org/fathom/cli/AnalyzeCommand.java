@@ -100,7 +100,9 @@ final class AnalyzeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
-        AnalysisOptions options = catalogs(AnalysisOptions.defaults().withFlows(flowConfig));
+        // the attack detector always runs (cheap: sketch updates per packet) so the summary can list alerts first
+        AnalysisOptions options = catalogs(AnalysisOptions.defaults().withFlows(flowConfig))
+                .withAnalyzer(org.fathom.security.AttackDetector.factory());
         if (workers < 1 || workers > 256) {
             throw new UserError("--workers must be between 1 and 256, not " + workers);
         }
