@@ -55,6 +55,7 @@ public final class AttackDetector implements PacketAnalyzer {
     private final Alert[][] sActive;
     private final List<Alert> done = new ArrayList<>();
     private long lastSweep = Long.MIN_VALUE;
+    private long lastFailedEviction = Long.MIN_VALUE;
 
     public AttackDetector(PrivacyGuard guard) {
         this(guard, List.of(), 4096);
@@ -256,6 +257,9 @@ public final class AttackDetector implements PacketAnalyzer {
 
     /** Frees a destination that has been quiet longest (and has no open alert); rare: once per admission when full. */
     private boolean evictStalest(long ts) {
+        if (lastFailedEviction != Long.MIN_VALUE && ts >= lastFailedEviction && ts - lastFailedEviction < SEC) {
+            return false;   // nothing was evictable a moment ago: do not scan the table for every packet
+        }
         int best = -1;
         for (int i = 0; i < cap; i++) {
             if (dUsed[i] && ts - lastSeen[i] > 2 * SEC && !hasActive(i) && (best < 0 || lastSeen[i] < lastSeen[best])) {
@@ -263,6 +267,7 @@ public final class AttackDetector implements PacketAnalyzer {
             }
         }
         if (best < 0) {
+            lastFailedEviction = ts;
             return false;
         }
         removeDestination(best);
