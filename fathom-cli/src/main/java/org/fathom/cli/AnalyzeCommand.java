@@ -120,7 +120,9 @@ final class AnalyzeCommand implements Callable<Integer> {
         org.fathom.voip.CallStats callStats = new org.fathom.voip.CallStats();
         // always on, so the summary has its calls section; cheap for traffic that is not SIP
         AnalysisOptions options = catalogs(AnalysisOptions.defaults().withFlows(flowConfig))
-                .withAnalyzer(org.fathom.voip.CallAnalyzer.factory(callConfig, callStats));
+                .withAnalyzer(org.fathom.voip.CallAnalyzer.factory(callConfig, callStats))
+                // the attack detector always runs (cheap: sketch updates per packet) so the summary can list alerts first
+                .withAnalyzer(org.fathom.security.AttackDetector.factory());
         if (workers < 1 || workers > 256) {
             throw new UserError("--workers must be between 1 and 256, not " + workers);
         }

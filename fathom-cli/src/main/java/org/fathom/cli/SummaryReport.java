@@ -34,6 +34,7 @@ final class SummaryReport {
     }
 
     void print(PrintStream out) {
+        printAlerts(out);
         out.printf("Captures   %,d read%s%n", s.captures.size(), skipped.isEmpty() ? "" : String.format(", %,d skipped", skipped.size()));
         out.printf("Packets    %,d (%s)%n", s.packets, bytes(s.bytes));
         out.printf("Flows      %,d%s%n", s.flows, s.evictedFlows > 0 ? String.format(" (%,d evicted: flow table full at %,d)", s.evictedFlows, s.peakFlows) : "");
@@ -117,6 +118,35 @@ final class SummaryReport {
                 out.printf("  %.2f  %s  %s -> %s  %s%n", SummaryTable.mos(r), r.callId(), r.caller(), r.callee(), r.outcome());
             }
         }
+    }
+
+    /** Alerts come first: an attack matters more than the protocol mix. */
+    private void printAlerts(PrintStream out) {
+        if (table.alerts.isEmpty()) {
+            out.println("Alerts     none");
+            out.println();
+            return;
+        }
+        out.printf("Alerts     %,d%n", table.alerts.size());
+        for (org.fathom.record.AlertRecord a : table.alerts) {
+            String target = org.fathom.output.Addresses.format(a.targetHi(), a.targetLo())
+                    + (a.targetPort() != 0 ? " port " + a.targetPort() : "") + (a.targetProtocol() != null ? " " + a.targetProtocol() : "");
+            out.printf("  %-22s %s  %s .. %s  %,d packets, %s, peak %,.0f pps / %s/s, %,d sources, detected after %,d ms%s%n",
+                    a.kind(), target, org.fathom.output.Timestamps.iso(a.startNanos()), org.fathom.output.Timestamps.iso(a.endNanos()),
+                    a.packets(), bytes(a.bytes()), a.peakPps(), bits(a.peakBps()), a.sourceCount(), a.detectionDelayMs(),
+                    a.detail() == null ? "" : " (" + a.detail() + ")");
+        }
+        out.println();
+    }
+
+    static String bits(double b) {
+        String[] units = {"bit", "kbit", "Mbit", "Gbit", "Tbit"};
+        int u = 0;
+        while (b >= 1000 && u < units.length - 1) {
+            b /= 1000;
+            u++;
+        }
+        return String.format("%.1f %s", b, units[u]);
     }
 
     /** Aggregate mode: per-protocol totals from the released (k-suppressed) rows only. */

@@ -5,6 +5,7 @@ import java.util.List;
 import org.fathom.privacy.AggregateRecord;
 import org.fathom.privacy.PrivacyHeader;
 import org.fathom.privacy.Released;
+import org.fathom.record.AlertRecord;
 import org.fathom.record.FlowRecord;
 import org.fathom.record.FlowSink;
 
@@ -14,7 +15,14 @@ final class SummaryTable implements FlowSink {
     /** The released calls with the lowest MOS (already through the guard), worst first. */
     final List<org.fathom.record.CallRecord> worstCalls = new ArrayList<>();
     static final int WORST = 5;
+    /** Alerts as the guard released them (pseudonymised where the policy says so). */
+    final List<AlertRecord> alerts = new ArrayList<>();
     PrivacyHeader header;
+
+    @Override
+    public void alert(Released<AlertRecord> a) {
+        alerts.add(a.record());
+    }
 
     @Override
     public void header(Released<PrivacyHeader> h) {

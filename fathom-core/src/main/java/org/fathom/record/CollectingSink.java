@@ -11,6 +11,7 @@ public final class CollectingSink implements FlowSink {
     private final List<FlowRecord> flows = new ArrayList<>();
     private final List<AggregateRecord> aggregates = new ArrayList<>();
     private final List<CallRecord> calls = new ArrayList<>();
+    private final List<AlertRecord> alerts = new ArrayList<>();
     private PrivacyHeader header;
 
     @Override
@@ -31,6 +32,15 @@ public final class CollectingSink implements FlowSink {
     @Override
     public void call(Released<CallRecord> call) {
         calls.add(call.record());
+    }
+
+    @Override
+    public void alert(Released<AlertRecord> alert) {
+        alerts.add(alert.record());
+    }
+
+    public List<AlertRecord> alerts() {
+        return alerts;
     }
 
     @Override

@@ -72,6 +72,21 @@ public final class Analyze {
         return flows(capture, 1, labPolicy());
     }
 
+    /** Alerts of a capture with the attack detector registered (lab policy, one worker). */
+    public static List<org.fathom.record.AlertRecord> alerts(Path capture) {
+        PrivacyPolicy policy = labPolicy();
+        CollectingSink sink = new CollectingSink();
+        try (PrivacyGuard guard = new PrivacyGuard(policy, AuditLog.open(policy.auditLog()), List.of(sink))) {
+            new CaptureAnalyzer(AnalysisOptions.defaults().withAnalyzer(org.fathom.security.AttackDetector.factory()))
+                    .analyze(capture, 1, guard, new AnalysisSummary(), Progress.NONE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (CaptureException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        return new ArrayList<>(sink.alerts());
+    }
+
     public static List<FlowRecord> flows(Path capture, int workers, PrivacyPolicy policy) {
         CollectingSink sink = new CollectingSink();
         try (PrivacyGuard guard = new PrivacyGuard(policy, AuditLog.open(policy.auditLog()), List.of(sink))) {

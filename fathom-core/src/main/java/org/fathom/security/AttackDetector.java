@@ -1,0 +1,627 @@
+package org.fathom.security;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.fathom.analysis.PacketAnalyzer;
+import org.fathom.decode.DecodedPacket;
+import org.fathom.decode.IpProtocol;
+import org.fathom.privacy.Cidr;
+import org.fathom.privacy.PrivacyGuard;
+import org.fathom.record.AlertRecord;
+
+/**
+ * Finds floods, amplification, scans, spam runs and brute force across all packets of a capture
+ * in bounded memory: a count-min sketch admits heavy destinations into a fixed table of tracked
+ * destinations (and probing sources into a fixed table of sources); everything else costs only
+ * the sketch update. No allocation per packet on the steady path: an alert object is made once
+ * when an attack is detected and updated until the attack ends (5 s quiet) or the input ends.
+ */
+public final class AttackDetector implements PacketAnalyzer {
+    /** Per-network thresholds, the first matching network wins, else {@link Thresholds#DEFAULTS}. */
+    public record NetworkThresholds(Cidr network, Thresholds thresholds) {}
+
+    static final int SYN = 0, ACK = 1, RST = 2, UDP = 3, ICMP = 4, FRAG = 5, HTTP = 6, AMP = 7, TCP = 8,
+            SENT_SYN = 9, SENT_UDP_TOP = 10, SENT = 11, NC = 12;
+    static final String[] FLOOD_KIND = {"syn_flood", "ack_flood", "rst_flood", "udp_flood", "icmp_flood", "fragment_flood", "http_flood"};
+    private static final long SEC = 1_000_000_000L;
+    private static final long QUIET = 5 * SEC;
+    private static final int CMS_W = 4096, CMS_D = 4, ADMIT = 32;
+    private static final long SCAN_WINDOW = 30 * SEC;
+
+    private final PrivacyGuard guard;
+    private final List<NetworkThresholds> networks;
+    private final int cap;
+    // count-min sketch of packets per destination in the current second
+    private final int[] cms = new int[CMS_W * CMS_D];
+    private long cmsSecond = Long.MIN_VALUE;
+    // tracked destinations
+    private final long[] dHi, dLo, dSec;
+    private final boolean[] dUsed;
+    private final Thresholds[] dTh;
+    private final double[] cur, prev, base;
+    private final long[] runStart, lastSeen;
+    private final int[] udpTop, udpTopCnt, ampPort, ampPortCnt;
+    private final Alert[] active;
+    /** Per destination, 256-bit set of the TCP ports SYNs went to this second: a flood hits few, a scan many. */
+    private final long[] synPorts;
+    private int dCount;
+    // tracked probing sources
+    private final long[] sHi, sLo, sStart, sLast;
+    private final boolean[] sUsed;
+    private final long[][] sPorts, sHosts, sSmtp;
+    private final long[] sTopHi, sTopLo;
+    private final int[] sTopCnt, sTopPort, sTopPortCnt, sProbes, sAccepted, sAuth, sRcpt, sRegister;
+    private final Alert[][] sActive;
+    private final List<Alert> done = new ArrayList<>();
+    private long lastSweep = Long.MIN_VALUE;
+    private long lastFailedEviction = Long.MIN_VALUE;
+
+    public AttackDetector(PrivacyGuard guard) {
+        this(guard, List.of(), 4096);
+    }
+
+    public AttackDetector(PrivacyGuard guard, List<NetworkThresholds> networks, int capacity) {
+        this.guard = guard;
+        this.networks = List.copyOf(networks);
+        this.cap = Integer.highestOneBit(Math.max(64, capacity));
+        dHi = new long[cap]; dLo = new long[cap]; dSec = new long[cap]; dUsed = new boolean[cap]; dTh = new Thresholds[cap];
+        cur = new double[cap * NC]; prev = new double[cap * NC]; base = new double[cap * NC];
+        runStart = new long[cap * NC]; lastSeen = new long[cap];
+        udpTop = new int[cap]; udpTopCnt = new int[cap]; ampPort = new int[cap]; ampPortCnt = new int[cap];
+        active = new Alert[cap * NC];
+        synPorts = new long[cap * 4];
+        sHi = new long[cap]; sLo = new long[cap]; sStart = new long[cap]; sLast = new long[cap]; sUsed = new boolean[cap];
+        sPorts = new long[cap][]; sHosts = new long[cap][]; sSmtp = new long[cap][];
+        sTopHi = new long[cap]; sTopLo = new long[cap]; sTopCnt = new int[cap]; sTopPort = new int[cap]; sTopPortCnt = new int[cap];
+        sProbes = new int[cap]; sAccepted = new int[cap]; sAuth = new int[cap]; sRcpt = new int[cap]; sRegister = new int[cap];
+        sActive = new Alert[cap][];
+    }
+
+    public static PacketAnalyzer.Factory factory() {
+        return AttackDetector::new;
+    }
+
+    public static PacketAnalyzer.Factory factory(List<NetworkThresholds> networks) {
+        return g -> new AttackDetector(g, networks, 4096);
+    }
+
+    @Override
+    public void onPacket(DecodedPacket d) {
+        long ts = d.timestampNanos;
+        if (ts - lastSweep >= SEC || ts < lastSweep) {
+            sweep(ts);
+        }
+        int l4 = d.l4;
+        int flags = d.tcpFlags;
+        boolean tcp = l4 == IpProtocol.TCP, udp = l4 == 17;
+        // ----- per destination
+        int slot = destination(d.dstHi, d.dstLo, ts);
+        if (slot >= 0) {
+            int o = slot * NC;
+            long bytes = d.wireBytes;
+            int cat = -1;
+            if (tcp) {
+                count(slot, TCP, ts, 1);
+                boolean syn = (flags & DecodedPacket.TCP_SYN) != 0, ackf = (flags & DecodedPacket.TCP_ACK) != 0;
+                if (syn && !ackf) {
+                    cat = SYN;
+                    roll(slot, ts);
+                    int b = (int) (mix(d.dstPort, 7) & 255);
+                    synPorts[slot * 4 + (b >>> 6)] |= 1L << b;
+                } else if ((flags & DecodedPacket.TCP_RST) != 0) {
+                    cat = RST;
+                } else if (ackf && !syn && (flags & DecodedPacket.TCP_FIN) == 0 && d.payloadLength == 0) {
+                    cat = ACK;
+                } else if (d.payloadLength >= 4 && isHttpRequest(d)) {
+                    cat = HTTP;
+                }
+            } else if (udp) {
+                int amp = AmpService.index(d.srcPort);
+                if (amp >= 0 && d.wireBytes >= 200) {
+                    cat = AMP;
+                    int p = d.srcPort;
+                    if (ampPort[slot] == p) ampPortCnt[slot]++; else if (--ampPortCnt[slot] <= 0) { ampPort[slot] = p; ampPortCnt[slot] = 1; }
+                } else {
+                    cat = UDP;
+                    int p = d.dstPort;
+                    if (udpTop[slot] == p) udpTopCnt[slot]++; else if (--udpTopCnt[slot] <= 0) { udpTop[slot] = p; udpTopCnt[slot] = 1; }
+                }
+            } else if (l4 == IpProtocol.ICMP || l4 == 58) {
+                int t = d.icmpType;
+                boolean request = l4 == 1 ? (t == 8 || t == 13 || t == 15 || t == 17) : (t == 128);
+                if (request) {
+                    cat = ICMP;
+                }
+            }
+            if (d.frames > 1) {
+                count(slot, FRAG, ts, d.frames);
+                check(slot, FRAG, d, ts);
+            }
+            if (cat >= 0) {
+                count(slot, cat, ts, 1);
+                check(slot, cat, d, ts);
+            }
+            for (int c = 0; c < 7; c++) {   // floods: every packet to the victim counts once in each open alert of its kind
+                Alert a = active[o + c];
+                if (a != null && (c == cat || (c == FRAG && d.frames > 1))) {
+                    a.add(d, ts, bytes);
+                }
+            }
+            Alert a = active[o + AMP];
+            if (a != null && cat == AMP) {
+                a.add(d, ts, bytes);
+            }
+        }
+        // ----- per source, as a sender (reverse counters for the destination table)
+        int src = find(d.srcHi, d.srcLo);
+        if (src >= 0) {
+            roll(src, ts);
+            cur[src * NC + SENT]++;
+            if (tcp && (flags & (DecodedPacket.TCP_SYN | DecodedPacket.TCP_ACK)) == DecodedPacket.TCP_SYN) {
+                cur[src * NC + SENT_SYN]++;
+            }
+            if (udp && d.srcPort == udpTop[src]) {
+                cur[src * NC + SENT_UDP_TOP]++;
+            }
+        }
+        // ----- scans and abuse, per probing source
+        if (tcp) {
+            int f = flags & (DecodedPacket.TCP_SYN | DecodedPacket.TCP_ACK | DecodedPacket.TCP_RST);
+            if (f == (DecodedPacket.TCP_SYN | DecodedPacket.TCP_ACK)) {
+                int s = source(d.dstHi, d.dstLo, ts, false);   // the prober got an answer
+                if (s >= 0) {
+                    sAccepted[s]++;
+                }
+            } else if (f == DecodedPacket.TCP_SYN || (f == 0)) {   // SYN, or FIN/NULL/XMAS probes
+                int s = source(d.srcHi, d.srcLo, ts, true);
+                if (s >= 0) {
+                    probe(s, d, ts);
+                }
+            } else if (d.dstPort == 25 || d.dstPort == 587) {
+                if (d.payloadLength >= 8 && startsWith(d, "RCPT TO:")) {
+                    int s = source(d.srcHi, d.srcLo, ts, true);
+                    if (s >= 0) {
+                        sRcpt[s]++;
+                        abuse(s, d, ts);
+                    }
+                }
+            }
+        } else if (udp && d.dstPort == 5060 && d.payloadLength >= 8 && startsWith(d, "REGISTER")) {
+            int s = source(d.srcHi, d.srcLo, ts, true);
+            if (s >= 0) {
+                sRegister[s]++;
+                if (sTopHi[s] == d.dstHi && sTopLo[s] == d.dstLo) sTopCnt[s]++; else if (--sTopCnt[s] <= 0) { sTopHi[s] = d.dstHi; sTopLo[s] = d.dstLo; sTopCnt[s] = 1; }
+                abuse(s, d, ts);
+            }
+        }
+    }
+
+    // ================================================================ destinations
+
+    private int destination(long hi, long lo, long ts) {
+        int s = find(hi, lo);
+        if (s >= 0) {
+            return s;
+        }
+        long sec = Math.floorDiv(ts, SEC);
+        if (sec != cmsSecond) {
+            Arrays.fill(cms, 0);
+            cmsSecond = sec;
+        }
+        long h = mix(hi, lo);
+        int min = Integer.MAX_VALUE;
+        for (int r = 0; r < CMS_D; r++) {
+            int i = r * CMS_W + (int) ((h >>> (r * 16)) & (CMS_W - 1));
+            int v = ++cms[i];
+            min = Math.min(min, v);
+        }
+        if (min < ADMIT || isMulticast(hi, lo)) {
+            return -1;
+        }
+        if (dCount >= cap * 3 / 4 && !evictStalest(ts)) {
+            return -1;
+        }
+        int i = (int) (h & (cap - 1));
+        while (dUsed[i]) {
+            i = (i + 1) & (cap - 1);
+        }
+        dUsed[i] = true;
+        dHi[i] = hi;
+        dLo[i] = lo;
+        dSec[i] = Math.floorDiv(ts, SEC);
+        dTh[i] = thresholdsFor(hi, lo);
+        lastSeen[i] = ts;
+        int o = i * NC;
+        Arrays.fill(cur, o, o + NC, 0);
+        Arrays.fill(prev, o, o + NC, 0);
+        Arrays.fill(base, o, o + NC, 0);
+        Arrays.fill(runStart, o, o + NC, ts);
+        cur[o + TCP] = 0;
+        udpTop[i] = udpTopCnt[i] = ampPort[i] = ampPortCnt[i] = 0;
+        Arrays.fill(synPorts, i * 4, i * 4 + 4, 0);
+        dCount++;
+        return i;
+    }
+
+    private int find(long hi, long lo) {
+        int i = (int) (mix(hi, lo) & (cap - 1));
+        while (dUsed[i]) {
+            if (dHi[i] == hi && dLo[i] == lo) {
+                return i;
+            }
+            i = (i + 1) & (cap - 1);
+        }
+        return -1;
+    }
+
+    /** Frees a destination that has been quiet longest (and has no open alert); rare: once per admission when full. */
+    private boolean evictStalest(long ts) {
+        if (lastFailedEviction != Long.MIN_VALUE && ts >= lastFailedEviction && ts - lastFailedEviction < SEC) {
+            return false;   // nothing was evictable a moment ago: do not scan the table for every packet
+        }
+        int best = -1;
+        for (int i = 0; i < cap; i++) {
+            if (dUsed[i] && ts - lastSeen[i] > 2 * SEC && !hasActive(i) && (best < 0 || lastSeen[i] < lastSeen[best])) {
+                best = i;
+            }
+        }
+        if (best < 0) {
+            lastFailedEviction = ts;
+            return false;
+        }
+        removeDestination(best);
+        return true;
+    }
+
+    private boolean hasActive(int slot) {
+        for (int c = 0; c < NC; c++) {
+            if (active[slot * NC + c] != null) return true;
+        }
+        return false;
+    }
+
+    /** Backward-shift deletion keeps linear probing free of tombstones. */
+    private void removeDestination(int i) {
+        dUsed[i] = false;
+        dCount--;
+        int j = i;
+        while (true) {
+            j = (j + 1) & (cap - 1);
+            if (!dUsed[j]) return;
+            int home = (int) (mix(dHi[j], dLo[j]) & (cap - 1));
+            boolean between = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+            if (between) continue;
+            dUsed[i] = true; dHi[i] = dHi[j]; dLo[i] = dLo[j]; dSec[i] = dSec[j]; dTh[i] = dTh[j]; lastSeen[i] = lastSeen[j];
+            System.arraycopy(cur, j * NC, cur, i * NC, NC);
+            System.arraycopy(prev, j * NC, prev, i * NC, NC);
+            System.arraycopy(base, j * NC, base, i * NC, NC);
+            System.arraycopy(runStart, j * NC, runStart, i * NC, NC);
+            System.arraycopy(active, j * NC, active, i * NC, NC);
+            System.arraycopy(synPorts, j * 4, synPorts, i * 4, 4);
+            udpTop[i] = udpTop[j]; udpTopCnt[i] = udpTopCnt[j]; ampPort[i] = ampPort[j]; ampPortCnt[i] = ampPortCnt[j];
+            dUsed[j] = false;
+            Arrays.fill(active, j * NC, j * NC + NC, null);
+            i = j;
+        }
+    }
+
+    private void roll(int slot, long ts) {
+        long sec = Math.floorDiv(ts, SEC);
+        long old = dSec[slot];
+        if (sec == old) {
+            return;
+        }
+        int o = slot * NC;
+        for (int c = 0; c < NC; c++) {
+            double last = sec == old + 1 ? cur[o + c] : 0;
+            if (active[o + c] == null && c < SENT_SYN) {
+                base[o + c] = base[o + c] == 0 ? last : 0.8 * base[o + c] + 0.2 * last;
+            }
+            prev[o + c] = last;
+            cur[o + c] = 0;
+        }
+        dSec[slot] = sec;
+        Arrays.fill(synPorts, slot * 4, slot * 4 + 4, 0);
+    }
+
+    private void count(int slot, int c, long ts, int n) {
+        roll(slot, ts);
+        int i = slot * NC + c;
+        if (cur[i] == 0 && prev[i] == 0 && active[i] == null) {
+            runStart[i] = ts;   // the category was quiet for a whole second: a new run starts here
+        }
+        cur[i] += n;
+        lastSeen[slot] = ts;
+    }
+
+    /** Sliding 1 s rate: this second's count plus the part of the last second still in the window. */
+    private double rate(int slot, int c, long ts) {
+        double frac = (double) Math.floorMod(ts, SEC) / SEC;
+        int i = slot * NC + c;
+        return cur[i] + prev[i] * (1 - frac);
+    }
+
+    private void check(int slot, int c, DecodedPacket d, long ts) {
+        int i = slot * NC + c;
+        if (active[i] != null) {
+            return;
+        }
+        Thresholds t = dTh[slot];
+        double r = rate(slot, c, ts);
+        double min = switch (c) {
+            case SYN -> t.synPps();
+            case ACK -> t.ackPps();
+            case RST -> t.rstPps();
+            case UDP -> t.udpPps();
+            case ICMP -> t.icmpPps();
+            case FRAG -> t.fragmentPps();
+            case HTTP -> t.httpRps();
+            default -> t.amplificationPps();
+        };
+        if (r < min || r < t.baselineFactor() * base[i]) {
+            return;
+        }
+        boolean attack = switch (c) {
+            case SYN -> r >= 0.5 * rate(slot, TCP, ts)                      // mostly SYNs: handshakes are not completed
+                    && synPortCount(slot) <= 16;                                 // to few ports (many: a port scan)
+            case ACK -> rate(slot, SENT, ts) < 0.1 * r;                      // ACKs for no traffic the target sends
+            case RST -> rate(slot, SENT_SYN, ts) < 0.5 * r;                  // not answers to the target's own SYNs
+            case UDP -> rate(slot, SENT_UDP_TOP, ts) < 0.05 * r;             // the target does not answer on that port
+            case AMP -> r * 8 * avgBytes(d) >= t.amplificationBps() && rate(slot, SENT, ts) < 0.1 * r;
+            default -> true;
+        };
+        if (!attack) {
+            return;
+        }
+        String kind = c == AMP ? AmpService.kind(ampPort[slot]) : FLOOD_KIND[c];
+        int port = switch (c) {
+            case SYN, ACK, RST, HTTP, UDP -> d.dstPort;
+            case AMP -> ampPort[slot];
+            default -> 0;
+        };
+        String proto = c == UDP || c == AMP ? "UDP" : c == ICMP ? (d.l4 == 58 ? "ICMPV6" : "ICMP") : c == FRAG ? null : "TCP";
+        long start = runStart[i];
+        Alert a = new Alert(kind, dHi[slot], dLo[slot], port, proto, start, ts);
+        a.packets = (long) (cur[i] + prev[i]);
+        a.bytes = (long) (a.packets * avgBytes(d));
+        a.peakPps = r;
+        a.peakBps = r * 8 * avgBytes(d);
+        if (c == AMP && AmpService.index(ampPort[slot]) >= AmpService.KINDS) {
+            a.detail = "reflection from " + AmpService.name(ampPort[slot]) + " (UDP " + ampPort[slot] + ")";
+        }
+        active[i] = a;
+    }
+
+    private int synPortCount(int slot) {
+        int n = 0;
+        for (int k = 0; k < 4; k++) n += Long.bitCount(synPorts[slot * 4 + k]);
+        return n;
+    }
+
+    private static double avgBytes(DecodedPacket d) {
+        return (double) d.wireBytes / Math.max(1, d.frames);
+    }
+
+    // ================================================================ sources
+
+    private int source(long hi, long lo, long ts, boolean admit) {
+        int i = (int) (mix(lo, hi) & (cap - 1));
+        for (int n = 0; n < 16; n++) {
+            int j = (i + n) & (cap - 1);
+            if (sUsed[j] && sHi[j] == hi && sLo[j] == lo) {
+                if (ts - sStart[j] > SCAN_WINDOW && sActive[j] == null) {
+                    resetSource(j, ts);
+                }
+                sLast[j] = ts;
+                return j;
+            }
+        }
+        if (!admit) {
+            return -1;
+        }
+        int victim = -1;
+        for (int n = 0; n < 16; n++) {   // a free slot, else one whose window is over, else the one with fewest probes
+            int j = (i + n) & (cap - 1);
+            if (!sUsed[j]) { victim = j; break; }
+            if (sActive[j] != null) continue;
+            if (ts - sLast[j] > SCAN_WINDOW) { victim = j; break; }
+            if (victim < 0 || sProbes[j] < sProbes[victim]) victim = j;
+        }
+        if (victim < 0) {
+            return -1;
+        }
+        sUsed[victim] = true;
+        sHi[victim] = hi;
+        sLo[victim] = lo;
+        resetSource(victim, ts);
+        sLast[victim] = ts;
+        return victim;
+    }
+
+    private void resetSource(int j, long ts) {
+        sStart[j] = ts;
+        if (sPorts[j] == null) {
+            sPorts[j] = new long[16];
+            sHosts[j] = new long[16];
+            sSmtp[j] = new long[4];
+        } else {
+            Arrays.fill(sPorts[j], 0);
+            Arrays.fill(sHosts[j], 0);
+            Arrays.fill(sSmtp[j], 0);
+        }
+        sTopHi[j] = sTopLo[j] = 0;
+        sTopCnt[j] = sTopPort[j] = sTopPortCnt[j] = sProbes[j] = sAccepted[j] = sAuth[j] = sRcpt[j] = sRegister[j] = 0;
+    }
+
+    private void probe(int s, DecodedPacket d, long ts) {
+        sProbes[s]++;
+        int port = d.dstPort;
+        if (sTopHi[s] == d.dstHi && sTopLo[s] == d.dstLo) sTopCnt[s]++; else if (--sTopCnt[s] <= 0) { sTopHi[s] = d.dstHi; sTopLo[s] = d.dstLo; sTopCnt[s] = 1; }
+        if (sTopPort[s] == port) sTopPortCnt[s]++; else if (--sTopPortCnt[s] <= 0) { sTopPort[s] = port; sTopPortCnt[s] = 1; }
+        setBit(sPorts[s], (int) (mix(port, 0x9e37L) & 1023));
+        setBit(sHosts[s], (int) (mix(d.dstHi, d.dstLo) & 1023));
+        if (port == 25) {
+            setBit(sSmtp[s], (int) (mix(d.dstHi, d.dstLo) & 255));
+        }
+        if ((port == 22 || port == 3389 || port == 21) && d.dstHi == sTopHi[s] && d.dstLo == sTopLo[s]) {
+            sAuth[s]++;
+        }
+        scanCheck(s, d, ts);
+        abuse(s, d, ts);
+    }
+
+    private void scanCheck(int s, DecodedPacket d, long ts) {
+        Thresholds t = thresholdsFor(sTopHi[s], sTopLo[s]);
+        double ports = distinct(sPorts[s], 1024), hosts = distinct(sHosts[s], 1024);
+        boolean failing = sAccepted[s] < 0.5 * sProbes[s];
+        if (failing && ports >= t.scanPorts() && hosts < ports / 10) {
+            open(s, 0, "port_scan", sTopHi[s], sTopLo[s], 0, ts, d).detail = Math.round(ports) + " ports probed";
+        } else if (failing && hosts >= t.scanHosts() && ports < 10 && sTopPort[s] != 25) {
+            long lo = sTopLo[s];
+            if (sTopHi[s] == 0 && (lo >>> 32) == 0xffffL) {
+                lo &= ~0xffL;   // IPv4: name the /24
+            }
+            open(s, 1, "host_scan", sTopHi[s], lo, sTopPort[s], ts, d).detail = Math.round(hosts) + " hosts probed on port " + sTopPort[s];
+        }
+        touch(s, d);
+    }
+
+    private void abuse(int s, DecodedPacket d, long ts) {
+        Thresholds t = thresholdsFor(d.dstHi, d.dstLo);
+        double servers = distinct(sSmtp[s], 256);
+        if (servers >= t.spamServers() || sRcpt[s] >= t.spamRcpts()) {
+            open(s, 2, "spam_run", d.dstHi, d.dstLo, 25, ts, d).detail = Math.round(servers) + " mail servers, " + sRcpt[s] + " RCPT";
+        }
+        if ((sAuth[s] >= t.bruteForceAttempts() && distinct(sHosts[s], 1024) < 5) || sRegister[s] >= t.sipRegisters()) {
+            int port = sRegister[s] >= t.sipRegisters() ? 5060 : d.dstPort;
+            open(s, 3, "brute_force", sTopHi[s], sTopLo[s], port, ts, d).detail =
+                    (port == 5060 ? sRegister[s] + " SIP REGISTER" : sAuth[s] + " connection attempts");
+        }
+        touch(s, d);
+    }
+
+    private Alert open(int s, int k, String kind, long hi, long lo, int port, long ts, DecodedPacket d) {
+        if (sActive[s] == null) {
+            sActive[s] = new Alert[4];
+        }
+        Alert a = sActive[s][k];
+        if (a == null) {
+            a = new Alert(kind, hi, lo, port, k == 3 && port == 5060 ? "UDP" : "TCP", sStart[s], ts);
+            a.packets = sProbes[s] - 1;
+            a.sources.add(d.srcHi, d.srcLo);
+            sActive[s][k] = a;
+        }
+        return a;
+    }
+
+    private void touch(int s, DecodedPacket d) {
+        Alert[] as = sActive[s];
+        if (as != null) {
+            for (Alert a : as) {
+                if (a != null) a.add(d, d.timestampNanos, d.wireBytes);
+            }
+        }
+    }
+
+    // ================================================================ ending alerts
+
+    private void sweep(long ts) {
+        lastSweep = ts;
+        for (int i = 0; i < active.length; i++) {
+            Alert a = active[i];
+            if (a != null && (ts - a.last > QUIET || ts < a.start)) {
+                done.add(a);
+                active[i] = null;
+            }
+        }
+        for (int s = 0; s < cap; s++) {
+            Alert[] as = sActive[s];
+            if (as == null) continue;
+            boolean any = false;
+            for (int k = 0; k < as.length; k++) {
+                if (as[k] != null && (ts - as[k].last > SCAN_WINDOW || ts < as[k].start)) {
+                    done.add(as[k]);
+                    as[k] = null;
+                }
+                any |= as[k] != null;
+            }
+            if (!any) sActive[s] = null;
+        }
+    }
+
+    @Override
+    public void finish(PrivacyGuard g) {
+        for (int i = 0; i < active.length; i++) {
+            if (active[i] != null) { done.add(active[i]); active[i] = null; }
+        }
+        for (int s = 0; s < cap; s++) {
+            if (sActive[s] != null) {
+                for (Alert a : sActive[s]) if (a != null) done.add(a);
+                sActive[s] = null;
+            }
+        }
+        done.sort((a, b) -> Long.compare(a.start, b.start));
+        for (Alert a : done) {
+            g.emitAlert(a.record());
+        }
+        done.clear();
+    }
+
+    // ================================================================ helpers
+
+    private Thresholds thresholdsFor(long hi, long lo) {
+        for (NetworkThresholds n : networks) {
+            if (n.network().contains(hi, lo)) return n.thresholds();
+        }
+        return Thresholds.DEFAULTS;
+    }
+
+    private static boolean isHttpRequest(DecodedPacket d) {
+        int p = d.dstPort;
+        if (p != 80 && p != 8080 && p != 8000) return false;
+        byte[] b = d.buf;
+        int o = d.payloadOffset;
+        return (b[o] == 'G' && b[o + 1] == 'E' && b[o + 2] == 'T' && b[o + 3] == ' ')
+                || (b[o] == 'P' && b[o + 1] == 'O' && b[o + 2] == 'S' && b[o + 3] == 'T')
+                || (b[o] == 'H' && b[o + 1] == 'E' && b[o + 2] == 'A' && b[o + 3] == 'D');
+    }
+
+    private static boolean startsWith(DecodedPacket d, String s) {
+        byte[] b = d.buf;
+        int o = d.payloadOffset;
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.toUpperCase(b[o + i]) != s.charAt(i)) return false;
+        }
+        return true;
+    }
+
+    private static boolean isMulticast(long hi, long lo) {
+        if (hi == 0 && (lo >>> 32) == 0xffffL) {
+            int v4 = (int) lo;
+            return (v4 >>> 28) == 0xe || v4 == -1;
+        }
+        return (hi >>> 56) == 0xff;
+    }
+
+    static void setBit(long[] bits, int i) {
+        bits[i >>> 6] |= 1L << i;
+    }
+
+    /** Linear counting: distinct items hashed into a bitmap of m bits. */
+    static double distinct(long[] bits, int m) {
+        int set = 0;
+        for (long w : bits) set += Long.bitCount(w);
+        int zero = m - set;
+        return zero == 0 ? m * Math.log(m) : m * Math.log((double) m / zero);
+    }
+
+    static long mix(long hi, long lo) {
+        long h = hi * 0x9E3779B97F4A7C15L ^ lo;
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        return h ^ (h >>> 33);
+    }
+}

@@ -1,0 +1,85 @@
+package org.fathom.security;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.fathom.decode.DecodedPacket;
+import org.fathom.privacy.AuditLog;
+import org.fathom.privacy.PrivacyGuard;
+import org.fathom.privacy.PrivacyPolicy;
+import org.fathom.record.AlertRecord;
+import org.fathom.record.CollectingSink;
+import org.fathom.testing.Analyze;
+import org.junit.jupiter.api.Test;
+
+/** Vectors without a recorded capture, fed to the detector packet by packet. */
+class SyntheticAttackTest {
+    static final long V4 = 0xffffL << 32;
+
+    static List<AlertRecord> run(java.util.function.Consumer<java.util.function.Consumer<DecodedPacket>> gen) throws Exception {
+        PrivacyPolicy policy = Analyze.labPolicy();
+        CollectingSink sink = new CollectingSink();
+        try (PrivacyGuard guard = new PrivacyGuard(policy, AuditLog.open(policy.auditLog()), List.of(sink))) {
+            AttackDetector det = new AttackDetector(guard);
+            gen.accept(det::onPacket);
+            det.finish(guard);
+        }
+        return sink.alerts();
+    }
+
+    static DecodedPacket packet(long ts, int src, int sport, int dst, int dport, int l4, int flags, int bytes) {
+        DecodedPacket d = new DecodedPacket();
+        d.ipVersion = 4;
+        d.srcLo = V4 | (src & 0xffffffffL);
+        d.dstLo = V4 | (dst & 0xffffffffL);
+        d.srcPort = sport;
+        d.dstPort = dport;
+        d.l4 = l4;
+        d.tcpFlags = flags;
+        d.frames = 1;
+        d.wireBytes = bytes;
+        d.timestampNanos = ts;
+        d.buf = new byte[0];
+        return d;
+    }
+
+    @Test
+    void dnsReflectionIsDnsAmplification() throws Exception {
+        List<AlertRecord> a = run(out -> {
+            long t0 = 1_700_000_000_000_000_000L;
+            for (int i = 0; i < 3000; i++) {   // 3,000 responses of 1,400 bytes in 1.5 s from 300 resolvers
+                out.accept(packet(t0 + i * 500_000L, 0x08080000 + i % 300, 53, 0xC6336401, 40000 + i % 1000, 17, 0, 1400));
+            }
+        });
+        assertEquals(1, a.size(), a.toString());
+        assertEquals("dns_amplification", a.getFirst().kind());
+        assertEquals(53, a.getFirst().targetPort());
+        assertEquals(3000.0, a.getFirst().packets(), 200.0);
+    }
+
+    @Test
+    void repeatedSshConnectionsAreBruteForce() throws Exception {
+        List<AlertRecord> a = run(out -> {
+            long t0 = 1_700_000_000_000_000_000L;
+            for (int i = 0; i < 40; i++) {   // one connection attempt every 200 ms
+                out.accept(packet(t0 + i * 200_000_000L, 0xC0000201, 50000 + i, 0xC6336402, 22, 6, DecodedPacket.TCP_SYN, 74));
+            }
+        });
+        assertEquals(1, a.size(), a.toString());
+        assertEquals("brute_force", a.getFirst().kind());
+    }
+
+    @Test
+    void smtpToManyServersIsASpamRun() throws Exception {
+        List<AlertRecord> a = run(out -> {
+            long t0 = 1_700_000_000_000_000_000L;
+            for (int i = 0; i < 60; i++) {
+                long ts = t0 + i * 100_000_000L;
+                out.accept(packet(ts, 0xC0000202, 50000 + i, 0xCB007100 + i, 25, 6, DecodedPacket.TCP_SYN, 74));
+                out.accept(packet(ts + 1000, 0xCB007100 + i, 25, 0xC0000202, 50000 + i, 6, DecodedPacket.TCP_SYN | DecodedPacket.TCP_ACK, 74));
+            }
+        });
+        assertEquals(1, a.size(), a.toString());
+        assertEquals("spam_run", a.getFirst().kind());
+    }
+}
