@@ -33,9 +33,9 @@ import picocli.CommandLine.Parameters;
         description = {
             "Analyses capture files or folders of them and prints a summary.",
             "",
-            "Captures are pcap or pcapng, recognised by content, not by name. Flows are tracked in both",
-            "directions and classified; records (flows, calls, alerts, aggregates) are written as JSON",
-            "lines through the privacy guard (see --privacy).",
+            "Captures are pcap or pcapng, recognised by content, not by name. Flows are tracked in both "
+                    + "directions and classified; VoIP calls and attacks are analysed across flows; records (flows, "
+                    + "calls, alerts, aggregates) are written as JSON lines through the privacy guard (see --privacy).",
         },
         footer = {
             "",
