@@ -112,9 +112,9 @@ public final class Classifier implements PassiveObserver.AddressBook {
             }
         } else {
             if (d.payloadLength == 0 && (d.l4 == IpProtocol.TCP || d.l4 == IpProtocol.UDP)) {
-                if ((d.tcpFlags & DecodedPacket.TCP_SYN) == 0) {
-                    return; // nothing to look at yet
-                }
+                // nothing to look at yet; handshake-only flows (a SYN flood) cost no inspection
+                // state, and a TCP stream's byte order starts at its first data segment
+                return;
             }
             fi = start(table, f, d);
             table.setExt(f, fi);
