@@ -19,6 +19,14 @@ public interface PacketAnalyzer {
      */
     void onPacket(DecodedPacket d);
 
+    /**
+     * Sees a fragment that did not complete a datagram (held for reassembly, or dropped): only its
+     * addresses, time and wire length are meaningful. The fragment that completes a datagram
+     * arrives through {@link #onPacket} as the whole datagram ({@code frames > 1}) instead.
+     */
+    default void onFragment(DecodedPacket d) {
+    }
+
     /** Bytes of each frame that every worker reads; the rest only when needed. */
     int HEADER_BYTES = 256;
 

@@ -200,13 +200,18 @@ public final class CaptureAnalyzer {
             while (in.next(p)) {
                 frames++;
                 bytes += p.wireLength;
-                if (dec.decode(p, d) == PacketDecoder.OK) {
+                int r = dec.decode(p, d);
+                if (r == PacketDecoder.OK) {
                     classifier.observe(d);
                     for (PacketAnalyzer a : analyzers) {
                         a.onPacket(d);
                     }
                     int f = table.update(d);
                     classifier.onPacket(table, f, d);
+                } else if (r == PacketDecoder.FRAGMENT) {
+                    for (PacketAnalyzer a : analyzers) {
+                        a.onFragment(d);
+                    }
                 }
                 if ((frames & (PROGRESS_EVERY - 1)) == 0) {
                     progress.update(in.file(), in.position(), in.size(), frames);
@@ -240,7 +245,13 @@ public final class CaptureAnalyzer {
                     boolean whole = mine || classifier.observerWants(h) || analyzersWant(h, r);
                     if (whole) {
                         in.complete(p);
-                        if (dec.decode(p, d) == PacketDecoder.OK) {
+                        int full = dec.decode(p, d);
+                        if (full == PacketDecoder.FRAGMENT) {
+                            for (PacketAnalyzer a : analyzers) {
+                                a.onFragment(d);
+                            }
+                        }
+                        if (full == PacketDecoder.OK) {
                             classifier.observe(d);
                             for (PacketAnalyzer a : analyzers) {
                                 a.onPacket(d);

@@ -86,6 +86,25 @@ public final class AttackDetector implements PacketAnalyzer {
         return g -> new AttackDetector(g, networks, 4096);
     }
 
+    /** A fragment not (yet) part of a complete datagram: counted towards a fragment flood on its destination. */
+    @Override
+    public void onFragment(DecodedPacket d) {
+        long ts = d.timestampNanos;
+        if (ts - lastSweep >= SEC || ts < lastSweep) {
+            sweep(ts);
+        }
+        int slot = destination(d.dstHi, d.dstLo, ts);
+        if (slot < 0) {
+            return;
+        }
+        count(slot, FRAG, ts, 1);
+        check(slot, FRAG, d, ts);
+        Alert a = active[slot * NC + FRAG];
+        if (a != null) {
+            a.add(d, ts, d.wireBytes);
+        }
+    }
+
     @Override
     public void onPacket(DecodedPacket d) {
         long ts = d.timestampNanos;
@@ -135,7 +154,8 @@ public final class AttackDetector implements PacketAnalyzer {
                 }
             }
             if (d.frames > 1) {
-                count(slot, FRAG, ts, d.frames);
+                // the datagram's other fragments were counted as they arrived (onFragment)
+                count(slot, FRAG, ts, 1);
                 check(slot, FRAG, d, ts);
             }
             if (cat >= 0) {

@@ -43,6 +43,31 @@ class SyntheticAttackTest {
         return d;
     }
 
+    static List<AlertRecord> runFragments(java.util.function.Consumer<java.util.function.Consumer<DecodedPacket>> gen) throws Exception {
+        PrivacyPolicy policy = Analyze.labPolicy();
+        CollectingSink sink = new CollectingSink();
+        try (PrivacyGuard guard = new PrivacyGuard(policy, AuditLog.open(policy.auditLog()), List.of(sink))) {
+            AttackDetector det = new AttackDetector(guard);
+            gen.accept(det::onFragment);
+            det.finish(guard);
+        }
+        return sink.alerts();
+    }
+
+    @Test
+    void fragmentsThatNeverCompleteAreAFragmentFlood() throws Exception {
+        List<AlertRecord> a = runFragments(out -> {
+            long t0 = 1_700_000_000_000_000_000L;
+            for (int i = 0; i < 3000; i++) {   // 2,000 fragments/s for 1.5 s from 50 sources, never reassembled
+                DecodedPacket d = packet(t0 + i * 500_000L, 0x0A000000 + i % 50, 0, 0xC6336401, 0, 0, 0, 1514);
+                out.accept(d);
+            }
+        });
+        assertEquals(1, a.size(), a.toString());
+        assertEquals("fragment_flood", a.getFirst().kind());
+        assertEquals(3000.0, a.getFirst().packets(), 600.0);
+    }
+
     @Test
     void dnsReflectionIsDnsAmplification() throws Exception {
         List<AlertRecord> a = run(out -> {
