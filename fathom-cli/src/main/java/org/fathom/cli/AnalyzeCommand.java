@@ -68,6 +68,9 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--alerts", paramLabel = "FILE", description = "Write attack and abuse alerts to FILE as JSON lines ('-' for standard output).")
     String alerts;
 
+    @Option(names = "--alert-thresholds", paramLabel = "FILE", description = "Per-network detection thresholds: lines 'CIDR name=value ...' (see docs/SECURITY.md).")
+    Path alertThresholds;
+
     @Option(names = "--aggregates", paramLabel = "FILE", description = "Aggregate mode: write the published statistics to FILE as JSON lines ('-' for standard output).")
     String aggregates;
 
@@ -122,7 +125,8 @@ final class AnalyzeCommand implements Callable<Integer> {
         AnalysisOptions options = catalogs(AnalysisOptions.defaults().withFlows(flowConfig))
                 .withAnalyzer(org.fathom.voip.CallAnalyzer.factory(callConfig, callStats))
                 // the attack detector always runs (cheap: sketch updates per packet) so the summary can list alerts first
-                .withAnalyzer(org.fathom.security.AttackDetector.factory());
+                .withAnalyzer(alertThresholds == null ? org.fathom.security.AttackDetector.factory()
+                        : org.fathom.security.AttackDetector.factory(thresholdRules()));
         if (workers < 1 || workers > 256) {
             throw new UserError("--workers must be between 1 and 256, not " + workers);
         }
@@ -278,6 +282,14 @@ final class AnalyzeCommand implements Callable<Integer> {
             }
         }
         return o;
+    }
+
+    private java.util.List<org.fathom.security.AttackDetector.NetworkThresholds> thresholdRules() {
+        try {
+            return org.fathom.security.ThresholdRules.load(alertThresholds);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
     }
 
     private static long nanos(String option, double seconds) {

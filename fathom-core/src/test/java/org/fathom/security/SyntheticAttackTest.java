@@ -27,6 +27,18 @@ class SyntheticAttackTest {
         return sink.alerts();
     }
 
+    static List<AlertRecord> runWith(List<AttackDetector.NetworkThresholds> rules,
+                                     java.util.function.Consumer<java.util.function.Consumer<DecodedPacket>> gen) throws Exception {
+        PrivacyPolicy policy = Analyze.labPolicy();
+        CollectingSink sink = new CollectingSink();
+        try (PrivacyGuard guard = new PrivacyGuard(policy, AuditLog.open(policy.auditLog()), List.of(sink))) {
+            AttackDetector det = new AttackDetector(guard, rules, 4096);
+            gen.accept(det::onPacket);
+            det.finish(guard);
+        }
+        return sink.alerts();
+    }
+
     static DecodedPacket packet(long ts, int src, int sport, int dst, int dport, int l4, int flags, int bytes) {
         DecodedPacket d = new DecodedPacket();
         d.ipVersion = 4;
