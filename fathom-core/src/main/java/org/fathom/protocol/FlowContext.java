@@ -53,7 +53,14 @@ public interface FlowContext {
     /** Tells the engine the sender of the first packet was in fact the server. */
     void swapClient();
 
-    /** A DNS answer: {@code address} (16 bytes, IPv4 mapped) was resolved from {@code name}. */
+    /**
+     * A DNS answer seen while inspecting this flow. Accepted and ignored: names are learnt only by
+     * {@link PassiveObserver}s, which every worker runs over every packet, so that what is learnt
+     * does not depend on which worker owns the DNS flow. Kept for dissectors that report answers.
+     *
+     * @deprecated implement {@link PassiveObserver} instead
+     */
+    @Deprecated
     void learnAddress(long hi, long lo, String name);
 
     /**
