@@ -162,11 +162,7 @@ public final class DnsDissector implements Dissector {
         if (m.rcode() != 0) {
             ctx.addRisk(Risk.DNS_ERROR);
         }
-        if (m.qname != null && !m.qname.isEmpty()) {
-            for (int i = 0; i < m.addressCount; i++) {
-                ctx.learnAddress(m.addresses[2 * i], m.addresses[2 * i + 1], m.qname);
-            }
-        }
+        // addresses in answers are learnt by DnsAnswerObserver, from every DNS packet in every worker
         return DONE;
     }
 }
