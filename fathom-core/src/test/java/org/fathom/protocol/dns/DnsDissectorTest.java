@@ -89,9 +89,26 @@ class DnsDissectorTest {
                 .containsEntry("dns.rcode", "NOERROR")
                 .containsEntry("dns.answers", List.of("web.example.org", "93.184.216.34", "2001:db8::1"));
         assertThat(c.host).isEqualTo("www.example.org");
-        assertThat(c.learned).containsExactly("0/ffff5db8d822=www.example.org", "20010db800000000/1=www.example.org");
+        assertThat(c.learned).isEmpty(); // addresses are learnt by the observer, from every packet
         assertThat(c.risks).isEmpty();
         assertThat(c.swapped).isFalse();
+    }
+
+    @Test
+    void theObserverLearnsTheAnswersAddresses() {
+        byte[] r = response("www.example.org", 0);
+        org.fathom.decode.DecodedPacket d = new org.fathom.decode.DecodedPacket();
+        d.l4 = org.fathom.decode.IpProtocol.UDP;
+        d.srcPort = 53;
+        d.dstPort = 40000;
+        d.buf = r;
+        d.payloadOffset = 0;
+        d.payloadLength = r.length;
+        List<String> learned = new java.util.ArrayList<>();
+        DnsAnswerObserver o = new DnsAnswerObserver();
+        assertThat(o.wants(d)).isTrue();
+        o.observe(d, (hi, lo, name) -> learned.add(Long.toHexString(hi) + "/" + Long.toHexString(lo) + "=" + name));
+        assertThat(learned).containsExactly("0/ffff5db8d822=www.example.org", "20010db800000000/1=www.example.org");
     }
 
     @Test
