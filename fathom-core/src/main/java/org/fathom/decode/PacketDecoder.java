@@ -154,7 +154,7 @@ public final class PacketDecoder {
             case LinkType.IEEE802_11_RADIOTAP:
                 return radiotap(b, off, end, depth);
             case LinkType.IEEE802_11:
-                return ieee80211(b, off, end, depth, false);
+                return ieee80211(b, off, end, depth);
             case LinkType.NFLOG:
                 return nflog(b, off, end, depth);
             default:
@@ -345,10 +345,10 @@ public final class PacketDecoder {
             fcs = (b[field] & 0x10) != 0;
         }
         int frameEnd = fcs ? end - 4 : end;
-        return ieee80211(b, off + len, frameEnd, depth, false);
+        return ieee80211(b, off + len, frameEnd, depth);
     }
 
-    private int ieee80211(byte[] b, int off, int end, int depth, boolean unused) {
+    private int ieee80211(byte[] b, int off, int end, int depth) {
         if (end - off < 24) {
             return MALFORMED;
         }
@@ -746,8 +746,8 @@ public final class PacketDecoder {
         switch (tunnel) {
             case Tunnel.GTP -> r = rawIp(b, inner, end, depth + 1);
             case Tunnel.VXLAN -> r = ethernet(b, inner, end, depth + 1);
-            case Tunnel.CAPWAP -> r = capwapFrameIs80211 ? ieee80211(b, inner, end, depth + 1, false) : ethernet(b, inner, end, depth + 1);
-            default -> r = tzspEncap == 18 ? ieee80211(b, inner, end, depth + 1, false) : ethernet(b, inner, end, depth + 1);
+            case Tunnel.CAPWAP -> r = capwapFrameIs80211 ? ieee80211(b, inner, end, depth + 1) : ethernet(b, inner, end, depth + 1);
+            default -> r = tzspEncap == 18 ? ieee80211(b, inner, end, depth + 1) : ethernet(b, inner, end, depth + 1);
         }
         if (r == OK || r == FRAGMENT) {
             d.tunnel = tunnel;

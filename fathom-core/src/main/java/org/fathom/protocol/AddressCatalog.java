@@ -5,9 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.fathom.privacy.Cidr;
 
 /**
  * Names the service behind a server address by the well-known address blocks of large providers
@@ -223,93 +221,8 @@ public final class AddressCatalog {
 
     /** Parses {@code a.b.c.d[/n]} or {@code v6[/n]} into a masked prefix (IPv4 mapped), or null. */
     static Prefix parse(String text) {
-        int slash = text.indexOf('/');
-        String addr = slash < 0 ? text : text.substring(0, slash);
-        long hi;
-        long lo;
-        int max;
-        int extra;
-        if (addr.indexOf(':') < 0) {
-            long v4 = parseIpv4(addr);
-            if (v4 < 0) {
-                return null;
-            }
-            hi = 0;
-            lo = 0x0000_FFFF_0000_0000L | v4;
-            max = 32;
-            extra = 96;
-        } else {
-            InetAddress a;
-            try {
-                a = Inet6Address.ofLiteral(addr);
-            } catch (IllegalArgumentException e) {
-                return null;
-            }
-            if (a instanceof Inet4Address v4) {
-                // an IPv4-mapped literal: its prefix length counts all 128 bits
-                byte[] b = v4.getAddress();
-                hi = 0;
-                lo = 0x0000_FFFF_0000_0000L | ((b[0] & 0xFFL) << 24) | ((b[1] & 0xFFL) << 16) | ((b[2] & 0xFFL) << 8) | (b[3] & 0xFFL);
-            } else {
-                byte[] b = a.getAddress();
-                hi = 0;
-                lo = 0;
-                for (int i = 0; i < 8; i++) {
-                    hi = hi << 8 | (b[i] & 0xFFL);
-                    lo = lo << 8 | (b[8 + i] & 0xFFL);
-                }
-            }
-            max = 128;
-            extra = 0;
-        }
-        int len = max;
-        if (slash >= 0) {
-            String l = text.substring(slash + 1);
-            if (l.isEmpty() || l.length() > 3) {
-                return null;
-            }
-            len = 0;
-            for (int i = 0; i < l.length(); i++) {
-                char c = l.charAt(i);
-                if (c < '0' || c > '9') {
-                    return null;
-                }
-                len = len * 10 + (c - '0');
-            }
-            if (len > max) {
-                return null;
-            }
-        }
-        len += extra;
-        return new Prefix(hi & hiMask(len), lo & loMask(len), len);
-    }
-
-    /** Strict dotted quad ({@code 0..255} four times, no leading zeros beyond one digit), or -1. */
-    private static long parseIpv4(String s) {
-        long v = 0;
-        int parts = 0;
-        int i = 0;
-        int n = s.length();
-        while (parts < 4) {
-            int start = i;
-            int part = 0;
-            while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9' && i - start < 3) {
-                part = part * 10 + (s.charAt(i) - '0');
-                i++;
-            }
-            if (i == start || part > 255 || (i - start > 1 && s.charAt(start) == '0')) {
-                return -1;
-            }
-            v = v << 8 | part;
-            parts++;
-            if (parts < 4) {
-                if (i >= n || s.charAt(i) != '.') {
-                    return -1;
-                }
-                i++;
-            }
-        }
-        return i == n ? v : -1;
+        Cidr c = Cidr.tryParse(text);
+        return c == null ? null : new Prefix(c.hi(), c.lo(), c.bits());
     }
 
     @Override
