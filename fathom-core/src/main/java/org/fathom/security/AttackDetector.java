@@ -31,7 +31,9 @@ public final class AttackDetector implements PacketAnalyzer {
 
     private final PrivacyGuard guard;
     private final List<NetworkThresholds> networks;
+    /** Slots of the source table; the destination table has twice as many and is kept at most half full. */
     private final int cap;
+    private final int dcap;
     // count-min sketch of packets per destination in the current second
     private final int[] cms = new int[CMS_W * CMS_D];
     private long cmsSecond = Long.MIN_VALUE;
@@ -56,6 +58,9 @@ public final class AttackDetector implements PacketAnalyzer {
     private final List<Alert> done = new ArrayList<>();
     private long lastSweep = Long.MIN_VALUE;
     private long lastFailedEviction = Long.MIN_VALUE;
+    /** Scratch for eviction: candidates' slots and last activity, then the victims' addresses. */
+    private final long[] evictable, evictHi, evictLo;
+    private final int[] evictSlots;
 
     public AttackDetector(PrivacyGuard guard) {
         this(guard, List.of(), 4096);
@@ -65,12 +70,18 @@ public final class AttackDetector implements PacketAnalyzer {
         this.guard = guard;
         this.networks = List.copyOf(networks);
         this.cap = Integer.highestOneBit(Math.max(64, capacity));
-        dHi = new long[cap]; dLo = new long[cap]; dSec = new long[cap]; dUsed = new boolean[cap]; dTh = new Thresholds[cap];
-        cur = new double[cap * NC]; prev = new double[cap * NC]; base = new double[cap * NC];
-        runStart = new long[cap * NC]; lastSeen = new long[cap];
-        udpTop = new int[cap]; udpTopCnt = new int[cap]; ampPort = new int[cap]; ampPortCnt = new int[cap];
-        active = new Alert[cap * NC];
-        synPorts = new long[cap * 4];
+        this.dcap = 2 * cap;
+        int dc = dcap;
+        dHi = new long[dc]; dLo = new long[dc]; dSec = new long[dc]; dUsed = new boolean[dc]; dTh = new Thresholds[dc];
+        cur = new double[dc * NC]; prev = new double[dc * NC]; base = new double[dc * NC];
+        runStart = new long[dc * NC]; lastSeen = new long[dc];
+        udpTop = new int[dc]; udpTopCnt = new int[dc]; ampPort = new int[dc]; ampPortCnt = new int[dc];
+        active = new Alert[dc * NC];
+        synPorts = new long[dc * 4];
+        evictable = new long[dc];
+        evictHi = new long[dc];
+        evictLo = new long[dc];
+        evictSlots = new int[dc];
         sHi = new long[cap]; sLo = new long[cap]; sStart = new long[cap]; sLast = new long[cap]; sUsed = new boolean[cap];
         sPorts = new long[cap][]; sHosts = new long[cap][]; sSmtp = new long[cap][];
         sTopHi = new long[cap]; sTopLo = new long[cap]; sTopCnt = new int[cap]; sTopPort = new int[cap]; sTopPortCnt = new int[cap];
@@ -239,12 +250,12 @@ public final class AttackDetector implements PacketAnalyzer {
         if (min < ADMIT || isMulticast(hi, lo)) {
             return -1;
         }
-        if (dCount >= cap * 3 / 4 && !evictStalest(ts)) {
+        if (dCount >= dcap / 2 && !evictStalest(ts)) {
             return -1;
         }
-        int i = (int) (h & (cap - 1));
+        int i = (int) (h & (dcap - 1));
         while (dUsed[i]) {
-            i = (i + 1) & (cap - 1);
+            i = (i + 1) & (dcap - 1);
         }
         dUsed[i] = true;
         dHi[i] = hi;
@@ -265,32 +276,58 @@ public final class AttackDetector implements PacketAnalyzer {
     }
 
     private int find(long hi, long lo) {
-        int i = (int) (mix(hi, lo) & (cap - 1));
+        int i = (int) (mix(hi, lo) & (dcap - 1));
         while (dUsed[i]) {
             if (dHi[i] == hi && dLo[i] == lo) {
                 return i;
             }
-            i = (i + 1) & (cap - 1);
+            i = (i + 1) & (dcap - 1);
         }
         return -1;
     }
 
-    /** Frees a destination that has been quiet longest (and has no open alert); rare: once per admission when full. */
+    /**
+     * Makes room when the table is full: frees the destinations quiet longest (over 2 s, no open
+     * alert), up to an eighth of the tracked ones at once, so that the table is scanned once per
+     * many admissions rather than for each one.
+     */
     private boolean evictStalest(long ts) {
         if (lastFailedEviction != Long.MIN_VALUE && ts >= lastFailedEviction && ts - lastFailedEviction < SEC) {
             return false;   // nothing was evictable a moment ago: do not scan the table for every packet
         }
-        int best = -1;
-        for (int i = 0; i < cap; i++) {
-            if (dUsed[i] && ts - lastSeen[i] > 2 * SEC && !hasActive(i) && (best < 0 || lastSeen[i] < lastSeen[best])) {
-                best = i;
+        int n = 0;
+        for (int i = 0; i < dcap; i++) {
+            if (dUsed[i] && ts - lastSeen[i] > 2 * SEC && !hasActive(i)) {
+                evictSlots[n] = i;
+                evictable[n++] = lastSeen[i];
             }
         }
-        if (best < 0) {
+        if (n == 0) {
             lastFailedEviction = ts;
             return false;
         }
-        removeDestination(best);
+        int batch = Math.max(1, dcap / 16);
+        long limit = Long.MAX_VALUE;
+        if (n > batch) {
+            Arrays.sort(evictable, 0, n);
+            limit = evictable[batch - 1];
+        }
+        // removal shifts entries, so remember the victims by address before removing any
+        int m = 0;
+        for (int k = 0; k < n && m < batch; k++) {
+            int slot = evictSlots[k];
+            if (lastSeen[slot] <= limit) {
+                evictHi[m] = dHi[slot];
+                evictSlots[m] = slot;   // k >= m: the slot list is consumed ahead of this write
+                evictLo[m++] = dLo[slot];
+            }
+        }
+        for (int k = 0; k < m; k++) {
+            int slot = find(evictHi[k], evictLo[k]);
+            if (slot >= 0) {
+                removeDestination(slot);
+            }
+        }
         return true;
     }
 
@@ -307,9 +344,9 @@ public final class AttackDetector implements PacketAnalyzer {
         dCount--;
         int j = i;
         while (true) {
-            j = (j + 1) & (cap - 1);
+            j = (j + 1) & (dcap - 1);
             if (!dUsed[j]) return;
-            int home = (int) (mix(dHi[j], dLo[j]) & (cap - 1));
+            int home = (int) (mix(dHi[j], dLo[j]) & (dcap - 1));
             boolean between = i <= j ? (i < home && home <= j) : (i < home || home <= j);
             if (between) continue;
             dUsed[i] = true; dHi[i] = dHi[j]; dLo[i] = dLo[j]; dSec[i] = dSec[j]; dTh[i] = dTh[j]; lastSeen[i] = lastSeen[j];

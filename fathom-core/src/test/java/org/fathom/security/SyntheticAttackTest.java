@@ -119,4 +119,27 @@ class SyntheticAttackTest {
         assertEquals(1, a.size(), a.toString());
         assertEquals("spam_run", a.getFirst().kind());
     }
+
+    @Test
+    void aFullDestinationTableMakesRoomForANewFlood() throws Exception {
+        PrivacyPolicy policy = Analyze.labPolicy();
+        CollectingSink sink = new CollectingSink();
+        try (PrivacyGuard guard = new PrivacyGuard(policy, AuditLog.open(policy.auditLog()), List.of(sink))) {
+            AttackDetector det = new AttackDetector(guard, List.of(), 64);   // 64 tracked destinations at most
+            long t0 = 1_700_000_000_000_000_000L;
+            // 500 busy (not attacked) destinations, 40 packets each within one second: the table fills
+            for (int i = 0; i < 20_000; i++) {
+                det.onPacket(packet(t0 + i * 50_000L, 0xC0000201, 5000, 0xCB000000 + i % 500, 6000, 17, 0, 100));
+            }
+            // three seconds later a SYN flood hits a destination never seen before
+            for (int i = 0; i < 5000; i++) {
+                det.onPacket(packet(t0 + 4_000_000_000L + i * 200_000L, 0x0A000000 + i, 40000, 0xC6336403, 80, 6,
+                        DecodedPacket.TCP_SYN, 74));
+            }
+            det.finish(guard);
+        }
+        List<AlertRecord> a = sink.alerts();
+        assertEquals(1, a.size(), a.toString());
+        assertEquals("syn_flood", a.getFirst().kind());
+    }
 }
