@@ -1,6 +1,7 @@
 package org.fathom.voip;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -41,6 +42,13 @@ public final class CallAnalyzer implements PacketAnalyzer {
     private final LinkedHashMap<String, Call> calls = new LinkedHashMap<>();
     private final HashMap<Endpoint, Binding> media = new HashMap<>();
     private final LinkedHashMap<TcpKey, TcpStream> tcp = new LinkedHashMap<>(16, 0.75f, true);
+    /**
+     * Counting filters over the keys of {@link #media} and {@link #tcp}: a zero counter proves a
+     * packet's endpoints are not in the map, so the common packet (not VoIP) is dismissed without
+     * building a key object or hashing one.
+     */
+    private final int[] mediaFilter = new int[1 << 14];
+    private final int[] tcpFilter = new int[1 << 12];
     private long now;
     private long nextSweep;
     private long evicted;
@@ -76,11 +84,11 @@ public final class CallAnalyzer implements PacketAnalyzer {
             if (SipParser.looksLikeSip(h.buf, h.payloadOffset + skip, h.payloadLength - skip)) {
                 return true;
             }
-            return !media.isEmpty() && (media.containsKey(new Endpoint(h.dstHi, h.dstLo, h.dstPort))
-                    || media.containsKey(new Endpoint(h.srcHi, h.srcLo, h.srcPort)));
+            return mayBeMedia(h.dstHi, h.dstLo, h.dstPort) && media.containsKey(new Endpoint(h.dstHi, h.dstLo, h.dstPort))
+                    || mayBeMedia(h.srcHi, h.srcLo, h.srcPort) && media.containsKey(new Endpoint(h.srcHi, h.srcLo, h.srcPort));
         }
         if (h.l4 == TCP) {
-            if (!tcp.isEmpty() && (tcp.containsKey(new TcpKey(h.srcHi, h.srcLo, h.dstHi, h.dstLo, h.srcPort, h.dstPort)))) {
+            if (mayBeTcp(h) && tcp.containsKey(new TcpKey(h.srcHi, h.srcLo, h.dstHi, h.dstLo, h.srcPort, h.dstPort))) {
                 return true;
             }
             int skip = SipParser.skipBlank(h.buf, h.payloadOffset, h.payloadLength);
@@ -100,8 +108,8 @@ public final class CallAnalyzer implements PacketAnalyzer {
         }
         int len = d.payloadLength;
         if (len <= 0 || d.buf == null) {
-            if (d.l4 == TCP && (d.tcpFlags & (DecodedPacket.TCP_FIN | DecodedPacket.TCP_RST)) != 0 && !tcp.isEmpty()) {
-                tcp.remove(new TcpKey(d.srcHi, d.srcLo, d.dstHi, d.dstLo, d.srcPort, d.dstPort));
+            if (d.l4 == TCP && (d.tcpFlags & (DecodedPacket.TCP_FIN | DecodedPacket.TCP_RST)) != 0 && mayBeTcp(d)) {
+                tcpRemove(new TcpKey(d.srcHi, d.srcLo, d.dstHi, d.dstLo, d.srcPort, d.dstPort));
             }
             return;
         }
@@ -115,7 +123,7 @@ public final class CallAnalyzer implements PacketAnalyzer {
                     if (m != null) {
                         onSip(m, d, "UDP");
                     }
-                } else if (!media.isEmpty()) {
+                } else if (mayBeMedia(d.dstHi, d.dstLo, d.dstPort) || mayBeMedia(d.srcHi, d.srcLo, d.srcPort)) {
                     onMedia(d, b, off, len);
                 }
             } else if (d.l4 == TCP) {
@@ -129,7 +137,7 @@ public final class CallAnalyzer implements PacketAnalyzer {
     private void onTcp(DecodedPacket d, byte[] b, int off, int len) {
         TcpKey k = null;
         TcpStream s = null;
-        if (!tcp.isEmpty()) {
+        if (mayBeTcp(d)) {
             k = new TcpKey(d.srcHi, d.srcLo, d.dstHi, d.dstLo, d.srcPort, d.dstPort);
             s = tcp.get(k);
         }
@@ -143,17 +151,19 @@ public final class CallAnalyzer implements PacketAnalyzer {
             }
             if (tcp.size() >= MAX_TCP_STREAMS) {
                 Iterator<TcpKey> it = tcp.keySet().iterator();
-                it.next();
+                TcpKey eldest = it.next();
                 it.remove();
+                tcpFilter[tcpSlot(eldest.sHi(), eldest.sLo(), eldest.dHi(), eldest.dLo(), eldest.sp(), eldest.dp())]--;
             }
             s = new TcpStream();
             tcp.put(k, s);
+            tcpFilter[tcpSlot(k.sHi(), k.sLo(), k.dHi(), k.dLo(), k.sp(), k.dp())]++;
         }
         for (SipMessage m : s.onSegment(d.tcpSeq, b, off, len)) {
             onSip(m, d, "TCP");
         }
         if ((d.tcpFlags & (DecodedPacket.TCP_FIN | DecodedPacket.TCP_RST)) != 0) {
-            tcp.remove(k);
+            tcpRemove(k);
         }
     }
 
@@ -274,7 +284,7 @@ public final class CallAnalyzer implements PacketAnalyzer {
         for (Iterator<long[]> it = c.endpoints.iterator(); it.hasNext(); ) {
             long[] e = it.next();
             if (e[3] == side) {
-                media.remove(new Endpoint(e[0], e[1], (int) e[2]));
+                mediaRemove(new Endpoint(e[0], e[1], (int) e[2]));
                 it.remove();
             }
         }
@@ -290,21 +300,23 @@ public final class CallAnalyzer implements PacketAnalyzer {
             }
             Endpoint e = new Endpoint(md.hi(), md.lo(), md.port());
             if (media.size() < config.maxDialogs() * 4) {
-                media.put(e, new Binding(c, side, audio));
+                if (media.put(e, new Binding(c, side, audio)) == null) {
+                    mediaFilter[mediaSlot(e.hi(), e.lo(), e.port())]++;
+                }
                 c.endpoints.add(new long[] {md.hi(), md.lo(), md.port(), side});
             }
         }
     }
 
     private void onMedia(DecodedPacket d, byte[] b, int off, int len) {
-        Binding to = media.get(new Endpoint(d.dstHi, d.dstLo, d.dstPort));
+        Binding to = mayBeMedia(d.dstHi, d.dstLo, d.dstPort) ? media.get(new Endpoint(d.dstHi, d.dstLo, d.dstPort)) : null;
         boolean toCaller;
         Call c;
         if (to != null) {
             c = to.call();
             toCaller = to.side() == 0;
         } else {
-            Binding from = media.get(new Endpoint(d.srcHi, d.srcLo, d.srcPort));
+            Binding from = mayBeMedia(d.srcHi, d.srcLo, d.srcPort) ? media.get(new Endpoint(d.srcHi, d.srcLo, d.srcPort)) : null;
             if (from == null) {
                 return;
             }
@@ -378,7 +390,7 @@ public final class CallAnalyzer implements PacketAnalyzer {
             Endpoint k = new Endpoint(e[0], e[1], (int) e[2]);
             Binding b = media.get(k);
             if (b != null && b.call() == c) {
-                media.remove(k);
+                mediaRemove(k);
             }
         }
         CallRecord r = c.toRecord(outcome, reason, end);
@@ -394,6 +406,38 @@ public final class CallAnalyzer implements PacketAnalyzer {
             finish(c, o[0], o[1], Long.parseLong(o[2]));
         }
         tcp.clear();
+        Arrays.fill(tcpFilter, 0);
+    }
+
+    private boolean mayBeMedia(long hi, long lo, int port) {
+        return mediaFilter[mediaSlot(hi, lo, port)] != 0;
+    }
+
+    private boolean mayBeTcp(DecodedPacket d) {
+        return tcpFilter[tcpSlot(d.srcHi, d.srcLo, d.dstHi, d.dstLo, d.srcPort, d.dstPort)] != 0;
+    }
+
+    private void mediaRemove(Endpoint e) {
+        if (media.remove(e) != null) {
+            mediaFilter[mediaSlot(e.hi(), e.lo(), e.port())]--;
+        }
+    }
+
+    private void tcpRemove(TcpKey k) {
+        if (tcp.remove(k) != null) {
+            tcpFilter[tcpSlot(k.sHi(), k.sLo(), k.dHi(), k.dLo(), k.sp(), k.dp())]--;
+        }
+    }
+
+    private static int mediaSlot(long hi, long lo, int port) {
+        long h = hi * 0x9E3779B97F4A7C15L ^ lo * 0xC2B2AE3D27D4EB4FL ^ port * 0x165667B19E3779F9L;
+        return (int) ((h ^ h >>> 31) * 0xBF58476D1CE4E5B9L >>> 50);   // 14 bits
+    }
+
+    private static int tcpSlot(long sHi, long sLo, long dHi, long dLo, int sp, int dp) {
+        long h = sHi * 0x9E3779B97F4A7C15L ^ sLo * 0xC2B2AE3D27D4EB4FL ^ dHi * 0x94D049BB133111EBL
+                ^ dLo * 0xD6E8FEB86659FD93L ^ ((long) sp << 16 | dp) * 0x165667B19E3779F9L;
+        return (int) ((h ^ h >>> 31) * 0xBF58476D1CE4E5B9L >>> 52);   // 12 bits
     }
 
     /** urn:service:sos (and its sub-services) or a dialled number in the configured list. */

@@ -21,6 +21,8 @@ public final class SipParser {
         "INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "REGISTER", "PRACK", "SUBSCRIBE", "NOTIFY", "PUBLISH", "INFO",
         "REFER", "MESSAGE", "UPDATE",
     };
+    /** The methods followed by the space of a request line. */
+    private static final String[] METHODS_SP = java.util.Arrays.stream(METHODS).map(m -> m + " ").toArray(String[]::new);
 
     private SipParser() {}
 
@@ -59,8 +61,8 @@ public final class SipParser {
         if (prefixOf(b, off, len, "SIP/2.0 ")) {
             return true;
         }
-        for (String m : METHODS) {
-            if (prefixOf(b, off, len, m + " ")) {
+        for (String m : METHODS_SP) {
+            if (prefixOf(b, off, len, m)) {
                 return true;
             }
         }
