@@ -2,6 +2,9 @@ package org.fathom.privacy;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,11 +31,14 @@ public final class AuditLog {
     private final Path file;
     private long seq;
     private String head;
+    /** Size of the file after this instance's last look at it: any other size means another writer appended. */
+    private long knownSize;
 
-    private AuditLog(Path file, long seq, String head) {
+    private AuditLog(Path file, long seq, String head) throws IOException {
         this.file = file;
         this.seq = seq;
         this.head = head;
+        this.knownSize = Files.size(file);
     }
 
     /**
@@ -71,24 +77,70 @@ public final class AuditLog {
         return seq;
     }
 
-    /** Appends one entry: {@code event} with its details (values: String, Number, Boolean, List). */
-    public synchronized void append(String event, Map<String, Object> details) {
-        TreeMap<String, Object> e = new TreeMap<>();
-        e.put("seq", seq + 1);
-        e.put("time", Instant.now().toString());
-        e.put("event", event);
-        e.put("details", new TreeMap<>(details));
-        e.put("prev", head);
-        String body = Json.write(e);
-        String hash = sha256(body);
-        String line = body.substring(0, body.length() - 1) + ",\"hash\":\"" + hash + "\"}\n";
-        try {
-            Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.APPEND, StandardOpenOption.SYNC);
-        } catch (IOException ex) {
-            throw new UncheckedIOException("cannot append to audit log " + file, ex);
+    /**
+     * Appends one entry: {@code event} with its details (values: String, Number, Boolean, List).
+     * Several processes (and several instances in one process) may share a log: the append holds
+     * an exclusive lock on the file and chains to whatever entry is last at that moment.
+     */
+    public void append(String event, Map<String, Object> details) {
+        synchronized (AuditLog.class) {   // file locks are per process: one holder at a time within it
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                 FileLock lock = ch.lock()) {
+                long size = ch.size();
+                if (size != knownSize) {
+                    adoptLastEntry(ch, size);
+                }
+                TreeMap<String, Object> e = new TreeMap<>();
+                e.put("seq", seq + 1);
+                e.put("time", Instant.now().toString());
+                e.put("event", event);
+                e.put("details", new TreeMap<>(details));
+                e.put("prev", head);
+                String body = Json.write(e);
+                String hash = sha256(body);
+                byte[] line = (body.substring(0, body.length() - 1) + ",\"hash\":\"" + hash + "\"}\n").getBytes(StandardCharsets.UTF_8);
+                ByteBuffer buf = ByteBuffer.wrap(line);
+                long at = size;
+                while (buf.hasRemaining()) {
+                    at += ch.write(buf, at);
+                }
+                ch.force(true);
+                knownSize = at;
+                seq++;
+                head = hash;
+            } catch (IOException ex) {
+                throw new UncheckedIOException("cannot append to audit log " + file, ex);
+            }
         }
-        seq++;
-        head = hash;
+    }
+
+    /** Another writer appended since this instance last looked: continue the chain from its last entry. */
+    private void adoptLastEntry(FileChannel ch, long size) throws IOException {
+        int tail = (int) Math.min(size, 64 * 1024);
+        ByteBuffer b = ByteBuffer.allocate(tail);
+        while (b.hasRemaining() && ch.read(b, size - tail + b.position()) > 0) {
+            // read the tail of the file
+        }
+        String text = new String(b.array(), 0, b.position(), StandardCharsets.ISO_8859_1);
+        int end = text.endsWith("\n") ? text.length() - 1 : text.length();
+        String last = text.substring(text.lastIndexOf('\n', end - 1) + 1, end);
+        int h = last.lastIndexOf(",\"hash\":\"");
+        int q = last.indexOf("\"seq\":");
+        if (last.isEmpty()) {
+            seq = 0;
+            head = GENESIS;
+            return;
+        }
+        if (h < 0 || q < 0 || last.length() - h != 9 + 64 + 2) {
+            throw new IllegalStateException("audit log " + file + " ends in a line that is not a hashed log entry");
+        }
+        int d = q + 6;
+        int e = d;
+        while (e < last.length() && Character.isDigit(last.charAt(e))) {
+            e++;
+        }
+        seq = Long.parseLong(last.substring(d, e));
+        head = last.substring(h + 9, h + 9 + 64);
     }
 
     /** The result of checking a log: the first broken entry, if any. */

@@ -36,6 +36,51 @@ class AuditLogTest {
     }
 
     @Test
+    void writersSharingALogKeepOneChain() throws Exception {
+        // two runs at once (two instances opened on the same log) append in turn
+        Path f = writeLog(2);
+        AuditLog a = AuditLog.open(f);
+        AuditLog b = AuditLog.open(f);
+        for (int i = 0; i < 5; i++) {
+            a.append("run_a", Map.of("i", (long) i));
+            b.append("run_b", Map.of("i", (long) i, "text", "détail"));
+        }
+        AuditLog.Verification v = AuditLog.verify(f);
+        assertThat(v.ok()).as(String.valueOf(v.problem())).isTrue();
+        assertThat(v.entries()).isEqualTo(12);
+        assertThat(b.head()).isEqualTo(v.head());
+    }
+
+    @Test
+    void writersInSeparateProcessesKeepOneChain() throws Exception {
+        Path f = writeLog(1);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String cp = System.getProperty("java.class.path");
+        List<Process> ps = new java.util.ArrayList<>();
+        for (int p = 0; p < 3; p++) {
+            ps.add(new ProcessBuilder(java, "-cp", cp, AuditLogTest.class.getName() + "$Writer", f.toString(), "20")
+                    .redirectErrorStream(true).start());
+        }
+        for (Process p : ps) {
+            String out = new String(p.getInputStream().readAllBytes());
+            assertThat(p.waitFor()).as(out).isZero();
+        }
+        AuditLog.Verification v = AuditLog.verify(f);
+        assertThat(v.ok()).as(String.valueOf(v.problem())).isTrue();
+        assertThat(v.entries()).isEqualTo(61);
+    }
+
+    /** A separate process appending to a log: {@code Writer FILE N}. */
+    public static final class Writer {
+        public static void main(String[] args) throws Exception {
+            AuditLog log = AuditLog.open(Path.of(args[0]));
+            for (int i = 0; i < Integer.parseInt(args[1]); i++) {
+                log.append("writer", Map.of("i", (long) i));
+            }
+        }
+    }
+
+    @Test
     void tamperingWithAnyByteIsDetectedAndTheBrokenEntryNamed() throws Exception {
         Path f = writeLog(4);
         byte[] good = Files.readAllBytes(f);
