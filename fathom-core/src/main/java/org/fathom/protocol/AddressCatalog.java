@@ -43,7 +43,13 @@ public final class AddressCatalog {
     private record Prefix(long hi, long lo, int len) { }
 
     /** Compiled form: per prefix length (longest first), sorted network addresses. */
-    private record Table(int[] lengths, long[][] his, long[][] los, Service[][] services) { }
+    /**
+     * Rules by prefix length, each length sorted for binary search; {@code v4} and {@code v6} are
+     * bitmaps of the 65,536 top-16-bit blocks (of IPv4, and of IPv6 outside the IPv4-mapped
+     * space) that any rule reaches into: most addresses fall in no such block and are answered
+     * with one bit test instead of a search per prefix length.
+     */
+    private record Table(int[] lengths, long[][] his, long[][] los, Service[][] services, long[] v4, long[] v6) { }
 
     /** A catalog without rules. */
     public AddressCatalog() {
@@ -132,6 +138,11 @@ public final class AddressCatalog {
         if (t == null) {
             t = compile();
         }
+        boolean v4 = hi == 0 && (lo >>> 32) == 0xFFFFL;
+        int block = v4 ? (int) (lo >>> 16) & 0xFFFF : (int) (hi >>> 48);
+        if (((v4 ? t.v4 : t.v6)[block >>> 6] & (1L << block)) == 0) {
+            return null;
+        }
         int[] lengths = t.lengths;
         for (int i = 0; i < lengths.length; i++) {
             int len = lengths[i];
@@ -201,9 +212,28 @@ public final class AddressCatalog {
                 services[i][j] = of.get(j).getValue();
             }
         }
-        t = new Table(lengths, his, los, services);
+        long[] v4 = new long[1024];
+        long[] v6 = new long[1024];
+        for (Prefix p : rules.keySet()) {
+            // IPv4: the rule covers all of the IPv4-mapped space, or the blocks of its IPv4 prefix
+            if (p.len <= 96 && ((0xFFFFL << 32) & loMask(p.len)) == p.lo && p.hi == 0) {
+                setBlocks(v4, 0, 1 << 16);
+            } else if (p.len > 96 && p.hi == 0 && (p.lo >>> 32) == 0xFFFFL) {
+                int v4len = p.len - 96;
+                setBlocks(v4, (int) (p.lo >>> 16) & 0xFFFF, v4len >= 16 ? 1 : 1 << (16 - v4len));
+            }
+            // IPv6 outside the mapped space: the rule's blocks (IPv4 rules land in block 0, harmlessly)
+            setBlocks(v6, (int) (p.hi >>> 48), p.len >= 16 ? 1 : 1 << (16 - p.len));
+        }
+        t = new Table(lengths, his, los, services, v4, v6);
         table = t;
         return t;
+    }
+
+    private static void setBlocks(long[] bits, int from, int count) {
+        for (int b = from; b < from + count && b < 1 << 16; b++) {
+            bits[b >>> 6] |= 1L << b;
+        }
     }
 
     private static int compare(long aHi, long aLo, long bHi, long bLo) {

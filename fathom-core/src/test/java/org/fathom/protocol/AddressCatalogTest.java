@@ -130,6 +130,27 @@ class AddressCatalogTest {
     }
 
     @Test
+    void shortAndCatchAllPrefixesReachEveryBlockTheyCover() throws IOException {
+        AddressCatalog c = of("""
+                ::/0 Everything Web
+                ::ffff:0:0/96 AllOfIpv4 Web
+                2000::/3 GlobalUnicast Web
+                2a03:2880::/29 Facebook SocialNetwork
+                10.0.0.0/7 TenEleven Web
+                """);
+        assertThat(name(c, "8.8.8.8")).isEqualTo("AllOfIpv4");
+        assertThat(name(c, "11.200.1.1")).isEqualTo("TenEleven");
+        assertThat(name(c, "2a03:2887:ffff::1")).isEqualTo("Facebook");
+        assertThat(name(c, "3fff::1")).isEqualTo("GlobalUnicast");
+        assertThat(name(c, "fe80::1")).isEqualTo("Everything");
+        assertThat(name(c, "::1")).isEqualTo("Everything");
+        AddressCatalog v6only = of("2000::/3 GlobalUnicast Web\n");
+        assertThat(name(v6only, "8.8.8.8")).isNull();
+        assertThat(name(v6only, "fe80::1")).isNull();
+        assertThat(name(v6only, "2001:db8::1")).isEqualTo("GlobalUnicast");
+    }
+
+    @Test
     void agreesWithALinearScanOnRandomAddresses() throws IOException {
         Random r = new Random(42);
         StringBuilder rules = new StringBuilder();
