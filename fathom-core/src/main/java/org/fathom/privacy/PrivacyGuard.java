@@ -355,8 +355,8 @@ public final class PrivacyGuard implements AutoCloseable {
         if (!digit && !colon) {
             return s; // no address literal can hide in it (the common case: host names)
         }
-        Matcher rv = REVERSE_V4.matcher(s);
-        if (rv.matches()) {
+        Matcher rv = endsWithIgnoreCase(s, "in-addr.arpa") || endsWithIgnoreCase(s, "in-addr.arpa.") ? REVERSE_V4.matcher(s) : null;
+        if (rv != null && rv.matches()) {
             String fwd = rv.group(4) + "." + rv.group(3) + "." + rv.group(2) + "." + rv.group(1);
             String p = pseudonymText(fwd, epoch);
             if (p != null) {
@@ -365,17 +365,61 @@ public final class PrivacyGuard implements AutoCloseable {
             }
             return s;
         }
-        if (s.toLowerCase(java.util.Locale.ROOT).endsWith("ip6.arpa") || s.toLowerCase(java.util.Locale.ROOT).endsWith("ip6.arpa.")) {
+        if (endsWithIgnoreCase(s, "ip6.arpa") || endsWithIgnoreCase(s, "ip6.arpa.")) {
             return reverse6IsSubscriber(s) ? "ip6.arpa" : s; // the nibbles of a subscriber address are dropped
         }
         if (s.indexOf('.') < 0 && s.indexOf(':') < 0) {
             return s;
         }
-        String out = replace(IPV4, s, epoch);
-        if (out.indexOf(':') >= 0) {
+        // the regular expressions only run where a cheap scan finds the shape of a literal
+        String out = mayHoldIpv4(s) ? replace(IPV4, s, epoch) : s;
+        if (mayHoldIpv6(out)) {
             out = replace(IPV6, out, epoch);
         }
         return out;
+    }
+
+    private static boolean endsWithIgnoreCase(String s, String suffix) {
+        return s.regionMatches(true, s.length() - suffix.length(), suffix, 0, suffix.length());
+    }
+
+    /** Whether {@code s} has digits-dot-digits-dot-digits-dot-digits somewhere: every IPv4 literal does. */
+    static boolean mayHoldIpv4(String s) {
+        int groups = 0;          // complete "digits." groups in a row
+        boolean inDigits = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') {
+                if (groups == 3) {
+                    return true;
+                }
+                inDigits = true;
+            } else if (c == '.' && inDigits) {
+                groups++;
+                inDigits = false;
+            } else {
+                groups = 0;
+                inDigits = false;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code s} has two colons with at most four hex digits between them: every IPv6 literal does. */
+    static boolean mayHoldIpv6(String s) {
+        int lastColon = -1;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == ':') {
+                if (lastColon >= 0) {
+                    return true;
+                }
+                lastColon = i;
+            } else if (lastColon >= 0 && (i - lastColon > 4 || Character.digit(c, 16) < 0)) {
+                lastColon = -1;
+            }
+        }
+        return false;
     }
 
     private boolean reverse6IsSubscriber(String s) {
