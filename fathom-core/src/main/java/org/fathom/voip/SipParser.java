@@ -270,9 +270,13 @@ public final class SipParser {
     }
 
     private static String[] unfold(String head) {
-        String[] raw = head.split("\r?\n");
-        java.util.ArrayList<String> out = new java.util.ArrayList<>(raw.length);
-        for (String l : raw) {
+        java.util.ArrayList<String> out = new java.util.ArrayList<>(16);
+        int n = head.length();
+        for (int at = 0; at < n; ) {   // lines end in LF or CRLF (a split on "\r?\n", without a regex)
+            int nl = head.indexOf('\n', at);
+            int end = nl < 0 ? n : nl;
+            String l = head.substring(at, end > at && head.charAt(end - 1) == '\r' && nl >= 0 ? end - 1 : end);
+            at = nl < 0 ? n : nl + 1;
             if (l.isEmpty()) {
                 continue;
             }

@@ -185,9 +185,22 @@ public final class Fingerprints {
         return hex(digest("MD5", s));
     }
 
+    /** One digest of each kind per thread: looking one up through the providers costs more than hashing a fingerprint. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> newDigest("SHA-256"));
+    private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(() -> newDigest("MD5"));
+
     private static byte[] digest(String alg, String s) {
+        MessageDigest d = switch (alg) {
+            case "SHA-256" -> SHA256.get();
+            case "MD5" -> MD5.get();
+            default -> newDigest(alg);
+        };
+        return d.digest(s.getBytes(StandardCharsets.US_ASCII));   // digest() also resets it
+    }
+
+    private static MessageDigest newDigest(String alg) {
         try {
-            return MessageDigest.getInstance(alg).digest(s.getBytes(StandardCharsets.US_ASCII));
+            return MessageDigest.getInstance(alg);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(alg + " is required of every Java platform", e);
         }
