@@ -146,7 +146,10 @@ public final class CaptureAnalyzer {
         private final Classifier classifier;
         private final FlowTable table;
         private final AnalysisSummary local = new AnalysisSummary();
-        /** Cross-flow analyzers: worker 0 runs them over every packet. */
+        /**
+         * Cross-flow analyzers: analyzer k runs in worker k mod N, over every packet (each worker
+         * walks every packet anyway), so that their cost is spread over the workers.
+         */
         private final PacketAnalyzer[] analyzers;
         private final boolean analyzersPresent;
         long flows;
@@ -161,9 +164,13 @@ public final class CaptureAnalyzer {
             this.progress = progress;
             this.classifier = new Classifier(options.protocols(), options.services(), options.addresses());
             this.analyzersPresent = !options.analyzers().isEmpty();
-            this.analyzers = index == 0
-                    ? options.analyzers().stream().map(f -> f.create(exit)).toArray(PacketAnalyzer[]::new)
-                    : new PacketAnalyzer[0];
+            List<PacketAnalyzer> mine = new ArrayList<>();
+            for (int k = 0; k < options.analyzers().size(); k++) {
+                if (k % workers == index) {
+                    mine.add(options.analyzers().get(k).create(exit));
+                }
+            }
+            this.analyzers = mine.toArray(PacketAnalyzer[]::new);
             int share = Math.max(1, options.flows().maxFlows() / workers);
             this.table = new FlowTable(options.flows().withMaxFlows(share), this::flowEnded);
         }
@@ -222,12 +229,13 @@ public final class CaptureAnalyzer {
         /**
          * One of several workers: each frame's first {@link PacketAnalyzer#HEADER_BYTES} bytes are
          * decoded to find its owner; the whole frame is copied and decoded only when this worker
-         * owns it, or when an observer (DNS answers) or an analyzer of worker 0 needs its payload.
+         * owns it, or when an observer (DNS answers) or one of this worker's analyzers needs its payload.
+         * A frame the prefix held whole is not decoded a second time.
          */
         private void runShared(CaptureReader in) {
             PacketDecoder dec = decoder;
             PacketDecoder probe = headerDecoder;
-            DecodedPacket d = decoded;
+            DecodedPacket full0 = decoded;
             DecodedPacket h = headers;
             Packet p = packet;
             int n = workers;
@@ -244,8 +252,14 @@ public final class CaptureAnalyzer {
                     boolean mine = owner(h, n) == index;
                     boolean whole = mine || classifier.observerWants(h) || analyzersWant(h, r);
                     if (whole) {
-                        in.complete(p);
-                        int full = dec.decode(p, d);
+                        DecodedPacket d = h;
+                        int full = r;
+                        if (p.length < p.frameLength || r == PacketDecoder.FRAGMENT) {
+                            // the prefix was not the whole frame, or a fragment is to be reassembled
+                            in.complete(p);
+                            d = full0;
+                            full = dec.decode(p, d);
+                        }
                         if (full == PacketDecoder.FRAGMENT) {
                             for (PacketAnalyzer a : analyzers) {
                                 a.onFragment(d);
@@ -290,8 +304,8 @@ public final class CaptureAnalyzer {
         CaptureResult finish(AnalysisSummary summary, CaptureReader r) {
             summary.merge(local);
             summary.evictedFlows += table.evicted();
-            // each worker reassembles the fragments it owns; worker 0 reassembles all of them when
-            // it runs cross-flow analyzers, and then speaks for every worker
+            // each worker reassembles the fragments it owns; a worker with analyzers (worker 0 is
+            // always one of them) reassembles all of them, and then worker 0 speaks for every worker
             if (index == 0 || !analyzersPresent) {
                 summary.fragments += decoder.reassembler().fragments;
                 summary.reassembled += decoder.reassembler().reassembled;

@@ -64,4 +64,52 @@ class CaptureAnalyzerTest {
             assertThat(run(f, 2)).as(f.toString()).isEqualTo(one);
         }
     }
+
+    /** Every kind of record, with the analyzers the CLI runs, as sorted text. */
+    static List<String> allRecords(Path capture, int workers) throws Exception {
+        org.fathom.record.CollectingSink sink = new org.fathom.record.CollectingSink();
+        try (org.fathom.privacy.PrivacyGuard guard = new org.fathom.privacy.PrivacyGuard(POLICY,
+                org.fathom.privacy.AuditLog.open(POLICY.auditLog()), List.of(sink))) {
+            AnalysisOptions o = AnalysisOptions.defaults()
+                    .withAnalyzer(org.fathom.voip.CallAnalyzer.factory(org.fathom.voip.CallConfig.defaults(), new org.fathom.voip.CallStats()))
+                    .withAnalyzer(org.fathom.security.AttackDetector.factory());
+            new CaptureAnalyzer(o).analyze(capture, workers, guard, new AnalysisSummary(), Progress.NONE);
+        }
+        List<String> all = new ArrayList<>();
+        sink.flows().forEach(r -> all.add(r.toString()));
+        sink.calls().forEach(r -> all.add(r.toString()));
+        // top sources are arrays: compare their contents, not their identities
+        sink.alerts().forEach(r -> all.add(r.toString().replaceAll("\\[J@\\p{XDigit}+", "")
+                + r.topSources().stream().map(java.util.Arrays::toString).toList()));
+        all.sort(null);
+        return all;
+    }
+
+    @Test
+    void callsAndAlertsDoNotDependOnTheNumberOfWorkers() throws Exception {
+        List<Path> captures = new ArrayList<>();
+        for (String a : List.of("syn-flood", "udp-flood-spoofed", "port-scan", "icmp-flood")) {
+            java.net.URL u = CaptureAnalyzerTest.class.getResource("/captures/attacks/" + a + ".pcap");
+            if (u != null) {
+                captures.add(Path.of(u.toURI()));
+            }
+        }
+        if (Files.isDirectory(CORPUS)) {
+            try (Stream<Path> s = Files.list(CORPUS)) {
+                s.filter(f -> f.getFileName().toString().matches("(?i).*(sip|rtp|voip|synscan|fragment|dns).*"))
+                        .sorted().forEach(captures::add);
+            }
+        }
+        assertThat(captures).isNotEmpty();
+        for (Path f : captures) {
+            List<String> one;
+            try {
+                one = allRecords(f, 1);
+            } catch (IllegalArgumentException | org.fathom.capture.CaptureException e) {
+                continue;
+            }
+            assertThat(allRecords(f, 2)).as(f.toString()).isEqualTo(one);
+            assertThat(allRecords(f, 3)).as(f.toString()).isEqualTo(one);
+        }
+    }
 }
