@@ -36,8 +36,9 @@ public record SubscriberNetworks(List<Cidr> networks) {
     }
 
     public boolean contains(long hi, long lo) {
-        for (Cidr c : networks) {
-            if (c.contains(hi, lo)) {
+        List<Cidr> l = networks;
+        for (int i = 0, n = l.size(); i < n; i++) {   // indexed: no iterator per call (asked for every record's addresses)
+            if (l.get(i).contains(hi, lo)) {
                 return true;
             }
         }

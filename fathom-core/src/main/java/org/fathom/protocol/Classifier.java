@@ -421,11 +421,9 @@ public final class Classifier implements PassiveObserver.AddressBook {
         if ((l4 == IpProtocol.TCP || l4 == IpProtocol.UDP) && (t.packets(f, true) == 0 || t.packets(f, false) == 0)) {
             risks |= 1L << Risk.UNIDIRECTIONAL_TRAFFIC.ordinal();
         }
-        List<String> riskNames = new ArrayList<>();
-        for (Risk r : Risk.values()) {
-            if ((risks & (1L << r.ordinal())) != 0) {
-                riskNames.add(r.label());
-            }
+        List<String> riskNames = risks == 0 ? List.of() : new ArrayList<>();
+        for (long left = risks; left != 0; left &= left - 1) {
+            riskNames.add(RISKS[Long.numberOfTrailingZeros(left)].label());
         }
         return new Classification(protocol, app, category, confidence, meta == null ? new LinkedHashMap<>() : meta, riskNames);
     }
@@ -434,6 +432,8 @@ public final class Classifier implements PassiveObserver.AddressBook {
      * Protocols whose flows keep the protocol's category whatever service they reach (as nDPI
      * does): a DNS query for a Google name is Network, a mail session to Google is Email.
      */
+    private static final Risk[] RISKS = Risk.values();
+
     static boolean categoryFollowsProtocol(String protocol) {
         return switch (protocol) {
             case "DNS", "POP3", "POPS", "SMTP", "SMTPS", "IMAP", "IMAPS" -> true;
