@@ -67,7 +67,10 @@ final class PcapReader extends MappedCapture {
             // one bulk copy of the record header, then plain array reads: cheaper than four reads
             // through the mapping, each with its own bounds and liveness checks
             byte[] h = header;
-            bytes.copy(at, h, 16);
+            if (at != headerAt) {
+                bytes.copy(at, h, 16);
+            }
+            headerAt = -1;
             long sec = headerInt(h, 0) & 0xFFFF_FFFFL;
             long frac = headerInt(h, 4) & 0xFFFF_FFFFL;
             int capLen = headerInt(h, 8);
@@ -100,12 +103,17 @@ final class PcapReader extends MappedCapture {
                 frameLen -= fcsBytes;
             }
             long ts = sec * 1_000_000_000L + (nanos ? frac : frac * 1_000L);
-            copyFrame(packet, data, frameLen, wireLen, ts, linkType, at);
+            // the copy of a whole frame brings the next record's header along
+            if (copyFrame(packet, data, frameLen, wireLen, ts, linkType, at, recordHeader == 16 ? pos : -1, h)) {
+                headerAt = pos;
+            }
             return true;
         }
     }
 
     private final byte[] header = new byte[16];
+    /** File offset of the record whose header is already in {@link #header}, or -1. */
+    private long headerAt = -1;
 
     private int headerInt(byte[] h, int i) {
         int v = (h[i] & 0xFF) | (h[i + 1] & 0xFF) << 8 | (h[i + 2] & 0xFF) << 16 | (h[i + 3] & 0xFF) << 24;
