@@ -51,8 +51,15 @@ final class Pseudonymizer {
 
     /** Public label of an epoch: its start, e.g. {@code 2024-05-22T00:00:00Z}. */
     String epochLabel(long epoch) {
-        return Instant.ofEpochSecond(0, 0).plusNanos(Math.multiplyExact(epoch, periodNanos)).toString();
+        if (epoch != labelEpoch || label == null) {   // one epoch covers a day of records: format it once
+            label = Instant.ofEpochSecond(0, 0).plusNanos(Math.multiplyExact(epoch, periodNanos)).toString();
+            labelEpoch = epoch;
+        }
+        return label;
     }
+
+    private long labelEpoch;
+    private String label;
 
     private void select(long epoch) {
         if (epoch == cachedEpoch) {
