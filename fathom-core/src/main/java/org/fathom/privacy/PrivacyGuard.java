@@ -41,6 +41,7 @@ public final class PrivacyGuard implements AutoCloseable {
     private final PrivacyPolicy policy;
     private final AuditLog audit;
     private final List<FlowSink> sinks;
+    private final FlowSink[] sinkArray;
     /** Per thread: workers pseudonymise their records in parallel (same key, same results). */
     private final ThreadLocal<Pseudonymizer> pseudonyms;
     private final Aggregator aggregator;
@@ -62,6 +63,7 @@ public final class PrivacyGuard implements AutoCloseable {
         this.policy = policy;
         this.audit = audit;
         this.sinks = List.copyOf(sinks);
+        this.sinkArray = this.sinks.toArray(FlowSink[]::new);
         byte[] master = PseudonymKey.loadOrCreate(policy.keyFile(), audit);
         this.pseudonyms = ThreadLocal.withInitial(() -> new Pseudonymizer(master, policy.keyRotation()));
         this.aggregator = policy.mode() == PrivacyMode.AGGREGATE
@@ -141,7 +143,7 @@ public final class PrivacyGuard implements AutoCloseable {
         }
         released++;
         Released<FlowRecord> rel = new Released<>(out);
-        for (FlowSink s : sinks) {
+        for (FlowSink s : sinkArray) {   // an array: no iterator per record
             try {
                 s.accept(rel);
             } catch (IOException e) {
@@ -188,7 +190,7 @@ public final class PrivacyGuard implements AutoCloseable {
         }
         releasedCalls++;
         Released<CallRecord> rel = new Released<>(out);
-        for (FlowSink s : sinks) {
+        for (FlowSink s : sinkArray) {   // an array: no iterator per record
             try {
                 s.call(rel);
             } catch (IOException e) {
@@ -232,7 +234,7 @@ public final class PrivacyGuard implements AutoCloseable {
         }
         releasedAlerts++;
         Released<AlertRecord> rel = new Released<>(a.withAddresses(tHi, tLo, sources));
-        for (FlowSink s : sinks) {
+        for (FlowSink s : sinkArray) {   // an array: no iterator per record
             try {
                 s.alert(rel);
             } catch (IOException e) {
@@ -504,7 +506,7 @@ public final class PrivacyGuard implements AutoCloseable {
             List<AggregateRecord> rows = aggregator.publish();
             for (AggregateRecord row : rows) {
                 Released<AggregateRecord> rel = new Released<>(row);
-                for (FlowSink s : sinks) {
+                for (FlowSink s : sinkArray) {   // an array: no iterator per record
                     s.aggregate(rel);
                 }
             }
@@ -534,7 +536,7 @@ public final class PrivacyGuard implements AutoCloseable {
         }
         audit.append("run_finished", end);
         IOException first = null;
-        for (FlowSink s : sinks) {
+        for (FlowSink s : sinkArray) {   // an array: no iterator per record
             try {
                 s.close();
             } catch (IOException e) {

@@ -34,7 +34,18 @@ final class Pseudonymizer {
         }
     };
 
-    private record AddressKey(long epoch, long hi, long lo) { }
+    private record AddressKey(long epoch, long hi, long lo) {
+        // explicit equals/hashCode: the generated ones go through method handles, slow under C1
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof AddressKey k && k.hi == hi && k.lo == lo && k.epoch == epoch;
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode((hi * 0x9E3779B97F4A7C15L ^ lo) * 31 + epoch);
+        }
+    }
 
     Pseudonymizer(byte[] masterKey, Duration period) {
         this.master = masterKey.clone();

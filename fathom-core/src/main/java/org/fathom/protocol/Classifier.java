@@ -55,9 +55,31 @@ public final class Classifier implements PassiveObserver.AddressBook {
     private boolean feedingFromClient;
     private final TcpStream.Sink sink = (b, o, l) -> feed(feeding, feedingFromClient, b, o, l);
 
-    private record AddressKey(long hi, long lo) { }
+    private record AddressKey(long hi, long lo) {
+        // explicit equals/hashCode: the generated ones go through method handles, slow under C1
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof AddressKey k && k.hi == hi && k.lo == lo;
+        }
 
-    private record ExpectKey(int l4, long hi, long lo, int port) { }
+        @Override
+        public int hashCode() {
+            return Long.hashCode(hi * 0x9E3779B97F4A7C15L ^ lo);
+        }
+    }
+
+    private record ExpectKey(int l4, long hi, long lo, int port) {
+        // explicit equals/hashCode: the generated ones go through method handles, slow under C1
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ExpectKey k && k.l4 == l4 && k.hi == hi && k.lo == lo && k.port == port;
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode((hi * 0x9E3779B97F4A7C15L ^ lo) * 31 + ((long) l4 << 16 | port));
+        }
+    }
 
     public Classifier(ProtocolRegistry registry, ServiceCatalog catalog) {
         this(registry, catalog, AddressCatalog.defaults());

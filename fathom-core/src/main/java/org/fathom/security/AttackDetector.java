@@ -31,6 +31,7 @@ public final class AttackDetector implements PacketAnalyzer {
 
     private final PrivacyGuard guard;
     private final List<NetworkThresholds> networks;
+    private final NetworkThresholds[] networkArray;
     /** Slots of the source table; the destination table has twice as many and is kept at most half full. */
     private final int cap;
     private final int dcap;
@@ -69,6 +70,7 @@ public final class AttackDetector implements PacketAnalyzer {
     public AttackDetector(PrivacyGuard guard, List<NetworkThresholds> networks, int capacity) {
         this.guard = guard;
         this.networks = List.copyOf(networks);
+        this.networkArray = this.networks.toArray(NetworkThresholds[]::new);
         this.cap = Integer.highestOneBit(Math.max(64, capacity));
         this.dcap = 2 * cap;
         int dc = dcap;
@@ -628,7 +630,7 @@ public final class AttackDetector implements PacketAnalyzer {
     // ================================================================ helpers
 
     private Thresholds thresholdsFor(long hi, long lo) {
-        for (NetworkThresholds n : networks) {
+        for (NetworkThresholds n : networkArray) {   // an array: no iterator per check
             if (n.network().contains(hi, lo)) return n.thresholds();
         }
         return Thresholds.DEFAULTS;

@@ -27,6 +27,16 @@ public final class CallAnalyzer implements PacketAnalyzer {
     private static final int TCP = 6;
 
     private record Endpoint(long hi, long lo, int port) {
+        // explicit equals/hashCode: the generated ones go through method handles, slow under C1
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Endpoint e && e.hi == hi && e.lo == lo && e.port == port;
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode((hi * 0x9E3779B97F4A7C15L ^ lo) * 31 + port);
+        }
     }
 
     /** A media endpoint of a call: the side that announced it; audio ones are measured as RTP. */
@@ -34,6 +44,18 @@ public final class CallAnalyzer implements PacketAnalyzer {
     }
 
     private record TcpKey(long sHi, long sLo, long dHi, long dLo, int sp, int dp) {
+        // explicit equals/hashCode: the generated ones go through method handles, slow under C1
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof TcpKey k && k.sHi == sHi && k.sLo == sLo && k.dHi == dHi && k.dLo == dLo
+                    && k.sp == sp && k.dp == dp;
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode((sHi * 0x9E3779B97F4A7C15L ^ sLo) * 31 + (dHi * 0xC2B2AE3D27D4EB4FL ^ dLo)
+                    + ((long) sp << 16 | dp));
+        }
     }
 
     private final CallConfig config;
