@@ -53,6 +53,8 @@ public final class AttackDetector implements PacketAnalyzer {
     private final long[] sHi, sLo, sStart, sLast;
     private final boolean[] sUsed;
     private final long[][] sPorts, sHosts, sSmtp;
+    /** Bits set in each source's bitmaps, kept as they are set: the estimates need no scan per probe. */
+    private final int[] sPortsN, sHostsN, sSmtpN;
     private final long[] sTopHi, sTopLo;
     private final int[] sTopCnt, sTopPort, sTopPortCnt, sProbes, sAccepted, sAuth, sRcpt, sRegister;
     private final Alert[][] sActive;
@@ -86,6 +88,7 @@ public final class AttackDetector implements PacketAnalyzer {
         evictSlots = new int[dc];
         sHi = new long[cap]; sLo = new long[cap]; sStart = new long[cap]; sLast = new long[cap]; sUsed = new boolean[cap];
         sPorts = new long[cap][]; sHosts = new long[cap][]; sSmtp = new long[cap][];
+        sPortsN = new int[cap]; sHostsN = new int[cap]; sSmtpN = new int[cap];
         sTopHi = new long[cap]; sTopLo = new long[cap]; sTopCnt = new int[cap]; sTopPort = new int[cap]; sTopPortCnt = new int[cap];
         sProbes = new int[cap]; sAccepted = new int[cap]; sAuth = new int[cap]; sRcpt = new int[cap]; sRegister = new int[cap];
         sActive = new Alert[cap][];
@@ -509,6 +512,7 @@ public final class AttackDetector implements PacketAnalyzer {
             Arrays.fill(sHosts[j], 0);
             Arrays.fill(sSmtp[j], 0);
         }
+        sPortsN[j] = sHostsN[j] = sSmtpN[j] = 0;
         sTopHi[j] = sTopLo[j] = 0;
         sTopCnt[j] = sTopPort[j] = sTopPortCnt[j] = sProbes[j] = sAccepted[j] = sAuth[j] = sRcpt[j] = sRegister[j] = 0;
     }
@@ -518,10 +522,10 @@ public final class AttackDetector implements PacketAnalyzer {
         int port = d.dstPort;
         if (sTopHi[s] == d.dstHi && sTopLo[s] == d.dstLo) sTopCnt[s]++; else if (--sTopCnt[s] <= 0) { sTopHi[s] = d.dstHi; sTopLo[s] = d.dstLo; sTopCnt[s] = 1; }
         if (sTopPort[s] == port) sTopPortCnt[s]++; else if (--sTopPortCnt[s] <= 0) { sTopPort[s] = port; sTopPortCnt[s] = 1; }
-        setBit(sPorts[s], (int) (mix(port, 0x9e37L) & 1023));
-        setBit(sHosts[s], (int) (mix(d.dstHi, d.dstLo) & 1023));
+        sPortsN[s] += setNewBit(sPorts[s], (int) (mix(port, 0x9e37L) & 1023));
+        sHostsN[s] += setNewBit(sHosts[s], (int) (mix(d.dstHi, d.dstLo) & 1023));
         if (port == 25) {
-            setBit(sSmtp[s], (int) (mix(d.dstHi, d.dstLo) & 255));
+            sSmtpN[s] += setNewBit(sSmtp[s], (int) (mix(d.dstHi, d.dstLo) & 255));
         }
         if ((port == 22 || port == 3389 || port == 21) && d.dstHi == sTopHi[s] && d.dstLo == sTopLo[s]) {
             sAuth[s]++;
@@ -532,7 +536,7 @@ public final class AttackDetector implements PacketAnalyzer {
 
     private void scanCheck(int s, DecodedPacket d, long ts) {
         Thresholds t = thresholdsFor(sTopHi[s], sTopLo[s]);
-        double ports = distinct(sPorts[s], 1024), hosts = distinct(sHosts[s], 1024);
+        double ports = LC1024[sPortsN[s]], hosts = LC1024[sHostsN[s]];
         boolean failing = sAccepted[s] < 0.5 * sProbes[s];
         if (failing && ports >= t.scanPorts() && hosts < ports / 10) {
             open(s, 0, "port_scan", sTopHi[s], sTopLo[s], 0, ts, d).detail = Math.round(ports) + " ports probed";
@@ -548,11 +552,11 @@ public final class AttackDetector implements PacketAnalyzer {
 
     private void abuse(int s, DecodedPacket d, long ts) {
         Thresholds t = thresholdsFor(d.dstHi, d.dstLo);
-        double servers = distinct(sSmtp[s], 256);
+        double servers = LC256[sSmtpN[s]];
         if (servers >= t.spamServers() || sRcpt[s] >= t.spamRcpts()) {
             open(s, 2, "spam_run", d.dstHi, d.dstLo, 25, ts, d).detail = Math.round(servers) + " mail servers, " + sRcpt[s] + " RCPT";
         }
-        if ((sAuth[s] >= t.bruteForceAttempts() && distinct(sHosts[s], 1024) < 5) || sRegister[s] >= t.sipRegisters()) {
+        if ((sAuth[s] >= t.bruteForceAttempts() && LC1024[sHostsN[s]] < 5) || sRegister[s] >= t.sipRegisters()) {
             int port = sRegister[s] >= t.sipRegisters() ? 5060 : d.dstPort;
             open(s, 3, "brute_force", sTopHi[s], sTopLo[s], port, ts, d).detail =
                     (port == 5060 ? sRegister[s] + " SIP REGISTER" : sAuth[s] + " connection attempts");
@@ -665,6 +669,26 @@ public final class AttackDetector implements PacketAnalyzer {
 
     static void setBit(long[] bits, int i) {
         bits[i >>> 6] |= 1L << i;
+    }
+
+    /** 1 if bit {@code i} was clear (and is now set), else 0. */
+    static int setNewBit(long[] bits, int i) {
+        long w = bits[i >>> 6];
+        long b = 1L << i;
+        bits[i >>> 6] = w | b;
+        return (w & b) == 0 ? 1 : 0;
+    }
+
+    /** Linear-counting estimates by number of bits set, for bitmaps of 1,024 and 256 bits. */
+    private static final double[] LC1024 = linearCounting(1024), LC256 = linearCounting(256);
+
+    private static double[] linearCounting(int m) {
+        double[] t = new double[m + 1];
+        for (int set = 0; set <= m; set++) {
+            int zero = m - set;
+            t[set] = zero == 0 ? m * Math.log(m) : m * Math.log((double) m / zero);
+        }
+        return t;
     }
 
     /** Linear counting: distinct items hashed into a bitmap of m bits. */
