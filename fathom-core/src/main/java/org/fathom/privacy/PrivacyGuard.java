@@ -45,15 +45,15 @@ public final class PrivacyGuard implements AutoCloseable {
     /** Per thread: workers pseudonymise their records in parallel (same key, same results). */
     private final ThreadLocal<Pseudonymizer> pseudonyms;
     private final Aggregator aggregator;
-    private long released;
+    private final java.util.concurrent.atomic.LongAdder released = new java.util.concurrent.atomic.LongAdder();
     private long releasedCalls;
     private long releasedAlerts;
     private long withheldCalls;
-    private long identified;
+    private final java.util.concurrent.atomic.LongAdder identified = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder pseudonymisedAddresses = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.ConcurrentSkipListMap<String, Long> droppedFields = new java.util.concurrent.ConcurrentSkipListMap<>();
     private final java.util.concurrent.ConcurrentSkipListSet<String> epochs = new java.util.concurrent.ConcurrentSkipListSet<>();
-    private boolean closed;
+    private volatile boolean closed;
 
     /**
      * Opens the guard: loads (or creates) the pseudonymisation key, writes the run's policy to the
@@ -134,14 +134,26 @@ public final class PrivacyGuard implements AutoCloseable {
         release(out, out == r);
     }
 
-    private synchronized void release(FlowRecord out, boolean asCaptured) {
+    private void release(FlowRecord out, boolean asCaptured) {
+        if (asCaptured) {
+            identified.increment();
+        }
+        if (sinkArray.length == 0) {
+            // nothing to hand over (a summary-only run): count without taking the workers' lock
+            if (closed) {
+                throw new IllegalStateException("privacy guard closed");
+            }
+            released.increment();
+            return;
+        }
+        handOver(out);
+    }
+
+    private synchronized void handOver(FlowRecord out) {
         if (closed) {
             throw new IllegalStateException("privacy guard closed");
         }
-        if (asCaptured) {
-            identified++;
-        }
-        released++;
+        released.increment();
         Released<FlowRecord> rel = new Released<>(out);
         for (FlowSink s : sinkArray) {   // an array: no iterator per record
             try {
@@ -480,8 +492,8 @@ public final class PrivacyGuard implements AutoCloseable {
     }
 
     /** Records released so far. */
-    public synchronized long released() {
-        return released;
+    public long released() {
+        return released.sum();
     }
 
     /** Fields dropped because the inventory does not list them, with counts. */
@@ -516,11 +528,11 @@ public final class PrivacyGuard implements AutoCloseable {
                 end.put("epsilon_spent", aggregator.epsilonSpent);
             }
         } else {
-            end.put("records_released", released);
+            end.put("records_released", released.sum());
             end.put("records_with_pseudonyms", pseudonymisedAddresses.sum());
             end.put("key_epochs", new ArrayList<>(epochs));
             if (policy.mode() == PrivacyMode.IDENTIFIED) {
-                end.put("records_released_identified", identified);
+                end.put("records_released_identified", identified.sum());
                 end.put("authorisation_reference", policy.authorisation().reference());
             }
             if (!droppedFields.isEmpty()) {
