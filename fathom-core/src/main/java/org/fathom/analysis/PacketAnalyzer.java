@@ -7,7 +7,8 @@ import org.fathom.privacy.PrivacyGuard;
  * An analysis across flows (VoIP calls, attack detection) that sees every decoded packet of a
  * capture, in capture order, whichever worker owns the packet's flow: one instance per capture,
  * run by one worker (analyzer k by worker k mod N; every worker decodes every packet anyway), so
- * its view never depends on the number of workers. Implementations keep bounded state and never throw for hostile input.
+ * its view never depends on the number of workers. Implementations keep bounded state and never
+ * throw for hostile input.
  *
  * <p>Records it produces go out through {@link PrivacyGuard#emitCall} / {@link PrivacyGuard#emitAlert}.
  */

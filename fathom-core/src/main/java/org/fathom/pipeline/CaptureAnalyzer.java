@@ -235,7 +235,7 @@ public final class CaptureAnalyzer {
         private void runShared(CaptureReader in) {
             PacketDecoder dec = decoder;
             PacketDecoder probe = headerDecoder;
-            DecodedPacket full0 = decoded;
+            DecodedPacket wholeFrame = decoded;
             DecodedPacket h = headers;
             Packet p = packet;
             int n = workers;
@@ -257,7 +257,7 @@ public final class CaptureAnalyzer {
                         if (p.length < p.frameLength || r == PacketDecoder.FRAGMENT) {
                             // the prefix was not the whole frame, or a fragment is to be reassembled
                             in.complete(p);
-                            d = full0;
+                            d = wholeFrame;
                             full = dec.decode(p, d);
                         }
                         if (full == PacketDecoder.FRAGMENT) {

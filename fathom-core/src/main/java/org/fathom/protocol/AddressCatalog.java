@@ -42,9 +42,9 @@ public final class AddressCatalog {
 
     private record Prefix(long hi, long lo, int len) { }
 
-    /** Compiled form: per prefix length (longest first), sorted network addresses. */
     /**
-     * Rules by prefix length, each length sorted for binary search; {@code v4} and {@code v6} are
+     * Compiled form: per prefix length (longest first), sorted network addresses for binary
+     * search; {@code v4} and {@code v6} are
      * bitmaps of the 65,536 top-16-bit blocks (of IPv4, and of IPv6 outside the IPv4-mapped
      * space) that any rule reaches into: most addresses fall in no such block and are answered
      * with one bit test instead of a search per prefix length.

@@ -55,6 +55,8 @@ public final class Classifier implements PassiveObserver.AddressBook {
     private boolean feedingFromClient;
     private final TcpStream.Sink sink = (b, o, l) -> feed(feeding, feedingFromClient, b, o, l);
 
+    private static final Risk[] RISKS = Risk.values();
+
     private record AddressKey(long hi, long lo) {
         // explicit equals/hashCode: the generated ones go through method handles, slow under C1
         @Override
@@ -454,8 +456,6 @@ public final class Classifier implements PassiveObserver.AddressBook {
      * Protocols whose flows keep the protocol's category whatever service they reach (as nDPI
      * does): a DNS query for a Google name is Network, a mail session to Google is Email.
      */
-    private static final Risk[] RISKS = Risk.values();
-
     static boolean categoryFollowsProtocol(String protocol) {
         return switch (protocol) {
             case "DNS", "POP3", "POPS", "SMTP", "SMTPS", "IMAP", "IMAPS" -> true;

@@ -61,7 +61,7 @@ public final class AttackDetector implements PacketAnalyzer {
     private final List<Alert> done = new ArrayList<>();
     private long lastSweep = Long.MIN_VALUE;
     private long lastFailedEviction = Long.MIN_VALUE;
-    /** Scratch for eviction: candidates' slots and last activity, then the victims' addresses. */
+    /** Scratch for eviction: the candidates' slots and last activity, then the victims' addresses. */
     private final long[] evictable, evictHi, evictLo;
     private final int[] evictSlots;
 
@@ -323,7 +323,6 @@ public final class AttackDetector implements PacketAnalyzer {
             int slot = evictSlots[k];
             if (lastSeen[slot] <= limit) {
                 evictHi[m] = dHi[slot];
-                evictSlots[m] = slot;   // k >= m: the slot list is consumed ahead of this write
                 evictLo[m++] = dLo[slot];
             }
         }
@@ -685,18 +684,21 @@ public final class AttackDetector implements PacketAnalyzer {
     private static double[] linearCounting(int m) {
         double[] t = new double[m + 1];
         for (int set = 0; set <= m; set++) {
-            int zero = m - set;
-            t[set] = zero == 0 ? m * Math.log(m) : m * Math.log((double) m / zero);
+            t[set] = linearCount(set, m);
         }
         return t;
+    }
+
+    private static double linearCount(int set, int m) {
+        int zero = m - set;
+        return zero == 0 ? m * Math.log(m) : m * Math.log((double) m / zero);
     }
 
     /** Linear counting: distinct items hashed into a bitmap of m bits. */
     static double distinct(long[] bits, int m) {
         int set = 0;
         for (long w : bits) set += Long.bitCount(w);
-        int zero = m - set;
-        return zero == 0 ? m * Math.log(m) : m * Math.log((double) m / zero);
+        return linearCount(set, m);
     }
 
     static long mix(long hi, long lo) {

@@ -175,11 +175,11 @@ public final class CallAnalyzer implements PacketAnalyzer {
                 Iterator<TcpKey> it = tcp.keySet().iterator();
                 TcpKey eldest = it.next();
                 it.remove();
-                tcpFilter[tcpSlot(eldest.sHi(), eldest.sLo(), eldest.dHi(), eldest.dLo(), eldest.sp(), eldest.dp())]--;
+                tcpFilter[tcpSlot(eldest)]--;
             }
             s = new TcpStream();
             tcp.put(k, s);
-            tcpFilter[tcpSlot(k.sHi(), k.sLo(), k.dHi(), k.dLo(), k.sp(), k.dp())]++;
+            tcpFilter[tcpSlot(k)]++;
         }
         for (SipMessage m : s.onSegment(d.tcpSeq, b, off, len)) {
             onSip(m, d, "TCP");
@@ -323,7 +323,7 @@ public final class CallAnalyzer implements PacketAnalyzer {
             Endpoint e = new Endpoint(md.hi(), md.lo(), md.port());
             if (media.size() < config.maxDialogs() * 4) {
                 if (media.put(e, new Binding(c, side, audio)) == null) {
-                    mediaFilter[mediaSlot(e.hi(), e.lo(), e.port())]++;
+                    mediaFilter[mediaSlot(e)]++;
                 }
                 c.endpoints.add(new long[] {md.hi(), md.lo(), md.port(), side});
             }
@@ -441,14 +441,22 @@ public final class CallAnalyzer implements PacketAnalyzer {
 
     private void mediaRemove(Endpoint e) {
         if (media.remove(e) != null) {
-            mediaFilter[mediaSlot(e.hi(), e.lo(), e.port())]--;
+            mediaFilter[mediaSlot(e)]--;
         }
     }
 
     private void tcpRemove(TcpKey k) {
         if (tcp.remove(k) != null) {
-            tcpFilter[tcpSlot(k.sHi(), k.sLo(), k.dHi(), k.dLo(), k.sp(), k.dp())]--;
+            tcpFilter[tcpSlot(k)]--;
         }
+    }
+
+    private static int mediaSlot(Endpoint e) {
+        return mediaSlot(e.hi(), e.lo(), e.port());
+    }
+
+    private static int tcpSlot(TcpKey k) {
+        return tcpSlot(k.sHi(), k.sLo(), k.dHi(), k.dLo(), k.sp(), k.dp());
     }
 
     private static int mediaSlot(long hi, long lo, int port) {
