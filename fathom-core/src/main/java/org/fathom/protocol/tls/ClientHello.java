@@ -209,34 +209,25 @@ public final class ClientHello {
                 }
             }
             case EXT_SUPPORTED_VERSIONS -> {
-                if (l < 1) {
+                int[] list = prefixedU16List(b, p, l, 1);
+                if (list == null) {
                     return false;
                 }
-                int listLen = b[p] & 0xFF;
-                if (1 + listLen > l || (listLen & 1) != 0) {
-                    return false;
-                }
-                supportedVersions = u16List(b, p + 1, listLen);
+                supportedVersions = list;
             }
             case EXT_SUPPORTED_GROUPS -> {
-                if (l < 2) {
+                int[] list = prefixedU16List(b, p, l, 2);
+                if (list == null) {
                     return false;
                 }
-                int listLen = u16(b, p);
-                if (2 + listLen > l || (listLen & 1) != 0) {
-                    return false;
-                }
-                groups = u16List(b, p + 2, listLen);
+                groups = list;
             }
             case EXT_SIGNATURE_ALGORITHMS -> {
-                if (l < 2) {
+                int[] list = prefixedU16List(b, p, l, 2);
+                if (list == null) {
                     return false;
                 }
-                int listLen = u16(b, p);
-                if (2 + listLen > l || (listLen & 1) != 0) {
-                    return false;
-                }
-                signatureAlgorithms = u16List(b, p + 2, listLen);
+                signatureAlgorithms = list;
             }
             case EXT_EC_POINT_FORMATS -> {
                 if (l < 1) {
@@ -260,6 +251,21 @@ public final class ClientHello {
 
     static int u16(byte[] b, int p) {
         return ((b[p] & 0xFF) << 8) | (b[p + 1] & 0xFF);
+    }
+
+    /**
+     * A list of 16-bit values behind a length of {@code prefix} bytes (1 or 2), in an extension of
+     * {@code l} bytes at {@code p}; null when the length does not fit or is odd.
+     */
+    static int[] prefixedU16List(byte[] b, int p, int l, int prefix) {
+        if (l < prefix) {
+            return null;
+        }
+        int listLen = prefix == 1 ? b[p] & 0xFF : u16(b, p);
+        if (prefix + listLen > l || (listLen & 1) != 0) {
+            return null;
+        }
+        return u16List(b, p + prefix, listLen);
     }
 
     static int[] u16List(byte[] b, int p, int bytes) {
