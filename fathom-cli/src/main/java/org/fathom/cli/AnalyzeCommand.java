@@ -12,11 +12,13 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.fathom.capture.CaptureException;
+import org.fathom.capture.CaptureFiles;
+import org.fathom.capture.CaptureReader;
 import org.fathom.flow.FlowConfig;
 import org.fathom.output.JsonLinesFlowSink;
 import org.fathom.pipeline.AnalysisOptions;
 import org.fathom.pipeline.AnalysisSummary;
-import org.fathom.pipeline.CaptureAnalyzer;
+import org.fathom.pipeline.Engine;
 import org.fathom.pipeline.Progress;
 import org.fathom.record.FlowSink;
 import org.fathom.record.RecordKind;
@@ -123,10 +125,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         org.fathom.voip.CallStats callStats = new org.fathom.voip.CallStats();
         // always on, so the summary has its calls section; cheap for traffic that is not SIP
         AnalysisOptions options = catalogs(AnalysisOptions.defaults().withFlows(flowConfig))
-                .withAnalyzer(org.fathom.voip.CallAnalyzer.factory(callConfig, callStats))
-                // the attack detector always runs (cheap: sketch updates per packet) so the summary can list alerts first
-                .withAnalyzer(alertThresholds == null ? org.fathom.security.AttackDetector.factory()
-                        : org.fathom.security.AttackDetector.factory(thresholdRules()));
+                .withStandardAnalyzers(callConfig, callStats, alertThresholds == null ? List.of() : thresholdRules());
         if (workers < 1 || workers > 256) {
             throw new UserError("--workers must be between 1 and 256, not " + workers);
         }
@@ -172,7 +171,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
 
         AnalysisSummary summary = new AnalysisSummary();
-        CaptureAnalyzer analyzer = new CaptureAnalyzer(options);
+
         ProgressLine progress = quiet ? null : ProgressLine.forTerminal();
         List<String> skipped = new ArrayList<>();
         String writing = "-".equals(flows) ? "standard output" : flows != null ? flows : aggregates;   // for messages
@@ -203,6 +202,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UserError("privacy key " + policy.keyFile() + ": " + message(e));
         }
+        Engine engine = new Engine(options, workers, guard);
         try (guard) {
             for (Path capture : captures) {
                 Progress shown = progress == null ? Progress.NONE : progress;
@@ -222,7 +222,9 @@ final class AnalyzeCommand implements Callable<Integer> {
                         dirSink.startCapture(name);
                         writing = flowsDir.resolve(name + ".jsonl").toString();
                     }
-                    analyzer.analyze(capture, workers, guard, summary, shown);
+                    try (CaptureReader source = CaptureFiles.open(capture)) {
+                        engine.run(source, summary, shown);
+                    }
                 } catch (CaptureException e) {
                     boolean named = inputs.contains(capture);
                     System.err.println("fathom: " + e.getMessage());

@@ -25,7 +25,12 @@ abstract class CaptureBytes implements AutoCloseable {
     abstract int u8(long at);
 
     /** Copies {@code n} bytes at {@code at} into {@code dst[0..n)}. */
-    abstract void copy(long at, byte[] dst, int n);
+    final void copy(long at, byte[] dst, int n) {
+        copy(at, dst, 0, n);
+    }
+
+    /** Copies {@code n} bytes at {@code at} into {@code dst[to..to+n)}. */
+    abstract void copy(long at, byte[] dst, int to, int n);
 
     @Override
     public abstract void close();
@@ -70,8 +75,8 @@ abstract class CaptureBytes implements AutoCloseable {
         }
 
         @Override
-        void copy(long at, byte[] dst, int n) {
-            MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, at, dst, 0, n);
+        void copy(long at, byte[] dst, int to, int n) {
+            MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, at, dst, to, n);
         }
 
         @Override
@@ -146,11 +151,11 @@ abstract class CaptureBytes implements AutoCloseable {
         }
 
         @Override
-        void copy(long at, byte[] dst, int n) {
+        void copy(long at, byte[] dst, int to, int n) {
             if (at < start || at + n > end) {
                 slide(at, n);
             }
-            MemorySegment.copy(window, ValueLayout.JAVA_BYTE, at - start, dst, 0, n);
+            MemorySegment.copy(window, ValueLayout.JAVA_BYTE, at - start, dst, to, n);
         }
 
         @Override

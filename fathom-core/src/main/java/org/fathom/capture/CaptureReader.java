@@ -1,13 +1,13 @@
 package org.fathom.capture;
 
 import java.nio.file.Path;
-import java.util.List;
 
 /**
- * Reads the records of one capture file in order. Implementations never throw for damaged
- * content: they stop (or resynchronise) and record a {@link CaptureWarning}.
+ * Reads the records of one capture file in order: the file-shaped {@link PacketSource} (it never
+ * returns {@link #IDLE}). Implementations never throw for damaged content: they stop (or
+ * resynchronise) and record a {@link CaptureWarning}.
  */
-public interface CaptureReader extends AutoCloseable {
+public interface CaptureReader extends PacketSource {
     /**
      * Fills {@code packet} with the next record.
      *
@@ -15,32 +15,18 @@ public interface CaptureReader extends AutoCloseable {
      */
     boolean next(Packet packet);
 
-    /**
-     * From now on {@link #next} copies only the first {@code bytesPerFrame} bytes of each frame
-     * ({@link Packet#length} is then the copied length); {@link #complete} copies the rest of the
-     * last frame when it turns out to be needed. Lets a worker look at the headers of packets it
-     * does not own without paying for their payload.
-     */
-    void copyPrefixOnly(int bytesPerFrame);
+    @Override
+    default int read(Packet packet) {
+        return next(packet) ? PACKET : END;
+    }
 
-    /** Copies the whole of the frame last returned by {@link #next} (no-op when already whole). */
-    void complete(Packet packet);
+    @Override
+    default String name() {
+        return file().toString();
+    }
+
 
     /** The file being read. */
     Path file();
 
-    /** Format name, e.g. "pcap (microseconds, little-endian)". */
-    String format();
-
-    /** Bytes of the file consumed so far (for progress). */
-    long position();
-
-    /** Size of the file in bytes. */
-    long size();
-
-    /** Warnings so far: damage, frames cut to {@link Packet#MAX_FRAME}. */
-    List<CaptureWarning> warnings();
-
-    @Override
-    void close();
 }

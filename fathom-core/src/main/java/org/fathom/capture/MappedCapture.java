@@ -63,6 +63,15 @@ abstract class MappedCapture implements CaptureReader {
         }
     }
 
+    @Override
+    public final void copyFrame(Packet read, byte[] dst, int at) {
+        if (read.length >= frameLen) {
+            System.arraycopy(read.data, read.offset, dst, at, frameLen);
+        } else {
+            bytes.copy(frameAt, dst, at, frameLen);
+        }
+    }
+
     /** Copies a frame into the packet, cutting it to {@link Packet#MAX_FRAME}. */
     final void copyFrame(Packet packet, long at, int capLen, int wireLen, long tsNanos, int linkType, long recordOffset) {
         copyFrame(packet, at, capLen, wireLen, tsNanos, linkType, recordOffset, -1, null);

@@ -87,7 +87,7 @@ public final class PacketDecoder {
         stats.frames++;
         int r;
         try {
-            r = link(p.linkType, p.data, 0, p.length, 0);
+            r = link(p.linkType, p.data, p.offset, p.offset + p.length, 0);
         } catch (RuntimeException | StackOverflowError e) {
             // defence in depth: a decoder bug must cost one packet, never the run (a stack
             // overflow included: recursion is bounded by MAX_DEPTH, but one hostile frame must not

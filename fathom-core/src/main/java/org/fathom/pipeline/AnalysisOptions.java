@@ -42,6 +42,19 @@ public record AnalysisOptions(FlowConfig flows, ProtocolRegistry protocols, Serv
         return new AnalysisOptions(flows, protocols, services, a, analyzers);
     }
 
+    /**
+     * The operator's standard set of cross-flow analyzers, the same for every command: VoIP call
+     * analysis (call records, counted into {@code callStats}) and attack detection (with per-network
+     * thresholds, none for the defaults). Both are always on: cheap for traffic they do not
+     * concern, and the summary lists calls and alerts first.
+     */
+    public AnalysisOptions withStandardAnalyzers(org.fathom.voip.CallConfig calls, org.fathom.voip.CallStats callStats,
+                                                 List<org.fathom.security.AttackDetector.NetworkThresholds> thresholds) {
+        return withAnalyzer(org.fathom.voip.CallAnalyzer.factory(calls, callStats))
+                .withAnalyzer(thresholds.isEmpty() ? org.fathom.security.AttackDetector.factory()
+                        : org.fathom.security.AttackDetector.factory(thresholds));
+    }
+
     /** Adds a cross-flow analyzer (VoIP calls, attack detection) run over every packet. */
     public AnalysisOptions withAnalyzer(PacketAnalyzer.Factory f) {
         List<PacketAnalyzer.Factory> l = new java.util.ArrayList<>(analyzers);

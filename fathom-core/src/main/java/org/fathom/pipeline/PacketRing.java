@@ -1,0 +1,277 @@
+package org.fathom.pipeline;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
+import org.fathom.capture.Packet;
+
+/**
+ * Hands frames from the dispatcher to one worker: a single-producer, single-consumer ring of slot
+ * descriptors over one byte arena. The dispatcher copies each frame once, from the source straight
+ * into the arena; the worker decodes it in place through a {@link Packet} view. Nothing is
+ * allocated per packet, and memory is fixed when the ring is made: {@link #SLOTS} descriptors and
+ * {@link #ARENA} bytes.
+ *
+ * <p>Both sides publish their position in batches (every {@link #BATCH} slots, and always before
+ * they wait), so the shared counters are written once per batch, not per packet. A side that finds
+ * nothing to do spins briefly, then parks; the other side unparks it after its next publication.
+ * With more threads than cores (the dispatcher and two workers on two cores), parking rather than
+ * spinning is what lets the busy threads have the cores.
+ */
+final class PacketRing {
+    /** A frame the worker owns: decode, account to its flow, classify. */
+    static final int PACKET = 0;
+    /** A frame another worker owns that this worker's passive observers need (DNS answers). */
+    static final int OBSERVE = 1;
+    /** No frame: capture time moved on (the idle sweep is due). */
+    static final int TICK = 2;
+    /** No frame: the source has ended. */
+    static final int END = 3;
+
+    static final int SLOTS = 4096;
+    static final int ARENA = 8 << 20;
+    static final int BATCH = 64;
+    private static final int SPINS = 64;
+    private static final long PARK_NANOS = 1_000_000L;
+
+    private static final VarHandle TAIL;
+    private static final VarHandle HEAD;
+    private static final VarHandle FREED;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            TAIL = l.findVarHandle(PacketRing.class, "tail", long.class);
+            HEAD = l.findVarHandle(PacketRing.class, "head", long.class);
+            FREED = l.findVarHandle(PacketRing.class, "freed", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final byte[] arena = new byte[ARENA];
+    private final int[] kind = new int[SLOTS];
+    private final int[] offset = new int[SLOTS];
+    private final int[] length = new int[SLOTS];
+    private final int[] wire = new int[SLOTS];
+    private final int[] link = new int[SLOTS];
+    private final long[] ts = new long[SLOTS];
+    private final long[] clock = new long[SLOTS];
+    private final long[] end = new long[SLOTS];
+
+    // written by the producer, read by the consumer
+    @SuppressWarnings("unused") private volatile long tail;
+    // written by the consumer, read by the producer
+    @SuppressWarnings("unused") private volatile long head;
+    /** Arena position up to which the consumer is done with the bytes. */
+    @SuppressWarnings("unused") private volatile long freed;
+    private volatile boolean consumerParked;
+    private volatile boolean producerParked;
+    private volatile Thread consumerThread;
+    private volatile Thread producerThread;
+    /** Set when the consumer failed: the producer stops waiting for room. */
+    volatile boolean consumerGone;
+
+    // producer-local
+    private long pTail;
+    private long pHeadSeen;
+    private long pFreedSeen;
+    private long pWrite;
+    private int pUnpublished;
+
+    // consumer-local
+    private long cHead;
+    private long cTailSeen;
+    private int cUnpublished;
+
+    /** How often the producer had to wait for room: the worker was the bottleneck. */
+    long producerWaits;
+
+    // ------------------------------------------------------------------ producer
+
+    /**
+     * Claims room for a frame of {@code n} bytes; returns the arena offset to copy it to, or -1 if
+     * the consumer is gone. Waits while the ring is full. Follow with {@link #commit}.
+     */
+    int claim(int n) {
+        long pos = pWrite;
+        int at = (int) (pos % ARENA);
+        long skip = at + n > ARENA ? ARENA - at : 0;
+        long need = skip + n;
+        while (pTail - pHeadSeen >= SLOTS || pos + need - pFreedSeen > ARENA) {
+            pHeadSeen = (long) HEAD.getAcquire(this);
+            pFreedSeen = (long) FREED.getAcquire(this);
+            if (pTail - pHeadSeen < SLOTS && pos + need - pFreedSeen <= ARENA) {
+                break;
+            }
+            if (!waitForRoom()) {
+                return -1;
+            }
+        }
+        pWrite = pos + need;
+        return skip > 0 ? 0 : at;
+    }
+
+    /** Publishes a claimed frame (or, with {@code n == 0}, a frameless slot). */
+    void commit(int kind, int at, Packet p, int n, long clock) {
+        int s = (int) (pTail & (SLOTS - 1));
+        this.kind[s] = kind;
+        offset[s] = at;
+        length[s] = n;
+        wire[s] = p.wireLength;
+        link[s] = p.linkType;
+        ts[s] = p.timestampNanos;
+        this.clock[s] = clock;
+        end[s] = pWrite;
+        pTail++;
+        if (++pUnpublished >= BATCH) {
+            publish();
+        }
+    }
+
+    /** A slot without a frame ({@link #TICK}, {@link #END}); false if the consumer is gone. */
+    boolean signal(int kind, long clock) {
+        while (pTail - pHeadSeen >= SLOTS) {
+            pHeadSeen = (long) HEAD.getAcquire(this);
+            if (pTail - pHeadSeen < SLOTS) {
+                break;
+            }
+            if (!waitForRoom()) {
+                return false;
+            }
+        }
+        int s = (int) (pTail & (SLOTS - 1));
+        this.kind[s] = kind;
+        length[s] = 0;
+        this.clock[s] = clock;
+        ts[s] = clock;
+        end[s] = pWrite;
+        pTail++;
+        if (kind == END) {
+            publish();
+        } else if (++pUnpublished >= BATCH) {
+            publish();
+        }
+        return true;
+    }
+
+    /** Makes every committed slot visible to the consumer, and wakes it if it sleeps. */
+    void publish() {
+        pUnpublished = 0;
+        TAIL.setRelease(this, pTail);
+        if (consumerParked) {
+            Thread t = consumerThread;
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
+        }
+    }
+
+    private boolean waitForRoom() {
+        publish();
+        if (consumerGone) {
+            return false;
+        }
+        producerWaits++;
+        for (int i = 0; i < SPINS; i++) {
+            Thread.onSpinWait();
+            if ((long) HEAD.getAcquire(this) != pHeadSeen) {
+                return true;
+            }
+        }
+        producerThread = Thread.currentThread();
+        producerParked = true;
+        if ((long) HEAD.getAcquire(this) == pHeadSeen && !consumerGone) {
+            LockSupport.parkNanos(this, PARK_NANOS);
+        }
+        producerParked = false;
+        return !consumerGone;
+    }
+
+    // ------------------------------------------------------------------ consumer
+
+    /**
+     * Waits for the next slot and points {@code view} at its frame; returns its kind. The slot is
+     * the consumer's until the next call.
+     */
+    int take(Packet view) {
+        if (cHead == cTailSeen) {
+            awaitData();
+        }
+        int s = (int) (cHead & (SLOTS - 1));
+        int k = kind[s];
+        view.data = arena;
+        view.offset = offset[s];
+        view.length = length[s];
+        view.frameLength = length[s];
+        view.wireLength = wire[s];
+        view.linkType = link[s];
+        view.timestampNanos = ts[s];
+        view.fileOffset = -1;
+        return k;
+    }
+
+    /** The global capture clock when the slot last taken was dispatched. */
+    long clock() {
+        return clock[(int) (cHead & (SLOTS - 1))];
+    }
+
+    /** The consumer is done with the slot last taken (and with its bytes). */
+    void release() {
+        int s = (int) (cHead & (SLOTS - 1));
+        lastEnd = end[s];
+        cHead++;
+        if (++cUnpublished >= BATCH) {
+            FREED.setRelease(this, lastEnd);
+            releaseHead();
+        }
+    }
+
+    private long lastEnd;
+
+    private void releaseHead() {
+        cUnpublished = 0;
+        HEAD.setRelease(this, cHead);
+        if (producerParked) {
+            Thread t = producerThread;
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
+        }
+    }
+
+    private void awaitData() {
+        // hand back what was consumed before waiting, so the producer never waits on us for it
+        if (cUnpublished > 0) {
+            FREED.setRelease(this, lastEnd);
+            releaseHead();
+        }
+        int spins = 0;
+        while (true) {
+            long t = (long) TAIL.getAcquire(this);
+            if (t != cHead) {
+                cTailSeen = t;
+                return;
+            }
+            if (spins++ < SPINS) {
+                Thread.onSpinWait();
+                continue;
+            }
+            consumerThread = Thread.currentThread();
+            consumerParked = true;
+            if ((long) TAIL.getAcquire(this) == cHead) {
+                LockSupport.parkNanos(this, PARK_NANOS);
+            }
+            consumerParked = false;
+        }
+    }
+
+    /** The consumer stops (failed): a producer waiting for room gives up. */
+    void consumerFailed() {
+        consumerGone = true;
+        Thread t = producerThread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package org.fathom.pipeline;
+
+import org.fathom.analysis.PacketAnalyzer;
+import org.fathom.capture.Packet;
+import org.fathom.decode.DecodedPacket;
+import org.fathom.decode.PacketDecoder;
+import org.fathom.flow.FlowEnd;
+import org.fathom.flow.FlowTable;
+import org.fathom.privacy.PrivacyGuard;
+import org.fathom.protocol.Classification;
+import org.fathom.protocol.Classifier;
+import org.fathom.record.FlowRecord;
+
+/**
+ * One shard of the flow state: its own decoder (with IP reassembly), flow table and classifier.
+ * The same worker serves every source and every threading: fed inline by the source loop when
+ * there is one worker, or from its {@link PacketRing} by the dispatcher when there are several.
+ * Not thread-safe: one thread drives a worker.
+ */
+final class Worker {
+    private final PrivacyGuard exit;
+    private final DecodedPacket decoded = new DecodedPacket();
+    private final PacketDecoder decoder = new PacketDecoder();
+    private final Classifier classifier;
+    final FlowTable table;
+    final AnalysisSummary local = new AnalysisSummary();
+    /** Cross-flow analyzers run here only when this worker is fed inline (one worker, no dispatcher). */
+    private final PacketAnalyzer[] analyzers;
+    long flows;
+
+    Worker(AnalysisOptions options, int share, PrivacyGuard exit, PacketAnalyzer[] inlineAnalyzers) {
+        this.exit = exit;
+        this.classifier = new Classifier(options.protocols(), options.services(), options.addresses());
+        this.analyzers = inlineAnalyzers;
+        this.table = new FlowTable(options.flows().withMaxFlows(Math.max(1, share)), this::flowEnded);
+    }
+
+    PacketDecoder decoder() {
+        return decoder;
+    }
+
+    private void flowEnded(FlowTable t, int f, FlowEnd reason) {
+        Classification c = classifier.finish(t, f);
+        FlowRecord r = FlowRecordFactory.build(t, f, reason, c.protocol(), c.application(), c.category(),
+                c.confidence(), c.metadata(), c.risks());
+        flows++;
+        local.add(r);
+        exit.emit(r);
+    }
+
+    /** A frame this worker owns: decode it whole, account it to its flow, classify. */
+    void packet(Packet p) {
+        DecodedPacket d = decoded;
+        int r = decoder.decode(p, d);
+        if (r == PacketDecoder.OK) {
+            classifier.observe(d);
+            for (PacketAnalyzer a : analyzers) {
+                a.onPacket(d);
+            }
+            int f = table.update(d);
+            classifier.onPacket(table, f, d);
+        } else if (r == PacketDecoder.FRAGMENT) {
+            for (PacketAnalyzer a : analyzers) {
+                a.onFragment(d);
+            }
+        }
+    }
+
+    /**
+     * A frame another worker owns, handed here because this worker's passive observers want it (a
+     * DNS answer names addresses that may start flows here): observed, not accounted.
+     */
+    void observe(Packet p) {
+        DecodedPacket d = decoded;
+        if (decoder.decode(p, d) == PacketDecoder.OK) {
+            classifier.observe(d);
+            table.tick(d.timestampNanos);
+        }
+    }
+
+    /** Capture (or wall) time has reached {@code now}: flows idle past their timeout end. */
+    void tick(long now) {
+        table.tick(now);
+    }
+
+    /** The source has ended: every open flow ends, then the inline analyzers release what they hold. */
+    void finish() {
+        table.flush();
+        for (PacketAnalyzer a : analyzers) {
+            a.finish(exit);
+        }
+    }
+
+    /** Feeds this worker from its ring until the dispatcher says the source has ended. */
+    void drain(PacketRing ring) {
+        Packet view = new Packet(ring.arena);
+        while (true) {
+            int k = ring.take(view);
+            if (k == PacketRing.END) {
+                ring.release();
+                return;
+            }
+            table.tick(ring.clock());
+            if (k == PacketRing.PACKET) {
+                packet(view);
+            } else if (k == PacketRing.OBSERVE) {
+                observe(view);
+            }
+            ring.release();
+        }
+    }
+}
