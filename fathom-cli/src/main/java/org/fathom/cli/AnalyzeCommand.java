@@ -91,6 +91,9 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--other-timeout", paramLabel = "SECONDS", description = "Idle timeout of ICMP and other flows (default: ${DEFAULT-VALUE}).")
     double otherTimeout = FlowConfig.DEFAULTS.otherTimeoutNanos() / 1e9;
 
+    @Option(names = "--active-timeout", paramLabel = "SECONDS", description = "A flow that lives longer than this also emits an interim record (end_reason active) every SECONDS; counters of a flow's later records are deltas since the previous one. 0 = off (default: ${DEFAULT-VALUE}).")
+    double activeTimeout = 0;
+
     @Option(names = {"-w", "--workers"}, paramLabel = "N", description = "Worker threads (default: the number of available cores, ${DEFAULT-VALUE} here). Results do not depend on it.")
     int workers = Runtime.getRuntime().availableProcessors();
 
@@ -112,7 +115,8 @@ final class AnalyzeCommand implements Callable<Integer> {
         try {
             flowConfig = FlowConfig.DEFAULTS.withMaxFlows(maxFlows)
                     .withTimeouts(nanos("--tcp-timeout", tcpTimeout), nanos("--udp-timeout", udpTimeout),
-                            nanos("--other-timeout", otherTimeout));
+                            nanos("--other-timeout", otherTimeout))
+                    .withActiveTimeout(activeTimeout == 0 ? 0 : nanos("--active-timeout", activeTimeout));
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }

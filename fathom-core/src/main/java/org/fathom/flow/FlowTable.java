@@ -25,6 +25,14 @@ public final class FlowTable {
     @FunctionalInterface
     public interface Listener {
         void flowEnded(FlowTable table, int flow, FlowEnd reason);
+
+        /**
+         * Flow {@code flow} has lived another active timeout ({@link FlowConfig#activeTimeoutNanos}):
+         * emit its interim record now; the counters {@link #packetsInRecord}/{@link #bytesInRecord}
+         * start again from zero after the call.
+         */
+        default void flowActive(FlowTable table, int flow) {
+        }
     }
 
     // timeout classes
@@ -76,6 +84,12 @@ public final class FlowTable {
     private int[] prev;
     private int[] next;
     private Object[] ext;
+    // active timeout (null when off): start of the current record's interval, and the counters
+    // already reported in interim records
+    private final long activeTimeout;
+    private long[] recordStart;
+    private long[] reportedPkts;
+    private long[] reportedBytes;
     private int freeHead = -1;
     private int nextUnused;
 
@@ -113,6 +127,7 @@ public final class FlowTable {
         timeouts[TCP_CLOSED] = config.tcpClosedNanos();
         timeouts[UDP] = config.udpTimeoutNanos();
         timeouts[OTHER] = config.otherTimeoutNanos();
+        activeTimeout = config.activeTimeoutNanos();
         Arrays.fill(head, -1);
         Arrays.fill(tail, -1);
         allocateFlows(Math.min(INITIAL_FLOWS, config.maxFlows()));
@@ -176,6 +191,9 @@ public final class FlowTable {
         }
         account(f, d, srcIsA);
         lastFromA = srcIsA;
+        if (activeTimeout > 0 && d.timestampNanos - recordStart[f] >= activeTimeout) {
+            interim(f, d.timestampNanos);
+        }
         return f;
     }
 
@@ -246,6 +264,11 @@ public final class FlowTable {
         state[f] = st;
         tunnel[f] = (byte) d.tunnel;
         ext[f] = null;
+        if (activeTimeout > 0) {
+            recordStart[f] = d.timestampNanos;
+            reportedPkts[2 * f] = reportedPkts[2 * f + 1] = 0;
+            reportedBytes[2 * f] = reportedBytes[2 * f + 1] = 0;
+        }
         int c = proto == IpProtocol.TCP ? TCP_SYN : proto == IpProtocol.UDP ? UDP : OTHER;
         tclass[f] = (byte) c;
         lastSeen[f] = d.timestampNanos;
@@ -256,6 +279,16 @@ public final class FlowTable {
             peak = active;
         }
         return f;
+    }
+
+    /** Emits an interim record of flow {@code f} and starts its next interval at {@code ts}. */
+    private void interim(int f, long ts) {
+        listener.flowActive(this, f);
+        reportedPkts[2 * f] = pkts[2 * f];
+        reportedPkts[2 * f + 1] = pkts[2 * f + 1];
+        reportedBytes[2 * f] = bytes[2 * f];
+        reportedBytes[2 * f + 1] = bytes[2 * f + 1];
+        recordStart[f] = ts;
     }
 
     private void account(int f, DecodedPacket d, boolean srcIsA) {
@@ -437,6 +470,11 @@ public final class FlowTable {
         prev = grow(prev, n);
         next = grow(next, n);
         ext = ext == null ? new Object[n] : Arrays.copyOf(ext, n);
+        if (config.activeTimeoutNanos() > 0) {
+            recordStart = grow(recordStart, n);
+            reportedPkts = grow(reportedPkts, 2 * n);
+            reportedBytes = grow(reportedBytes, 2 * n);
+        }
         assert old <= n;
     }
 
@@ -568,6 +606,18 @@ public final class FlowTable {
 
     public long bytes(int f, boolean client) {
         return bytes[2 * f + sideIndex(f, client)];
+    }
+
+    /** Packets sent by one side since the flow's last interim record (all of them when it had none). */
+    public long packetsInRecord(int f, boolean client) {
+        int side = 2 * f + sideIndex(f, client);
+        return reportedPkts == null ? pkts[side] : pkts[side] - reportedPkts[side];
+    }
+
+    /** Wire bytes sent by one side since the flow's last interim record (all of them when it had none). */
+    public long bytesInRecord(int f, boolean client) {
+        int side = 2 * f + sideIndex(f, client);
+        return reportedBytes == null ? bytes[side] : bytes[side] - reportedBytes[side];
     }
 
     public long firstSeen(int f, boolean client) {

@@ -16,9 +16,15 @@ import org.fathom.protocol.ServiceCatalog;
  * @param addresses the address catalog naming applications from well-known provider addresses
  */
 public record AnalysisOptions(FlowConfig flows, ProtocolRegistry protocols, ServiceCatalog services, AddressCatalog addresses,
-                              List<PacketAnalyzer.Factory> analyzers) {
+                              List<PacketAnalyzer.Factory> analyzers, List<FlowEvents.Factory> flowEvents) {
     public AnalysisOptions {
         analyzers = List.copyOf(analyzers);
+        flowEvents = List.copyOf(flowEvents);
+    }
+
+    public AnalysisOptions(FlowConfig flows, ProtocolRegistry protocols, ServiceCatalog services, AddressCatalog addresses,
+                           List<PacketAnalyzer.Factory> analyzers) {
+        this(flows, protocols, services, addresses, analyzers, List.of());
     }
 
     /** Settings with the bundled address catalog and no cross-flow analyzers. */
@@ -31,15 +37,15 @@ public record AnalysisOptions(FlowConfig flows, ProtocolRegistry protocols, Serv
     }
 
     public AnalysisOptions withFlows(FlowConfig f) {
-        return new AnalysisOptions(f, protocols, services, addresses, analyzers);
+        return new AnalysisOptions(f, protocols, services, addresses, analyzers, flowEvents);
     }
 
     public AnalysisOptions withServices(ServiceCatalog s) {
-        return new AnalysisOptions(flows, protocols, s, addresses, analyzers);
+        return new AnalysisOptions(flows, protocols, s, addresses, analyzers, flowEvents);
     }
 
     public AnalysisOptions withAddresses(AddressCatalog a) {
-        return new AnalysisOptions(flows, protocols, services, a, analyzers);
+        return new AnalysisOptions(flows, protocols, services, a, analyzers, flowEvents);
     }
 
     /**
@@ -59,6 +65,13 @@ public record AnalysisOptions(FlowConfig flows, ProtocolRegistry protocols, Serv
     public AnalysisOptions withAnalyzer(PacketAnalyzer.Factory f) {
         List<PacketAnalyzer.Factory> l = new java.util.ArrayList<>(analyzers);
         l.add(f);
-        return new AnalysisOptions(flows, protocols, services, addresses, l);
+        return new AnalysisOptions(flows, protocols, services, addresses, l, flowEvents);
+    }
+
+    /** Adds a listener to the flow lifecycle (started, classified, ended), one instance per worker. */
+    public AnalysisOptions withFlowEvents(FlowEvents.Factory f) {
+        List<FlowEvents.Factory> l = new java.util.ArrayList<>(flowEvents);
+        l.add(f);
+        return new AnalysisOptions(flows, protocols, services, addresses, analyzers, l);
     }
 }

@@ -34,9 +34,15 @@ public final class AnalysisSummary {
     }
 
     void add(FlowRecord r) {
-        flows++;
+        // an interim record (active timeout) is more of a flow's traffic, not another flow
+        boolean interim = "active".equals(r.endReason());
+        if (!interim) {
+            flows++;
+        }
         ProtocolTotals t = protocols.computeIfAbsent(r.protocol(), ProtocolTotals::new);
-        t.flows++;
+        if (!interim) {
+            t.flows++;
+        }
         t.packets += r.packetsC2s() + r.packetsS2c();
         t.bytes += r.bytesC2s() + r.bytesS2c();
     }

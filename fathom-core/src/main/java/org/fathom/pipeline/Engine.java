@@ -92,7 +92,7 @@ public final class Engine {
     }
 
     private CaptureResult runInline(PacketSource source, AnalysisSummary summary, Progress progress) {
-        Worker w = new Worker(options, options.flows().maxFlows(), exit, analyzers());
+        Worker w = new Worker(0, options, options.flows().maxFlows(), exit, analyzers());
         Packet p = new Packet();
         long frames = 0;
         long bytes = 0;
@@ -141,7 +141,7 @@ public final class Engine {
         Thread[] threads = new Thread[n];
         AtomicReference<Throwable> failure = new AtomicReference<>();
         for (int i = 0; i < n; i++) {
-            Worker w = new Worker(options, share, exit, new PacketAnalyzer[0]);
+            Worker w = new Worker(i, options, share, exit, new PacketAnalyzer[0]);
             PacketRing ring = new PacketRing();
             ws[i] = w;
             rings[i] = ring;

@@ -28,11 +28,25 @@ final class Worker {
     private final PacketAnalyzer[] analyzers;
     long flows;
 
-    Worker(AnalysisOptions options, int share, PrivacyGuard exit, PacketAnalyzer[] inlineAnalyzers) {
+    /** Listeners to the flow lifecycle; empty in most runs, so each event costs a length test. */
+    private final FlowEvents[] events;
+
+    Worker(int index, AnalysisOptions options, int share, PrivacyGuard exit, PacketAnalyzer[] inlineAnalyzers) {
         this.exit = exit;
+        this.events = options.flowEvents().stream().map(f -> f.create(index)).toArray(FlowEvents[]::new);
         this.classifier = new Classifier(options.protocols(), options.services(), options.addresses());
         this.analyzers = inlineAnalyzers;
-        this.table = new FlowTable(options.flows().withMaxFlows(Math.max(1, share)), this::flowEnded);
+        this.table = new FlowTable(options.flows().withMaxFlows(Math.max(1, share)), new FlowTable.Listener() {
+            @Override
+            public void flowEnded(FlowTable t, int f, FlowEnd reason) {
+                Worker.this.flowEnded(t, f, reason);
+            }
+
+            @Override
+            public void flowActive(FlowTable t, int f) {
+                Worker.this.flowActive(t, f);
+            }
+        });
     }
 
     PacketDecoder decoder() {
@@ -44,6 +58,18 @@ final class Worker {
         FlowRecord r = FlowRecordFactory.build(t, f, reason, c.protocol(), c.application(), c.category(),
                 c.confidence(), c.metadata(), c.risks());
         flows++;
+        local.add(r);
+        for (FlowEvents e : events) {
+            e.ended(t, f, reason);
+        }
+        exit.emit(r);
+    }
+
+    /** An interim record of a flow that lives on (active timeout): counted as traffic, not as a flow. */
+    private void flowActive(FlowTable t, int f) {
+        Classification c = classifier.verdict(t, f);
+        FlowRecord r = FlowRecordFactory.build(t, f, FlowEnd.ACTIVE, c.protocol(), c.application(), c.category(),
+                c.confidence(), c.metadata(), c.risks());
         local.add(r);
         exit.emit(r);
     }
@@ -57,8 +83,23 @@ final class Worker {
             for (PacketAnalyzer a : analyzers) {
                 a.onPacket(d);
             }
-            int f = table.update(d);
-            classifier.onPacket(table, f, d);
+            if (events.length == 0) {
+                classifier.onPacket(table, table.update(d), d);
+            } else {
+                long created = table.created();
+                int f = table.update(d);
+                if (table.created() != created) {
+                    for (FlowEvents e : events) {
+                        e.started(table, f);
+                    }
+                }
+                if (classifier.onPacket(table, f, d)) {
+                    Classification c = classifier.verdict(table, f);
+                    for (FlowEvents e : events) {
+                        e.classified(table, f, c);
+                    }
+                }
+            }
         } else if (r == PacketDecoder.FRAGMENT) {
             for (PacketAnalyzer a : analyzers) {
                 a.onFragment(d);

@@ -125,25 +125,31 @@ public final class Classifier implements PassiveObserver.AddressBook {
         learnAddress(hi, lo, name);
     }
 
-    /** Inspects one packet of flow {@code f} (as returned by {@link FlowTable#update}). */
-    public void onPacket(FlowTable table, int f, DecodedPacket d) {
+    /**
+     * Inspects one packet of flow {@code f} (as returned by {@link FlowTable#update}).
+     *
+     * @return true once per flow: when this packet made its classification known (a dissector
+     *         recognised the protocol, the flow was announced by another, or inspection gave up and
+     *         the fallbacks decide): the moment {@link #verdict} is worth acting on
+     */
+    public boolean onPacket(FlowTable table, int f, DecodedPacket d) {
         Object e = table.ext(f);
         FlowInspection fi;
         if (e != null) {
             fi = (FlowInspection) e;
             if (fi.done) {
-                return;
+                return false;
             }
         } else {
             if (d.payloadLength == 0 && (d.l4 == IpProtocol.TCP || d.l4 == IpProtocol.UDP)) {
                 // nothing to look at yet; handshake-only flows (a SYN flood) cost no inspection
                 // state, and a TCP stream's byte order starts at its first data segment
-                return;
+                return false;
             }
             fi = start(table, f, d);
             table.setExt(f, fi);
             if (fi.done) {
-                return;
+                return announce(fi);
             }
         }
         boolean fromClient = table.lastFromClient(f);
@@ -180,6 +186,13 @@ public final class Classifier implements PassiveObserver.AddressBook {
             fi.swapRequested = false;
             swap(table, f, fi);
         }
+        return !fi.announced && (fi.done || fi.matched >= 0) && announce(fi);
+    }
+
+    private static boolean announce(FlowInspection fi) {
+        boolean first = !fi.announced;
+        fi.announced = true;
+        return first;
     }
 
     private FlowInspection start(FlowTable t, int f, DecodedPacket d) {
@@ -365,6 +378,21 @@ public final class Classifier implements PassiveObserver.AddressBook {
 
     /** The verdict on flow {@code f} as it ends. */
     public Classification finish(FlowTable t, int f) {
+        return verdict(t, f, true);
+    }
+
+    /**
+     * The verdict on flow {@code f} so far, while it lives on (for interim records and for whoever
+     * acts on a classification): like {@link #finish}, but bytes held behind a TCP gap are not
+     * flushed, and the metadata is a copy that later packets do not change.
+     */
+    public Classification verdict(FlowTable t, int f) {
+        Classification c = verdict(t, f, false);
+        return new Classification(c.protocol(), c.application(), c.category(), c.confidence(),
+                new LinkedHashMap<>(c.metadata()), c.risks());
+    }
+
+    private Classification verdict(FlowTable t, int f, boolean ending) {
         FlowInspection fi = (FlowInspection) t.ext(f);
         int l4 = t.l4(f);
         String protocol = null;
@@ -376,7 +404,7 @@ public final class Classifier implements PassiveObserver.AddressBook {
         String appCategory = null;
         String host = null;
         if (fi != null) {
-            if (fi.toServer != null && !fi.done) {
+            if (ending && fi.toServer != null && !fi.done) {
                 flushStreams(fi);
             }
             risks = fi.risks;

@@ -24,6 +24,8 @@ final class FlowInspection implements FlowContext {
     long[] excluded;
     int matched = -1;
     boolean done;
+    /** The engine was told this flow's classification ({@link Classifier#onPacket} returned true). */
+    boolean announced;
     boolean fromExpectation;
     int metadataCalls;
 

@@ -169,4 +169,65 @@ class EngineTest {
         assertThatThrownBy(() -> run(CaptureFiles.open(sample()), workers, AnalysisOptions.defaults().withAnalyzer(failing)))
                 .hasMessageContaining("analyzer bug");
     }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void eachFlowIsClassifiedOnceWhileItLivesThenEnds(int workers) throws Exception {
+        java.util.Map<String, List<String>> events = new java.util.concurrent.ConcurrentHashMap<>();
+        FlowEvents.Factory recorder = worker -> new FlowEvents() {
+            private String key(org.fathom.flow.FlowTable t, int f) {
+                return t.port(f, true) + ">" + t.port(f, false);
+            }
+
+            @Override
+            public void started(org.fathom.flow.FlowTable t, int f) {
+                events.computeIfAbsent(key(t, f), k -> new ArrayList<>()).add("started");
+            }
+
+            @Override
+            public void classified(org.fathom.flow.FlowTable t, int f, org.fathom.protocol.Classification c) {
+                events.get(key(t, f)).add("classified " + c.protocol() + " after " + (t.packets(f, true) + t.packets(f, false)));
+            }
+
+            @Override
+            public void ended(org.fathom.flow.FlowTable t, int f, org.fathom.flow.FlowEnd reason) {
+                events.get(key(t, f)).add("ended after " + (t.packets(f, true) + t.packets(f, false)));
+            }
+        };
+        List<FlowRecord> flows = run(CaptureFiles.open(sample()), workers, AnalysisOptions.defaults().withFlowEvents(recorder));
+        assertThat(events).hasSize(flows.size()).hasSize(6);
+        for (List<String> e : events.values()) {
+            // handshake (3 packets), then the request: HTTP is known at the fourth packet, not at the end
+            assertThat(e).hasSize(3);
+            assertThat(e.get(0)).isEqualTo("started");
+            assertThat(e.get(1)).isEqualTo("classified HTTP after 4");
+            assertThat(e.get(2)).matches("ended after 1[0-9]");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void interimRecordsAddUpToTheFlowsOfAPlainRun(int workers) throws Exception {
+        Path captures = Path.of(EngineTest.class.getResource("/captures/").toURI());
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(captures)) {
+            for (Path f : s.filter(x -> x.toString().endsWith(".pcap")).sorted().toList()) {
+                List<FlowRecord> plain = run(CaptureFiles.open(f), workers, AnalysisOptions.defaults());
+                List<FlowRecord> split = run(CaptureFiles.open(f), workers, AnalysisOptions.defaults()
+                        .withFlows(org.fathom.flow.FlowConfig.DEFAULTS.withActiveTimeout(1_000_000_000L)));
+                assertThat(split.stream().filter(r -> !r.endReason().equals("active")).count()).as(f.toString())
+                        .isEqualTo(plain.size());
+                java.util.Map<String, Long> totals = new java.util.HashMap<>();
+                for (FlowRecord r : split) {
+                    totals.merge(id(r), r.packetsC2s() + r.packetsS2c() + r.bytesC2s() + r.bytesS2c(), Long::sum);
+                }
+                for (FlowRecord r : plain) {
+                    assertThat(totals.get(id(r))).as(f + " " + id(r)).isEqualTo(r.packetsC2s() + r.packetsS2c() + r.bytesC2s() + r.bytesS2c());
+                }
+            }
+        }
+    }
+
+    private static String id(FlowRecord r) {
+        return r.l4() + " " + r.srcPort() + " " + r.dstPort() + " " + r.firstSeenNanos() + " " + r.srcLo() + " " + r.dstLo();
+    }
 }
