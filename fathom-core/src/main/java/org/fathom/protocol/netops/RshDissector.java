@@ -4,8 +4,8 @@ import static org.fathom.protocol.wirekit.Bytes.indexOf;
 import static org.fathom.protocol.wirekit.Bytes.isPrintable;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
+import org.fathom.protocol.wirekit.PrefixDissector;
 import org.fathom.protocol.wirekit.StreamPrefix;
 
 /**
@@ -13,12 +13,11 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * digits (possibly empty) and NUL, then the local user name, remote user name and command, each
  * printable and NUL-terminated. No user name or command is recorded.
  */
-public final class RshDissector implements Dissector, StreamPrefix.Judge {
+public final class RshDissector extends PrefixDissector {
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("RSH", "RemoteAccess", 514).withProbeDepth(4);
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
+    public RshDissector() {
+        super(DESCRIPTOR, 1100);
     }
 
     @Override
@@ -26,7 +25,7 @@ public final class RshDissector implements Dissector, StreamPrefix.Judge {
         if (ctx.serverPort() != 514) {
             return NO;
         }
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 1100, this);
+        return super.inspect(ctx, fromClient, buf, off, len);
     }
 
     @Override
