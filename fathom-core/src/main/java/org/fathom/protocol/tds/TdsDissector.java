@@ -4,6 +4,7 @@ import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
 import org.fathom.protocol.Risk;
+import org.fathom.protocol.frames.FramedState;
 import org.fathom.protocol.frames.RecordFramer;
 
 /**
@@ -23,16 +24,15 @@ public final class TdsDissector implements Dissector {
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("MsSQL-TDS", "Database", 1433, 1434).withProbeDepth(3);
     private static final RecordFramer.Header TDS_HEADER = TdsDissector::packetLength;
 
-    static final class State {
-        final RecordFramer[] framers = new RecordFramer[2];
-        int verdict = NEED_MORE;
-        // set while a chunk is fed: the sink is built once per flow, not per packet
-        FlowContext ctx;
-        boolean fromClient;
-        final RecordFramer.Sink sink = (rb, ro, rl, full) -> {
-            verdict = packet(ctx, this, fromClient, rb, ro, rl, full);
-            return verdict == NEED_MORE || verdict == MATCH;
-        };
+    static final class State extends FramedState {
+        State() {
+            super(HEADER, CAP, TDS_HEADER);
+        }
+
+        @Override
+        protected int onRecord(FlowContext ctx, boolean fromClient, byte[] b, int off, int len, int full) {
+            return packet(ctx, this, fromClient, b, off, len, full);
+        }
     }
 
     @Override
@@ -51,27 +51,12 @@ public final class TdsDissector implements Dissector {
             st = new State();
             ctx.setState(st);
         }
-        int side = fromClient ? 0 : 1;
-        if (st.framers[side] == null) {
-            st.framers[side] = new RecordFramer(HEADER, CAP, TDS_HEADER);
-        }
-        st.ctx = ctx;
-        st.fromClient = fromClient;
-        int f;
-        try {
-            f = st.framers[side].feed(b, off, len, st.sink);
-        } finally {
-            st.ctx = null;
-        }
-        if (f == RecordFramer.INVALID) {
-            return st.verdict == NEED_MORE ? NO : DONE;
-        }
-        return st.verdict;
+        return st.feed(ctx, fromClient, b, off, len);
     }
 
     private static int packet(FlowContext ctx, State st, boolean fromClient, byte[] b, int off, int len, int full) {
         int type = b[off] & 0xFF;
-        boolean matched = st.verdict == MATCH;
+        boolean matched = st.verdict() == MATCH;
         if (!fromClient) {
             // server answers are tabular results; they confirm, but never start, a match
             if (type != 0x04) {
