@@ -1,10 +1,11 @@
 package org.fathom.protocol.ftp;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
 import org.fathom.protocol.Risk;
 import org.fathom.protocol.textline.Ascii;
+import org.fathom.protocol.textline.StartTls;
+import org.fathom.protocol.textline.TextDissector;
 import org.fathom.protocol.textline.TextSession;
 
 /**
@@ -17,7 +18,7 @@ import org.fathom.protocol.textline.TextSession;
  * {@link Risk#CLEARTEXT_CREDENTIALS} (the password is never read); AUTH TLS accepted (234) sets
  * {@code ftp.auth_tls}, names the flow {@code FTPS} (as nDPI does) and ends the inspection. The greeting is kept as {@code ftp.server_banner}.
  */
-public final class FtpDissector implements Dissector {
+public final class FtpDissector extends TextDissector {
     static final int MAX_LINE = 1024;
     static final int TCP = 6;
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("FTP_CONTROL", "Download", 21).withProbeDepth(4);
@@ -29,7 +30,7 @@ public final class FtpDissector implements Dissector {
     static final class Session extends TextSession {
         boolean greeted;
         boolean command;
-        boolean authTls;
+        final StartTls tls = new StartTls("ftp.auth_tls", "FTPS", "Download");
 
         void noteUser(FlowContext ctx, String u) {
             note(ctx, "ftp.user", u);
@@ -51,23 +52,18 @@ public final class FtpDissector implements Dissector {
         }
     }
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
+    public FtpDissector() {
+        super(DESCRIPTOR);
     }
 
     @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
-        Session st = (Session) ctx.state();
-        if (st == null) {
-            boolean plausible = fromClient ? Ascii.commandPrefix(b, off, len, COMMANDS) : len == 0 || Ascii.isDigit(b[off]);
-            if (!plausible) {
-                return NO;
-            }
-            st = new Session();
-            ctx.setState(st);
-        }
-        return st.feed(ctx, fromClient, b, off, len);
+    protected boolean opens(boolean fromClient, byte[] b, int off, int len) {
+        return fromClient ? Ascii.commandPrefix(b, off, len, COMMANDS) : len == 0 || Ascii.isDigit(b[off]);
+    }
+
+    @Override
+    protected TextSession newSession() {
+        return new Session();
     }
 
     private static int clientLine(FlowContext ctx, Session st, byte[] b, int off, int len) {
@@ -84,7 +80,7 @@ public final class FtpDissector implements Dissector {
                 }
             }
             case "PASS" -> st.cleartext(ctx);
-            case "AUTH" -> st.authTls = true;
+            case "AUTH" -> st.tls.request();
             case "PORT" -> {
                 long[] a = FtpAddress.commaForm(b, off + 4, len - 4);
                 if (a != null) {
@@ -137,13 +133,9 @@ public final class FtpDissector implements Dissector {
             if (port > 0) {
                 ctx.expect(TCP, ctx.serverHi(), ctx.serverLo(), port, "FTP_DATA", "Download");
             }
-        } else if (code == 234 && st.authTls) {
-            ctx.put("ftp.auth_tls", Boolean.TRUE);
-            ctx.setProtocol("FTPS", "Download"); // nDPI names the flow by what follows: TLS
-            return DONE;
         }
-        if (code != 234 && len > 3 && b[off + 3] == ' ') {
-            st.authTls = false;
+        if (st.tls.answered(ctx, code == 234, len > 3 && b[off + 3] == ' ')) {
+            return DONE;
         }
         return st.command ? MATCH : NEED_MORE;
     }

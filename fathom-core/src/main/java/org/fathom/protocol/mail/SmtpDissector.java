@@ -1,10 +1,11 @@
 package org.fathom.protocol.mail;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
 import org.fathom.protocol.Risk;
 import org.fathom.protocol.textline.Ascii;
+import org.fathom.protocol.textline.StartTls;
+import org.fathom.protocol.textline.TextDissector;
 import org.fathom.protocol.textline.TextSession;
 
 /**
@@ -15,7 +16,7 @@ import org.fathom.protocol.textline.TextSession;
  * (STARTTLS answered 220: the flow is then named {@code SMTPS}, as nDPI does, and the inspection ends). AUTH PLAIN/LOGIN outside TLS is
  * {@link Risk#CLEARTEXT_CREDENTIALS}. Mail addresses and message contents are not read.
  */
-public final class SmtpDissector implements Dissector {
+public final class SmtpDissector extends TextDissector {
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("SMTP", "Email", 25, 587).withProbeDepth(4);
     static final String[] HELLO = {"EHLO", "HELO", "LHLO"};
     static final String[] COMMANDS = {"EHLO", "HELO", "LHLO", "MAIL", "RCPT", "DATA", "RSET", "NOOP", "QUIT", "VRFY",
@@ -24,8 +25,8 @@ public final class SmtpDissector implements Dissector {
     static final class Session extends TextSession {
         boolean greeted;
         boolean hello;
-        boolean starttls;
         boolean data;
+        final StartTls tls = new StartTls("smtp.starttls", "SMTPS", "Email");
 
         @Override
         protected int line(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
@@ -53,7 +54,7 @@ public final class SmtpDissector implements Dissector {
                             risk(ctx, Risk.CLEARTEXT_CREDENTIALS);
                         }
                     }
-                    case "STARTTLS" -> starttls = true;
+                    case "STARTTLS" -> tls.request();
                     case "DATA" -> data = verdict == MATCH;
                     default -> {
                         if (verdict != MATCH) {
@@ -81,34 +82,24 @@ public final class SmtpDissector implements Dissector {
                 greeted = true;
                 return MATCH;
             }
-            if (starttls && code == 220) {
-                ctx.put("smtp.starttls", Boolean.TRUE);
-                ctx.setProtocol("SMTPS", "Email"); // nDPI names the flow by what follows: TLS
+            if (tls.answered(ctx, code == 220, len > 3 && b[off + 3] == ' ')) {
                 return DONE;
-            }
-            if (starttls && len > 3 && b[off + 3] == ' ') {
-                starttls = false; // refused
             }
             return hello ? MATCH : NEED_MORE;
         }
     }
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
+    public SmtpDissector() {
+        super(DESCRIPTOR);
     }
 
     @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
-        Session s = (Session) ctx.state();
-        if (s == null) {
-            boolean plausible = fromClient ? MailCommands.commandPrefix(b, off, len, HELLO) : Ascii.couldStartWith(b, off, len, "220");
-            if (!plausible) {
-                return NO;
-            }
-            s = new Session();
-            ctx.setState(s);
-        }
-        return s.feed(ctx, fromClient, b, off, len);
+    protected boolean opens(boolean fromClient, byte[] b, int off, int len) {
+        return fromClient ? MailCommands.commandPrefix(b, off, len, HELLO) : Ascii.couldStartWith(b, off, len, "220");
+    }
+
+    @Override
+    protected TextSession newSession() {
+        return new Session();
     }
 }
