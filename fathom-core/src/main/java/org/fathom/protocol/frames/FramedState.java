@@ -13,38 +13,30 @@ import org.fathom.protocol.FlowContext;
  * <p>{@link #feed} answers as {@link Dissector#inspect} would: the verdict of the last record
  * judged (NEED_MORE before any), or, when a header cannot be this protocol's, NO (DONE once the
  * flow matched). After a record the framer reads the next one of the chunk while the verdict is
- * NEED_MORE or MATCH, unless the state was made to judge one record per chunk.
+ * NEED_MORE or MATCH, unless the {@link Framing} says to judge one record per chunk.
  */
 public abstract class FramedState implements RecordFramer.Sink {
-    private final int headerLen;
-    private final int cap;
-    private final RecordFramer.Header header;
-    private final boolean readOn;
+    /**
+     * How a protocol's records are framed: a dissector's constant, given with every chunk.
+     *
+     * @param headerLen bytes of a record header, from which {@code header} reads the record length
+     * @param cap       bytes of a record handed over at most (the rest is skipped unseen)
+     * @param readOn    false to judge one record per chunk: what follows it in the chunk is left
+     *                  unread, and the next chunk is read as the start of a record
+     */
+    public record Framing(int headerLen, int cap, RecordFramer.Header header, boolean readOn) {
+        public Framing(int headerLen, int cap, RecordFramer.Header header) {
+            this(headerLen, cap, header, true);
+        }
+    }
+
     private RecordFramer toServer;
     private RecordFramer toClient;
     private int verdict = Dissector.NEED_MORE;
-    // the flow and direction being fed: set for the duration of feed() only
+    // the flow, direction and framing being fed: set for the duration of feed() only
     private FlowContext feedCtx;
     private boolean feedFromClient;
-
-    /**
-     * @param headerLen bytes of a record header, from which {@code header} reads the record length
-     * @param cap       bytes of a record handed over at most (the rest is skipped unseen)
-     */
-    protected FramedState(int headerLen, int cap, RecordFramer.Header header) {
-        this(headerLen, cap, header, true);
-    }
-
-    /**
-     * @param readOn false to judge one record per chunk: what follows it in the chunk is left unread,
-     *               and the next chunk is read as the start of a record
-     */
-    protected FramedState(int headerLen, int cap, RecordFramer.Header header, boolean readOn) {
-        this.headerLen = headerLen;
-        this.cap = cap;
-        this.header = header;
-        this.readOn = readOn;
-    }
+    private boolean readOn;
 
     /**
      * Judges one record of one direction, header included ({@code b[off..off+len)}, the first
@@ -52,9 +44,9 @@ public abstract class FramedState implements RecordFramer.Sink {
      */
     protected abstract int onRecord(FlowContext ctx, boolean fromClient, byte[] b, int off, int len, int full);
 
-    /** Feeds one chunk of one direction; returns the dissector's answer. */
-    public final int feed(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
-        if (feedRecords(ctx, fromClient, b, off, len) == RecordFramer.INVALID) {
+    /** Feeds one chunk of one direction, framed by {@code f}; returns the dissector's answer. */
+    public final int feed(Framing f, FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
+        if (feedRecords(f, ctx, fromClient, b, off, len) == RecordFramer.INVALID) {
             return verdict == Dissector.MATCH ? Dissector.DONE : Dissector.NO;
         }
         return verdict;
@@ -65,20 +57,21 @@ public abstract class FramedState implements RecordFramer.Sink {
      * {@link RecordFramer#INVALID}, {@link RecordFramer#STOPPED}), for dissectors that answer
      * otherwise than {@link #feed}.
      */
-    public final int feedRecords(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
-        RecordFramer f = fromClient ? toServer : toClient;
-        if (f == null) {
-            f = new RecordFramer(headerLen, cap, header);
+    public final int feedRecords(Framing f, FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
+        RecordFramer framer = fromClient ? toServer : toClient;
+        if (framer == null) {
+            framer = new RecordFramer(f.headerLen(), f.cap(), f.header());
             if (fromClient) {
-                toServer = f;
+                toServer = framer;
             } else {
-                toClient = f;
+                toClient = framer;
             }
         }
         feedCtx = ctx;
         feedFromClient = fromClient;
+        readOn = f.readOn();
         try {
-            return f.feed(b, off, len, this);
+            return framer.feed(b, off, len, this);
         } finally {
             feedCtx = null;
         }

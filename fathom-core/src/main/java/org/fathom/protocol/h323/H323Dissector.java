@@ -23,12 +23,10 @@ public final class H323Dissector implements Dissector {
 
     static final int MAX_MESSAGES = 12;
 
+    private static final FramedState.Framing FRAMING = new FramedState.Framing(4, 1024, TPKT);
+
     static final class State extends FramedState {
         int messages;
-
-        State() {
-            super(4, 1024, TPKT);
-        }
 
         @Override
         protected int onRecord(FlowContext ctx, boolean fromClient, byte[] b, int off, int len, int full) {
@@ -62,7 +60,7 @@ public final class H323Dissector implements Dissector {
             st = new State();
             ctx.setState(st);
         }
-        return st.feed(ctx, fromClient, b, off, len);
+        return st.feed(FRAMING, ctx, fromClient, b, off, len);
     }
 
     /**

@@ -27,13 +27,11 @@ public final class IkeDissector implements Dissector {
         return l < 2 + 4 + HEADER ? -1 : l;
     };
 
+    private static final FramedState.Framing FRAMING = new FramedState.Framing(2, 64, TCP_LENGTH);
+
     /** IKE over TCP (RFC 8229): the initiator's stream prefix, then length-framed messages. */
     static final class TcpState extends FramedState {
         int prefix;
-
-        TcpState() {
-            super(2, 64, TCP_LENGTH);
-        }
 
         @Override
         protected int onRecord(FlowContext ctx, boolean fromClient, byte[] b, int off, int len, int full) {
@@ -106,7 +104,7 @@ public final class IkeDissector implements Dissector {
             off += n;
             len -= n;
         }
-        return st.feed(ctx, fromClient, b, off, len);
+        return st.feed(FRAMING, ctx, fromClient, b, off, len);
     }
 
     private static int esp(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {

@@ -22,13 +22,11 @@ public final class KerberosDissector implements Dissector {
         return l < 12 || l > MAX_MESSAGE ? -1 : l + 4;
     };
 
+    private static final FramedState.Framing FRAMING = new FramedState.Framing(4, CAP, TCP_HEADER);
+
     static final class State extends FramedState {
         boolean seenRequest;
         boolean seenReply;
-
-        State() {
-            super(4, CAP, TCP_HEADER);
-        }
 
         @Override
         protected int onRecord(FlowContext ctx, boolean fromClient, byte[] b, int off, int len, int full) {
@@ -60,7 +58,7 @@ public final class KerberosDissector implements Dissector {
         if (ctx.l4() == 17) {
             return message(ctx, st, b, off, len, len);
         }
-        return st.feed(ctx, fromClient, b, off, len);
+        return st.feed(FRAMING, ctx, fromClient, b, off, len);
     }
 
     private static boolean applicationTag(int t) {

@@ -17,13 +17,10 @@ public final class LdapDissector implements Dissector {
     static final int CAP = 2048;
     private static final Descriptor DESCRIPTOR = Descriptor.both("LDAP", "System", new int[] {389}, new int[] {389}).withProbeDepth(3);
     private static final RecordFramer.Header HEADER = LdapMessage::length;
+    private static final FramedState.Framing FRAMING = new FramedState.Framing(6, CAP, HEADER);
 
     static final class State extends FramedState {
         int messages;
-
-        State() {
-            super(6, CAP, HEADER);
-        }
 
         @Override
         protected int onRecord(FlowContext ctx, boolean fromClient, byte[] b, int off, int len, int full) {
@@ -50,7 +47,7 @@ public final class LdapDissector implements Dissector {
         if (udp) {
             return st.datagram(ctx, fromClient, b, off, len);
         }
-        return st.feed(ctx, fromClient, b, off, len);
+        return st.feed(FRAMING, ctx, fromClient, b, off, len);
     }
 
     private static int message(FlowContext ctx, State st, boolean fromClient, byte[] b, int o, int n, int full) {

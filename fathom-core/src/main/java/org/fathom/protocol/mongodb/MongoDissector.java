@@ -23,12 +23,11 @@ public final class MongoDissector implements Dissector {
         return l < 21 || l > 48_000_000 ? -1 : (int) l;
     };
 
+    /** Framing of the TCP messages; one message per chunk is judged. */
+    private static final FramedState.Framing FRAMING = new FramedState.Framing(16, CAP, HEADER, false);
+
     static final class State extends FramedState {
         long requestId = -1;
-
-        State() {
-            super(16, CAP, HEADER, false); // one message per chunk is judged
-        }
 
         @Override
         protected int onRecord(FlowContext ctx, boolean fromClient, byte[] b, int off, int len, int full) {
@@ -57,7 +56,7 @@ public final class MongoDissector implements Dissector {
             st = new State();
             ctx.setState(st);
         }
-        return st.feed(ctx, fromClient, b, off, len);
+        return st.feed(FRAMING, ctx, fromClient, b, off, len);
     }
 
     private static int request(State st, byte[] b, int o, int n, int full) {

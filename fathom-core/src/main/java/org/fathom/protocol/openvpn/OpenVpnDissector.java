@@ -35,14 +35,13 @@ public final class OpenVpnDissector implements Dissector {
         return l < 9 || l > 4096 ? -1 : l + 2;
     };
 
+    /** Framing over TCP: a two-byte length before each packet (UDP carries one packet per datagram). */
+    private static final FramedState.Framing FRAMING = new FramedState.Framing(2, CAP, TCP_HEADER);
+
     static final class State extends FramedState {
         final long[] sid = new long[2];
         final boolean[] hasSid = new boolean[2];
         int confirmations;
-
-        State() {
-            super(2, CAP, TCP_HEADER); // the framers are made for TCP only
-        }
 
         @Override
         protected int onRecord(FlowContext ctx, boolean fromClient, byte[] b, int off, int len, int full) {
@@ -70,7 +69,7 @@ public final class OpenVpnDissector implements Dissector {
         if (!tcp) {
             return st.verdict(packet(st, fromClient ? 0 : 1, b, off, len));
         }
-        return st.feed(ctx, fromClient, b, off, len);
+        return st.feed(FRAMING, ctx, fromClient, b, off, len);
     }
 
     private static boolean isHardReset(int firstByte) {

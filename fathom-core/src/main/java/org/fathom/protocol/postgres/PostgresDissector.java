@@ -28,6 +28,9 @@ public final class PostgresDissector implements Dissector {
         return l < 8 || l > 10_000 ? -1 : (int) l;
     };
 
+    /** Framing of the TCP messages; only the first message is judged. */
+    private static final FramedState.Framing FRAMING = new FramedState.Framing(4, CAP, LENGTH, false);
+
     /** The client's first message is framed; the server's first bytes are read by hand. */
     static final class State extends FramedState {
         long firstCode = -1;
@@ -35,10 +38,6 @@ public final class PostgresDissector implements Dissector {
         final byte[] server = new byte[9];
         int serverLen;
         boolean serverDone;
-
-        State() {
-            super(4, CAP, LENGTH, false); // only the first message is judged
-        }
 
         @Override
         protected int onRecord(FlowContext ctx, boolean fromClient, byte[] b, int off, int len, int full) {
@@ -74,7 +73,7 @@ public final class PostgresDissector implements Dissector {
             // after a refused SSLRequest the client sends its StartupMessage: nothing more to learn
             return st.verdict();
         }
-        return st.feed(ctx, true, b, off, len);
+        return st.feed(FRAMING, ctx, true, b, off, len);
     }
 
     private static boolean first(State st, byte[] b, int o, int n, int full) {

@@ -23,12 +23,10 @@ public final class RadiusDissector implements Dissector {
         return codeName(b[o] & 0xFF) == null || l < 20 || l > 4096 ? -1 : l;
     };
 
+    private static final FramedState.Framing FRAMING = new FramedState.Framing(4, 4096, TCP_HEADER);
+
     static final class TcpState extends FramedState {
         int packets;
-
-        TcpState() {
-            super(4, 4096, TCP_HEADER);
-        }
 
         @Override
         protected int onRecord(FlowContext ctx, boolean fromClient, byte[] b, int off, int len, int full) {
@@ -76,7 +74,7 @@ public final class RadiusDissector implements Dissector {
             st = new TcpState();
             ctx.setState(st);
         }
-        return st.feed(ctx, fromClient, b, off, len);
+        return st.feed(FRAMING, ctx, fromClient, b, off, len);
     }
 
     /** -1 not RADIUS, 0 a valid packet without attributes, else the number of attributes. */

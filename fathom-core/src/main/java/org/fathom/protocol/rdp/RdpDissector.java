@@ -24,14 +24,13 @@ public final class RdpDissector implements Dissector {
         return b[o] == 3 && b[o + 1] == 0 && len >= 11 ? len : -1;
     };
 
+    /** Framing of the TCP messages; only the first request is looked at. */
+    private static final FramedState.Framing FRAMING = new FramedState.Framing(4, 512, TPKT, false);
+
     /** Over TCP the client's first TPKT is framed; over UDP the client's initial sequence number. */
     static final class State extends FramedState {
         boolean bareRequest;
         long udpSeq = -1;
-
-        State() {
-            super(4, 512, TPKT, false); // only the first request is looked at
-        }
 
         @Override
         protected int onRecord(FlowContext ctx, boolean fromClient, byte[] b, int off, int len, int full) {
@@ -67,7 +66,7 @@ public final class RdpDissector implements Dissector {
         if (st.records(true) > 0) {
             return NO; // only the first request is looked at
         }
-        return st.feed(ctx, true, b, off, len);
+        return st.feed(FRAMING, ctx, true, b, off, len);
     }
 
     private static int connectionRequest(FlowContext ctx, State st, byte[] b, int o, int n, int full) {

@@ -24,12 +24,10 @@ public final class NfsDissector implements Dissector {
         return len < 40 || len > (1 << 24) ? -1 : (int) len + 4;
     };
 
+    private static final FramedState.Framing FRAMING = new FramedState.Framing(4, CAP, MARK);
+
     /** Over TCP: the client's first record-marked fragment. */
     static final class State extends FramedState {
-        State() {
-            super(4, CAP, MARK);
-        }
-
         @Override
         protected int onRecord(FlowContext ctx, boolean fromClient, byte[] b, int off, int len, int full) {
             return call(ctx, b, off + 4, len - 4, full - 4) ? DONE : NO;
@@ -61,7 +59,7 @@ public final class NfsDissector implements Dissector {
             st = new State();
             ctx.setState(st);
         }
-        return st.feed(ctx, true, b, off, len);
+        return st.feed(FRAMING, ctx, true, b, off, len);
     }
 
     /** Whether {@code b[o..o+n)} (the start of a message of {@code full} bytes) is a CALL to an NFS-family program. */

@@ -29,11 +29,9 @@ public final class SmbDissector implements Dissector {
         };
     };
 
-    static final class State extends FramedState {
-        State() {
-            super(4, 72, SESSION);
-        }
+    private static final FramedState.Framing FRAMING = new FramedState.Framing(4, 72, SESSION);
 
+    static final class State extends FramedState {
         @Override
         protected int onRecord(FlowContext ctx, boolean fromClient, byte[] b, int off, int len, int full) {
             if (b[off] != 0) {
@@ -61,7 +59,7 @@ public final class SmbDissector implements Dissector {
             st = new State();
             ctx.setState(st);
         }
-        int r = st.feed(ctx, fromClient, b, off, len);
+        int r = st.feed(FRAMING, ctx, fromClient, b, off, len);
         if (r == NEED_MORE && st.records(fromClient) > 4) {
             return NO;
         }

@@ -25,15 +25,13 @@ public final class SshDissector implements Dissector {
         return l < 12 || l > 35000 ? -1 : (int) l + 4;
     };
 
+    private static final FramedState.Framing FRAMING = new FramedState.Framing(4, MAX_KEXINIT, PACKET);
+
     /** Per-flow state: the partial banner line of each side, then its first binary packet. */
     static final class State extends FramedState {
         final StringBuilder[] line = {new StringBuilder(), new StringBuilder()};
         final boolean[] complete = new boolean[2];
         final boolean[] kexDone = new boolean[2];
-
-        State() {
-            super(4, MAX_KEXINIT, PACKET);
-        }
 
         @Override
         protected int onRecord(FlowContext ctx, boolean fromClient, byte[] b, int off, int len, int full) {
@@ -99,7 +97,7 @@ public final class SshDissector implements Dissector {
             }
             sb.setLength(0);
         }
-        if (!st.kexDone[side] && i < end && st.feedRecords(ctx, fromClient, buf, i, end - i) == RecordFramer.INVALID) {
+        if (!st.kexDone[side] && i < end && st.feedRecords(FRAMING, ctx, fromClient, buf, i, end - i) == RecordFramer.INVALID) {
             st.kexDone[side] = true;
         }
         return st.kexDone[0] && st.kexDone[1] ? DONE : MATCH;

@@ -23,12 +23,9 @@ public final class TdsDissector implements Dissector {
     static final int HEADER = 8;
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("MsSQL-TDS", "Database", 1433, 1434).withProbeDepth(3);
     private static final RecordFramer.Header TDS_HEADER = TdsDissector::packetLength;
+    private static final FramedState.Framing FRAMING = new FramedState.Framing(HEADER, CAP, TDS_HEADER);
 
     static final class State extends FramedState {
-        State() {
-            super(HEADER, CAP, TDS_HEADER);
-        }
-
         @Override
         protected int onRecord(FlowContext ctx, boolean fromClient, byte[] b, int off, int len, int full) {
             return packet(ctx, this, fromClient, b, off, len, full);
@@ -51,7 +48,7 @@ public final class TdsDissector implements Dissector {
             st = new State();
             ctx.setState(st);
         }
-        return st.feed(ctx, fromClient, b, off, len);
+        return st.feed(FRAMING, ctx, fromClient, b, off, len);
     }
 
     private static int packet(FlowContext ctx, State st, boolean fromClient, byte[] b, int off, int len, int full) {
