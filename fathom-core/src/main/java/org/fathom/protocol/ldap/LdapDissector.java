@@ -23,8 +23,23 @@ public final class LdapDissector implements Dissector {
         int messages;
 
         @Override
-        protected int onRecord(FlowContext ctx, boolean fromClient, byte[] b, int off, int len, int full) {
-            return message(ctx, this, fromClient, b, off, len, full);
+        protected int onRecord(FlowContext ctx, boolean fromClient, byte[] b, int o, int n, int full) {
+            int[] bind = {0};
+            int op = LdapMessage.op(b, o, n, full, fromClient ? bind : null);
+            if (op < 0) {
+                return verdict() == MATCH ? DONE : NO;
+            }
+            boolean request = op == 0 || op == 2 || op == 3 || op == 6 || op == 8 || op == 10 || op == 12 || op == 14 || op == 16 || op == 23;
+            if (fromClient != request) {
+                return verdict() == MATCH ? DONE : NO;
+            }
+            if (bind[0] == 1) {
+                ctx.addRisk(Risk.CLEARTEXT_CREDENTIALS);
+            }
+            if (fromClient && ctx.get("ldap.operation") == null) {
+                ctx.put("ldap.operation", LdapMessage.opName(op));
+            }
+            return ++messages >= 4 ? DONE : MATCH;
         }
     }
 
@@ -48,24 +63,5 @@ public final class LdapDissector implements Dissector {
             return st.datagram(ctx, fromClient, b, off, len);
         }
         return st.feed(FRAMING, ctx, fromClient, b, off, len);
-    }
-
-    private static int message(FlowContext ctx, State st, boolean fromClient, byte[] b, int o, int n, int full) {
-        int[] bind = {0};
-        int op = LdapMessage.op(b, o, n, full, fromClient ? bind : null);
-        if (op < 0) {
-            return st.verdict() == MATCH ? DONE : NO;
-        }
-        boolean request = op == 0 || op == 2 || op == 3 || op == 6 || op == 8 || op == 10 || op == 12 || op == 14 || op == 16 || op == 23;
-        if (fromClient != request) {
-            return st.verdict() == MATCH ? DONE : NO;
-        }
-        if (bind[0] == 1) {
-            ctx.addRisk(Risk.CLEARTEXT_CREDENTIALS);
-        }
-        if (fromClient && ctx.get("ldap.operation") == null) {
-            ctx.put("ldap.operation", LdapMessage.opName(op));
-        }
-        return ++st.messages >= 4 ? DONE : MATCH;
     }
 }

@@ -28,7 +28,32 @@ public final class TdsDissector implements Dissector {
     static final class State extends FramedState {
         @Override
         protected int onRecord(FlowContext ctx, boolean fromClient, byte[] b, int off, int len, int full) {
-            return packet(ctx, this, fromClient, b, off, len, full);
+            int type = b[off] & 0xFF;
+            boolean matched = verdict() == MATCH;
+            if (!fromClient) {
+                // server answers are tabular results; they confirm, but never start, a match
+                if (type != 0x04) {
+                    return matched ? DONE : NO;
+                }
+                return matched ? DONE : NEED_MORE;
+            }
+            boolean ok = switch (type) {
+                case 0x12 -> preLogin(b, off + HEADER, len - HEADER, full - HEADER);
+                case 0x10 -> {
+                    boolean l = login7(b, off + HEADER, len - HEADER, full - HEADER);
+                    if (l && loginPassword(b, off + HEADER, len - HEADER)) {
+                        ctx.addRisk(Risk.CLEARTEXT_CREDENTIALS);
+                    }
+                    yield l;
+                }
+                case 0x01, 0x03, 0x0E -> request(type, b, off + HEADER, len - HEADER, full - HEADER);
+                case 0x06 -> full == HEADER;
+                default -> false;
+            };
+            if (!ok) {
+                return matched ? DONE : NO;
+            }
+            return MATCH;
         }
     }
 
@@ -49,35 +74,6 @@ public final class TdsDissector implements Dissector {
             ctx.setState(st);
         }
         return st.feed(FRAMING, ctx, fromClient, b, off, len);
-    }
-
-    private static int packet(FlowContext ctx, State st, boolean fromClient, byte[] b, int off, int len, int full) {
-        int type = b[off] & 0xFF;
-        boolean matched = st.verdict() == MATCH;
-        if (!fromClient) {
-            // server answers are tabular results; they confirm, but never start, a match
-            if (type != 0x04) {
-                return matched ? DONE : NO;
-            }
-            return matched ? DONE : NEED_MORE;
-        }
-        boolean ok = switch (type) {
-            case 0x12 -> preLogin(b, off + HEADER, len - HEADER, full - HEADER);
-            case 0x10 -> {
-                boolean l = login7(b, off + HEADER, len - HEADER, full - HEADER);
-                if (l && loginPassword(b, off + HEADER, len - HEADER)) {
-                    ctx.addRisk(Risk.CLEARTEXT_CREDENTIALS);
-                }
-                yield l;
-            }
-            case 0x01, 0x03, 0x0E -> request(type, b, off + HEADER, len - HEADER, full - HEADER);
-            case 0x06 -> full == HEADER;
-            default -> false;
-        };
-        if (!ok) {
-            return matched ? DONE : NO;
-        }
-        return MATCH;
     }
 
     /** Total length of the TDS packet whose header is at {@code b[o]}, or -1 if the header is invalid. */
