@@ -19,16 +19,14 @@ import org.fathom.protocol.textline.TextSession;
  */
 public final class ImapDissector extends TextDissector {
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("IMAP", "Email", 143).withProbeDepth(4);
+    private static final StartTls STARTTLS = new StartTls("imap.starttls", "IMAPS", "Email");
     static final String[] COMMANDS = {"CAPABILITY", "NOOP", "LOGOUT", "STARTTLS", "AUTHENTICATE", "LOGIN", "SELECT",
         "EXAMINE", "CREATE", "DELETE", "RENAME", "SUBSCRIBE", "UNSUBSCRIBE", "LIST", "LSUB", "STATUS", "APPEND", "CHECK",
         "CLOSE", "EXPUNGE", "SEARCH", "FETCH", "STORE", "COPY", "MOVE", "UID", "ID", "ENABLE", "IDLE", "NAMESPACE",
         "GETQUOTAROOT", "GETQUOTA", "XLIST", "COMPRESS", "UNSELECT", "GETACL", "MYRIGHTS"};
 
     static final class Session extends TextSession {
-        boolean greeted;
-        boolean command;
         String starttlsTag;
-        final StartTls tls = new StartTls("imap.starttls", "IMAPS", "Email");
 
         @Override
         protected int line(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
@@ -56,7 +54,7 @@ public final class ImapDissector extends TextDissector {
                     }
                     case "STARTTLS" -> {
                         starttlsTag = Ascii.string(b, off, tagLen, 32);
-                        tls.request();
+                        STARTTLS.request(this);
                     }
                     default -> { }
                 }
@@ -72,7 +70,7 @@ public final class ImapDissector extends TextDissector {
                 greeted = true;
                 return NEED_MORE;
             }
-            if (tls.requested() && tls.answered(ctx, taggedOk(b, off, len, starttlsTag), false)) {
+            if (STARTTLS.requested(this) && STARTTLS.answered(this, ctx, taggedOk(b, off, len, starttlsTag), false)) {
                 return DONE;
             }
             if (verdict != MATCH && !untagged && !(len >= 1 && b[off] == '+') && tag(b, off, len) < 0) {
@@ -136,17 +134,12 @@ public final class ImapDissector extends TextDissector {
     }
 
     public ImapDissector() {
-        super(DESCRIPTOR);
+        super(DESCRIPTOR, Session::new);
     }
 
     @Override
     protected boolean opens(boolean fromClient, byte[] b, int off, int len) {
         return fromClient ? len == 0 || tagChar(b[off]) : Ascii.couldStartWith(b, off, len, "* ");
-    }
-
-    @Override
-    protected TextSession newSession() {
-        return new Session();
     }
 
     private static boolean tagChar(byte c) {

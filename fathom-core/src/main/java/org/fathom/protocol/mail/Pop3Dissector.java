@@ -19,14 +19,12 @@ import org.fathom.protocol.textline.TextSession;
  */
 public final class Pop3Dissector extends TextDissector {
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("POP3", "Email", 110).withProbeDepth(4);
+    private static final StartTls STLS = new StartTls("pop3.starttls", "POPS", "Email");
     static final String[] COMMANDS = {"USER", "PASS", "APOP", "AUTH", "CAPA", "STLS", "QUIT", "STAT", "LIST", "RETR",
         "DELE", "NOOP", "RSET", "TOP", "UIDL", "UTF8"};
 
     static final class Session extends TextSession {
-        boolean greeted;
-        boolean command;
         boolean pendingReply;
-        final StartTls tls = new StartTls("pop3.starttls", "POPS", "Email");
 
         @Override
         protected int line(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
@@ -52,7 +50,7 @@ public final class Pop3Dissector extends TextDissector {
                             risk(ctx, Risk.CLEARTEXT_CREDENTIALS);
                         }
                     }
-                    case "STLS" -> tls.request();
+                    case "STLS" -> STLS.request(this);
                     default -> { }
                 }
                 return greeted || verdict == MATCH ? MATCH : NEED_MORE;
@@ -69,7 +67,7 @@ public final class Pop3Dissector extends TextDissector {
             if (verdict != MATCH && !(ok || err)) {
                 return NO;
             }
-            if (tls.answered(ctx, pendingReply && ok, true)) {
+            if (STLS.answered(this, ctx, pendingReply && ok, true)) {
                 return DONE;
             }
             pendingReply = false;
@@ -78,16 +76,6 @@ public final class Pop3Dissector extends TextDissector {
     }
 
     public Pop3Dissector() {
-        super(DESCRIPTOR);
-    }
-
-    @Override
-    protected boolean opens(boolean fromClient, byte[] b, int off, int len) {
-        return fromClient ? MailCommands.commandPrefix(b, off, len, COMMANDS) : Ascii.couldStartWith(b, off, len, "+OK");
-    }
-
-    @Override
-    protected TextSession newSession() {
-        return new Session();
+        super(DESCRIPTOR, Session::new, COMMANDS, "+OK");
     }
 }

@@ -18,15 +18,14 @@ import org.fathom.protocol.textline.TextSession;
  */
 public final class SmtpDissector extends TextDissector {
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("SMTP", "Email", 25, 587).withProbeDepth(4);
-    static final String[] HELLO = {"EHLO", "HELO", "LHLO"};
+    private static final StartTls STARTTLS = new StartTls("smtp.starttls", "SMTPS", "Email");
     static final String[] COMMANDS = {"EHLO", "HELO", "LHLO", "MAIL", "RCPT", "DATA", "RSET", "NOOP", "QUIT", "VRFY",
         "EXPN", "HELP", "STARTTLS", "AUTH", "BDAT", "ETRN"};
+    /** The commands that open a session: the session's {@code command} is its hello. */
+    static final String[] HELLO = {"EHLO", "HELO", "LHLO"};
 
     static final class Session extends TextSession {
-        boolean greeted;
-        boolean hello;
         boolean data;
-        final StartTls tls = new StartTls("smtp.starttls", "SMTPS", "Email");
 
         @Override
         protected int line(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
@@ -43,7 +42,7 @@ public final class SmtpDissector extends TextDissector {
                 }
                 switch (c) {
                     case "EHLO", "HELO", "LHLO" -> {
-                        hello = true;
+                        command = true;
                         String d = MailCommands.argument(b, off, len, 4, 255);
                         if (!d.isEmpty() && !noted(ctx, "smtp.ehlo")) {
                             note(ctx, "smtp.ehlo", d);
@@ -54,7 +53,7 @@ public final class SmtpDissector extends TextDissector {
                             risk(ctx, Risk.CLEARTEXT_CREDENTIALS);
                         }
                     }
-                    case "STARTTLS" -> tls.request();
+                    case "STARTTLS" -> STARTTLS.request(this);
                     case "DATA" -> data = verdict == MATCH;
                     default -> {
                         if (verdict != MATCH) {
@@ -68,7 +67,7 @@ public final class SmtpDissector extends TextDissector {
             if (code < 0) {
                 return verdict == MATCH ? MATCH : NO;
             }
-            if (!greeted && !hello) {
+            if (!greeted && !command) {
                 if (code != 220) {
                     return NO;
                 }
@@ -82,24 +81,14 @@ public final class SmtpDissector extends TextDissector {
                 greeted = true;
                 return MATCH;
             }
-            if (tls.answered(ctx, code == 220, len > 3 && b[off + 3] == ' ')) {
+            if (STARTTLS.answered(this, ctx, code == 220, len > 3 && b[off + 3] == ' ')) {
                 return DONE;
             }
-            return hello ? MATCH : NEED_MORE;
+            return command ? MATCH : NEED_MORE;
         }
     }
 
     public SmtpDissector() {
-        super(DESCRIPTOR);
-    }
-
-    @Override
-    protected boolean opens(boolean fromClient, byte[] b, int off, int len) {
-        return fromClient ? MailCommands.commandPrefix(b, off, len, HELLO) : Ascii.couldStartWith(b, off, len, "220");
-    }
-
-    @Override
-    protected TextSession newSession() {
-        return new Session();
+        super(DESCRIPTOR, Session::new, HELLO, "220");
     }
 }

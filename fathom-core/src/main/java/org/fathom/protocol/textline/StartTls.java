@@ -8,33 +8,23 @@ import org.fathom.protocol.FlowContext;
  * what can be read of the flow, so the upgrade is recorded under the protocol's key (for example
  * {@code smtp.starttls}), the flow is named after the protocol's TLS form (as nDPI does: {@code SMTPS},
  * {@code POPS}, {@code IMAPS}, {@code FTPS}) and the dissector answers DONE; a final answer that is
- * not the positive one leaves the session in clear. One per session (it holds the pending request).
+ * not the positive one leaves the session in clear.
+ *
+ * <p>One constant per protocol; whether the client asked is kept in the {@link TextSession}.
+ *
+ * @param key      metadata key set to true on an upgrade
+ * @param protocol the protocol's name once it runs over TLS
+ * @param category that protocol's category
  */
-public final class StartTls {
-    private final String key;
-    private final String protocol;
-    private final String category;
-    private boolean requested;
-
-    /**
-     * @param key      metadata key set to true on an upgrade
-     * @param protocol the protocol's name once it runs over TLS
-     * @param category that protocol's category
-     */
-    public StartTls(String key, String protocol, String category) {
-        this.key = key;
-        this.protocol = protocol;
-        this.category = category;
+public record StartTls(String key, String protocol, String category) {
+    /** The client of {@code s} asked to switch to TLS. */
+    public void request(TextSession s) {
+        s.tlsRequested = true;
     }
 
-    /** The client asked to switch to TLS. */
-    public void request() {
-        requested = true;
-    }
-
-    /** Whether the client asked and no final answer came yet. */
-    public boolean requested() {
-        return requested;
+    /** Whether the client of {@code s} asked and no final answer came yet. */
+    public boolean requested(TextSession s) {
+        return s.tlsRequested;
     }
 
     /**
@@ -45,15 +35,15 @@ public final class StartTls {
      * @return true when the session switched to TLS: the upgrade is recorded and the dissector
      *         should answer DONE
      */
-    public boolean answered(FlowContext ctx, boolean accepted, boolean finalLine) {
-        if (requested && accepted) {
-            requested = false;
+    public boolean answered(TextSession s, FlowContext ctx, boolean accepted, boolean finalLine) {
+        if (s.tlsRequested && accepted) {
+            s.tlsRequested = false;
             ctx.put(key, Boolean.TRUE);
             ctx.setProtocol(protocol, category); // nDPI names the flow by what follows: TLS
             return true;
         }
         if (finalLine) {
-            requested = false; // refused
+            s.tlsRequested = false; // refused
         }
         return false;
     }

@@ -1,5 +1,6 @@
 package org.fathom.protocol.textline;
 
+import java.util.function.Supplier;
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
@@ -11,9 +12,26 @@ import org.fathom.protocol.FlowContext;
  */
 public abstract class TextDissector implements Dissector {
     private final Descriptor descriptor;
+    private final Supplier<? extends TextSession> sessions;
+    private final String[] firstCommands;
+    private final String greeting;
 
-    protected TextDissector(Descriptor descriptor) {
+    /**
+     * A dissector whose client opens with one of {@code firstCommands} and whose server greets
+     * with a line starting {@code greeting}.
+     *
+     * @param sessions makes the session of a new flow
+     */
+    protected TextDissector(Descriptor descriptor, Supplier<? extends TextSession> sessions, String[] firstCommands, String greeting) {
         this.descriptor = descriptor;
+        this.sessions = sessions;
+        this.firstCommands = firstCommands;
+        this.greeting = greeting;
+    }
+
+    /** A dissector that says itself which first payloads open a session ({@link #opens}). */
+    protected TextDissector(Descriptor descriptor, Supplier<? extends TextSession> sessions) {
+        this(descriptor, sessions, null, null);
     }
 
     @Override
@@ -21,11 +39,17 @@ public abstract class TextDissector implements Dissector {
         return descriptor;
     }
 
-    /** Whether a flow's first payload, from the client or the server, can open a session. */
-    protected abstract boolean opens(boolean fromClient, byte[] b, int off, int len);
-
-    /** A new session, the state of one flow. */
-    protected abstract TextSession newSession();
+    /**
+     * Whether a flow's first payload, from the client or the server, can open a session: by
+     * default the client's first bytes can begin one of the first commands and the server's the
+     * greeting (either check is left out when not given).
+     */
+    protected boolean opens(boolean fromClient, byte[] b, int off, int len) {
+        if (fromClient) {
+            return firstCommands == null || Ascii.commandPrefix(b, off, len, firstCommands);
+        }
+        return greeting == null || Ascii.couldStartWith(b, off, len, greeting);
+    }
 
     @Override
     public final int inspect(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
@@ -34,7 +58,7 @@ public abstract class TextDissector implements Dissector {
             if (!opens(fromClient, b, off, len)) {
                 return NO;
             }
-            s = newSession();
+            s = sessions.get();
             ctx.setState(s);
         }
         return s.feed(ctx, fromClient, b, off, len);

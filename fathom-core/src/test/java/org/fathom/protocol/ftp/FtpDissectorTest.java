@@ -45,15 +45,6 @@ class FtpDissectorTest {
     }
 
     @Test
-    void authTlsNamesTheFlowFtps() {
-        TestFlow f = TestFlow.tcp(new FtpDissector(), 21);
-        f.server(Msg.s("220 ready\r\n").bytes()).client(Msg.c("AUTH TLS\r\n").bytes()).server(Msg.s("234 Proceed with negotiation.\r\n").bytes());
-        assertThat(f.verdict).isEqualTo(Dissector.DONE);
-        assertThat(f.protocol).isEqualTo("FTPS");
-        assertThat(f.meta).containsEntry("ftp.auth_tls", true);
-    }
-
-    @Test
     void smtpClientAfterA220IsNotFtp() {
         TestFlow f = TestFlow.tcp(new FtpDissector(), 21);
         f.server(Msg.s("220 mail.example.org ESMTP\r\n").bytes()).client(Msg.c("EHLO client.example.org\r\n").bytes());
