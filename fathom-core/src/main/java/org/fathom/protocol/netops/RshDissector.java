@@ -21,15 +21,10 @@ public final class RshDissector extends PrefixDissector {
     }
 
     @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        if (ctx.serverPort() != 514) {
-            return NO;
-        }
-        return super.inspect(ctx, fromClient, buf, off, len);
-    }
-
-    @Override
     public int judge(FlowContext ctx, boolean fromClient, boolean matched, byte[] b, int off, int len) {
+        if (ctx.serverPort() != 514) {
+            return NO; // only the server side of 514 is rsh's
+        }
         if (!fromClient) {
             return StreamPrefix.SKIP;
         }
