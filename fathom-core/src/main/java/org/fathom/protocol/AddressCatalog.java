@@ -1,15 +1,6 @@
 package org.fathom.protocol;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.fathom.privacy.Cidr;
@@ -31,16 +22,10 @@ import org.fathom.privacy.Cidr;
  * <p>Lookup: one sorted array of prefixes per prefix length present, searched longest length
  * first with a binary search; a few dozen lengths at most, so a lookup is a few hundred
  * comparisons and allocates nothing. Meant for the cold edge (once per flow at export).
- * Load every file before the catalog is shared; lookups never change it.
+ * Loading, overriding and the bundled rules work as for every {@link RuleCatalog}.
  */
-public final class AddressCatalog {
-    private static volatile AddressCatalog shared;
-
-    /** Rules as loaded, in order, the last one for a prefix winning. */
-    private final Map<Prefix, Service> rules = new LinkedHashMap<>();
-    private volatile Table table;
-
-    private record Prefix(long hi, long lo, int len) { }
+public final class AddressCatalog extends RuleCatalog<AddressCatalog.Prefix, AddressCatalog.Table> {
+    record Prefix(long hi, long lo, int len) { }
 
     /**
      * Compiled form: per prefix length (longest first), sorted network addresses for binary
@@ -49,95 +34,37 @@ public final class AddressCatalog {
      * space) that any rule reaches into: most addresses fall in no such block and are answered
      * with one bit test instead of a search per prefix length.
      */
-    private record Table(int[] lengths, long[][] his, long[][] los, Service[][] services, long[] v4, long[] v6) { }
+    record Table(int[] lengths, long[][] his, long[][] los, Service[][] services, long[] v4, long[] v6) { }
 
-    /** A catalog without rules. */
-    public AddressCatalog() {
-    }
+    private static final Bundled<Prefix, Table, AddressCatalog> BUNDLED = new Bundled<>("addresses.rules", AddressCatalog::new);
 
-    /** A new catalog holding the bundled rules ({@code addresses.rules}); the caller may add to it. */
+    /**
+     * A new catalog holding the bundled rules ({@code addresses.rules}); the caller may add to it.
+     * The bundled rules are parsed once per process and shared read-only: what one catalog adds
+     * never reaches another.
+     */
     public static AddressCatalog bundled() {
-        AddressCatalog c = new AddressCatalog();
-        c.rules.putAll(defaults().rules);
-        return c;
+        return BUNDLED.catalog();
     }
 
-    /** The bundled rules, parsed once and shared (never modify it). */
-    static AddressCatalog defaults() {
-        AddressCatalog d = shared;
-        if (d == null) {
-            synchronized (AddressCatalog.class) {
-                d = shared;
-                if (d == null) {
-                    d = new AddressCatalog();
-                    try (InputStream in = AddressCatalog.class.getResourceAsStream("addresses.rules")) {
-                        if (in != null) {
-                            d.load(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)), "addresses.rules (bundled)");
-                        }
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                    d.compile();
-                    shared = d;
-                }
-            }
-        }
-        return d;
-    }
-
-    /**
-     * Adds the rules of a user file; they override earlier rules for the same prefix.
-     *
-     * @throws IllegalArgumentException naming the file and line of a malformed rule
-     */
-    public void load(Path file) throws IOException {
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            load(r, file.toString());
-        }
-    }
-
-    void load(BufferedReader r, String source) throws IOException {
-        RuleLines.read(r, source, (fields, where) -> {
-            if (fields.length < 3) {
-                throw new IllegalArgumentException(where + ": expected 'cidr application category', got '"
-                        + String.join(" ", fields) + "'");
-            }
-            Service service = RuleLines.service(fields, where);
-            for (int i = 0; i < fields.length - 2; i++) {
-                Prefix p = parse(fields[i]);
-                if (p == null) {
-                    throw new IllegalArgumentException(where + ": '" + fields[i] + "' is not an address block (a.b.c.d/n or an IPv6 prefix)");
-                }
-                rules.put(p, service);
-            }
-        });
-        table = null;
-    }
-
-    /**
-     * Adds one rule.
-     *
-     * @throws IllegalArgumentException if {@code cidr} is not an address block
-     */
-    public void add(String cidr, Service service) {
-        Prefix p = parse(cidr);
+    @Override
+    Prefix key(String field, String where) {
+        Prefix p = parse(field);
         if (p == null) {
-            throw new IllegalArgumentException("'" + cidr + "' is not an address block");
+            throw new IllegalArgumentException((where == null ? "" : where + ": ") + "'" + field
+                    + "' is not an address block (a.b.c.d/n or an IPv6 prefix)");
         }
-        rules.put(p, service);
-        table = null;
+        return p;
     }
 
-    public int size() {
-        return rules.size();
+    @Override
+    String keyName() {
+        return "cidr";
     }
 
     /** The service of an address given as (high, low) 64-bit halves (IPv4 mapped), or null. */
     public Service lookup(long hi, long lo) {
-        Table t = table;
-        if (t == null) {
-            t = compile();
-        }
+        Table t = table();
         boolean v4 = hi == 0 && (lo >>> 32) == 0xFFFFL;
         int block = v4 ? (int) (lo >>> 16) & 0xFFFF : (int) (hi >>> 48);
         if (((v4 ? t.v4 : t.v6)[block >>> 6] & (1L << block)) == 0) {
@@ -168,16 +95,14 @@ public final class AddressCatalog {
     }
 
     /** The service of an address in text form ({@code 8.8.8.8}, {@code 2001:4860::8888}), or null. */
+    @Override
     public Service lookup(String address) {
         Prefix p = parse(address);
         return p == null ? null : lookup(p.hi, p.lo);
     }
 
-    private synchronized Table compile() {
-        Table t = table;
-        if (t != null) {
-            return t;
-        }
+    @Override
+    Table compile(Map<Prefix, Service> rules) {
         int[] count = new int[129];
         for (Prefix p : rules.keySet()) {
             count[p.len]++;
@@ -225,9 +150,7 @@ public final class AddressCatalog {
             // IPv6 outside the mapped space: the rule's blocks (IPv4 rules land in block 0, harmlessly)
             setBlocks(v6, (int) (p.hi >>> 48), p.len >= 16 ? 1 : 1 << (16 - p.len));
         }
-        t = new Table(lengths, his, los, services, v4, v6);
-        table = t;
-        return t;
+        return new Table(lengths, his, los, services, v4, v6);
     }
 
     private static void setBlocks(long[] bits, int from, int count) {
@@ -255,17 +178,8 @@ public final class AddressCatalog {
         return c == null ? null : new Prefix(c.hi(), c.lo(), c.bits());
     }
 
-    @Override
-    public String toString() {
-        return "AddressCatalog[" + rules.size() + " rules]";
-    }
-
     // for tests: the number of distinct prefix lengths
     int lengths() {
-        Table t = table;
-        if (t == null) {
-            t = compile();
-        }
-        return t.lengths.length;
+        return table().lengths.length;
     }
 }

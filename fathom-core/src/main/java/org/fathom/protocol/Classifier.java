@@ -83,8 +83,9 @@ public final class Classifier implements PassiveObserver.AddressBook {
         }
     }
 
+    /** A classifier with the bundled address rules (a new catalog over the once-parsed bundled table). */
     public Classifier(ProtocolRegistry registry, ServiceCatalog catalog) {
-        this(registry, catalog, AddressCatalog.defaults());
+        this(registry, catalog, AddressCatalog.bundled());
     }
 
     public Classifier(ProtocolRegistry registry, ServiceCatalog catalog, AddressCatalog addresses) {

@@ -1,13 +1,5 @@
 package org.fathom.protocol;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -27,58 +19,40 @@ import java.util.Map;
  * for the whole host, then first-label patterns, then the longest matching parent domain.
  * Application and category use nDPI's spelling; see docs/CLASSIFICATION.md.
  *
- * <p>Load every file before the catalog is shared; lookups never change it.
+ * <p>Loading, overriding and the bundled rules work as for every {@link RuleCatalog}.
  */
-public final class ServiceCatalog {
+public final class ServiceCatalog extends RuleCatalog<String, ServiceCatalog.Table> {
     private static final int MAX_HOST = 253;
 
-    private final Map<String, Service> bySuffix = new HashMap<>();
-    private final Map<String, Service> byLabelPrefix = new LinkedHashMap<>();
+    /**
+     * Compiled form: exact names and domain suffixes by name, and first-label patterns (key
+     * without the {@code *}) in load order.
+     */
+    record Table(Map<String, Service> bySuffix, Map<String, Service> byLabelPrefix) { }
 
-    /** A catalog without rules. */
-    public ServiceCatalog() {
-    }
-
-    /** The rules shipped with Fathom ({@code services.rules}). */
-    public static ServiceCatalog bundled() {
-        ServiceCatalog c = new ServiceCatalog();
-        try (InputStream in = ServiceCatalog.class.getResourceAsStream("services.rules")) {
-            if (in != null) {
-                c.load(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)), "services.rules (bundled)");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return c;
-    }
+    private static final Bundled<String, Table, ServiceCatalog> BUNDLED = new Bundled<>("services.rules", ServiceCatalog::new);
 
     /**
-     * Adds the rules of a user file; they override bundled rules for the same suffix.
-     *
-     * @throws IllegalArgumentException naming the file and line of a malformed rule
+     * A new catalog holding the rules shipped with Fathom ({@code services.rules}); the caller may
+     * add to it. The bundled rules are parsed once per process and shared read-only: what one
+     * catalog adds never reaches another.
      */
-    public void load(Path file) throws IOException {
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            load(r, file.toString());
-        }
+    public static ServiceCatalog bundled() {
+        return BUNDLED.catalog();
     }
 
-    void load(BufferedReader r, String source) throws IOException {
-        RuleLines.read(r, source, (fields, where) -> {
-            if (fields.length < 3) {
-                throw new IllegalArgumentException(where + ": expected 'suffix application category', got '"
-                        + String.join(" ", fields) + "'");
-            }
-            Service service = RuleLines.service(fields, where);
-            for (int i = 0; i < fields.length - 2; i++) {
-                String f = fields[i];
-                if (f.length() > 1 && f.endsWith("*") && f.indexOf('.') < 0) {
-                    byLabelPrefix.put(suffix(f.substring(0, f.length() - 1), where), service);
-                } else {
-                    add(suffix(f, where), service);
-                }
-            }
-        });
+    /** A rule's key: the domain suffix, or for a first-label pattern {@code word*} the word followed by {@code *}. */
+    @Override
+    String key(String field, String where) {
+        if (field.length() > 1 && field.endsWith("*") && field.indexOf('.') < 0) {
+            return suffix(field.substring(0, field.length() - 1), where) + "*";
+        }
+        return suffix(field, where);
+    }
+
+    @Override
+    String keyName() {
+        return "suffix";
     }
 
     private static String suffix(String text, String where) {
@@ -92,26 +66,37 @@ public final class ServiceCatalog {
             s = s.substring(0, s.length() - 1);
         }
         if (s.isEmpty() || s.length() > MAX_HOST || s.startsWith(".") || s.contains("..")) {
-            throw new IllegalArgumentException(where + ": '" + text + "' is not a domain suffix");
+            throw notSuffix(text, where);
         }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_')) {
-                throw new IllegalArgumentException(where + ": '" + text + "' is not a domain suffix");
+                throw notSuffix(text, where);
             }
         }
         return s;
     }
 
-    public void add(String suffix, Service service) {
-        bySuffix.put(suffix.toLowerCase(Locale.ROOT), service);
+    private static IllegalArgumentException notSuffix(String text, String where) {
+        return new IllegalArgumentException((where == null ? "" : where + ": ") + "'" + text + "' is not a domain suffix");
     }
 
-    public int size() {
-        return bySuffix.size() + byLabelPrefix.size();
+    @Override
+    Table compile(Map<String, Service> rules) {
+        Map<String, Service> bySuffix = new HashMap<>();
+        Map<String, Service> byLabelPrefix = new LinkedHashMap<>();
+        for (Map.Entry<String, Service> e : rules.entrySet()) {
+            String k = e.getKey();
+            if (k.endsWith("*")) {
+                byLabelPrefix.put(k.substring(0, k.length() - 1), e.getValue());
+            } else {
+                bySuffix.put(k, e.getValue());
+            }
+        }
+        return new Table(bySuffix, byLabelPrefix);
     }
 
-    private Service labelPrefix(String h) {
+    private static Service labelPrefix(Map<String, Service> byLabelPrefix, String h) {
         int dot = h.indexOf('.');
         if (dot < 0) {
             return null; // a bare word is not a host a pattern is meant for
@@ -125,8 +110,12 @@ public final class ServiceCatalog {
     }
 
     /** The service of {@code host} (by its most specific matching rule), or null. */
+    @Override
     public Service lookup(String host) {
-        if (host == null || host.isEmpty() || size() == 0) {
+        Table t = table();
+        Map<String, Service> bySuffix = t.bySuffix;
+        Map<String, Service> byLabelPrefix = t.byLabelPrefix;
+        if (host == null || host.isEmpty() || (bySuffix.isEmpty() && byLabelPrefix.isEmpty())) {
             return null;
         }
         String h = host.toLowerCase(Locale.ROOT);
@@ -141,7 +130,7 @@ public final class ServiceCatalog {
                 return s;
             }
             if (from == 0 && !byLabelPrefix.isEmpty()) {
-                s = labelPrefix(h);
+                s = labelPrefix(byLabelPrefix, h);
                 if (s != null) {
                     return s;
                 }

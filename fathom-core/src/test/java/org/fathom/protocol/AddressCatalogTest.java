@@ -87,13 +87,7 @@ class AddressCatalogTest {
     }
 
     @Test
-    void malformedFileNamesFileAndLine(@TempDir Path dir) throws IOException {
-        Path f = dir.resolve("bad.rules");
-        Files.writeString(f, "8.8.8.0/24 Google Web\n8.8.4.0/33 Google Web\n");
-        AddressCatalog c = new AddressCatalog();
-        assertThatThrownBy(() -> c.load(f))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage(f + " line 2: '8.8.4.0/33' is not an address block (a.b.c.d/n or an IPv6 prefix)");
+    void rejectsMalformedBlocks() {
         for (String bad : new String[] {"1.2.3/24", "1.2.3.256", "01.2.3.4", "1.2.3.4/", "1.2.3.4/x", "::1/129",
                                         "example.com", "2001:db8::g/32", "1.2.3.4.5"}) {
             assertThatThrownBy(() -> of(bad + " App Web")).as(bad).hasMessageContaining("test.rules line 1");
@@ -122,11 +116,7 @@ class AddressCatalogTest {
         assertThat(name(c, "192.168.1.1")).isNull();
         assertThat(name(c, "10.0.0.1")).isNull();
         assertThat(name(c, "fe80::1")).isNull();
-        // the shared defaults are parsed once; bundled() hands out independent copies
-        AddressCatalog other = AddressCatalog.bundled();
-        other.add("8.8.8.8", new Service("Mine", "Network"));
-        assertThat(name(other, "8.8.8.8")).isEqualTo("Mine");
-        assertThat(name(AddressCatalog.bundled(), "8.8.8.8")).isEqualTo("Google");
+
     }
 
     @Test

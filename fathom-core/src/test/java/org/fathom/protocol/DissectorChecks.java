@@ -2,7 +2,7 @@ package org.fathom.protocol;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
-import org.fathom.protocol.http.FakeFlowContext;
+import org.fathom.protocol.testing.TestFlow;
 
 /** Robustness drills shared by the dissector tests: junk and mutations must never throw. */
 public final class DissectorChecks {
@@ -29,7 +29,7 @@ public final class DissectorChecks {
                 }
             }
             for (int l4 : new int[] {6, 17}) {
-                FakeFlowContext c = l4 == 6 ? FakeFlowContext.tcp(port) : FakeFlowContext.udp(port);
+                TestFlow c = l4 == 6 ? TestFlow.tcp(port) : TestFlow.udp(port);
                 c.feed(d, true, m);
                 c.feed(d, false, m);
                 c.feed(d, true, m);

@@ -114,16 +114,6 @@ class ServiceCatalogTest {
     }
 
     @Test
-    void malformedFileNamesFileAndLine(@TempDir Path dir) throws IOException {
-        Path f = dir.resolve("bad.rules");
-        Files.writeString(f, "# header\nexample.com Example Web\n\nexample.org Example\n");
-        ServiceCatalog c = new ServiceCatalog();
-        assertThatThrownBy(() -> c.load(f))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage(f + " line 4: expected 'suffix application category', got 'example.org Example'");
-    }
-
-    @Test
     void rejectsBadSuffixesAndNames() {
         assertThatThrownBy(() -> of("exa mple.com!  App Web")).hasMessageContaining("test.rules line 1").hasMessageContaining("mple.com!");
         assertThatThrownBy(() -> of("a..b App Web")).hasMessageContaining("not a domain suffix");

@@ -6,10 +6,9 @@ import static org.fathom.protocol.wirekit.Bytes.prefixOf;
 import static org.fathom.protocol.wirekit.Bytes.regionEquals;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
 import org.fathom.protocol.Risk;
-import org.fathom.protocol.wirekit.StreamPrefix;
+import org.fathom.protocol.wirekit.PrefixDissector;
 
 /**
  * IRC (RFC 1459, RFC 2812, IRCv3) over TCP. The client's registration lines decide: {@code NICK
@@ -19,18 +18,12 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * a prefixed line ({@code :server NOTICE ...}, {@code :server 001 ...}) or {@code NOTICE AUTH}.
  * Lines must be printable and at most 512 bytes as the RFC says.
  */
-public final class IrcDissector implements Dissector, StreamPrefix.Judge {
+public final class IrcDissector extends PrefixDissector {
     static final int CAP = 1100;
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("IRC", "Chat", 6667).withProbeDepth(4);
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, CAP, this);
+    public IrcDissector() {
+        super(DESCRIPTOR, CAP);
     }
 
     @Override

@@ -4,8 +4,8 @@ import static org.fathom.protocol.wirekit.Bytes.u24;
 import static org.fathom.protocol.wirekit.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
+import org.fathom.protocol.wirekit.PrefixDissector;
 import org.fathom.protocol.wirekit.StreamPrefix;
 
 /**
@@ -16,12 +16,11 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * version 3 and later) the first frame is a HandshakeMessage protobuf whose first field is the
  * ClientHello (tag 0x12). Contributes {@code whatsapp.protocol_version}.
  */
-public final class WhatsAppDissector implements Dissector, StreamPrefix.Judge {
+public final class WhatsAppDissector extends PrefixDissector {
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("WhatsApp", "Chat").withProbeDepth(6);
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
+    public WhatsAppDissector() {
+        super(DESCRIPTOR, 600);
     }
 
     @Override
@@ -29,7 +28,7 @@ public final class WhatsAppDissector implements Dissector, StreamPrefix.Judge {
         if (!fromClient && StreamPrefix.of(ctx) == null) {
             return NO; // the client speaks first
         }
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 600, this);
+        return super.inspect(ctx, fromClient, buf, off, len);
     }
 
     @Override

@@ -5,9 +5,8 @@ import static org.fathom.protocol.wirekit.Bytes.isPrintable;
 import static org.fathom.protocol.wirekit.Bytes.prefixOf;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.StreamPrefix;
+import org.fathom.protocol.wirekit.PrefixDissector;
 
 /**
  * XMPP (RFC 6120) over TCP, named Jabber as nDPI does: a stream opens with an optional XML
@@ -17,18 +16,12 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * {@code to} attribute (client side) names the service: it becomes the flow's host and
  * {@code jabber.to}.
  */
-public final class XmppDissector implements Dissector, StreamPrefix.Judge {
+public final class XmppDissector extends PrefixDissector {
     static final int CAP = 2048;
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("Jabber", "Web", 5222, 5269).withProbeDepth(4);
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, CAP, this);
+    public XmppDissector() {
+        super(DESCRIPTOR, CAP);
     }
 
     @Override

@@ -1,10 +1,11 @@
 package org.fathom.protocol.ftp;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
 import org.fathom.protocol.Risk;
 import org.fathom.protocol.textline.Ascii;
+import org.fathom.protocol.textline.StartTls;
+import org.fathom.protocol.textline.TextDissector;
 import org.fathom.protocol.textline.TextSession;
 
 /**
@@ -17,29 +18,18 @@ import org.fathom.protocol.textline.TextSession;
  * {@link Risk#CLEARTEXT_CREDENTIALS} (the password is never read); AUTH TLS accepted (234) sets
  * {@code ftp.auth_tls}, names the flow {@code FTPS} (as nDPI does) and ends the inspection. The greeting is kept as {@code ftp.server_banner}.
  */
-public final class FtpDissector implements Dissector {
+public final class FtpDissector extends TextDissector {
     static final int MAX_LINE = 1024;
     static final int TCP = 6;
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("FTP_CONTROL", "Download", 21).withProbeDepth(4);
+    private static final StartTls AUTH_TLS = new StartTls("ftp.auth_tls", "FTPS", "Download");
     static final String[] COMMANDS = {"USER", "PASS", "ACCT", "AUTH", "FEAT", "SYST", "OPTS", "PWD", "XPWD", "CWD",
         "CDUP", "TYPE", "PASV", "EPSV", "PORT", "EPRT", "LIST", "NLST", "MLSD", "MLST", "RETR", "STOR", "STOU", "APPE",
         "QUIT", "NOOP", "SIZE", "MDTM", "REST", "HOST", "CLNT", "PBSZ", "PROT", "STAT", "HELP", "SITE", "MKD", "RMD",
         "DELE", "RNFR", "RNTO", "ABOR", "ALLO", "STRU", "MODE", "LANG", "CCC"};
 
     static final class Session extends TextSession {
-        boolean greeted;
-        boolean command;
-        boolean authTls;
-
-        void noteUser(FlowContext ctx, String u) {
-            note(ctx, "ftp.user", u);
-        }
-
-        void cleartext(FlowContext ctx) {
-            risk(ctx, Risk.CLEARTEXT_CREDENTIALS);
-        }
-
-        void banner(FlowContext ctx, String text) {
+        private void banner(FlowContext ctx, String text) {
             if (!noted(ctx, "ftp.server_banner")) {
                 note(ctx, "ftp.server_banner", text);
             }
@@ -47,105 +37,91 @@ public final class FtpDissector implements Dissector {
 
         @Override
         protected int line(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
-            return fromClient ? clientLine(ctx, this, b, off, len) : serverLine(ctx, this, b, off, len);
+            return fromClient ? clientLine(ctx, b, off, len) : serverLine(ctx, b, off, len);
         }
-    }
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
-        Session st = (Session) ctx.state();
-        if (st == null) {
-            boolean plausible = fromClient ? Ascii.commandPrefix(b, off, len, COMMANDS) : len == 0 || Ascii.isDigit(b[off]);
-            if (!plausible) {
-                return NO;
+        private int clientLine(FlowContext ctx, byte[] b, int off, int len) {
+            String c = command(b, off, len);
+            if (c == null) {
+                return verdict == MATCH ? MATCH : NO;
             }
-            st = new Session();
-            ctx.setState(st);
-        }
-        return st.feed(ctx, fromClient, b, off, len);
-    }
-
-    private static int clientLine(FlowContext ctx, Session st, byte[] b, int off, int len) {
-        String c = command(b, off, len);
-        if (c == null) {
-            return st.verdict() == MATCH ? MATCH : NO;
-        }
-        st.command = true;
-        switch (c) {
-            case "USER" -> {
-                String u = argument(b, off, len, 4, 64);
-                if (!u.isEmpty()) {
-                    st.noteUser(ctx, u);
+            command = true;
+            switch (c) {
+                case "USER" -> {
+                    String u = argument(b, off, len, 4, 64);
+                    if (!u.isEmpty()) {
+                        note(ctx, "ftp.user", u);
+                    }
                 }
+                case "PASS" -> risk(ctx, Risk.CLEARTEXT_CREDENTIALS);
+                case "AUTH" -> AUTH_TLS.request(this);
+                case "PORT" -> {
+                    long[] a = FtpAddress.commaForm(b, off + 4, len - 4);
+                    if (a != null) {
+                        ctx.expect(TCP, a[0], a[1], (int) a[2], "FTP_DATA", "Download");
+                    }
+                }
+                case "EPRT" -> {
+                    int p = off + 4;
+                    while (p < off + len && b[p] == ' ') {
+                        p++;
+                    }
+                    long[] a = FtpAddress.eprt(b, p, off + len - p);
+                    if (a != null) {
+                        ctx.expect(TCP, a[0], a[1], (int) a[2], "FTP_DATA", "Download");
+                    }
+                }
+                default -> { }
             }
-            case "PASS" -> st.cleartext(ctx);
-            case "AUTH" -> st.authTls = true;
-            case "PORT" -> {
+            return greeted || verdict == MATCH ? MATCH : NEED_MORE;
+        }
+
+        private int serverLine(FlowContext ctx, byte[] b, int off, int len) {
+            int code = Ascii.replyCode(b, off, len);
+            if (!greeted && !command) {
+                if (code != 220 && code != 120) {
+                    return NO;
+                }
+                greeted = true;
+                if (len > 4) {
+                    banner(ctx, Ascii.string(b, off + 4, len - 4, 128));
+                }
+                return NEED_MORE;
+            }
+            if (code < 0) {
+                // continuation lines of multi-line replies start with anything
+                return verdict == MATCH || greeted ? verdict : NO;
+            }
+            greeted = true;
+            if (code == 227) {
                 long[] a = FtpAddress.commaForm(b, off + 4, len - 4);
                 if (a != null) {
                     ctx.expect(TCP, a[0], a[1], (int) a[2], "FTP_DATA", "Download");
+                    if (a[0] != ctx.serverHi() || a[1] != ctx.serverLo()) {
+                        // behind NAT the announced address differs: the data flow goes to the real one
+                        ctx.expect(TCP, ctx.serverHi(), ctx.serverLo(), (int) a[2], "FTP_DATA", "Download");
+                    }
+                }
+            } else if (code == 229) {
+                int port = FtpAddress.epsvPort(b, off, len);
+                if (port > 0) {
+                    ctx.expect(TCP, ctx.serverHi(), ctx.serverLo(), port, "FTP_DATA", "Download");
                 }
             }
-            case "EPRT" -> {
-                int p = off + 4;
-                while (p < off + len && b[p] == ' ') {
-                    p++;
-                }
-                long[] a = FtpAddress.eprt(b, p, off + len - p);
-                if (a != null) {
-                    ctx.expect(TCP, a[0], a[1], (int) a[2], "FTP_DATA", "Download");
-                }
+            if (AUTH_TLS.answered(this, ctx, code == 234, len > 3 && b[off + 3] == ' ')) {
+                return DONE;
             }
-            default -> { }
+            return command ? MATCH : NEED_MORE;
         }
-        return st.greeted || st.verdict() == MATCH ? MATCH : NEED_MORE;
     }
 
-    private static int serverLine(FlowContext ctx, Session st, byte[] b, int off, int len) {
-        int code = Ascii.replyCode(b, off, len);
-        if (!st.greeted && !st.command) {
-            if (code != 220 && code != 120) {
-                return NO;
-            }
-            st.greeted = true;
-            if (len > 4) {
-                st.banner(ctx, Ascii.string(b, off + 4, len - 4, 128));
-            }
-            return NEED_MORE;
-        }
-        if (code < 0) {
-            // continuation lines of multi-line replies start with anything
-            return st.verdict() == MATCH || st.greeted ? st.verdict() : NO;
-        }
-        st.greeted = true;
-        if (code == 227) {
-            long[] a = FtpAddress.commaForm(b, off + 4, len - 4);
-            if (a != null) {
-                ctx.expect(TCP, a[0], a[1], (int) a[2], "FTP_DATA", "Download");
-                if (a[0] != ctx.serverHi() || a[1] != ctx.serverLo()) {
-                    // behind NAT the announced address differs: the data flow goes to the real one
-                    ctx.expect(TCP, ctx.serverHi(), ctx.serverLo(), (int) a[2], "FTP_DATA", "Download");
-                }
-            }
-        } else if (code == 229) {
-            int port = FtpAddress.epsvPort(b, off, len);
-            if (port > 0) {
-                ctx.expect(TCP, ctx.serverHi(), ctx.serverLo(), port, "FTP_DATA", "Download");
-            }
-        } else if (code == 234 && st.authTls) {
-            ctx.put("ftp.auth_tls", Boolean.TRUE);
-            ctx.setProtocol("FTPS", "Download"); // nDPI names the flow by what follows: TLS
-            return DONE;
-        }
-        if (code != 234 && len > 3 && b[off + 3] == ' ') {
-            st.authTls = false;
-        }
-        return st.command ? MATCH : NEED_MORE;
+    public FtpDissector() {
+        super(DESCRIPTOR, Session::new);
+    }
+
+    @Override
+    protected boolean opens(boolean fromClient, byte[] b, int off, int len) {
+        return fromClient ? Ascii.commandPrefix(b, off, len, COMMANDS) : len == 0 || Ascii.isDigit(b[off]);
     }
 
     static String command(byte[] b, int off, int len) {
@@ -175,5 +151,4 @@ public final class FtpDissector implements Dissector {
         }
         return Ascii.string(b, p, end - p, max);
     }
-
 }

@@ -4,26 +4,19 @@ import static org.fathom.protocol.wirekit.Bytes.regionEquals;
 import static org.fathom.protocol.wirekit.Bytes.u16le;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.StreamPrefix;
+import org.fathom.protocol.wirekit.PrefixDissector;
 
 /**
  * World of Warcraft authentication (realmlist) on TCP 3724: the client opens with
  * AUTH_LOGON_CHALLENGE (0x00) or AUTH_RECONNECT_CHALLENGE (0x02): a protocol byte, a little-endian
  * size counting the rest of the message, and the game name "WoW\0".
  */
-public final class WowDissector implements Dissector, StreamPrefix.Judge {
+public final class WowDissector extends PrefixDissector {
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("WorldOfWarcraft", "Game", 3724).withProbeDepth(3);
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 32, this);
+    public WowDissector() {
+        super(DESCRIPTOR, 32);
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.fathom.protocol.h323;
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
+import org.fathom.protocol.frames.FramedState;
 import org.fathom.protocol.frames.RecordFramer;
 
 /**
@@ -22,26 +23,23 @@ public final class H323Dissector implements Dissector {
 
     static final int MAX_MESSAGES = 12;
 
-    static final class State {
-        RecordFramer[] framers = new RecordFramer[2];
-        int verdict = NEED_MORE;
+    private static final FramedState.Framing FRAMING = new FramedState.Framing(4, 1024, TPKT);
+
+    static final class State extends FramedState {
         int messages;
-        // set while a chunk is fed: the sink is built once per flow, not per packet
-        FlowContext ctx;
-        boolean fromClient;
-        final RecordFramer.Sink sink = (rb, ro, rl, full) -> {
-            String m = q931(rb, ro + 4, rl - 4);
+
+        @Override
+        protected int onRecord(FlowContext ctx, boolean fromClient, byte[] b, int off, int len, int full) {
+            String m = q931(b, off + 4, len - 4);
             if (m == null) {
-                verdict = verdict == NEED_MORE ? NO : DONE;
-                return false;
+                return verdict() == NEED_MORE ? NO : DONE;
             }
             if (ctx.get("h323.message") == null) {
                 ctx.put("h323.message", m);
             }
-            h245Address(ctx, fromClient, rb, ro + 4, rl - 4);
-            verdict = ++messages >= MAX_MESSAGES ? DONE : MATCH;
-            return verdict == MATCH;
-        };
+            h245Address(ctx, fromClient, b, off + 4, len - 4);
+            return ++messages >= MAX_MESSAGES ? DONE : MATCH;
+        }
     }
 
     @Override
@@ -62,22 +60,7 @@ public final class H323Dissector implements Dissector {
             st = new State();
             ctx.setState(st);
         }
-        int side = fromClient ? 0 : 1;
-        if (st.framers[side] == null) {
-            st.framers[side] = new RecordFramer(4, 1024, TPKT);
-        }
-        st.ctx = ctx;
-        st.fromClient = fromClient;
-        int f;
-        try {
-            f = st.framers[side].feed(b, off, len, st.sink);
-        } finally {
-            st.ctx = null;
-        }
-        if (f == RecordFramer.INVALID) {
-            return st.verdict == NEED_MORE ? NO : DONE;
-        }
-        return st.verdict;
+        return st.feed(FRAMING, ctx, fromClient, b, off, len);
     }
 
     /**

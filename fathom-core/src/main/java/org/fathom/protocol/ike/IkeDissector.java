@@ -3,6 +3,7 @@ package org.fathom.protocol.ike;
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
+import org.fathom.protocol.frames.FramedState;
 import org.fathom.protocol.frames.RecordFramer;
 import org.fathom.protocol.textline.Ascii;
 
@@ -26,11 +27,23 @@ public final class IkeDissector implements Dissector {
         return l < 2 + 4 + HEADER ? -1 : l;
     };
 
+    private static final FramedState.Framing FRAMING = new FramedState.Framing(2, 64, TCP_LENGTH);
+
     /** IKE over TCP (RFC 8229): the initiator's stream prefix, then length-framed messages. */
-    static final class TcpState {
+    static final class TcpState extends FramedState {
         int prefix;
-        final RecordFramer[] framers = new RecordFramer[2];
-        int verdict = NEED_MORE;
+
+        @Override
+        protected int onRecord(FlowContext ctx, boolean fromClient, byte[] b, int off, int len, int full) {
+            // a non-ESP marker, then the IKE header whose length is the rest of the message
+            boolean marker = len >= 2 + 4 + HEADER && b[off + 2] == 0 && b[off + 3] == 0 && b[off + 4] == 0 && b[off + 5] == 0;
+            int v = marker ? ikeVersionWithLength(b, off + 6, full - 6) : -1;
+            if (v < 0) {
+                return NO;
+            }
+            ctx.put("ipsec.ike_version", (long) v);
+            return DONE;
+        }
     }
 
     /** ESP-in-UDP tracking for a flow that starts after the key exchange. */
@@ -80,7 +93,6 @@ public final class IkeDissector implements Dissector {
             st = new TcpState();
             ctx.setState(st);
         }
-        int side = fromClient ? 0 : 1;
         if (fromClient && st.prefix < TCP_PREFIX.length()) {
             int n = Math.min(len, TCP_PREFIX.length() - st.prefix);
             for (int i = 0; i < n; i++) {
@@ -92,23 +104,7 @@ public final class IkeDissector implements Dissector {
             off += n;
             len -= n;
         }
-        if (st.framers[side] == null) {
-            st.framers[side] = new RecordFramer(2, 64, TCP_LENGTH);
-        }
-        TcpState s = st;
-        int f = st.framers[side].feed(b, off, len, (rb, ro, rl, full) -> {
-            // a non-ESP marker, then the IKE header whose length is the rest of the message
-            boolean marker = rl >= 2 + 4 + HEADER && rb[ro + 2] == 0 && rb[ro + 3] == 0 && rb[ro + 4] == 0 && rb[ro + 5] == 0;
-            int v = marker ? ikeVersionWithLength(rb, ro + 6, full - 6) : -1;
-            if (v < 0) {
-                s.verdict = NO;
-            } else {
-                ctx.put("ipsec.ike_version", (long) v);
-                s.verdict = DONE;
-            }
-            return false;
-        });
-        return f == RecordFramer.INVALID ? NO : st.verdict;
+        return st.feed(FRAMING, ctx, fromClient, b, off, len);
     }
 
     private static int esp(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {

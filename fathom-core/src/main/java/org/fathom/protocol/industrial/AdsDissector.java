@@ -4,9 +4,8 @@ import static org.fathom.protocol.wirekit.Bytes.u16le;
 import static org.fathom.protocol.wirekit.Bytes.u32le;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.StreamPrefix;
+import org.fathom.protocol.wirekit.PrefixDissector;
 
 /**
  * Beckhoff ADS over AMS/TCP (Beckhoff Information System, "ADS specification") on TCP 48898: the
@@ -14,17 +13,11 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * state flags (ADS command bit set) and data length must agree with the AMS/TCP length.
  * Contributes {@code ads.command}.
  */
-public final class AdsDissector implements Dissector, StreamPrefix.Judge {
+public final class AdsDissector extends PrefixDissector {
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("BeckhoffADS", "IoT-Scada", 48898).withProbeDepth(4);
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 64, this);
+    public AdsDissector() {
+        super(DESCRIPTOR, 64);
     }
 
     @Override

@@ -4,9 +4,8 @@ import static org.fathom.protocol.wirekit.Bytes.u16;
 import static org.fathom.protocol.wirekit.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.StreamPrefix;
+import org.fathom.protocol.wirekit.PrefixDissector;
 
 /**
  * DLMS/COSEM over the IEC 62056-47 (IEC 62056-9-7) TCP-UDP wrapper: version 0x0001, source and
@@ -16,18 +15,12 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * ciphering). DLMS/COSEM over HDLC (IEC 62056-46) carried in TCP or UDP is recognised too: a
  * whole HDLC frame of format type 3 whose frame check sequence is right.
  */
-public final class DlmsDissector implements Dissector, StreamPrefix.Judge {
+public final class DlmsDissector extends PrefixDissector {
     private static final int[] PORTS = {4059};
     private static final Descriptor DESCRIPTOR = Descriptor.both("IEC62056", "IoT-Scada", PORTS, PORTS).withProbeDepth(4);
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 2100, this);
+    public DlmsDissector() {
+        super(DESCRIPTOR, 2100);
     }
 
     @Override

@@ -4,9 +4,8 @@ import static org.fathom.protocol.wirekit.Bytes.u16le;
 import static org.fathom.protocol.wirekit.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.StreamPrefix;
+import org.fathom.protocol.wirekit.PrefixDissector;
 
 /**
  * DNP3 (IEEE 1815) over TCP or UDP: the data link header of the first frame, start bytes 0x05 0x64,
@@ -14,18 +13,12 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * The CRC makes the check strong enough to run on any port. Contributes {@code dnp3.src_address}
  * and {@code dnp3.dst_address} (link addresses of the first frame).
  */
-public final class Dnp3Dissector implements Dissector, StreamPrefix.Judge {
+public final class Dnp3Dissector extends PrefixDissector {
     private static final int[] PORTS = {20000};
     private static final Descriptor DESCRIPTOR = Descriptor.both("DNP3", "IoT-Scada", PORTS, PORTS).withProbeDepth(4);
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 64, this);
+    public Dnp3Dissector() {
+        super(DESCRIPTOR, 64);
     }
 
     @Override

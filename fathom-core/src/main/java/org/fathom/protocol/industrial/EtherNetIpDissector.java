@@ -4,9 +4,8 @@ import static org.fathom.protocol.wirekit.Bytes.u16le;
 import static org.fathom.protocol.wirekit.Bytes.u32le;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.StreamPrefix;
+import org.fathom.protocol.wirekit.PrefixDissector;
 
 /**
  * EtherNet/IP encapsulation (ODVA, CIP Networks Library Vol. 2, ch. 2) on TCP/UDP 44818: a 24-byte
@@ -15,22 +14,13 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * carry none. Over UDP the length must account for the whole datagram. Contributes
  * {@code enip.command}.
  */
-public final class EtherNetIpDissector implements Dissector, StreamPrefix.Judge {
+public final class EtherNetIpDissector extends PrefixDissector {
     static final int PORT = 44818;
     private static final int[] PORTS = {PORT};
     private static final Descriptor DESCRIPTOR = Descriptor.both("EthernetIP", "Network", PORTS, PORTS).withProbeDepth(4);
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        if (ctx.serverPort() != PORT && ctx.clientPort() != PORT) {
-            return NO;
-        }
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 64, this);
+    public EtherNetIpDissector() {
+        super(DESCRIPTOR, 64, PORT);
     }
 
     @Override

@@ -7,9 +7,8 @@ import static org.fathom.protocol.wirekit.Bytes.u32;
 import static org.fathom.protocol.wirekit.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.StreamPrefix;
+import org.fathom.protocol.wirekit.PrefixDissector;
 
 /**
  * Small industrial protocols whose first message has a fixed, documented shape:
@@ -28,7 +27,7 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * 2-digit tank number.</li>
  * </ul>
  */
-public final class FieldbusDissector implements Dissector, StreamPrefix.Judge {
+public final class FieldbusDissector extends PrefixDissector {
     private static final int EGD = 0;
     private static final int SBUS = 1;
     private static final int CNP = 2;
@@ -38,19 +37,21 @@ public final class FieldbusDissector implements Dissector, StreamPrefix.Judge {
     /** BER-encoded start of the C12.22 root OID 2.16.124.113620.1.22. */
     private static final String C1222_OID = "\140\174\206\367\124\001\026";
 
-    private final Descriptor descriptor;
     private final int kind;
-    /** The ports judged (on either side); for most this is the descriptor's list. */
-    private final int[] gate;
 
     private FieldbusDissector(Descriptor descriptor, int kind) {
         this(descriptor, kind, null);
     }
 
+    /** {@code gate}: the ports judged (on either side); for most the descriptor's list, none for C12.22. */
     private FieldbusDissector(Descriptor descriptor, int kind, int[] gate) {
-        this.descriptor = descriptor;
+        super(descriptor, 256, kind == C1222 ? null : gate != null ? gate : ports(descriptor));
         this.kind = kind;
-        this.gate = gate;
+    }
+
+    /** The descriptor's ports of its one transport (all kinds but C12.22 are TCP-only or UDP-only). */
+    private static int[] ports(Descriptor d) {
+        return d.transports() == Descriptor.TCP ? d.tcpPorts() : d.udpPorts();
     }
 
     public static FieldbusDissector egd() {
@@ -77,29 +78,6 @@ public final class FieldbusDissector implements Dissector, StreamPrefix.Judge {
     public static FieldbusDissector atg() {
         // 10001 is shared by many products: judged there, but not a port to guess ATG from
         return new FieldbusDissector(Descriptor.tcp("ATG", "IoT-Scada").withProbeDepth(3), ATG, new int[] {10001});
-    }
-
-    @Override
-    public Descriptor descriptor() {
-        return descriptor;
-    }
-
-    private boolean onPort(FlowContext ctx) {
-        int[] ports = gate != null ? gate : ctx.l4() == 6 ? descriptor.tcpPorts() : descriptor.udpPorts();
-        for (int p : ports) {
-            if (ctx.serverPort() == p || ctx.clientPort() == p) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        if (kind != C1222 && !onPort(ctx)) {
-            return NO;
-        }
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 256, this);
     }
 
     @Override

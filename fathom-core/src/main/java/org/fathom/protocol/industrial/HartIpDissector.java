@@ -4,9 +4,8 @@ import static org.fathom.protocol.wirekit.Bytes.u16;
 import static org.fathom.protocol.wirekit.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.StreamPrefix;
+import org.fathom.protocol.wirekit.PrefixDissector;
 
 /**
  * HART-IP (FieldComm Group HCF_SPEC-085), TCP on port 5094 and UDP on any port: the 8-byte header, version 1 or 2, a
@@ -15,14 +14,13 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * count covering the header that fits the message id (13 for session initiate, 8 for close and keep
  * alive); over UDP it equals the datagram length, over TCP the whole message is awaited. Contributes {@code hart_ip.message_id}.
  */
-public final class HartIpDissector implements Dissector, StreamPrefix.Judge {
+public final class HartIpDissector extends PrefixDissector {
     static final int PORT = 5094;
     private static final int[] PORTS = {PORT};
     private static final Descriptor DESCRIPTOR = Descriptor.both("HART-IP", "IoT-Scada", PORTS, PORTS).withProbeDepth(4);
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
+    public HartIpDissector() {
+        super(DESCRIPTOR, 1100);
     }
 
     @Override
@@ -30,7 +28,7 @@ public final class HartIpDissector implements Dissector, StreamPrefix.Judge {
         if (ctx.l4() == 6 && ctx.serverPort() != PORT && ctx.clientPort() != PORT) {
             return NO; // over UDP the exact byte count carries the check on any port
         }
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 1100, this);
+        return super.inspect(ctx, fromClient, buf, off, len);
     }
 
     @Override

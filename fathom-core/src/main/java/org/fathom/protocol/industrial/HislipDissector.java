@@ -4,9 +4,8 @@ import static org.fathom.protocol.wirekit.Bytes.u32;
 import static org.fathom.protocol.wirekit.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.StreamPrefix;
+import org.fathom.protocol.wirekit.PrefixDissector;
 
 /**
  * HiSLIP (IVI-6.1, High-Speed LAN Instrument Protocol) on TCP 4880: the 16-byte header, prologue
@@ -14,18 +13,12 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * opens with Initialize or AsyncInitialize (client) and their responses (server); away from port
  * 4880 only those opening messages are accepted. Contributes {@code hislip.message_type}.
  */
-public final class HislipDissector implements Dissector, StreamPrefix.Judge {
+public final class HislipDissector extends PrefixDissector {
     static final int PORT = 4880;
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("HiSLIP", "IoT-Scada", PORT).withProbeDepth(4);
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 64, this);
+    public HislipDissector() {
+        super(DESCRIPTOR, 64);
     }
 
     @Override

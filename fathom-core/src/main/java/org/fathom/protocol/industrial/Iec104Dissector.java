@@ -3,9 +3,8 @@ package org.fathom.protocol.industrial;
 import static org.fathom.protocol.wirekit.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.StreamPrefix;
+import org.fathom.protocol.wirekit.PrefixDissector;
 
 /**
  * IEC 60870-5-104: APDUs of start byte 0x68, a length of 4..253 and a control field in one of the
@@ -14,18 +13,12 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * One valid APDU suffices on TCP 2404; elsewhere two back-to-back valid APDUs are required.
  * Contributes {@code iec60870.type_id} (the first ASDU's type) when one is seen.
  */
-public final class Iec104Dissector implements Dissector, StreamPrefix.Judge {
+public final class Iec104Dissector extends PrefixDissector {
     static final int PORT = 2404;
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("IEC60870", "IoT-Scada", PORT).withProbeDepth(4);
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 600, this);
+    public Iec104Dissector() {
+        super(DESCRIPTOR, 600);
     }
 
     @Override

@@ -3,27 +3,20 @@ package org.fathom.protocol.industrial;
 import static org.fathom.protocol.wirekit.Bytes.u16;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.StreamPrefix;
+import org.fathom.protocol.wirekit.PrefixDissector;
 
 /**
  * KNXnet/IP (ISO 22510, KNX Standard 03.08.02) on UDP/TCP 3671: header length 6, protocol version
  * 0x10, a defined service type and a total length covering the header; over UDP it equals the
  * datagram length. Contributes {@code knxnet_ip.service}.
  */
-public final class KnxIpDissector implements Dissector, StreamPrefix.Judge {
+public final class KnxIpDissector extends PrefixDissector {
     private static final int[] PORTS = {3671};
     private static final Descriptor DESCRIPTOR = Descriptor.both("KNXnet_IP", "IoT-Scada", PORTS, PORTS).withProbeDepth(4);
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 64, this);
+    public KnxIpDissector() {
+        super(DESCRIPTOR, 64);
     }
 
     @Override

@@ -4,9 +4,8 @@ import static org.fathom.protocol.wirekit.Bytes.u16;
 import static org.fathom.protocol.wirekit.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.StreamPrefix;
+import org.fathom.protocol.wirekit.PrefixDissector;
 
 /**
  * Modbus/TCP (Modbus Application Protocol v1.1b3 and Modbus Messaging on TCP/IP v1.0b): the MBAP
@@ -16,21 +15,12 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * Contributes {@code modbus.unit_id}, {@code modbus.function} and, from the first response,
  * {@code modbus.exception_code} when it is an exception.
  */
-public final class ModbusDissector implements Dissector, StreamPrefix.Judge {
+public final class ModbusDissector extends PrefixDissector {
     static final int PORT = 502;
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("Modbus", "IoT-Scada", PORT).withProbeDepth(4);
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        if (ctx.serverPort() != PORT && ctx.clientPort() != PORT) {
-            return NO;
-        }
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 64, this);
+    public ModbusDissector() {
+        super(DESCRIPTOR, 64, PORT);
     }
 
     @Override

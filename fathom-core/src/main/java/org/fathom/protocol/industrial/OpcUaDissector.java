@@ -7,9 +7,8 @@ import static org.fathom.protocol.wirekit.Bytes.regionEquals;
 import static org.fathom.protocol.wirekit.Bytes.u32le;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.StreamPrefix;
+import org.fathom.protocol.wirekit.PrefixDissector;
 
 /**
  * OPC UA Connection Protocol (OPC 10000-6 §7.1): the client's Hello ({@code HELF}) or the server's
@@ -17,18 +16,12 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * {@code opc.tcp://} scheme; or, on TCP 4840, any UA TCP message type with a sane size. Contributes
  * {@code opcua.endpoint_url}.
  */
-public final class OpcUaDissector implements Dissector, StreamPrefix.Judge {
+public final class OpcUaDissector extends PrefixDissector {
     static final int PORT = 4840;
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("OPC-UA", "IoT-Scada", PORT).withProbeDepth(4);
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 4096, this);
+    public OpcUaDissector() {
+        super(DESCRIPTOR, 4096);
     }
 
     @Override

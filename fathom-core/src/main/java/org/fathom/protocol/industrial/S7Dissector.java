@@ -5,9 +5,8 @@ import static org.fathom.protocol.wirekit.Bytes.u16;
 import static org.fathom.protocol.wirekit.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.StreamPrefix;
+import org.fathom.protocol.wirekit.PrefixDissector;
 
 /**
  * ISO-on-TCP (RFC 1006) on TCP 102: TPKT (version 3, length) carrying COTP (ISO 8073). The COTP
@@ -16,23 +15,14 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * Siemens S7comm, 0x72 with version 1..3 is S7comm-plus, and an ISO 8327 session CONNECT/ACCEPT
  * whose presentation context names the MMS abstract syntax (ISO 9506-2, OID 1.0.9506.2.1) is MMS.
  */
-public final class S7Dissector implements Dissector, StreamPrefix.Judge {
+public final class S7Dissector extends PrefixDissector {
     static final int PORT = 102;
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("S7Comm", "IoT-Scada", PORT).withProbeDepth(6);
     /** BER encoding of the MMS abstract syntax OID 1.0.9506.2.1. */
     private static final String MMS_OID = "\6\5\50\312\42\2\1";
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        if (ctx.serverPort() != PORT && ctx.clientPort() != PORT) {
-            return NO;
-        }
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 2048, this);
+    public S7Dissector() {
+        super(DESCRIPTOR, 2048, PORT);
     }
 
     @Override

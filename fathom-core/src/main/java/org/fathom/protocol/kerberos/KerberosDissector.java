@@ -3,6 +3,7 @@ package org.fathom.protocol.kerberos;
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
+import org.fathom.protocol.frames.FramedState;
 import org.fathom.protocol.frames.RecordFramer;
 
 /**
@@ -21,18 +22,16 @@ public final class KerberosDissector implements Dissector {
         return l < 12 || l > MAX_MESSAGE ? -1 : l + 4;
     };
 
-    static final class State {
-        final RecordFramer[] framers = new RecordFramer[2];
+    private static final FramedState.Framing FRAMING = new FramedState.Framing(4, CAP, TCP_HEADER);
+
+    static final class State extends FramedState {
         boolean seenRequest;
         boolean seenReply;
-        int verdict = NEED_MORE;
-        // set while a chunk is fed: the sink is built once per flow, not per packet
-        FlowContext ctx;
-        int last;
-        final RecordFramer.Sink sink = (rb, ro, rl, full) -> {
-            last = message(ctx, this, rb, ro + 4, rl - 4, full - 4);
-            return last != NO && last != DONE;
-        };
+
+        @Override
+        protected int onRecord(FlowContext ctx, boolean fromClient, byte[] b, int off, int len, int full) {
+            return message(ctx, this, b, off + 4, len - 4, full - 4);
+        }
     }
 
     @Override
@@ -57,25 +56,9 @@ public final class KerberosDissector implements Dissector {
             ctx.setState(st);
         }
         if (ctx.l4() == 17) {
-            int r = message(ctx, st, b, off, len, len);
-            return r;
+            return message(ctx, st, b, off, len, len);
         }
-        int side = fromClient ? 0 : 1;
-        if (st.framers[side] == null) {
-            st.framers[side] = new RecordFramer(4, CAP, TCP_HEADER);
-        }
-        st.ctx = ctx;
-        st.last = NEED_MORE;
-        int f;
-        try {
-            f = st.framers[side].feed(b, off, len, st.sink);
-        } finally {
-            st.ctx = null;
-        }
-        if (f == RecordFramer.INVALID) {
-            return st.verdict == NEED_MORE ? NO : DONE;
-        }
-        return st.last == NEED_MORE ? st.verdict : st.last;
+        return st.feed(FRAMING, ctx, fromClient, b, off, len);
     }
 
     private static boolean applicationTag(int t) {
@@ -85,9 +68,9 @@ public final class KerberosDissector implements Dissector {
     private static int message(FlowContext ctx, State st, byte[] b, int off, int len, int full) {
         int t = KerberosMessage.type(b, off, len, full);
         if (t < 0) {
-            return st.verdict == NEED_MORE ? NO : DONE;
+            return st.verdict() == NEED_MORE ? NO : DONE;
         }
-        st.verdict = MATCH;
+        st.verdict(MATCH);
         boolean request = t == 10 || t == 12;
         if (request && !st.seenRequest) {
             st.seenRequest = true;

@@ -4,6 +4,7 @@ import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
 import org.fathom.protocol.Risk;
+import org.fathom.protocol.frames.FramedState;
 import org.fathom.protocol.frames.RecordFramer;
 
 /**
@@ -16,18 +17,30 @@ public final class LdapDissector implements Dissector {
     static final int CAP = 2048;
     private static final Descriptor DESCRIPTOR = Descriptor.both("LDAP", "System", new int[] {389}, new int[] {389}).withProbeDepth(3);
     private static final RecordFramer.Header HEADER = LdapMessage::length;
+    private static final FramedState.Framing FRAMING = new FramedState.Framing(6, CAP, HEADER);
 
-    static final class State {
-        final RecordFramer[] framers = new RecordFramer[2];
-        int verdict = NEED_MORE;
+    static final class State extends FramedState {
         int messages;
-        // set while a chunk is fed: the sink is built once per flow, not per packet
-        FlowContext ctx;
-        boolean fromClient;
-        final RecordFramer.Sink sink = (rb, ro, rl, full) -> {
-            verdict = message(ctx, this, fromClient, rb, ro, rl, full);
-            return verdict == MATCH || verdict == NEED_MORE;
-        };
+
+        @Override
+        protected int onRecord(FlowContext ctx, boolean fromClient, byte[] b, int o, int n, int full) {
+            int[] bind = {0};
+            int op = LdapMessage.op(b, o, n, full, fromClient ? bind : null);
+            if (op < 0) {
+                return verdict() == MATCH ? DONE : NO;
+            }
+            boolean request = op == 0 || op == 2 || op == 3 || op == 6 || op == 8 || op == 10 || op == 12 || op == 14 || op == 16 || op == 23;
+            if (fromClient != request) {
+                return verdict() == MATCH ? DONE : NO;
+            }
+            if (bind[0] == 1) {
+                ctx.addRisk(Risk.CLEARTEXT_CREDENTIALS);
+            }
+            if (fromClient && ctx.get("ldap.operation") == null) {
+                ctx.put("ldap.operation", LdapMessage.opName(op));
+            }
+            return ++messages >= 4 ? DONE : MATCH;
+        }
     }
 
     @Override
@@ -40,50 +53,15 @@ public final class LdapDissector implements Dissector {
         State st = (State) ctx.state();
         boolean udp = ctx.l4() == 17;
         if ((st == null || udp) && len > 0 && b[off] != 0x30) {
-            return st != null && st.verdict == MATCH ? DONE : NO; // a message starts with a SEQUENCE
+            return st != null && st.verdict() == MATCH ? DONE : NO; // a message starts with a SEQUENCE
         }
         if (st == null) {
             st = new State();
             ctx.setState(st);
         }
         if (udp) {
-            st.verdict = message(ctx, st, fromClient, b, off, len, len);
-            return st.verdict;
+            return st.datagram(ctx, fromClient, b, off, len);
         }
-        int side = fromClient ? 0 : 1;
-        if (st.framers[side] == null) {
-            st.framers[side] = new RecordFramer(6, CAP, HEADER);
-        }
-        st.ctx = ctx;
-        st.fromClient = fromClient;
-        int f;
-        try {
-            f = st.framers[side].feed(b, off, len, st.sink);
-        } finally {
-            st.ctx = null;
-        }
-        if (f == RecordFramer.INVALID) {
-            return st.verdict == MATCH ? DONE : NO;
-        }
-        return st.verdict;
-    }
-
-    private static int message(FlowContext ctx, State st, boolean fromClient, byte[] b, int o, int n, int full) {
-        int[] bind = {0};
-        int op = LdapMessage.op(b, o, n, full, fromClient ? bind : null);
-        if (op < 0) {
-            return st.verdict == MATCH ? DONE : NO;
-        }
-        boolean request = op == 0 || op == 2 || op == 3 || op == 6 || op == 8 || op == 10 || op == 12 || op == 14 || op == 16 || op == 23;
-        if (fromClient != request) {
-            return st.verdict == MATCH ? DONE : NO;
-        }
-        if (bind[0] == 1) {
-            ctx.addRisk(Risk.CLEARTEXT_CREDENTIALS);
-        }
-        if (fromClient && ctx.get("ldap.operation") == null) {
-            ctx.put("ldap.operation", LdapMessage.opName(op));
-        }
-        return ++st.messages >= 4 ? DONE : MATCH;
+        return st.feed(FRAMING, ctx, fromClient, b, off, len);
     }
 }

@@ -1,10 +1,11 @@
 package org.fathom.protocol.mail;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
 import org.fathom.protocol.Risk;
 import org.fathom.protocol.textline.Ascii;
+import org.fathom.protocol.textline.StartTls;
+import org.fathom.protocol.textline.TextDissector;
 import org.fathom.protocol.textline.TextSession;
 
 /**
@@ -16,16 +17,15 @@ import org.fathom.protocol.textline.TextSession;
  * never. STARTTLS answered OK sets {@code imap.starttls}, names the flow {@code IMAPS} (as nDPI does)
  * and ends the inspection.
  */
-public final class ImapDissector implements Dissector {
+public final class ImapDissector extends TextDissector {
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("IMAP", "Email", 143).withProbeDepth(4);
+    private static final StartTls STARTTLS = new StartTls("imap.starttls", "IMAPS", "Email");
     static final String[] COMMANDS = {"CAPABILITY", "NOOP", "LOGOUT", "STARTTLS", "AUTHENTICATE", "LOGIN", "SELECT",
         "EXAMINE", "CREATE", "DELETE", "RENAME", "SUBSCRIBE", "UNSUBSCRIBE", "LIST", "LSUB", "STATUS", "APPEND", "CHECK",
         "CLOSE", "EXPUNGE", "SEARCH", "FETCH", "STORE", "COPY", "MOVE", "UID", "ID", "ENABLE", "IDLE", "NAMESPACE",
         "GETQUOTAROOT", "GETQUOTA", "XLIST", "COMPRESS", "UNSELECT", "GETACL", "MYRIGHTS"};
 
     static final class Session extends TextSession {
-        boolean greeted;
-        boolean command;
         String starttlsTag;
 
         @Override
@@ -52,7 +52,10 @@ public final class ImapDissector implements Dissector {
                             risk(ctx, Risk.CLEARTEXT_CREDENTIALS);
                         }
                     }
-                    case "STARTTLS" -> starttlsTag = Ascii.string(b, off, tagLen, 32);
+                    case "STARTTLS" -> {
+                        starttlsTag = Ascii.string(b, off, tagLen, 32);
+                        STARTTLS.request(this);
+                    }
                     default -> { }
                 }
                 return greeted || verdict == MATCH ? MATCH : NEED_MORE;
@@ -67,19 +70,20 @@ public final class ImapDissector implements Dissector {
                 greeted = true;
                 return NEED_MORE;
             }
-            if (starttlsTag != null) {
-                int t = starttlsTag.length();
-                if (len > t + 3 && Ascii.startsWith(b, off, len, starttlsTag + " ") && Ascii.startsWithIgnoreCase(b, off + t + 1, len - t - 1, "OK")) {
-                    ctx.put("imap.starttls", Boolean.TRUE);
-                    ctx.setProtocol("IMAPS", "Email"); // nDPI names the flow by what follows: TLS
-                    return DONE;
-                }
+            if (STARTTLS.requested(this) && STARTTLS.answered(this, ctx, taggedOk(b, off, len, starttlsTag), false)) {
+                return DONE;
             }
             if (verdict != MATCH && !untagged && !(len >= 1 && b[off] == '+') && tag(b, off, len) < 0) {
                 return NO;
             }
             return command ? MATCH : NEED_MORE;
         }
+    }
+
+    /** Whether a line is the tagged OK completing the command of that tag. */
+    private static boolean taggedOk(byte[] b, int off, int len, String tag) {
+        int t = tag.length();
+        return len > t + 3 && Ascii.startsWith(b, off, len, tag) && b[off + t] == ' ' && Ascii.startsWithIgnoreCase(b, off + t + 1, len - t - 1, "OK");
     }
 
     /** Length of an IMAP tag at the start of the line followed by a space (1..32 tag characters), or -1. */
@@ -129,23 +133,13 @@ public final class ImapDissector implements Dissector {
         return Ascii.string(b, s, e - s, 64);
     }
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
+    public ImapDissector() {
+        super(DESCRIPTOR, Session::new);
     }
 
     @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
-        Session s = (Session) ctx.state();
-        if (s == null) {
-            boolean plausible = fromClient ? len == 0 || tagChar(b[off]) : Ascii.couldStartWith(b, off, len, "* ");
-            if (!plausible) {
-                return NO;
-            }
-            s = new Session();
-            ctx.setState(s);
-        }
-        return s.feed(ctx, fromClient, b, off, len);
+    protected boolean opens(boolean fromClient, byte[] b, int off, int len) {
+        return fromClient ? len == 0 || tagChar(b[off]) : Ascii.couldStartWith(b, off, len, "* ");
     }
 
     private static boolean tagChar(byte c) {

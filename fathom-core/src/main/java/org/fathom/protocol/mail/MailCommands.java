@@ -40,11 +40,6 @@ final class MailCommands {
         return Ascii.string(b, p, e - p, max);
     }
 
-    /** Whether the first bytes (up to a space or the line end) can begin one of {@code commands}. */
-    static boolean commandPrefix(byte[] b, int off, int len, String[] commands) {
-        return Ascii.commandPrefix(b, off, len, commands);
-    }
-
     /** Whether a SASL mechanism name sends the password in clear (PLAIN, LOGIN). */
     static boolean cleartextSasl(String mechanism) {
         return mechanism.regionMatches(true, 0, "PLAIN", 0, 5) && (mechanism.length() == 5 || mechanism.charAt(5) == ' ')

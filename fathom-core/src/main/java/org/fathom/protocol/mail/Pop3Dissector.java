@@ -1,10 +1,11 @@
 package org.fathom.protocol.mail;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
 import org.fathom.protocol.Risk;
 import org.fathom.protocol.textline.Ascii;
+import org.fathom.protocol.textline.StartTls;
+import org.fathom.protocol.textline.TextDissector;
 import org.fathom.protocol.textline.TextSession;
 
 /**
@@ -16,15 +17,13 @@ import org.fathom.protocol.textline.TextSession;
  * never. STLS answered with {@code +OK} sets {@code pop3.starttls}, names the flow {@code POPS} (as nDPI does) and ends
  * the inspection.
  */
-public final class Pop3Dissector implements Dissector {
+public final class Pop3Dissector extends TextDissector {
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("POP3", "Email", 110).withProbeDepth(4);
+    private static final StartTls STLS = new StartTls("pop3.starttls", "POPS", "Email");
     static final String[] COMMANDS = {"USER", "PASS", "APOP", "AUTH", "CAPA", "STLS", "QUIT", "STAT", "LIST", "RETR",
         "DELE", "NOOP", "RSET", "TOP", "UIDL", "UTF8"};
 
     static final class Session extends TextSession {
-        boolean greeted;
-        boolean command;
-        boolean stls;
         boolean pendingReply;
 
         @Override
@@ -51,7 +50,7 @@ public final class Pop3Dissector implements Dissector {
                             risk(ctx, Risk.CLEARTEXT_CREDENTIALS);
                         }
                     }
-                    case "STLS" -> stls = true;
+                    case "STLS" -> STLS.request(this);
                     default -> { }
                 }
                 return greeted || verdict == MATCH ? MATCH : NEED_MORE;
@@ -68,33 +67,15 @@ public final class Pop3Dissector implements Dissector {
             if (verdict != MATCH && !(ok || err)) {
                 return NO;
             }
-            if (stls && pendingReply && ok) {
-                ctx.put("pop3.starttls", Boolean.TRUE);
-                ctx.setProtocol("POPS", "Email"); // nDPI names the flow by what follows: TLS
+            if (STLS.answered(this, ctx, pendingReply && ok, true)) {
                 return DONE;
             }
             pendingReply = false;
-            stls = false;
             return command ? MATCH : NEED_MORE;
         }
     }
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
-        Session s = (Session) ctx.state();
-        if (s == null) {
-            boolean plausible = fromClient ? MailCommands.commandPrefix(b, off, len, COMMANDS) : Ascii.couldStartWith(b, off, len, "+OK");
-            if (!plausible) {
-                return NO;
-            }
-            s = new Session();
-            ctx.setState(s);
-        }
-        return s.feed(ctx, fromClient, b, off, len);
+    public Pop3Dissector() {
+        super(DESCRIPTOR, Session::new, COMMANDS, "+OK");
     }
 }

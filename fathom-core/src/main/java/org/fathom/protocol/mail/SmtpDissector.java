@@ -1,10 +1,11 @@
 package org.fathom.protocol.mail;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
 import org.fathom.protocol.Risk;
 import org.fathom.protocol.textline.Ascii;
+import org.fathom.protocol.textline.StartTls;
+import org.fathom.protocol.textline.TextDissector;
 import org.fathom.protocol.textline.TextSession;
 
 /**
@@ -15,16 +16,15 @@ import org.fathom.protocol.textline.TextSession;
  * (STARTTLS answered 220: the flow is then named {@code SMTPS}, as nDPI does, and the inspection ends). AUTH PLAIN/LOGIN outside TLS is
  * {@link Risk#CLEARTEXT_CREDENTIALS}. Mail addresses and message contents are not read.
  */
-public final class SmtpDissector implements Dissector {
+public final class SmtpDissector extends TextDissector {
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("SMTP", "Email", 25, 587).withProbeDepth(4);
-    static final String[] HELLO = {"EHLO", "HELO", "LHLO"};
+    private static final StartTls STARTTLS = new StartTls("smtp.starttls", "SMTPS", "Email");
     static final String[] COMMANDS = {"EHLO", "HELO", "LHLO", "MAIL", "RCPT", "DATA", "RSET", "NOOP", "QUIT", "VRFY",
         "EXPN", "HELP", "STARTTLS", "AUTH", "BDAT", "ETRN"};
+    /** The commands that open a session: the session's {@code command} is its hello. */
+    static final String[] HELLO = {"EHLO", "HELO", "LHLO"};
 
     static final class Session extends TextSession {
-        boolean greeted;
-        boolean hello;
-        boolean starttls;
         boolean data;
 
         @Override
@@ -42,7 +42,7 @@ public final class SmtpDissector implements Dissector {
                 }
                 switch (c) {
                     case "EHLO", "HELO", "LHLO" -> {
-                        hello = true;
+                        command = true;
                         String d = MailCommands.argument(b, off, len, 4, 255);
                         if (!d.isEmpty() && !noted(ctx, "smtp.ehlo")) {
                             note(ctx, "smtp.ehlo", d);
@@ -53,7 +53,7 @@ public final class SmtpDissector implements Dissector {
                             risk(ctx, Risk.CLEARTEXT_CREDENTIALS);
                         }
                     }
-                    case "STARTTLS" -> starttls = true;
+                    case "STARTTLS" -> STARTTLS.request(this);
                     case "DATA" -> data = verdict == MATCH;
                     default -> {
                         if (verdict != MATCH) {
@@ -67,7 +67,7 @@ public final class SmtpDissector implements Dissector {
             if (code < 0) {
                 return verdict == MATCH ? MATCH : NO;
             }
-            if (!greeted && !hello) {
+            if (!greeted && !command) {
                 if (code != 220) {
                     return NO;
                 }
@@ -81,34 +81,14 @@ public final class SmtpDissector implements Dissector {
                 greeted = true;
                 return MATCH;
             }
-            if (starttls && code == 220) {
-                ctx.put("smtp.starttls", Boolean.TRUE);
-                ctx.setProtocol("SMTPS", "Email"); // nDPI names the flow by what follows: TLS
+            if (STARTTLS.answered(this, ctx, code == 220, len > 3 && b[off + 3] == ' ')) {
                 return DONE;
             }
-            if (starttls && len > 3 && b[off + 3] == ' ') {
-                starttls = false; // refused
-            }
-            return hello ? MATCH : NEED_MORE;
+            return command ? MATCH : NEED_MORE;
         }
     }
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
-        Session s = (Session) ctx.state();
-        if (s == null) {
-            boolean plausible = fromClient ? MailCommands.commandPrefix(b, off, len, HELLO) : Ascii.couldStartWith(b, off, len, "220");
-            if (!plausible) {
-                return NO;
-            }
-            s = new Session();
-            ctx.setState(s);
-        }
-        return s.feed(ctx, fromClient, b, off, len);
+    public SmtpDissector() {
+        super(DESCRIPTOR, Session::new, HELLO, "220");
     }
 }

@@ -7,8 +7,8 @@ import static org.fathom.protocol.wirekit.Bytes.u16;
 import static org.fathom.protocol.wirekit.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
+import org.fathom.protocol.wirekit.PrefixDissector;
 import org.fathom.protocol.wirekit.StreamPrefix;
 
 /**
@@ -18,21 +18,15 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * length-prefixed NUL-terminated strings), a Shutdown (7) or a CPing (10, length 1). The server
  * name becomes the flow's host and {@code ajp.server_name}; {@code ajp.method} is the method.
  */
-public final class AjpDissector implements Dissector, StreamPrefix.Judge {
+public final class AjpDissector extends PrefixDissector {
     static final int CAP = 8192;
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("AJP", "Web", 8009).withProbeDepth(4);
     private static final String[] METHODS = {null, "OPTIONS", "GET", "HEAD", "POST", "PUT", "DELETE", "TRACE", "PROPFIND",
         "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "ACL", "REPORT", "VERSION-CONTROL", "CHECKIN", "CHECKOUT",
         "UNCHECKOUT", "SEARCH", "MKWORKSPACE", "UPDATE", "LABEL", "MERGE", "BASELINE-CONTROL", "MKACTIVITY"};
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, CAP, this);
+    public AjpDissector() {
+        super(DESCRIPTOR, CAP);
     }
 
     @Override

@@ -6,9 +6,8 @@ import static org.fathom.protocol.wirekit.Bytes.u32;
 import static org.fathom.protocol.wirekit.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.StreamPrefix;
+import org.fathom.protocol.wirekit.PrefixDissector;
 
 /**
  * AMQP over TCP. A connection opens with the 8-byte protocol header "AMQP" + protocol id + version
@@ -17,18 +16,12 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * method/header/body/heartbeat, a size, the frame-end octet 0xCE where the size says, and for a
  * method frame a defined class id. Contributes {@code amqp.version}.
  */
-public final class AmqpDissector implements Dissector, StreamPrefix.Judge {
+public final class AmqpDissector extends PrefixDissector {
     static final int CAP = 4096;
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("AMQP", "RPC", 5672).withProbeDepth(4);
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, CAP, this);
+    public AmqpDissector() {
+        super(DESCRIPTOR, CAP);
     }
 
     @Override

@@ -5,8 +5,8 @@ import static org.fathom.protocol.wirekit.Bytes.u32;
 import static org.fathom.protocol.wirekit.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
+import org.fathom.protocol.wirekit.PrefixDissector;
 import org.fathom.protocol.wirekit.StreamPrefix;
 
 /**
@@ -16,18 +16,12 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * or STARTUP, whose body is a string map keyed by upper-case option names such as CQL_VERSION.
  * Contributes {@code cassandra.protocol_version}.
  */
-public final class CassandraDissector implements Dissector, StreamPrefix.Judge {
+public final class CassandraDissector extends PrefixDissector {
     static final int PORT = 9042;
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("Cassandra", "Database", PORT).withProbeDepth(4);
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 256, this);
+    public CassandraDissector() {
+        super(DESCRIPTOR, 256);
     }
 
     @Override

@@ -4,9 +4,8 @@ import static org.fathom.protocol.wirekit.Bytes.u24;
 import static org.fathom.protocol.wirekit.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.StreamPrefix;
+import org.fathom.protocol.wirekit.PrefixDissector;
 
 /**
  * Diameter (RFC 6733) over TCP: version 1, a message length of at least 20 and a multiple of 4,
@@ -14,18 +13,12 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * and whose length is at least 8 and fits the message. Away from TCP 3868 the command code must be
  * one of the base or 3GPP commands. Contributes {@code diameter.command}.
  */
-public final class DiameterDissector implements Dissector, StreamPrefix.Judge {
+public final class DiameterDissector extends PrefixDissector {
     static final int PORT = 3868;
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("Diameter", "Network", PORT).withProbeDepth(4);
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 64, this);
+    public DiameterDissector() {
+        super(DESCRIPTOR, 64);
     }
 
     @Override

@@ -4,9 +4,8 @@ import static org.fathom.protocol.wirekit.Bytes.u32;
 import static org.fathom.protocol.wirekit.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.StreamPrefix;
+import org.fathom.protocol.wirekit.PrefixDissector;
 
 /**
  * Elasticsearch transport protocol (node-to-node and transport clients, TCP 9300-9400): each
@@ -15,17 +14,11 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * version id (major*1000000 + minor*10000 + revision*100 + build). Away from the transport ports
  * the version id must be plausible too.
  */
-public final class ElasticsearchDissector implements Dissector, StreamPrefix.Judge {
+public final class ElasticsearchDissector extends PrefixDissector {
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("Elasticsearch", "System", 9300).withProbeDepth(4);
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 64, this);
+    public ElasticsearchDissector() {
+        super(DESCRIPTOR, 64);
     }
 
     @Override

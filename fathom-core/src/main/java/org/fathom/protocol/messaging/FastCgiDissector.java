@@ -8,8 +8,8 @@ import static org.fathom.protocol.wirekit.Bytes.u32;
 import static org.fathom.protocol.wirekit.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
+import org.fathom.protocol.wirekit.PrefixDissector;
 import org.fathom.protocol.wirekit.StreamPrefix;
 
 /**
@@ -19,18 +19,12 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * read from the FCGI_PARAMS record that follows ({@code HTTP_HOST}, else {@code SERVER_NAME}) and
  * becomes the flow's host and {@code fastcgi.host}.
  */
-public final class FastCgiDissector implements Dissector, StreamPrefix.Judge {
+public final class FastCgiDissector extends PrefixDissector {
     static final int CAP = 8192;
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("FastCGI", "Network").withProbeDepth(4);
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, CAP, this);
+    public FastCgiDissector() {
+        super(DESCRIPTOR, CAP);
     }
 
     @Override

@@ -7,9 +7,8 @@ import static org.fathom.protocol.wirekit.Bytes.indexOf;
 import static org.fathom.protocol.wirekit.Bytes.prefixOf;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.StreamPrefix;
+import org.fathom.protocol.wirekit.PrefixDissector;
 
 /**
  * FIX (Financial Information eXchange) tag=value sessions over TCP: the standard header's first
@@ -17,17 +16,11 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * own value), BodyLength (tag 9, digits) and MsgType (tag 35), each ended by SOH (0x01); that
  * order and framing is the check. Contributes {@code fix.version} (the BeginString).
  */
-public final class FixDissector implements Dissector, StreamPrefix.Judge {
+public final class FixDissector extends PrefixDissector {
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("FIX", "RPC").withProbeDepth(4);
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 64, this);
+    public FixDissector() {
+        super(DESCRIPTOR, 64);
     }
 
     @Override

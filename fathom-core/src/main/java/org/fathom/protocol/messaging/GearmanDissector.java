@@ -4,25 +4,18 @@ import static org.fathom.protocol.wirekit.Bytes.prefixOf;
 import static org.fathom.protocol.wirekit.Bytes.u32;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.StreamPrefix;
+import org.fathom.protocol.wirekit.PrefixDissector;
 
 /**
  * Gearman job server protocol (gearman.org "Protocol"), binary packets: magic "\0REQ" or "\0RES",
  * a defined packet type (1..42) and a data size. Contributes {@code gearman.packet_type}.
  */
-public final class GearmanDissector implements Dissector, StreamPrefix.Judge {
+public final class GearmanDissector extends PrefixDissector {
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("Gearman", "RPC", 4730).withProbeDepth(4);
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 64, this);
+    public GearmanDissector() {
+        super(DESCRIPTOR, 64);
     }
 
     @Override

@@ -5,26 +5,19 @@ import static org.fathom.protocol.wirekit.Bytes.u16;
 import static org.fathom.protocol.wirekit.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.StreamPrefix;
+import org.fathom.protocol.wirekit.PrefixDissector;
 
 /**
  * Java RMI transport protocol (Java SE "RMI Wire Protocol"): the client opens with the magic
  * "JRMI", version 2, and a protocol of StreamProtocol (0x4B), SingleOpProtocol (0x4C) or
  * MultiplexProtocol (0x4D).
  */
-public final class JrmiDissector implements Dissector, StreamPrefix.Judge {
+public final class JrmiDissector extends PrefixDissector {
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("JRMI", "RPC", 1099).withProbeDepth(3);
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 16, this);
+    public JrmiDissector() {
+        super(DESCRIPTOR, 16);
     }
 
     @Override

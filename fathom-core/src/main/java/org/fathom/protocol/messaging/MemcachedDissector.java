@@ -7,9 +7,8 @@ import static org.fathom.protocol.wirekit.Bytes.u32;
 import static org.fathom.protocol.wirekit.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.StreamPrefix;
+import org.fathom.protocol.wirekit.PrefixDissector;
 
 /**
  * Memcached on TCP/UDP 11211, in its text protocol (a known command whose arguments have the
@@ -19,29 +18,28 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * The text commands are short common words, so only flows on port 11211 are judged. Contributes
  * {@code memcached.command}.
  */
-public final class MemcachedDissector implements Dissector, StreamPrefix.Judge {
+public final class MemcachedDissector extends PrefixDissector {
     static final int PORT = 11211;
     private static final int[] PORTS = {PORT};
     private static final Descriptor DESCRIPTOR = Descriptor.both("Memcached", "Network", PORTS, PORTS).withProbeDepth(4);
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
+    public MemcachedDissector() {
+        super(DESCRIPTOR, 512, PORT);
     }
 
     @Override
     public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        if (ctx.serverPort() != PORT && ctx.clientPort() != PORT) {
-            return NO;
-        }
         if (ctx.l4() == 17) {
+            if (!onGatePort(ctx)) {
+                return NO;
+            }
             if (len < 9 || u16(buf, off + 4) == 0 || u16(buf, off + 2) >= u16(buf, off + 4) || u16(buf, off + 6) != 0) {
                 return NO;
             }
             int r = judge(ctx, fromClient, false, buf, off + 8, len - 8);
             return r == NEED_MORE ? (u16(buf, off + 4) > 1 ? NEED_MORE : NO) : r;
         }
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 512, this);
+        return super.inspect(ctx, fromClient, buf, off, len);
     }
 
     @Override

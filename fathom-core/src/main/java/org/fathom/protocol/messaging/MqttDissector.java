@@ -5,10 +5,10 @@ import static org.fathom.protocol.wirekit.Bytes.u16;
 import static org.fathom.protocol.wirekit.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
 import org.fathom.protocol.Risk;
 import org.fathom.protocol.wirekit.Bytes;
+import org.fathom.protocol.wirekit.PrefixDissector;
 import org.fathom.protocol.wirekit.StreamPrefix;
 
 /**
@@ -23,21 +23,15 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * pseudonymised downstream) and {@code mqtt.connack_code}; a password in CONNECT raises
  * {@link Risk#CLEARTEXT_CREDENTIALS}. The client id is not recorded.
  */
-public final class MqttDissector implements Dissector, StreamPrefix.Judge {
+public final class MqttDissector extends PrefixDissector {
     static final int CAP = 1024;
     private static final int[] TCP_PORTS = {1883};
     private static final Descriptor DESCRIPTOR = new Descriptor("MQTT", "RPC", Descriptor.TCP, TCP_PORTS, new int[0], 6);
     private static final long CLIENT_OK = 1;
     private static final long SERVER_OK = 2;
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, CAP, this);
+    public MqttDissector() {
+        super(DESCRIPTOR, CAP);
     }
 
     @Override

@@ -5,9 +5,8 @@ import static org.fathom.protocol.wirekit.Bytes.indexOf;
 import static org.fathom.protocol.wirekit.Bytes.prefixOf;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.StreamPrefix;
+import org.fathom.protocol.wirekit.PrefixDissector;
 
 /**
  * NATS client protocol over TCP: the server speaks first with {@code INFO {json}} whose object has
@@ -15,18 +14,12 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * {@code "verbose"}, {@code "lang"} or {@code "protocol"}. Either line, whole up to CR LF, decides.
  * Contributes {@code nats.server_version} from INFO.
  */
-public final class NatsDissector implements Dissector, StreamPrefix.Judge {
+public final class NatsDissector extends PrefixDissector {
     static final int CAP = 4096;
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("Nats", "RPC", 4222).withProbeDepth(4);
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, CAP, this);
+    public NatsDissector() {
+        super(DESCRIPTOR, CAP);
     }
 
     @Override

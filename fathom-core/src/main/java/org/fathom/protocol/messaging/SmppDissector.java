@@ -7,10 +7,9 @@ import static org.fathom.protocol.wirekit.Bytes.u32;
 import static org.fathom.protocol.wirekit.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
 import org.fathom.protocol.Risk;
-import org.fathom.protocol.wirekit.StreamPrefix;
+import org.fathom.protocol.wirekit.PrefixDissector;
 
 /**
  * SMPP 3.3/3.4/5.0 over TCP: a session opens with a bind (receiver, transmitter, transceiver) or an
@@ -20,18 +19,12 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * on TCP 2775. Contributes {@code smpp.version} and {@code smpp.user} (the system_id, pseudonymised
  * downstream); a non-empty password raises {@link Risk#CLEARTEXT_CREDENTIALS}.
  */
-public final class SmppDissector implements Dissector, StreamPrefix.Judge {
+public final class SmppDissector extends PrefixDissector {
     static final int PORT = 2775;
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("SMPP", "Download", PORT).withProbeDepth(4);
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 256, this);
+    public SmppDissector() {
+        super(DESCRIPTOR, 256);
     }
 
     @Override

@@ -7,10 +7,9 @@ import static org.fathom.protocol.wirekit.Bytes.prefixOf;
 import static org.fathom.protocol.wirekit.Bytes.regionEquals;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
 import org.fathom.protocol.Risk;
-import org.fathom.protocol.wirekit.StreamPrefix;
+import org.fathom.protocol.wirekit.PrefixDissector;
 
 /**
  * STOMP 1.0-1.2 over TCP. A session opens with a CONNECT or STOMP frame: the command alone on its
@@ -20,20 +19,14 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * {@code stomp.version} and {@code stomp.server}; a {@code passcode} header raises
  * {@link Risk#CLEARTEXT_CREDENTIALS}.
  */
-public final class StompDissector implements Dissector, StreamPrefix.Judge {
+public final class StompDissector extends PrefixDissector {
     static final int CAP = 2048;
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("STOMP", "RPC", 61613).withProbeDepth(4);
     private static final String[] OPENING = {"CONNECT", "STOMP"};
     private static final String[] MID = {"SEND", "SUBSCRIBE", "MESSAGE"};
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, CAP, this);
+    public StompDissector() {
+        super(DESCRIPTOR, CAP);
     }
 
     @Override

@@ -5,9 +5,8 @@ import static org.fathom.protocol.wirekit.Bytes.u32;
 import static org.fathom.protocol.wirekit.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.StreamPrefix;
+import org.fathom.protocol.wirekit.PrefixDissector;
 
 /**
  * Apache Thrift messages over TCP (optionally in the framed transport) or UDP: the strict binary
@@ -15,17 +14,11 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * compact protocol (0x82, version 1 with message type, varint sequence id and name length). The
  * method name must be a non-empty identifier of the given length. Contributes {@code thrift.method}.
  */
-public final class ThriftDissector implements Dissector, StreamPrefix.Judge {
+public final class ThriftDissector extends PrefixDissector {
     private static final Descriptor DESCRIPTOR = Descriptor.both("Thrift", "RPC", new int[0], new int[0]).withProbeDepth(3);
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 512, this);
+    public ThriftDissector() {
+        super(DESCRIPTOR, 512);
     }
 
     @Override

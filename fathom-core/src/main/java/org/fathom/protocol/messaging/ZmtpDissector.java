@@ -3,9 +3,8 @@ package org.fathom.protocol.messaging;
 import static org.fathom.protocol.wirekit.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.StreamPrefix;
+import org.fathom.protocol.wirekit.PrefixDissector;
 
 /**
  * ZeroMQ's ZMTP 3.x (ZeroMQ RFC 23 and 37): each peer opens with a 64-byte greeting whose first 10
@@ -13,17 +12,11 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * security mechanism name ("NULL", "PLAIN", "CURVE", ...) NUL-padded to 20 bytes. Older ZMTP 2.0
  * peers send the same signature followed by the revision 1. Contributes {@code zeromq.mechanism}.
  */
-public final class ZmtpDissector implements Dissector, StreamPrefix.Judge {
+public final class ZmtpDissector extends PrefixDissector {
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("ZeroMQ", "RPC").withProbeDepth(3);
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 64, this);
+    public ZmtpDissector() {
+        super(DESCRIPTOR, 64);
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.fathom.protocol.mongodb;
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
+import org.fathom.protocol.frames.FramedState;
 import org.fathom.protocol.frames.RecordFramer;
 
 /**
@@ -22,15 +23,16 @@ public final class MongoDissector implements Dissector {
         return l < 21 || l > 48_000_000 ? -1 : (int) l;
     };
 
-    static final class State {
-        final RecordFramer[] framers = new RecordFramer[2];
+    /** Framing of the TCP messages; one message per chunk is judged. */
+    private static final FramedState.Framing FRAMING = new FramedState.Framing(16, CAP, HEADER, false);
+
+    static final class State extends FramedState {
         long requestId = -1;
-        int verdict = NEED_MORE;
-        boolean fromClient; // set while a chunk is fed
-        final RecordFramer.Sink sink = (rb, ro, rl, full) -> {
-            verdict = fromClient ? request(this, rb, ro, rl, full) : reply(this, rb, ro);
-            return false;
-        };
+
+        @Override
+        protected int onRecord(FlowContext ctx, boolean fromClient, byte[] b, int off, int len, int full) {
+            return fromClient ? request(this, b, off, len, full) : reply(this, b, off);
+        }
     }
 
     @Override
@@ -54,16 +56,7 @@ public final class MongoDissector implements Dissector {
             st = new State();
             ctx.setState(st);
         }
-        int side = fromClient ? 0 : 1;
-        if (st.framers[side] == null) {
-            st.framers[side] = new RecordFramer(16, CAP, HEADER);
-        }
-        st.fromClient = fromClient;
-        int f = st.framers[side].feed(b, off, len, st.sink);
-        if (f == RecordFramer.INVALID) {
-            return st.verdict == MATCH ? DONE : NO;
-        }
-        return st.verdict;
+        return st.feed(FRAMING, ctx, fromClient, b, off, len);
     }
 
     private static int request(State st, byte[] b, int o, int n, int full) {

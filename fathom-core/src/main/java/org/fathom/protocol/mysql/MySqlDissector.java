@@ -1,9 +1,9 @@
 package org.fathom.protocol.mysql;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
 import org.fathom.protocol.textline.Ascii;
+import org.fathom.protocol.wirekit.PrefixDissector;
 
 /**
  * MySQL / MariaDB client/server protocol: the server speaks first with its Initial Handshake packet
@@ -12,47 +12,33 @@ import org.fathom.protocol.textline.Ascii;
  * packet (0xFF, error code, message) when it refuses the host. Contributes
  * {@code mysql.server_version}.
  */
-public final class MySqlDissector implements Dissector {
+public final class MySqlDissector extends PrefixDissector {
     static final int CAP = 512;
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("MySQL", "Database", 3306).withProbeDepth(3);
 
-    static final class State {
-        final byte[] buf = new byte[CAP];
-        int len;
+    public MySqlDissector() {
+        super(DESCRIPTOR, CAP);
     }
 
     @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
-        State st = (State) ctx.state();
+    public int judge(FlowContext ctx, boolean fromClient, boolean matched, byte[] b, int off, int len) {
         if (fromClient) {
             return NO; // the server speaks first
         }
-        if (st == null) {
-            if (len >= 5 && (b[off + 3] != 0 || (b[off + 4] != 10 && (b[off + 4] & 0xFF) != 0xFF))) {
-                return NO;
-            }
-            st = new State();
-            ctx.setState(st);
-        }
-        int n = Math.min(len, CAP - st.len);
-        System.arraycopy(b, off, st.buf, st.len, n);
-        st.len += n;
-        if (st.len < 4) {
-            return NEED_MORE;
-        }
-        int plen = (st.buf[0] & 0xFF) | ((st.buf[1] & 0xFF) << 8) | ((st.buf[2] & 0xFF) << 16);
-        if (plen < 8 || plen > CAP - 4 || st.buf[3] != 0) {
+        if (len >= 5 && (b[off + 3] != 0 || (b[off + 4] != 10 && (b[off + 4] & 0xFF) != 0xFF))) {
             return NO;
         }
-        if (st.len < 4 + plen) {
+        if (len < 4) {
             return NEED_MORE;
         }
-        return greeting(ctx, st.buf, 4, plen) ? DONE : NO;
+        int plen = (b[off] & 0xFF) | ((b[off + 1] & 0xFF) << 8) | ((b[off + 2] & 0xFF) << 16);
+        if (plen < 8 || plen > CAP - 4 || b[off + 3] != 0) {
+            return NO;
+        }
+        if (len < 4 + plen) {
+            return NEED_MORE;
+        }
+        return greeting(ctx, b, off + 4, plen) ? DONE : NO;
     }
 
     static boolean greeting(FlowContext ctx, byte[] m, int p, int n) {

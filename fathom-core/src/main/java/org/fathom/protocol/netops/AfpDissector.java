@@ -4,9 +4,8 @@ import static org.fathom.protocol.wirekit.Bytes.u32;
 import static org.fathom.protocol.wirekit.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.StreamPrefix;
+import org.fathom.protocol.wirekit.PrefixDissector;
 
 /**
  * Apple Filing Protocol over TCP 548: the Data Stream Interface header (Apple "AFP Programming
@@ -16,20 +15,11 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * its command (none for CloseSession, GetStatus and Tickle, options for OpenSession, 2 bytes for
  * Attention), and the client's first header is a request.
  */
-public final class AfpDissector implements Dissector, StreamPrefix.Judge {
+public final class AfpDissector extends PrefixDissector {
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("AFP", "DataTransfer", 548).withProbeDepth(3);
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        if (ctx.serverPort() != 548 && ctx.clientPort() != 548) {
-            return NO;
-        }
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 32, this);
+    public AfpDissector() {
+        super(DESCRIPTOR, 32, 548);
     }
 
     @Override

@@ -3,8 +3,8 @@ package org.fathom.protocol.netops;
 import static org.fathom.protocol.wirekit.Bytes.prefixOf;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
+import org.fathom.protocol.wirekit.PrefixDissector;
 import org.fathom.protocol.wirekit.StreamPrefix;
 
 /**
@@ -15,13 +15,12 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * <li>Ceph messenger: both sides open with {@code ceph v027} (msgr v1) or {@code ceph v2\n} (msgr2).</li>
  * </ul>
  */
-public final class BannerDissector implements Dissector, StreamPrefix.Judge {
-    private final Descriptor descriptor;
+public final class BannerDissector extends PrefixDissector {
     private final String[] banners;
     private final boolean serverFirst;
 
     private BannerDissector(Descriptor descriptor, boolean serverFirst, String... banners) {
-        this.descriptor = descriptor;
+        super(descriptor, 32);
         this.banners = banners;
         this.serverFirst = serverFirst;
     }
@@ -36,16 +35,6 @@ public final class BannerDissector implements Dissector, StreamPrefix.Judge {
 
     public static BannerDissector ceph() {
         return new BannerDissector(Descriptor.tcp("Ceph", "DataTransfer", 6789, 3300).withProbeDepth(3), false, "ceph v027", "ceph v2\n");
-    }
-
-    @Override
-    public Descriptor descriptor() {
-        return descriptor;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 32, this);
     }
 
     @Override

@@ -4,9 +4,8 @@ import static org.fathom.protocol.wirekit.Bytes.u16;
 import static org.fathom.protocol.wirekit.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.StreamPrefix;
+import org.fathom.protocol.wirekit.PrefixDissector;
 
 /**
  * Binary Floor Control Protocol (RFC 8855, RFC 4582) over TCP or UDP: the 12-byte common header
@@ -15,17 +14,11 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * conference id; the attributes (defined type, length of at least 2, padded to 4 bytes) fill the
  * payload exactly.
  */
-public final class BfcpDissector implements Dissector, StreamPrefix.Judge {
+public final class BfcpDissector extends PrefixDissector {
     private static final Descriptor DESCRIPTOR = Descriptor.both("BFCP", "Video", new int[0], new int[0]).withProbeDepth(3);
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 64, this);
+    public BfcpDissector() {
+        super(DESCRIPTOR, 64);
     }
 
     @Override

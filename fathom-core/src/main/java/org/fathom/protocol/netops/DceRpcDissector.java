@@ -7,9 +7,8 @@ import static org.fathom.protocol.wirekit.Bytes.u32le;
 import static org.fathom.protocol.wirekit.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.StreamPrefix;
+import org.fathom.protocol.wirekit.PrefixDissector;
 
 /**
  * DCE/RPC (The Open Group C706, chapter 12). Connection-oriented over TCP: version 5.0/5.1, a
@@ -21,14 +20,13 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * application PROFINET_IO. Contributes {@code dcerpc.interface} (the interface UUID of a
  * connectionless call or of a bind's first context).
  */
-public final class DceRpcDissector implements Dissector, StreamPrefix.Judge {
+public final class DceRpcDissector extends PrefixDissector {
     private static final int[] TCP_PORTS = {135};
     private static final int[] UDP_PORTS = {135, 34964};
     private static final Descriptor DESCRIPTOR = Descriptor.both("DCERPC", "RPC", TCP_PORTS, UDP_PORTS).withProbeDepth(4);
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
+    public DceRpcDissector() {
+        super(DESCRIPTOR, 1024);
     }
 
     @Override
@@ -36,7 +34,7 @@ public final class DceRpcDissector implements Dissector, StreamPrefix.Judge {
         if (ctx.l4() == 17) {
             return connectionless(ctx, buf, off, len);
         }
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 1024, this);
+        return super.inspect(ctx, fromClient, buf, off, len);
     }
 
     private static int connectionless(FlowContext ctx, byte[] b, int off, int len) {

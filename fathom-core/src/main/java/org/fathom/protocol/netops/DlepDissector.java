@@ -4,9 +4,8 @@ import static org.fathom.protocol.wirekit.Bytes.regionEquals;
 import static org.fathom.protocol.wirekit.Bytes.u16;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.StreamPrefix;
+import org.fathom.protocol.wirekit.PrefixDissector;
 
 /**
  * Dynamic Link Exchange Protocol (RFC 8175) on port 854: UDP signals start with "DLEP", a Peer
@@ -14,14 +13,13 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * TCP the session opens with a Session Initialization message (type 1) whose data items (type,
  * length) fill the message exactly.
  */
-public final class DlepDissector implements Dissector, StreamPrefix.Judge {
+public final class DlepDissector extends PrefixDissector {
     static final int PORT = 854;
     private static final int[] PORTS = {PORT};
     private static final Descriptor DESCRIPTOR = Descriptor.both("DLEP", "Network", PORTS, PORTS).withProbeDepth(3);
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
+    public DlepDissector() {
+        super(DESCRIPTOR, 1024, PORT);
     }
 
     @Override
@@ -33,10 +31,7 @@ public final class DlepDissector implements Dissector, StreamPrefix.Judge {
             int type = u16(buf, off + 4);
             return (type == 1 || type == 2) && u16(buf, off + 6) == len - 8 ? DONE : NO;
         }
-        if (ctx.serverPort() != PORT && ctx.clientPort() != PORT) {
-            return NO;
-        }
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 1024, this);
+        return super.inspect(ctx, fromClient, buf, off, len);
     }
 
     @Override

@@ -4,9 +4,8 @@ import static org.fathom.protocol.wirekit.Bytes.u16;
 import static org.fathom.protocol.wirekit.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.StreamPrefix;
+import org.fathom.protocol.wirekit.PrefixDissector;
 
 /**
  * OpenFlow (ONF switch specification 1.0-1.5) on TCP 6653 and the older 6633: the 8-byte header
@@ -14,23 +13,12 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * 0, length 8, or more with hello elements from 1.3 on); a capture that starts later is accepted
  * when a message of a type defined for its version is followed by another of the same version. Contributes {@code openflow.version}.
  */
-public final class OpenFlowDissector implements Dissector, StreamPrefix.Judge {
+public final class OpenFlowDissector extends PrefixDissector {
     static final int CAP = 2048;
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("OpenFlow", "Network", 6653, 6633).withProbeDepth(3);
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        int s = ctx.serverPort();
-        int c = ctx.clientPort();
-        if (s != 6653 && s != 6633 && c != 6653 && c != 6633) {
-            return NO;
-        }
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, CAP, this);
+    public OpenFlowDissector() {
+        super(DESCRIPTOR, CAP, 6653, 6633);
     }
 
     @Override

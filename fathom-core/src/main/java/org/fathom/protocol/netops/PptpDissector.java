@@ -4,25 +4,18 @@ import static org.fathom.protocol.wirekit.Bytes.u16;
 import static org.fathom.protocol.wirekit.Bytes.u32;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.StreamPrefix;
+import org.fathom.protocol.wirekit.PrefixDissector;
 
 /**
  * PPTP control connection (RFC 2637) on TCP 1723: each control message has a length, message type
  * 1 (control), the magic cookie 0x1A2B3C4D and a control message type 1..15.
  */
-public final class PptpDissector implements Dissector, StreamPrefix.Judge {
+public final class PptpDissector extends PrefixDissector {
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("PPTP", "VPN", 1723).withProbeDepth(3);
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 32, this);
+    public PptpDissector() {
+        super(DESCRIPTOR, 32);
     }
 
     @Override

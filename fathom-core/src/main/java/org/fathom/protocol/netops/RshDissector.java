@@ -4,8 +4,8 @@ import static org.fathom.protocol.wirekit.Bytes.indexOf;
 import static org.fathom.protocol.wirekit.Bytes.isPrintable;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
+import org.fathom.protocol.wirekit.PrefixDissector;
 import org.fathom.protocol.wirekit.StreamPrefix;
 
 /**
@@ -13,24 +13,18 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * digits (possibly empty) and NUL, then the local user name, remote user name and command, each
  * printable and NUL-terminated. No user name or command is recorded.
  */
-public final class RshDissector implements Dissector, StreamPrefix.Judge {
+public final class RshDissector extends PrefixDissector {
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("RSH", "RemoteAccess", 514).withProbeDepth(4);
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        if (ctx.serverPort() != 514) {
-            return NO;
-        }
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 1100, this);
+    public RshDissector() {
+        super(DESCRIPTOR, 1100);
     }
 
     @Override
     public int judge(FlowContext ctx, boolean fromClient, boolean matched, byte[] b, int off, int len) {
+        if (ctx.serverPort() != 514) {
+            return NO; // only the server side of 514 is rsh's
+        }
         if (!fromClient) {
             return StreamPrefix.SKIP;
         }

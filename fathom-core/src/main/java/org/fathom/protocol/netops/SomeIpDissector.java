@@ -4,9 +4,8 @@ import static org.fathom.protocol.wirekit.Bytes.u32;
 import static org.fathom.protocol.wirekit.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.StreamPrefix;
+import org.fathom.protocol.wirekit.PrefixDissector;
 
 /**
  * SOME/IP (AUTOSAR PRS_SOMEIPProtocol) over UDP or TCP: 16-byte headers with a length counting the
@@ -15,18 +14,12 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * requests. Over UDP the messages must tile the datagram; over TCP the first whole message
  * decides. Contributes {@code someip.service_id} and {@code someip.sd} for Service Discovery.
  */
-public final class SomeIpDissector implements Dissector, StreamPrefix.Judge {
+public final class SomeIpDissector extends PrefixDissector {
     private static final int[] PORTS = {30490, 30491, 30501};
     private static final Descriptor DESCRIPTOR = Descriptor.both("SOMEIP", "RPC", PORTS, PORTS).withProbeDepth(3);
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 1500, this);
+    public SomeIpDissector() {
+        super(DESCRIPTOR, 1500);
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.fathom.protocol.openvpn;
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
+import org.fathom.protocol.frames.FramedState;
 import org.fathom.protocol.frames.RecordFramer;
 
 /**
@@ -34,12 +35,18 @@ public final class OpenVpnDissector implements Dissector {
         return l < 9 || l > 4096 ? -1 : l + 2;
     };
 
-    static final class State {
+    /** Framing over TCP: a two-byte length before each packet (UDP carries one packet per datagram). */
+    private static final FramedState.Framing FRAMING = new FramedState.Framing(2, CAP, TCP_HEADER);
+
+    static final class State extends FramedState {
         final long[] sid = new long[2];
         final boolean[] hasSid = new boolean[2];
         int confirmations;
-        int verdict = NEED_MORE;
-        RecordFramer[] framers;
+
+        @Override
+        protected int onRecord(FlowContext ctx, boolean fromClient, byte[] b, int off, int len, int full) {
+            return packet(this, fromClient ? 0 : 1, b, off + 2, len - 2);
+        }
     }
 
     @Override
@@ -60,25 +67,9 @@ public final class OpenVpnDissector implements Dissector {
             ctx.setState(st);
         }
         if (!tcp) {
-            st.verdict = packet(st, fromClient ? 0 : 1, b, off, len);
-            return st.verdict;
+            return st.verdict(packet(st, fromClient ? 0 : 1, b, off, len));
         }
-        if (st.framers == null) {
-            st.framers = new RecordFramer[2];
-        }
-        int side = fromClient ? 0 : 1;
-        if (st.framers[side] == null) {
-            st.framers[side] = new RecordFramer(2, CAP, TCP_HEADER);
-        }
-        State s = st;
-        int f = st.framers[side].feed(b, off, len, (rb, ro, rl, full) -> {
-            s.verdict = packet(s, side, rb, ro + 2, rl - 2);
-            return s.verdict == NEED_MORE || s.verdict == MATCH;
-        });
-        if (f == RecordFramer.INVALID) {
-            return st.verdict == NEED_MORE ? NO : DONE;
-        }
-        return st.verdict;
+        return st.feed(FRAMING, ctx, fromClient, b, off, len);
     }
 
     private static boolean isHardReset(int firstByte) {

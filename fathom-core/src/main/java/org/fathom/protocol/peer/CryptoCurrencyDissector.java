@@ -7,8 +7,8 @@ import static org.fathom.protocol.wirekit.Bytes.u64le;
 import static org.fathom.protocol.wirekit.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
+import org.fathom.protocol.wirekit.PrefixDissector;
 import org.fathom.protocol.wirekit.StreamPrefix;
 
 /**
@@ -23,12 +23,11 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * CryptoNote pool {@code login}.</li>
  * </ul>
  */
-public final class CryptoCurrencyDissector implements Dissector, StreamPrefix.Judge {
-    private final Descriptor descriptor;
+public final class CryptoCurrencyDissector extends PrefixDissector {
     private final int kind;
 
     private CryptoCurrencyDissector(Descriptor descriptor, int kind) {
-        this.descriptor = descriptor;
+        super(descriptor, kind == 2 ? 1024 : 64);
         this.kind = kind;
     }
 
@@ -42,16 +41,6 @@ public final class CryptoCurrencyDissector implements Dissector, StreamPrefix.Ju
 
     public static CryptoCurrencyDissector mining() {
         return new CryptoCurrencyDissector(Descriptor.tcp("Mining", "Mining").withProbeDepth(3), 2);
-    }
-
-    @Override
-    public Descriptor descriptor() {
-        return descriptor;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, kind == 2 ? 1024 : 64, this);
     }
 
     @Override

@@ -4,9 +4,8 @@ import static org.fathom.protocol.wirekit.Bytes.u32le;
 import static org.fathom.protocol.wirekit.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.StreamPrefix;
+import org.fathom.protocol.wirekit.PrefixDissector;
 
 /**
  * eDonkey2000/eMule over TCP: packets are a protocol byte (0xE3 eDonkey, 0xC5 eMule extensions), a
@@ -14,17 +13,11 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * OP_HELLO / OP_LOGINREQUEST (0x01), which carries a 16-byte user hash (preceded by its size 16
  * between clients), so the size is at least 17 and the whole packet must fit the size.
  */
-public final class EdonkeyDissector implements Dissector, StreamPrefix.Judge {
+public final class EdonkeyDissector extends PrefixDissector {
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("eDonkey", "Download", 4662).withProbeDepth(3);
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 4096, this);
+    public EdonkeyDissector() {
+        super(DESCRIPTOR, 4096);
     }
 
     @Override

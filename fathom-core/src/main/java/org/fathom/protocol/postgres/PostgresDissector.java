@@ -4,6 +4,7 @@ import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
 import org.fathom.protocol.Risk;
+import org.fathom.protocol.frames.FramedState;
 import org.fathom.protocol.frames.RecordFramer;
 import org.fathom.protocol.textline.Ascii;
 
@@ -27,14 +28,21 @@ public final class PostgresDissector implements Dissector {
         return l < 8 || l > 10_000 ? -1 : (int) l;
     };
 
-    static final class State {
-        final RecordFramer client = new RecordFramer(4, CAP, LENGTH);
+    /** Framing of the TCP messages; only the first message is judged. */
+    private static final FramedState.Framing FRAMING = new FramedState.Framing(4, CAP, LENGTH, false);
+
+    /** The client's first message is framed; the server's first bytes are read by hand. */
+    static final class State extends FramedState {
         long firstCode = -1;
         boolean awaitingSslAnswer;
         final byte[] server = new byte[9];
         int serverLen;
         boolean serverDone;
-        int verdict = NEED_MORE;
+
+        @Override
+        protected int onRecord(FlowContext ctx, boolean fromClient, byte[] b, int off, int len, int full) {
+            return first(this, b, off, len, full) ? MATCH : NO;
+        }
     }
 
     @Override
@@ -63,17 +71,9 @@ public final class PostgresDissector implements Dissector {
         }
         if (st.firstCode >= 0) {
             // after a refused SSLRequest the client sends its StartupMessage: nothing more to learn
-            return st.verdict;
+            return st.verdict();
         }
-        State s = st;
-        int f = st.client.feed(b, off, len, (rb, ro, rl, full) -> {
-            s.verdict = first(s, rb, ro, rl, full) ? MATCH : NO;
-            return false;
-        });
-        if (f == RecordFramer.INVALID) {
-            return NO;
-        }
-        return st.verdict;
+        return st.feed(FRAMING, ctx, true, b, off, len);
     }
 
     private static boolean first(State st, byte[] b, int o, int n, int full) {
@@ -118,8 +118,8 @@ public final class PostgresDissector implements Dissector {
     }
 
     private static int server(FlowContext ctx, State st, byte[] b, int off, int len) {
-        if (st.verdict != MATCH || st.serverDone) {
-            return st.verdict == MATCH ? MATCH : NO;
+        if (st.verdict() != MATCH || st.serverDone) {
+            return st.verdict() == MATCH ? MATCH : NO;
         }
         if (st.awaitingSslAnswer && st.serverLen == 0) {
             st.awaitingSslAnswer = false;

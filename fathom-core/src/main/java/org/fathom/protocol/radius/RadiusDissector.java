@@ -3,6 +3,7 @@ package org.fathom.protocol.radius;
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
+import org.fathom.protocol.frames.FramedState;
 import org.fathom.protocol.frames.RecordFramer;
 
 /**
@@ -22,10 +23,24 @@ public final class RadiusDissector implements Dissector {
         return codeName(b[o] & 0xFF) == null || l < 20 || l > 4096 ? -1 : l;
     };
 
-    static final class TcpState {
-        final RecordFramer[] framers = new RecordFramer[2];
-        int verdict = NEED_MORE;
+    private static final FramedState.Framing FRAMING = new FramedState.Framing(4, 4096, TCP_HEADER);
+
+    static final class TcpState extends FramedState {
         int packets;
+
+        @Override
+        protected int onRecord(FlowContext ctx, boolean fromClient, byte[] b, int off, int len, int full) {
+            int v = check(b, off, len);
+            if (v < 0) {
+                return NO;
+            }
+            packets++;
+            if (v > 0 || packets >= 2) {
+                ctx.put("radius.code", codeName(b[off] & 0xFF));
+                return DONE;
+            }
+            return NEED_MORE;
+        }
     }
 
     @Override
@@ -59,26 +74,7 @@ public final class RadiusDissector implements Dissector {
             st = new TcpState();
             ctx.setState(st);
         }
-        int side = fromClient ? 0 : 1;
-        if (st.framers[side] == null) {
-            st.framers[side] = new RecordFramer(4, 4096, TCP_HEADER);
-        }
-        TcpState s = st;
-        int f = st.framers[side].feed(b, off, len, (rb, ro, rl, full) -> {
-            int v = check(rb, ro, rl);
-            if (v < 0) {
-                s.verdict = NO;
-                return false;
-            }
-            s.packets++;
-            if (v > 0 || s.packets >= 2) {
-                ctx.put("radius.code", codeName(rb[ro] & 0xFF));
-                s.verdict = DONE;
-                return false;
-            }
-            return true;
-        });
-        return f == RecordFramer.INVALID ? NO : st.verdict;
+        return st.feed(FRAMING, ctx, fromClient, b, off, len);
     }
 
     /** -1 not RADIUS, 0 a valid packet without attributes, else the number of attributes. */

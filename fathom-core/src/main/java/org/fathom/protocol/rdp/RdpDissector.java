@@ -3,6 +3,7 @@ package org.fathom.protocol.rdp;
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
+import org.fathom.protocol.frames.FramedState;
 import org.fathom.protocol.frames.RecordFramer;
 import org.fathom.protocol.textline.Ascii;
 
@@ -23,10 +24,18 @@ public final class RdpDissector implements Dissector {
         return b[o] == 3 && b[o + 1] == 0 && len >= 11 ? len : -1;
     };
 
-    static final class State {
-        RecordFramer framer;
+    /** Framing of the TCP messages; only the first request is looked at. */
+    private static final FramedState.Framing FRAMING = new FramedState.Framing(4, 512, TPKT, false);
+
+    /** Over TCP the client's first TPKT is framed; over UDP the client's initial sequence number. */
+    static final class State extends FramedState {
         boolean bareRequest;
         long udpSeq = -1;
+
+        @Override
+        protected int onRecord(FlowContext ctx, boolean fromClient, byte[] b, int off, int len, int full) {
+            return connectionRequest(ctx, this, b, off, len, full);
+        }
     }
 
     @Override
@@ -54,21 +63,10 @@ public final class RdpDissector implements Dissector {
             // Connection Confirm: TPKT + LI + 0xD0
             return len >= 6 && b[off] == 3 && b[off + 1] == 0 && (b[off + 5] & 0xF0) == 0xD0 ? DONE : NO;
         }
-        if (st.framer == null) {
-            st.framer = new RecordFramer(4, 512, TPKT);
-        } else if (st.framer.records() > 0) {
+        if (st.records(true) > 0) {
             return NO; // only the first request is looked at
         }
-        int[] out = {NEED_MORE};
-        State s = st;
-        int f = st.framer.feed(b, off, len, (rb, ro, rl, full) -> {
-            out[0] = connectionRequest(ctx, s, rb, ro, rl, full);
-            return false;
-        });
-        if (f == RecordFramer.INVALID) {
-            return NO;
-        }
-        return out[0];
+        return st.feed(FRAMING, ctx, true, b, off, len);
     }
 
     private static int connectionRequest(FlowContext ctx, State st, byte[] b, int o, int n, int full) {

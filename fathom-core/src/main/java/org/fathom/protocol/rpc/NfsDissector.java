@@ -3,6 +3,7 @@ package org.fathom.protocol.rpc;
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
+import org.fathom.protocol.frames.FramedState;
 import org.fathom.protocol.frames.RecordFramer;
 
 /**
@@ -23,9 +24,14 @@ public final class NfsDissector implements Dissector {
         return len < 40 || len > (1 << 24) ? -1 : (int) len + 4;
     };
 
-    static final class State {
-        RecordFramer framer;
-        int verdict = NEED_MORE;
+    private static final FramedState.Framing FRAMING = new FramedState.Framing(4, CAP, MARK);
+
+    /** Over TCP: the client's first record-marked fragment. */
+    static final class State extends FramedState {
+        @Override
+        protected int onRecord(FlowContext ctx, boolean fromClient, byte[] b, int off, int len, int full) {
+            return call(ctx, b, off + 4, len - 4, full - 4) ? DONE : NO;
+        }
     }
 
     @Override
@@ -41,11 +47,10 @@ public final class NfsDissector implements Dissector {
             }
             return call(ctx, b, off, len, len) ? DONE : NO;
         }
+        State st = (State) ctx.state();
         if (!fromClient) {
-            State st = (State) ctx.state();
             return st == null ? NO : NEED_MORE;
         }
-        State st = (State) ctx.state();
         if (st == null) {
             // cheap check before any allocation: message type CALL (0) and RPC version 2 after mark and xid
             if (len >= 16 && (be32(b, off + 8) != 0 || be32(b, off + 12) != 2)) {
@@ -54,18 +59,7 @@ public final class NfsDissector implements Dissector {
             st = new State();
             ctx.setState(st);
         }
-        State s = st;
-        if (st.framer == null) {
-            st.framer = new RecordFramer(4, CAP, MARK);
-        }
-        int f = st.framer.feed(b, off, len, (rb, ro, rl, full) -> {
-            s.verdict = call(ctx, rb, ro + 4, rl - 4, full - 4) ? DONE : NO;
-            return false;
-        });
-        if (f == RecordFramer.INVALID) {
-            return NO;
-        }
-        return st.verdict;
+        return st.feed(FRAMING, ctx, true, b, off, len);
     }
 
     /** Whether {@code b[o..o+n)} (the start of a message of {@code full} bytes) is a CALL to an NFS-family program. */

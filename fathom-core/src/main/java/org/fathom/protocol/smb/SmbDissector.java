@@ -3,6 +3,7 @@ package org.fathom.protocol.smb;
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
+import org.fathom.protocol.frames.FramedState;
 import org.fathom.protocol.frames.RecordFramer;
 
 /**
@@ -28,9 +29,16 @@ public final class SmbDissector implements Dissector {
         };
     };
 
-    static final class State {
-        final RecordFramer[] framers = new RecordFramer[2];
-        int verdict = NEED_MORE;
+    private static final FramedState.Framing FRAMING = new FramedState.Framing(4, 72, SESSION);
+
+    static final class State extends FramedState {
+        @Override
+        protected int onRecord(FlowContext ctx, boolean fromClient, byte[] b, int off, int len, int full) {
+            if (b[off] != 0) {
+                return NEED_MORE; // NetBIOS session service packets before the first message
+            }
+            return message(ctx, b, off + 4, len - 4, full - 4);
+        }
     }
 
     @Override
@@ -51,25 +59,11 @@ public final class SmbDissector implements Dissector {
             st = new State();
             ctx.setState(st);
         }
-        int side = fromClient ? 0 : 1;
-        if (st.framers[side] == null) {
-            st.framers[side] = new RecordFramer(4, 72, SESSION);
-        }
-        State s = st;
-        int f = st.framers[side].feed(b, off, len, (rb, ro, rl, full) -> {
-            if (rb[ro] != 0) {
-                return true; // NetBIOS session service packets before the first message
-            }
-            s.verdict = message(ctx, rb, ro + 4, rl - 4, full - 4);
-            return false;
-        });
-        if (f == RecordFramer.INVALID) {
+        int r = st.feed(FRAMING, ctx, fromClient, b, off, len);
+        if (r == NEED_MORE && st.records(fromClient) > 4) {
             return NO;
         }
-        if (st.framers[side].records() > 4 && st.verdict == NEED_MORE) {
-            return NO;
-        }
-        return st.verdict;
+        return r;
     }
 
     private static int message(FlowContext ctx, byte[] b, int p, int n, int full) {

@@ -3,6 +3,7 @@ package org.fathom.protocol.ssh;
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
+import org.fathom.protocol.frames.FramedState;
 import org.fathom.protocol.frames.RecordFramer;
 
 /**
@@ -24,25 +25,25 @@ public final class SshDissector implements Dissector {
         return l < 12 || l > 35000 ? -1 : (int) l + 4;
     };
 
+    private static final FramedState.Framing FRAMING = new FramedState.Framing(4, MAX_KEXINIT, PACKET);
+
     /** Per-flow state: the partial banner line of each side, then its first binary packet. */
-    static final class State {
+    static final class State extends FramedState {
         final StringBuilder[] line = {new StringBuilder(), new StringBuilder()};
         final boolean[] complete = new boolean[2];
-        final RecordFramer[] packets = new RecordFramer[2];
         final boolean[] kexDone = new boolean[2];
-        // set while a chunk is fed: the sink is built once per flow, not per packet
-        FlowContext ctx;
-        boolean fromClient;
-        final RecordFramer.Sink sink = (b, o, l, full) -> {
+
+        @Override
+        protected int onRecord(FlowContext ctx, boolean fromClient, byte[] b, int off, int len, int full) {
             kexDone[fromClient ? 0 : 1] = true;
-            if (l == full) {
-                String alg = SshKexInit.algorithms(b, o, l, fromClient);
+            if (len == full) {
+                String alg = SshKexInit.algorithms(b, off, len, fromClient);
                 if (alg != null) {
                     ctx.put(fromClient ? "ssh.hassh" : "ssh.hassh_server", SshKexInit.md5(alg));
                 }
             }
-            return false;
-        };
+            return DONE; // the first binary packet is the only one read
+        }
     }
 
     @Override
@@ -96,21 +97,8 @@ public final class SshDissector implements Dissector {
             }
             sb.setLength(0);
         }
-        if (!st.kexDone[side] && i < end) {
-            if (st.packets[side] == null) {
-                st.packets[side] = new RecordFramer(4, MAX_KEXINIT, PACKET);
-            }
-            st.ctx = ctx;
-            st.fromClient = fromClient;
-            int f;
-            try {
-                f = st.packets[side].feed(buf, i, end - i, st.sink);
-            } finally {
-                st.ctx = null;
-            }
-            if (f == RecordFramer.INVALID) {
-                st.kexDone[side] = true;
-            }
+        if (!st.kexDone[side] && i < end && st.feedRecords(FRAMING, ctx, fromClient, buf, i, end - i) == RecordFramer.INVALID) {
+            st.kexDone[side] = true;
         }
         return st.kexDone[0] && st.kexDone[1] ? DONE : MATCH;
     }

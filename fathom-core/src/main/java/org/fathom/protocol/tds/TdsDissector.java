@@ -4,6 +4,7 @@ import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
 import org.fathom.protocol.Risk;
+import org.fathom.protocol.frames.FramedState;
 import org.fathom.protocol.frames.RecordFramer;
 
 /**
@@ -22,17 +23,38 @@ public final class TdsDissector implements Dissector {
     static final int HEADER = 8;
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("MsSQL-TDS", "Database", 1433, 1434).withProbeDepth(3);
     private static final RecordFramer.Header TDS_HEADER = TdsDissector::packetLength;
+    private static final FramedState.Framing FRAMING = new FramedState.Framing(HEADER, CAP, TDS_HEADER);
 
-    static final class State {
-        final RecordFramer[] framers = new RecordFramer[2];
-        int verdict = NEED_MORE;
-        // set while a chunk is fed: the sink is built once per flow, not per packet
-        FlowContext ctx;
-        boolean fromClient;
-        final RecordFramer.Sink sink = (rb, ro, rl, full) -> {
-            verdict = packet(ctx, this, fromClient, rb, ro, rl, full);
-            return verdict == NEED_MORE || verdict == MATCH;
-        };
+    static final class State extends FramedState {
+        @Override
+        protected int onRecord(FlowContext ctx, boolean fromClient, byte[] b, int off, int len, int full) {
+            int type = b[off] & 0xFF;
+            boolean matched = verdict() == MATCH;
+            if (!fromClient) {
+                // server answers are tabular results; they confirm, but never start, a match
+                if (type != 0x04) {
+                    return matched ? DONE : NO;
+                }
+                return matched ? DONE : NEED_MORE;
+            }
+            boolean ok = switch (type) {
+                case 0x12 -> preLogin(b, off + HEADER, len - HEADER, full - HEADER);
+                case 0x10 -> {
+                    boolean l = login7(b, off + HEADER, len - HEADER, full - HEADER);
+                    if (l && loginPassword(b, off + HEADER, len - HEADER)) {
+                        ctx.addRisk(Risk.CLEARTEXT_CREDENTIALS);
+                    }
+                    yield l;
+                }
+                case 0x01, 0x03, 0x0E -> request(type, b, off + HEADER, len - HEADER, full - HEADER);
+                case 0x06 -> full == HEADER;
+                default -> false;
+            };
+            if (!ok) {
+                return matched ? DONE : NO;
+            }
+            return MATCH;
+        }
     }
 
     @Override
@@ -51,51 +73,7 @@ public final class TdsDissector implements Dissector {
             st = new State();
             ctx.setState(st);
         }
-        int side = fromClient ? 0 : 1;
-        if (st.framers[side] == null) {
-            st.framers[side] = new RecordFramer(HEADER, CAP, TDS_HEADER);
-        }
-        st.ctx = ctx;
-        st.fromClient = fromClient;
-        int f;
-        try {
-            f = st.framers[side].feed(b, off, len, st.sink);
-        } finally {
-            st.ctx = null;
-        }
-        if (f == RecordFramer.INVALID) {
-            return st.verdict == NEED_MORE ? NO : DONE;
-        }
-        return st.verdict;
-    }
-
-    private static int packet(FlowContext ctx, State st, boolean fromClient, byte[] b, int off, int len, int full) {
-        int type = b[off] & 0xFF;
-        boolean matched = st.verdict == MATCH;
-        if (!fromClient) {
-            // server answers are tabular results; they confirm, but never start, a match
-            if (type != 0x04) {
-                return matched ? DONE : NO;
-            }
-            return matched ? DONE : NEED_MORE;
-        }
-        boolean ok = switch (type) {
-            case 0x12 -> preLogin(b, off + HEADER, len - HEADER, full - HEADER);
-            case 0x10 -> {
-                boolean l = login7(b, off + HEADER, len - HEADER, full - HEADER);
-                if (l && loginPassword(b, off + HEADER, len - HEADER)) {
-                    ctx.addRisk(Risk.CLEARTEXT_CREDENTIALS);
-                }
-                yield l;
-            }
-            case 0x01, 0x03, 0x0E -> request(type, b, off + HEADER, len - HEADER, full - HEADER);
-            case 0x06 -> full == HEADER;
-            default -> false;
-        };
-        if (!ok) {
-            return matched ? DONE : NO;
-        }
-        return MATCH;
+        return st.feed(FRAMING, ctx, fromClient, b, off, len);
     }
 
     /** Total length of the TDS packet whose header is at {@code b[o]}, or -1 if the header is invalid. */

@@ -4,9 +4,8 @@ import static org.fathom.protocol.wirekit.Bytes.prefixOf;
 import static org.fathom.protocol.wirekit.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.StreamPrefix;
+import org.fathom.protocol.wirekit.PrefixDissector;
 
 /**
  * Megaco/H.248 text encoding (ITU-T H.248.1 Annex B, RFC 3525) over UDP or TCP: a message starts
@@ -14,18 +13,12 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * ports 2944/2945) followed by a space and a message id ({@code [address]}, {@code <domain>} or a
  * device name).
  */
-public final class MegacoDissector implements Dissector, StreamPrefix.Judge {
+public final class MegacoDissector extends PrefixDissector {
     private static final int[] PORTS = {2944, 2945};
     private static final Descriptor DESCRIPTOR = Descriptor.both("Megaco", "VoIP", PORTS, PORTS).withProbeDepth(3);
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 32, this);
+    public MegacoDissector() {
+        super(DESCRIPTOR, 32);
     }
 
     @Override

@@ -6,9 +6,8 @@ import static org.fathom.protocol.wirekit.Bytes.isPrintable;
 import static org.fathom.protocol.wirekit.Bytes.regionEquals;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.StreamPrefix;
+import org.fathom.protocol.wirekit.PrefixDissector;
 
 /**
  * Media Gateway Control Protocol (RFC 3435, and the NCS/TGCP profiles) on UDP 2427 (gateways) and
@@ -16,19 +15,13 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * of the nine verbs, or (on the MGCP ports) a response line {@code code transaction-id [comment]}.
  * Contributes {@code mgcp.command}.
  */
-public final class MgcpDissector implements Dissector, StreamPrefix.Judge {
+public final class MgcpDissector extends PrefixDissector {
     private static final int[] PORTS = {2427, 2727};
     private static final Descriptor DESCRIPTOR = Descriptor.both("MGCP", "VoIP", PORTS, PORTS).withProbeDepth(3);
     private static final String[] VERBS = {"EPCF", "CRCX", "MDCX", "DLCX", "RQNT", "NTFY", "AUEP", "AUCX", "RSIP"};
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 512, this);
+    public MgcpDissector() {
+        super(DESCRIPTOR, 512);
     }
 
     @Override

@@ -3,9 +3,8 @@ package org.fathom.protocol.telephony;
 import static org.fathom.protocol.wirekit.Bytes.u32le;
 
 import org.fathom.protocol.Descriptor;
-import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.StreamPrefix;
+import org.fathom.protocol.wirekit.PrefixDissector;
 
 /**
  * Cisco Skinny Client Control Protocol (SCCP) on TCP 2000: each message is a little-endian data
@@ -15,21 +14,12 @@ import org.fathom.protocol.wirekit.StreamPrefix;
  * first message must be a RegisterMessage with a device name or be followed by another valid
  * header.
  */
-public final class SkinnyDissector implements Dissector, StreamPrefix.Judge {
+public final class SkinnyDissector extends PrefixDissector {
     static final int PORT = 2000;
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("CiscoSkinny", "VoIP", PORT).withProbeDepth(4);
 
-    @Override
-    public Descriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
-        if (ctx.serverPort() != PORT && ctx.clientPort() != PORT) {
-            return NO;
-        }
-        return StreamPrefix.inspect(ctx, fromClient, buf, off, len, 2048, this);
+    public SkinnyDissector() {
+        super(DESCRIPTOR, 2048, PORT);
     }
 
     @Override

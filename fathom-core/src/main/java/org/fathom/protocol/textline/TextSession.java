@@ -8,9 +8,10 @@ import org.fathom.protocol.Risk;
  * The common frame of line-oriented dissectors (FTP, SMTP, POP3, IMAP): one {@link LineAssembler}
  * per direction, and a handler that looks at each complete line and says how the flow stands.
  * Subclasses keep their own per-flow fields in the session object, which is the dissector's flow
- * state. Metadata and risks noted before the flow is recognised are held back (a few at most) and
- * only given to the flow once the verdict is MATCH or DONE, so that a dissector that ends up
- * saying NO leaves nothing behind.
+ * state; what all these protocols share (a server greeting, client commands, a possible switch to
+ * TLS, see {@link StartTls}) is kept here. Metadata and risks noted before the flow is recognised
+ * are held back (a few at most) and only given to the flow once the verdict is MATCH or DONE, so
+ * that a dissector that ends up saying NO leaves nothing behind.
  */
 public abstract class TextSession {
     public static final int MAX_LINE = 1024;
@@ -18,6 +19,12 @@ public abstract class TextSession {
 
     private final LineAssembler[] lines = {new LineAssembler(MAX_LINE), new LineAssembler(MAX_LINE)};
     protected int verdict = Dissector.NEED_MORE;
+    /** Whether the server's greeting was seen. */
+    protected boolean greeted;
+    /** Whether the client sent a command that can open a session (for SMTP: its hello). */
+    protected boolean command;
+    /** Whether the client asked to switch to TLS and no final answer came yet. */
+    boolean tlsRequested;
     private String[] pendingKeys;
     private Object[] pendingValues;
     private int pending;

@@ -9,6 +9,7 @@ import java.util.Set;
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.ProtocolRegistry;
+import org.fathom.protocol.testing.TestFlow;
 import org.junit.jupiter.api.Test;
 
 /** Other protocols' first payloads never make one of this section's dissectors match. */

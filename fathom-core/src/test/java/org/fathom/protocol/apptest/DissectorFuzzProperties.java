@@ -19,6 +19,7 @@ import org.fathom.protocol.frames.RecordFramer;
 import org.fathom.protocol.kerberos.KerberosMessage;
 import org.fathom.protocol.ldap.LdapMessage;
 import org.fathom.protocol.ssh.SshKexInit;
+import org.fathom.protocol.testing.TestFlow;
 import org.fathom.protocol.textline.LineAssembler;
 
 /**

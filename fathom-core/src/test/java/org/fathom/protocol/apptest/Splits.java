@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.fathom.protocol.Dissector;
+import org.fathom.protocol.testing.TestFlow;
 
 /**
  * Every-split-point checks for stream dissectors: the outcome of a conversation must not depend

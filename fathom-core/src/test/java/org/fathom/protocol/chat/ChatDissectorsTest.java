@@ -8,10 +8,10 @@ import static org.fathom.protocol.wirekit.Hex.zeros;
 
 import java.util.List;
 import org.fathom.protocol.Risk;
+import org.fathom.protocol.testing.TestFlow;
 import org.fathom.protocol.wirekit.Drive;
 import org.fathom.protocol.wirekit.Msg;
 import org.fathom.protocol.wirekit.Tail;
-import org.fathom.protocol.wirekit.TestFlow;
 import org.junit.jupiter.api.Test;
 
 class ChatDissectorsTest {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.fathom.protocol.Bytes;
 import org.fathom.protocol.DissectorChecks;
 import org.fathom.protocol.Dissector;
-import org.fathom.protocol.http.FakeFlowContext;
+import org.fathom.protocol.testing.TestFlow;
 import org.junit.jupiter.api.Test;
 
 class CoapDissectorTest {
@@ -22,21 +22,21 @@ class CoapDissectorTest {
 
     @Test
     void requestAndResponse() {
-        FakeFlowContext c = FakeFlowContext.udp(5683);
+        TestFlow c = TestFlow.udp(5683);
         assertThat(c.feed(d, true, get())).isEqualTo(Dissector.DONE);
         assertThat(c.meta).containsEntry("coap.code", "GET").containsEntry("coap.type", "CON");
-        FakeFlowContext r = FakeFlowContext.udp(5683);
+        TestFlow r = TestFlow.udp(5683);
         assertThat(r.feed(d, false, content())).isEqualTo(Dissector.DONE);
         assertThat(r.meta).containsEntry("coap.code", "2.05");
-        assertThat(FakeFlowContext.udp(40000).feed(d, true, get())).isEqualTo(Dissector.NO);
+        assertThat(TestFlow.udp(40000).feed(d, true, get())).isEqualTo(Dissector.NO);
         byte[] markerOnly = Bytes.of(0x40, 0x01).u16(1).u8(0xFF).get();
-        assertThat(FakeFlowContext.udp(5683).feed(d, true, markerOnly)).isEqualTo(Dissector.NO);
+        assertThat(TestFlow.udp(5683).feed(d, true, markerOnly)).isEqualTo(Dissector.NO);
     }
 
     @Test
     void otherProtocolsAreRejected() {
         for (String o : Bytes.OTHERS) {
-            assertThat(FakeFlowContext.udp(5683).feed(d, true, o)).as(o).isEqualTo(Dissector.NO);
+            assertThat(TestFlow.udp(5683).feed(d, true, o)).as(o).isEqualTo(Dissector.NO);
         }
         DissectorChecks.neverThrows(d, 5683, 14, get(), content());
     }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.fathom.protocol.Bytes;
 import org.fathom.protocol.DissectorChecks;
 import org.fathom.protocol.Dissector;
-import org.fathom.protocol.http.FakeFlowContext;
+import org.fathom.protocol.testing.TestFlow;
 import org.junit.jupiter.api.Test;
 
 class DhcpDissectorTest {
@@ -25,30 +25,30 @@ class DhcpDissectorTest {
 
     @Test
     void discoverWithHostnameAndVendor() {
-        FakeFlowContext c = FakeFlowContext.udp(67);
+        TestFlow c = TestFlow.udp(67);
         assertThat(c.feed(d, true, discover())).isEqualTo(Dissector.DONE);
         assertThat(c.meta).containsEntry("dhcp.message_type", "DISCOVER").containsEntry("dhcp.hostname", "laptop")
                 .containsEntry("dhcp.vendor_class", "MSFT 5.0");
         byte[] noCookie = discover();
         noCookie[236] = 0;
-        assertThat(FakeFlowContext.udp(67).feed(d, true, noCookie)).isEqualTo(Dissector.NO);
+        assertThat(TestFlow.udp(67).feed(d, true, noCookie)).isEqualTo(Dissector.NO);
     }
 
     @Test
     void dhcpv6Solicit() {
-        FakeFlowContext c = FakeFlowContext.udp(547);
+        TestFlow c = TestFlow.udp(547);
         c.clientPort = 546;
         assertThat(c.feed(d6, true, solicit())).isEqualTo(Dissector.DONE);
         assertThat(c.meta).containsEntry("dhcpv6.message_type", "SOLICIT");
         byte[] cut = java.util.Arrays.copyOf(solicit(), solicit().length - 1);
-        assertThat(FakeFlowContext.udp(547).feed(d6, true, cut)).isEqualTo(Dissector.NO);
+        assertThat(TestFlow.udp(547).feed(d6, true, cut)).isEqualTo(Dissector.NO);
     }
 
     @Test
     void otherProtocolsAreRejected() {
         for (String o : Bytes.OTHERS) {
-            assertThat(FakeFlowContext.udp(67).feed(d, true, o)).as(o).isEqualTo(Dissector.NO);
-            assertThat(FakeFlowContext.udp(547).feed(d6, true, o)).as(o).isEqualTo(Dissector.NO);
+            assertThat(TestFlow.udp(67).feed(d, true, o)).as(o).isEqualTo(Dissector.NO);
+            assertThat(TestFlow.udp(547).feed(d6, true, o)).as(o).isEqualTo(Dissector.NO);
         }
         DissectorChecks.neverThrows(d, 67, 8, discover());
         DissectorChecks.neverThrows(d6, 547, 9, solicit());

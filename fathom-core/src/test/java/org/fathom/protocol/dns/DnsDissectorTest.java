@@ -15,7 +15,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.Risk;
-import org.fathom.protocol.http.FakeFlowContext;
+import org.fathom.protocol.testing.TestFlow;
 import org.junit.jupiter.api.Test;
 
 class DnsDissectorTest {
@@ -82,7 +82,7 @@ class DnsDissectorTest {
 
     @Test
     void queryAndResponseOverUdp() {
-        FakeFlowContext c = FakeFlowContext.udp(53);
+        TestFlow c = TestFlow.udp(53);
         assertThat(c.feed(dns, true, query("www.example.org", 1))).isEqualTo(Dissector.MATCH);
         assertThat(c.feed(dns, false, response("www.example.org", 0))).isEqualTo(Dissector.DONE);
         assertThat(c.meta).containsEntry("dns.query", "www.example.org").containsEntry("dns.qtype", "A")
@@ -91,7 +91,7 @@ class DnsDissectorTest {
         assertThat(c.host).isEqualTo("www.example.org");
         assertThat(c.learned).isEmpty(); // addresses are learnt by the observer, from every packet
         assertThat(c.risks).isEmpty();
-        assertThat(c.swapped).isFalse();
+        assertThat(c.swaps).isZero();
     }
 
     @Test
@@ -113,9 +113,9 @@ class DnsDissectorTest {
 
     @Test
     void errorResponseFirstTurnsTheFlowRound() {
-        FakeFlowContext c = FakeFlowContext.udp(53);
+        TestFlow c = TestFlow.udp(53);
         assertThat(c.feed(dns, true, response("nothing.example", 3))).isEqualTo(Dissector.DONE);
-        assertThat(c.swapped).isTrue();
+        assertThat(c.swaps).isEqualTo(1);
         assertThat(c.meta).containsEntry("dns.rcode", "NXDOMAIN");
         assertThat(c.risks).containsExactly(Risk.DNS_ERROR);
     }
@@ -123,26 +123,26 @@ class DnsDissectorTest {
     @Test
     void mdnsAndLlmnrNeedTheirPorts() {
         byte[] q = query("printer.local", 12);
-        FakeFlowContext m = FakeFlowContext.udp(5353);
+        TestFlow m = TestFlow.udp(5353);
         m.clientPort = 5353;
         assertThat(m.feed(DnsDissector.mdns(), true, q)).isEqualTo(Dissector.MATCH);
         assertThat(m.protocol).isEqualTo("MDNS");
         assertThat(m.meta).containsEntry("dns.qtype", "PTR");
-        FakeFlowContext l = FakeFlowContext.udp(5355);
+        TestFlow l = TestFlow.udp(5355);
         assertThat(l.feed(DnsDissector.llmnr(), true, query("wpad", 1))).isEqualTo(Dissector.MATCH);
         assertThat(l.protocol).isEqualTo("LLMNR");
-        FakeFlowContext other = FakeFlowContext.udp(9999);
+        TestFlow other = TestFlow.udp(9999);
         assertThat(other.feed(DnsDissector.mdns(), true, q)).isEqualTo(Dissector.NO);
     }
 
     @Test
     void anywhereOnlyWhenStrict() {
-        FakeFlowContext ok = FakeFlowContext.udp(40053);
+        TestFlow ok = TestFlow.udp(40053);
         assertThat(ok.feed(dns, true, query("www.example.org", 28))).isEqualTo(Dissector.MATCH);
         byte[] trailing = java.util.Arrays.copyOf(query("www.example.org", 28), 40);
-        FakeFlowContext bad = FakeFlowContext.udp(40053);
+        TestFlow bad = TestFlow.udp(40053);
         assertThat(bad.feed(dns, true, trailing)).isEqualTo(Dissector.NO);
-        FakeFlowContext onPort = FakeFlowContext.udp(53);
+        TestFlow onPort = TestFlow.udp(53);
         assertThat(onPort.feed(dns, true, trailing)).isEqualTo(Dissector.MATCH);
     }
 
@@ -165,9 +165,9 @@ class DnsDissectorTest {
     void otherProtocolsAreRejected() {
         String[] others = {"GET / HTTP/1.1\r\n\r\n", "SSH-2.0-x\r\n", "\u0013BitTorrent protocol", "\u0016\u0003\u0001\u0000\u00c8\u0001"};
         for (String o : others) {
-            FakeFlowContext c = FakeFlowContext.udp(40000);
+            TestFlow c = TestFlow.udp(40000);
             assertThat(c.feed(dns, true, o)).as(o).isEqualTo(Dissector.NO);
-            FakeFlowContext t = FakeFlowContext.tcp(53);
+            TestFlow t = TestFlow.tcp(53);
             assertThat(t.feed(dns, true, o)).as(o).isEqualTo(Dissector.NO);
         }
     }
@@ -191,7 +191,7 @@ class DnsDissectorTest {
         for (int k = 0; k <= client.length; k++) {
             assertThat(tcp(client, server, k, Math.min(k, server.length))).as("split %d", k).isEqualTo(whole);
         }
-        FakeFlowContext c = FakeFlowContext.tcp(53);
+        TestFlow c = TestFlow.tcp(53);
         for (int i = 0; i < client.length; i++) {
             c.feed(dns, true, client, i, 1);
         }
@@ -202,7 +202,7 @@ class DnsDissectorTest {
     }
 
     private Map<String, Object> tcp(byte[] client, byte[] server, int k, int ks) {
-        FakeFlowContext c = FakeFlowContext.tcp(53);
+        TestFlow c = TestFlow.tcp(53);
         if (k > 0) {
             c.feed(dns, true, client, 0, k);
         }
@@ -218,7 +218,7 @@ class DnsDissectorTest {
         return summary(c);
     }
 
-    private static Map<String, Object> summary(FakeFlowContext c) {
+    private static Map<String, Object> summary(TestFlow c) {
         Map<String, Object> m = new LinkedHashMap<>(c.meta);
         m.put("verdict", c.verdict);
         m.put("learned", c.learned);
@@ -228,18 +228,18 @@ class DnsDissectorTest {
     @Property(tries = 500)
     void randomBytesNeverThrow(@ForAll @Size(max = 300) byte[] junk) {
         DnsMessage.parse(junk, 0, junk.length);
-        FakeFlowContext c = FakeFlowContext.tcp(53);
+        TestFlow c = TestFlow.tcp(53);
         c.feed(dns, true, junk);
-        FakeFlowContext u = FakeFlowContext.udp(53);
+        TestFlow u = TestFlow.udp(53);
         u.feed(dns, true, junk);
     }
 
     @Property(tries = 500)
     void mutatedResponsesNeverThrow(@ForAll("mutated") byte[] m) {
         DnsMessage.parse(m, 0, m.length);
-        FakeFlowContext u = FakeFlowContext.udp(53);
+        TestFlow u = TestFlow.udp(53);
         u.feed(dns, false, m);
-        FakeFlowContext t = FakeFlowContext.tcp(53);
+        TestFlow t = TestFlow.tcp(53);
         t.feed(dns, false, framed(m));
     }
 

@@ -6,7 +6,7 @@ import static org.fathom.protocol.apptest.Bytes.cat;
 import static org.fathom.protocol.apptest.Bytes.hex;
 
 import org.fathom.protocol.Dissector;
-import org.fathom.protocol.apptest.TestFlow;
+import org.fathom.protocol.testing.TestFlow;
 import org.junit.jupiter.api.Test;
 
 class DnsCryptDissectorTest {

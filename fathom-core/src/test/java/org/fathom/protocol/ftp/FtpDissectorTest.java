@@ -8,7 +8,7 @@ import org.fathom.protocol.Risk;
 import org.fathom.protocol.apptest.Golden;
 import org.fathom.protocol.apptest.Msg;
 import org.fathom.protocol.apptest.Splits;
-import org.fathom.protocol.apptest.TestFlow;
+import org.fathom.protocol.testing.TestFlow;
 import org.fathom.record.FlowRecord;
 import org.junit.jupiter.api.Test;
 
@@ -42,15 +42,6 @@ class FtpDissectorTest {
                 "6/0:" + Long.toHexString(v4 | 0x0A000002L) + ":50000=FTP_DATA",
                 "6/0:" + Long.toHexString(v4 | 0xC6336409L) + ":1025=FTP_DATA",
                 "6/20010db800000000:1:6275=FTP_DATA");
-    }
-
-    @Test
-    void authTlsNamesTheFlowFtps() {
-        TestFlow f = TestFlow.tcp(new FtpDissector(), 21);
-        f.server(Msg.s("220 ready\r\n").bytes()).client(Msg.c("AUTH TLS\r\n").bytes()).server(Msg.s("234 Proceed with negotiation.\r\n").bytes());
-        assertThat(f.verdict).isEqualTo(Dissector.DONE);
-        assertThat(f.protocol).isEqualTo("FTPS");
-        assertThat(f.meta).containsEntry("ftp.auth_tls", true);
     }
 
     @Test

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.fathom.protocol.Bytes;
 import org.fathom.protocol.DissectorChecks;
 import org.fathom.protocol.Dissector;
-import org.fathom.protocol.http.FakeFlowContext;
+import org.fathom.protocol.testing.TestFlow;
 import org.junit.jupiter.api.Test;
 
 class GnutellaDissectorTest {
@@ -24,34 +24,34 @@ class GnutellaDissectorTest {
 
     @Test
     void udpMessagesAndG2Frames() {
-        assertThat(FakeFlowContext.udp(6346).feed(d, true, ping())).isEqualTo(Dissector.DONE);
-        assertThat(FakeFlowContext.udp(40000).feed(d, true, g2())).isEqualTo(Dissector.DONE);
-        assertThat(FakeFlowContext.udp(40000).feed(d, true, Bytes.of().ascii("GND").u8(0, 0, 1, 0, 0).get())).isEqualTo(Dissector.DONE);
+        assertThat(TestFlow.udp(6346).feed(d, true, ping())).isEqualTo(Dissector.DONE);
+        assertThat(TestFlow.udp(40000).feed(d, true, g2())).isEqualTo(Dissector.DONE);
+        assertThat(TestFlow.udp(40000).feed(d, true, Bytes.of().ascii("GND").u8(0, 0, 1, 0, 0).get())).isEqualTo(Dissector.DONE);
         byte[] badLength = ping();
         badLength[19]++;
-        assertThat(FakeFlowContext.udp(6346).feed(d, true, badLength)).isEqualTo(Dissector.NO);
+        assertThat(TestFlow.udp(6346).feed(d, true, badLength)).isEqualTo(Dissector.NO);
         byte[] badPart = g2();
         badPart[6] = 2; // part 2 of 1
-        assertThat(FakeFlowContext.udp(6346).feed(d, true, badPart)).isEqualTo(Dissector.NO);
+        assertThat(TestFlow.udp(6346).feed(d, true, badPart)).isEqualTo(Dissector.NO);
     }
 
     @Test
     void tcpHandshakeEvenWhenSplit() {
         String hs = "GNUTELLA CONNECT/0.6\r\nUser-Agent: gtk-gnutella/1.2.2\r\n\r\n";
         for (int k = 1; k < 20; k++) {
-            FakeFlowContext c = FakeFlowContext.tcp(6346);
+            TestFlow c = TestFlow.tcp(6346);
             c.feed(d, true, hs.substring(0, k));
             c.feed(d, true, hs.substring(k));
             assertThat(c.verdict).as("split %d", k).isEqualTo(Dissector.DONE);
         }
-        assertThat(FakeFlowContext.tcp(6346).feed(d, false, "GNUTELLA/0.6 200 OK\r\n")).isEqualTo(Dissector.DONE);
+        assertThat(TestFlow.tcp(6346).feed(d, false, "GNUTELLA/0.6 200 OK\r\n")).isEqualTo(Dissector.DONE);
     }
 
     @Test
     void otherProtocolsAreRejected() {
         for (String o : Bytes.OTHERS) {
-            assertThat(FakeFlowContext.udp(6346).feed(d, true, o)).as(o).isEqualTo(Dissector.NO);
-            assertThat(FakeFlowContext.tcp(6346).feed(d, true, o)).as(o).isEqualTo(Dissector.NO);
+            assertThat(TestFlow.udp(6346).feed(d, true, o)).as(o).isEqualTo(Dissector.NO);
+            assertThat(TestFlow.tcp(6346).feed(d, true, o)).as(o).isEqualTo(Dissector.NO);
         }
         DissectorChecks.neverThrows(d, 6346, 4, ping(), g2(), DissectorChecks.ascii("GNUTELLA CONNECT/0.6\r\n"));
     }

@@ -9,6 +9,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.Size;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.Risk;
+import org.fathom.protocol.testing.TestFlow;
 import org.junit.jupiter.api.Test;
 
 class HttpDissectorTest {
@@ -31,7 +32,7 @@ class HttpDissectorTest {
 
     @Test
     void requestAndResponse() {
-        FakeFlowContext c = FakeFlowContext.tcp(80);
+        TestFlow c = TestFlow.tcp(80);
         assertThat(c.feed(d, true, REQ)).isEqualTo(Dissector.MATCH);
         assertThat(c.feed(d, false, RESP)).isEqualTo(Dissector.MATCH);
         assertThat(c.protocol).isEqualTo("HTTP");
@@ -50,7 +51,7 @@ class HttpDissectorTest {
 
     @Test
     void keepAliveAndPipelinedRequestsAreCounted() {
-        FakeFlowContext c = FakeFlowContext.tcp(80);
+        TestFlow c = TestFlow.tcp(80);
         c.feed(d, true, REQ + POST + CHUNKED + REQ);
         assertThat(c.meta).containsEntry("http.requests", 4L).containsEntry("http.method", "GET");
         c.feed(d, true, POST);
@@ -73,17 +74,17 @@ class HttpDissectorTest {
     }
 
     private Map<String, Object> run(byte[] client, byte[] server, int k, int ks) {
-        FakeFlowContext c = FakeFlowContext.tcp(80);
+        TestFlow c = TestFlow.tcp(80);
         c.feed(d, true, client, 0, k);
         c.feed(d, true, client, k, client.length - k);
         c.feed(d, false, server, 0, ks);
         c.feed(d, false, server, ks, server.length - ks);
-        assertThat(c.matched()).isTrue();
+        assertThat(c.matched).isTrue();
         return withRisks(c);
     }
 
     private Map<String, Object> byteByByte(byte[] client, byte[] server) {
-        FakeFlowContext c = FakeFlowContext.tcp(80);
+        TestFlow c = TestFlow.tcp(80);
         for (int i = 0; i < client.length; i++) {
             c.feed(d, true, client, i, 1);
         }
@@ -93,7 +94,7 @@ class HttpDissectorTest {
         return withRisks(c);
     }
 
-    private static Map<String, Object> withRisks(FakeFlowContext c) {
+    private static Map<String, Object> withRisks(TestFlow c) {
         Map<String, Object> m = new java.util.LinkedHashMap<>(c.meta);
         m.put("risks", c.risks.toString());
         m.put("protocol", c.protocol);
@@ -102,7 +103,7 @@ class HttpDissectorTest {
 
     @Test
     void basicAuthorizationRaisesARiskAndIsNotKept() {
-        FakeFlowContext c = FakeFlowContext.tcp(80);
+        TestFlow c = TestFlow.tcp(80);
         c.feed(d, true, "GET /a HTTP/1.1\r\nHost: 10.1.2.3\r\nAuthorization: Basic dXNlcjpwYXNz\r\n\r\n");
         assertThat(c.risks).contains(Risk.CLEARTEXT_CREDENTIALS, Risk.NUMERIC_HOST);
         assertThat(c.meta.toString()).doesNotContain("dXNlcjpwYXNz");
@@ -110,13 +111,13 @@ class HttpDissectorTest {
 
     @Test
     void absoluteFormIsProxyAndConnectIsHttpConnect() {
-        FakeFlowContext c = FakeFlowContext.tcp(8080);
+        TestFlow c = TestFlow.tcp(8080);
         c.feed(d, true, "POST http://user:pw@hk.example.com/cgi-bin/x?id=1 HTTP/1.1\r\nContent-Length: 0\r\n\r\n");
         assertThat(c.protocol).isEqualTo("HTTP_Proxy");
         assertThat(c.meta).containsEntry("http.host", "hk.example.com").containsEntry("http.url", "/cgi-bin/x");
         assertThat(c.meta.toString()).doesNotContain("pw");
 
-        FakeFlowContext t = FakeFlowContext.tcp(8080);
+        TestFlow t = TestFlow.tcp(8080);
         t.feed(d, true, "CONNECT apache.org:443 HTTP/1.1\r\nHost: apache.org:443\r\n\r\n");
         assertThat(t.feed(d, false, "HTTP/1.1 200 Connection established\r\n\r\n")).isEqualTo(Dissector.DONE);
         assertThat(t.protocol).isEqualTo("HTTP_Connect");
@@ -125,15 +126,15 @@ class HttpDissectorTest {
 
     @Test
     void spacesInTheTargetAreTolerated() {
-        FakeFlowContext c = FakeFlowContext.tcp(8080);
+        TestFlow c = TestFlow.tcp(8080);
         c.feed(d, true, "GET /cgi-bin/x;cat /etc/passwd|?data=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
-        assertThat(c.matched()).isTrue();
+        assertThat(c.matched).isTrue();
         assertThat(c.meta).containsEntry("http.url", "/cgi-bin/x;cat /etc/passwd|");
     }
 
     @Test
     void responseFirstIsRecognised() {
-        FakeFlowContext c = FakeFlowContext.tcp(80);
+        TestFlow c = TestFlow.tcp(80);
         assertThat(c.feed(d, false, RESP)).isEqualTo(Dissector.MATCH);
         assertThat(c.meta).containsEntry("http.status", 404L);
     }
@@ -147,9 +148,9 @@ class HttpDissectorTest {
             "RTSP/1.0 200 OK\r\n",
         };
         for (String o : others) {
-            FakeFlowContext c = FakeFlowContext.tcp(80);
+            TestFlow c = TestFlow.tcp(80);
             c.feed(d, true, o);
-            FakeFlowContext s = FakeFlowContext.tcp(80);
+            TestFlow s = TestFlow.tcp(80);
             s.feed(d, false, o);
             assertThat(c.verdict).as(o).isEqualTo(Dissector.NO);
             assertThat(s.verdict).as(o).isEqualTo(Dissector.NO);
@@ -158,7 +159,7 @@ class HttpDissectorTest {
 
     @Test
     void headOverTheCapStopsThatSideOnly() {
-        FakeFlowContext c = FakeFlowContext.tcp(80);
+        TestFlow c = TestFlow.tcp(80);
         StringBuilder sb = new StringBuilder("GET / HTTP/1.1\r\n");
         while (sb.length() < HttpDissector.MAX_HEAD + 10) {
             sb.append("X-Filler: 0123456789012345678901234567890123456789\r\n");
@@ -171,14 +172,14 @@ class HttpDissectorTest {
 
     @Property(tries = 300)
     void randomBytesNeverThrow(@ForAll @Size(max = 600) byte[] junk, @ForAll boolean fromClient) {
-        FakeFlowContext c = FakeFlowContext.tcp(80);
+        TestFlow c = TestFlow.tcp(80);
         d.inspect(c, fromClient, junk, 0, junk.length);
         d.inspect(c, !fromClient, junk, 0, junk.length);
     }
 
     @Property(tries = 300)
     void mutatedMessagesNeverThrow(@ForAll("mutations") byte[] msg) {
-        FakeFlowContext c = FakeFlowContext.tcp(80);
+        TestFlow c = TestFlow.tcp(80);
         int half = msg.length / 2;
         c.feed(d, true, msg, 0, half);
         c.feed(d, true, msg, half, msg.length - half);

@@ -8,7 +8,7 @@ import org.fathom.protocol.Risk;
 import org.fathom.protocol.apptest.Golden;
 import org.fathom.protocol.apptest.Msg;
 import org.fathom.protocol.apptest.Splits;
-import org.fathom.protocol.apptest.TestFlow;
+import org.fathom.protocol.testing.TestFlow;
 import org.fathom.record.FlowRecord;
 import org.junit.jupiter.api.Test;
 
@@ -34,17 +34,6 @@ class MailDissectorsTest {
     }
 
     @Test
-    void smtpStarttlsEndsAsSmtps() {
-        TestFlow f = Splits.check(SmtpDissector::new, d -> TestFlow.tcp(d, 587), List.of(
-                Msg.s("220 mx ESMTP\r\n"), Msg.c("EHLO me\r\n"), Msg.s("250 STARTTLS\r\n"), Msg.c("STARTTLS\r\n"),
-                Msg.s("220 2.0.0 Ready to start TLS\r\n"), Msg.c("\u0016\u0003\u0001\u0000\u00a5")));
-        assertThat(f.verdict).isEqualTo(Dissector.DONE);
-        assertThat(f.meta).containsEntry("smtp.starttls", true);
-        assertThat(f.protocol).isEqualTo("SMTPS");
-        assertThat(f.risks).isEmpty();
-    }
-
-    @Test
     void smtpGreetingFollowedByFtpCommandIsNotSmtp() {
         TestFlow f = TestFlow.tcp(new SmtpDissector(), 25);
         f.server(Msg.s("220 FTP ready\r\n").bytes()).client(Msg.c("USER bob\r\n").bytes());
@@ -61,14 +50,6 @@ class MailDissectorsTest {
         assertThat(f.meta).containsEntry("pop3.user", "mrose");
         assertThat(f.risks).containsExactly(Risk.CLEARTEXT_CREDENTIALS);
         assertThat(f.meta.toString()).doesNotContain("tanstaaf");
-    }
-
-    @Test
-    void pop3StlsEndsAsPops() {
-        TestFlow f = TestFlow.tcp(new Pop3Dissector(), 110);
-        f.server(Msg.s("+OK ready\r\n").bytes()).client(Msg.c("STLS\r\n").bytes()).server(Msg.s("+OK Begin TLS\r\n").bytes());
-        assertThat(f.verdict).isEqualTo(Dissector.DONE);
-        assertThat(f.protocol).isEqualTo("POPS");
     }
 
     @Test
@@ -93,15 +74,6 @@ class MailDissectorsTest {
         assertThat(f.meta).containsEntry("imap.user", "fred");
         assertThat(f.risks).containsExactly(Risk.CLEARTEXT_CREDENTIALS);
         assertThat(f.meta.toString()).doesNotContain("foo bar");
-    }
-
-    @Test
-    void imapStarttlsEndsAsImaps() {
-        TestFlow f = TestFlow.tcp(new ImapDissector(), 143);
-        f.server(Msg.s("* OK ready\r\n").bytes()).client(Msg.c("x1 STARTTLS\r\n").bytes()).server(Msg.s("x1 OK Begin TLS\r\n").bytes());
-        assertThat(f.verdict).isEqualTo(Dissector.DONE);
-        assertThat(f.protocol).isEqualTo("IMAPS");
-        assertThat(f.meta).containsEntry("imap.starttls", true);
     }
 
     @Test

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.fathom.protocol.Bytes;
 import org.fathom.protocol.DissectorChecks;
 import org.fathom.protocol.Dissector;
-import org.fathom.protocol.http.FakeFlowContext;
+import org.fathom.protocol.testing.TestFlow;
 import org.junit.jupiter.api.Test;
 
 class NetBiosDissectorTest {
@@ -29,7 +29,7 @@ class NetBiosDissectorTest {
 
     @Test
     void nameServiceQuery() {
-        FakeFlowContext c = FakeFlowContext.udp(137);
+        TestFlow c = TestFlow.udp(137);
         assertThat(c.feed(d, true, nameQuery("WORKGROUP", 0x1d))).isEqualTo(Dissector.DONE);
         assertThat(c.meta).containsEntry("netbios.name", "WORKGROUP<1d>");
     }
@@ -38,7 +38,7 @@ class NetBiosDissectorTest {
     void datagramService() {
         byte[] dgm = Bytes.of(0x11, 0x0a).u16(0x8001).u8(10, 0, 0, 1).u16(138).u16(168).u16(0)
                 .u8(32).ascii(encode("HOST", 0)).u8(0).u8(32).ascii(encode("WORKGROUP", 0x1e)).u8(0).zeros(100).get();
-        FakeFlowContext c = FakeFlowContext.udp(138);
+        TestFlow c = TestFlow.udp(138);
         assertThat(c.feed(d, true, dgm)).isEqualTo(Dissector.DONE);
         assertThat(c.meta).containsEntry("netbios.name", "HOST<00>");
     }
@@ -46,10 +46,10 @@ class NetBiosDissectorTest {
     @Test
     void sessionRequestAndKeepAlive() {
         byte[] req = Bytes.of(0x81, 0).u16(68).u8(32).ascii(encode("SERVER", 0x20)).u8(0).u8(32).ascii(encode("CLIENT", 0)).u8(0).get();
-        FakeFlowContext c = FakeFlowContext.tcp(139);
+        TestFlow c = TestFlow.tcp(139);
         assertThat(c.feed(d, true, req)).isEqualTo(Dissector.DONE);
         assertThat(c.meta).containsEntry("netbios.name", "SERVER<20>");
-        FakeFlowContext k = FakeFlowContext.tcp(139);
+        TestFlow k = TestFlow.tcp(139);
         assertThat(k.feed(d, true, Bytes.of(0x85, 0, 0, 0).get())).isEqualTo(Dissector.DONE);
     }
 
@@ -57,13 +57,13 @@ class NetBiosDissectorTest {
     void otherProtocolsAndOtherPortsAreRejected() {
         for (String o : Bytes.OTHERS) {
             for (int port : new int[] {137, 138, 139}) {
-                FakeFlowContext u = FakeFlowContext.udp(port);
+                TestFlow u = TestFlow.udp(port);
                 assertThat(u.feed(d, true, o)).as(o).isEqualTo(Dissector.NO);
-                FakeFlowContext t = FakeFlowContext.tcp(port);
+                TestFlow t = TestFlow.tcp(port);
                 assertThat(t.feed(d, true, o)).as(o).isEqualTo(Dissector.NO);
             }
         }
-        FakeFlowContext off = FakeFlowContext.udp(53);
+        TestFlow off = TestFlow.udp(53);
         assertThat(off.feed(d, true, nameQuery("X", 0))).isEqualTo(Dissector.NO);
     }
 

@@ -6,7 +6,7 @@ import java.util.HexFormat;
 import java.util.List;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.Risk;
-import org.fathom.protocol.tls.TestFlowContext;
+import org.fathom.protocol.testing.TestFlow;
 import org.junit.jupiter.api.Test;
 
 class QuicDissectorTest {
@@ -25,7 +25,7 @@ class QuicDissectorTest {
     @Test
     void rfc9001ClientInitialGivesTheClientHello() {
         byte[] pkt = QuicPackets.rfcClientInitial(QuicVersion.V1);
-        TestFlowContext ctx = TestFlowContext.udp(443);
+        TestFlow ctx = TestFlow.udp(443);
         int r = new QuicDissector().inspect(ctx.packet(true), true, pkt, 0, pkt.length);
         assertThat(r).isEqualTo(Dissector.MATCH);
         assertThat(ctx.meta).containsEntry("quic.version", "V-1")
@@ -42,7 +42,7 @@ class QuicDissectorTest {
         byte[] pkt = QuicPackets.rfcClientInitial(QuicVersion.V2);
         String hex = HexFormat.of().formatHex(pkt);
         assertThat(hex).startsWith("d76b3343cf088394c8f03e5157080000449e");
-        TestFlowContext ctx = TestFlowContext.udp(8443);
+        TestFlow ctx = TestFlow.udp(8443);
         assertThat(new QuicDissector().inspect(ctx.packet(true), true, pkt, 0, pkt.length)).isEqualTo(Dissector.MATCH);
         assertThat(ctx.meta).containsEntry("quic.version", "V-2").containsEntry("tls.sni", "example.com");
     }
@@ -57,7 +57,7 @@ class QuicDissectorTest {
         byte[] dcid = HexFormat.of().parseHex("0102030405060708");
         byte[] p1 = QuicPackets.protect(QuicVersion.V1, dcid, new byte[0], 0, 1, pad(second));
         byte[] p2 = QuicPackets.protect(QuicVersion.V1, dcid, new byte[0], 1, 2, pad(first));
-        TestFlowContext ctx = TestFlowContext.udp(4433);
+        TestFlow ctx = TestFlow.udp(4433);
         QuicDissector d = new QuicDissector();
         assertThat(d.inspect(ctx.packet(true), true, p1, 0, p1.length)).isEqualTo(Dissector.MATCH);
         assertThat(ctx.meta).doesNotContainKey("tls.sni");
@@ -91,14 +91,14 @@ class QuicDissectorTest {
         pkt[2] = 0x2a;
         pkt[3] = 0x3a;
         pkt[4] = 0x4a;
-        TestFlowContext ctx = TestFlowContext.udp(443);
+        TestFlow ctx = TestFlow.udp(443);
         QuicDissector d = new QuicDissector();
         assertThat(d.inspect(ctx.packet(true), true, pkt, 0, pkt.length)).isEqualTo(Dissector.MATCH);
         assertThat(ctx.meta).containsEntry("quic.version", "Ver-Negotiation");
         byte[] vn = HexFormat.of().parseHex("80000000000800010203040506070000000001ff00001d");
         assertThat(d.inspect(ctx.packet(false), false, vn, 0, vn.length)).isNotEqualTo(Dissector.NO);
         // a Version Negotiation packet alone, listing known versions
-        TestFlowContext c2 = TestFlowContext.udp(443);
+        TestFlow c2 = TestFlow.udp(443);
         assertThat(new QuicDissector().inspect(c2.packet(true), true, vn, 0, vn.length)).isEqualTo(Dissector.MATCH);
         assertThat(c2.swaps).isEqualTo(1);
     }
@@ -119,7 +119,7 @@ class QuicDissectorTest {
         o.writeBytes(ua);
         o.writeBytes(new byte[800]);
         byte[] pkt = o.toByteArray();
-        TestFlowContext ctx = TestFlowContext.udp(443);
+        TestFlow ctx = TestFlow.udp(443);
         assertThat(new QuicDissector().inspect(ctx.packet(true), true, pkt, 0, pkt.length)).isEqualTo(Dissector.DONE);
         assertThat(ctx.meta).containsEntry("quic.version", "Q043").containsEntry("tls.sni", "www.example.org")
                 .containsEntry("quic.user_agent", "Chrome/1.0");
@@ -135,19 +135,19 @@ class QuicDissectorTest {
             HexFormat.of().parseHex("c0000000010899"), // truncated Initial
         };
         for (byte[] b : others) {
-            assertThat(new QuicDissector().inspect(TestFlowContext.udp(443).packet(true), true, b, 0, b.length)).isEqualTo(Dissector.NO);
+            assertThat(new QuicDissector().inspect(TestFlow.udp(443).packet(true), true, b, 0, b.length)).isEqualTo(Dissector.NO);
         }
         // a v1 long header whose lengths run past the datagram
         byte[] pkt = QuicPackets.rfcClientInitial(QuicVersion.V1);
         byte[] cut = java.util.Arrays.copyOf(pkt, 600);
-        assertThat(new QuicDissector().inspect(TestFlowContext.udp(443).packet(true), true, cut, 0, cut.length)).isEqualTo(Dissector.NO);
+        assertThat(new QuicDissector().inspect(TestFlow.udp(443).packet(true), true, cut, 0, cut.length)).isEqualTo(Dissector.NO);
     }
 
     @Test
     void damagedCiphertextStillLooksLikeQuicButTellsNothing() {
         byte[] pkt = QuicPackets.rfcClientInitial(QuicVersion.V1);
         pkt[500] ^= 1;
-        TestFlowContext ctx = TestFlowContext.udp(443);
+        TestFlow ctx = TestFlow.udp(443);
         assertThat(new QuicDissector().inspect(ctx.packet(true), true, pkt, 0, pkt.length)).isEqualTo(Dissector.MATCH);
         assertThat(ctx.meta).containsOnlyKeys("quic.version");
         assertThat(ctx.risks).doesNotContain(Risk.MALFORMED_PACKET);

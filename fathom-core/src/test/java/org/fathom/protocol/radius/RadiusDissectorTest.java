@@ -6,7 +6,7 @@ import static org.fathom.protocol.apptest.Bytes.be16;
 import static org.fathom.protocol.apptest.Bytes.cat;
 
 import org.fathom.protocol.Dissector;
-import org.fathom.protocol.apptest.TestFlow;
+import org.fathom.protocol.testing.TestFlow;
 import org.junit.jupiter.api.Test;
 
 class RadiusDissectorTest {
@@ -40,7 +40,7 @@ class RadiusDissectorTest {
     @Test
     void overTcpAtEverySplit() {
         byte[] req = packet(4, attr(1, ascii("alice")), attr(40, new byte[] {0, 0, 0, 1}));
-        org.fathom.protocol.apptest.TestFlow f = org.fathom.protocol.apptest.Splits.check(RadiusDissector::new,
+        TestFlow f = org.fathom.protocol.apptest.Splits.check(RadiusDissector::new,
                 d -> TestFlow.tcp(d, 1813), java.util.List.of(org.fathom.protocol.apptest.Msg.c(req), org.fathom.protocol.apptest.Msg.s(packet(5))));
         assertThat(f.verdict).isEqualTo(Dissector.DONE);
         assertThat(f.meta).containsEntry("radius.code", "Accounting-Request");

@@ -6,7 +6,7 @@ import java.util.List;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.apptest.Msg;
 import org.fathom.protocol.apptest.Splits;
-import org.fathom.protocol.apptest.TestFlow;
+import org.fathom.protocol.testing.TestFlow;
 import org.junit.jupiter.api.Test;
 
 class RtspDissectorTest {

@@ -8,7 +8,7 @@ import java.util.Map;
 import org.fathom.protocol.Bytes;
 import org.fathom.protocol.DissectorChecks;
 import org.fathom.protocol.Dissector;
-import org.fathom.protocol.http.FakeFlowContext;
+import org.fathom.protocol.testing.TestFlow;
 import org.junit.jupiter.api.Test;
 
 class SipDissectorTest {
@@ -35,7 +35,7 @@ class SipDissectorTest {
 
     @Test
     void inviteOverUdpAnnouncesMedia() {
-        FakeFlowContext c = FakeFlowContext.udp(5060);
+        TestFlow c = TestFlow.udp(5060);
         assertThat(c.feed(d, true, invite())).isEqualTo(Dissector.MATCH);
         c.feed(d, false, TRYING);
         c.feed(d, false, OK);
@@ -43,7 +43,7 @@ class SipDissectorTest {
                 .containsEntry("sip.call_id", "a84b4c76e66710@pc33.atlanta.example.com")
                 .containsEntry("sip.from", "sip:alice@atlanta.example.com").containsEntry("sip.to", "sip:bob@biloxi.example.com")
                 .containsEntry("sip.user_agent", "sipp/3.7");
-        assertThat(c.expected).containsExactly("17:ffffc000020a:49170=RTP", "17:5:51372=RTP");
+        assertThat(c.expectations).containsExactly("17/0:ffffc000020a:49170=RTP", "17/20010db800000000:5:51372=RTP"); // the second stream is on 2001:db8::5
     }
 
     @Test
@@ -55,7 +55,7 @@ class SipDissectorTest {
         for (int k = 1; k < client.length(); k++) {
             assertThat(tcp(client, server, k, Math.min(k, server.length() - 1))).as("split %d", k).isEqualTo(whole);
         }
-        FakeFlowContext c = FakeFlowContext.tcp(5060);
+        TestFlow c = TestFlow.tcp(5060);
         byte[] cb = client.getBytes(StandardCharsets.ISO_8859_1);
         byte[] sb = server.getBytes(StandardCharsets.ISO_8859_1);
         for (int i = 0; i < cb.length; i++) {
@@ -68,7 +68,7 @@ class SipDissectorTest {
     }
 
     private Map<String, Object> tcp(String client, String server, int k, int ks) {
-        FakeFlowContext c = FakeFlowContext.tcp(5060);
+        TestFlow c = TestFlow.tcp(5060);
         c.feed(d, true, client.substring(0, k));
         if (k < client.length()) {
             c.feed(d, true, client.substring(k));
@@ -80,10 +80,10 @@ class SipDissectorTest {
         return summary(c);
     }
 
-    private static Map<String, Object> summary(FakeFlowContext c) {
+    private static Map<String, Object> summary(TestFlow c) {
         Map<String, Object> m = new LinkedHashMap<>(c.meta);
         m.put("verdict", c.verdict);
-        m.put("expected", c.expected.toString());
+        m.put("expected", c.expectations.toString());
         return m;
     }
 
@@ -93,11 +93,11 @@ class SipDissectorTest {
             if (o.startsWith("INVITE")) {
                 continue;
             }
-            assertThat(FakeFlowContext.udp(5060).feed(d, true, o)).as(o).isEqualTo(Dissector.NO);
-            assertThat(FakeFlowContext.tcp(5060).feed(d, true, o)).as(o).isEqualTo(Dissector.NO);
+            assertThat(TestFlow.udp(5060).feed(d, true, o)).as(o).isEqualTo(Dissector.NO);
+            assertThat(TestFlow.tcp(5060).feed(d, true, o)).as(o).isEqualTo(Dissector.NO);
         }
-        assertThat(FakeFlowContext.tcp(5060).feed(d, true, "OPTIONS * HTTP/1.1\r\n\r\n")).isEqualTo(Dissector.NO);
-        assertThat(FakeFlowContext.tcp(554).feed(d, true, "OPTIONS rtsp://x/y RTSP/1.0\r\nCSeq: 1\r\n\r\n")).isEqualTo(Dissector.NO);
+        assertThat(TestFlow.tcp(5060).feed(d, true, "OPTIONS * HTTP/1.1\r\n\r\n")).isEqualTo(Dissector.NO);
+        assertThat(TestFlow.tcp(554).feed(d, true, "OPTIONS rtsp://x/y RTSP/1.0\r\nCSeq: 1\r\n\r\n")).isEqualTo(Dissector.NO);
         DissectorChecks.neverThrows(d, 5060, 15, DissectorChecks.ascii(invite()), DissectorChecks.ascii(OK));
     }
 }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.fathom.protocol.Bytes;
 import org.fathom.protocol.DissectorChecks;
 import org.fathom.protocol.Dissector;
-import org.fathom.protocol.http.FakeFlowContext;
+import org.fathom.protocol.testing.TestFlow;
 import org.junit.jupiter.api.Test;
 
 class SlpDissectorTest {
@@ -29,28 +29,28 @@ class SlpDissectorTest {
 
     @Test
     void versionTwoAnywhereAndVersionOneOnItsPort() {
-        FakeFlowContext c = FakeFlowContext.udp(427);
+        TestFlow c = TestFlow.udp(427);
         assertThat(c.feed(d, true, srvRqstV2())).isEqualTo(Dissector.DONE);
         assertThat(c.meta).containsEntry("slp.version", 2L).containsEntry("slp.function", "SrvRqst");
-        assertThat(FakeFlowContext.udp(50000).feed(d, true, srvRqstV2())).isEqualTo(Dissector.DONE);
-        assertThat(FakeFlowContext.udp(427).feed(d, true, daAdvertV1())).isEqualTo(Dissector.DONE);
-        assertThat(FakeFlowContext.udp(50000).feed(d, true, daAdvertV1())).isEqualTo(Dissector.NO);
+        assertThat(TestFlow.udp(50000).feed(d, true, srvRqstV2())).isEqualTo(Dissector.DONE);
+        assertThat(TestFlow.udp(427).feed(d, true, daAdvertV1())).isEqualTo(Dissector.DONE);
+        assertThat(TestFlow.udp(50000).feed(d, true, daAdvertV1())).isEqualTo(Dissector.NO);
     }
 
     @Test
     void lengthMustAgree() {
         byte[] m = srvRqstV2();
         byte[] longer = java.util.Arrays.copyOf(m, m.length + 3);
-        assertThat(FakeFlowContext.udp(427).feed(d, true, longer)).isEqualTo(Dissector.NO);
+        assertThat(TestFlow.udp(427).feed(d, true, longer)).isEqualTo(Dissector.NO);
         m[1] = 12; // no such function
-        assertThat(FakeFlowContext.udp(427).feed(d, true, m)).isEqualTo(Dissector.NO);
+        assertThat(TestFlow.udp(427).feed(d, true, m)).isEqualTo(Dissector.NO);
     }
 
     @Test
     void otherProtocolsAreRejected() {
         for (String o : Bytes.OTHERS) {
-            assertThat(FakeFlowContext.udp(427).feed(d, true, o)).as(o).isEqualTo(Dissector.NO);
-            assertThat(FakeFlowContext.tcp(427).feed(d, true, o)).as(o).isEqualTo(Dissector.NO);
+            assertThat(TestFlow.udp(427).feed(d, true, o)).as(o).isEqualTo(Dissector.NO);
+            assertThat(TestFlow.tcp(427).feed(d, true, o)).as(o).isEqualTo(Dissector.NO);
         }
         DissectorChecks.neverThrows(d, 427, 3, srvRqstV2(), daAdvertV1());
     }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.fathom.protocol.Bytes;
 import org.fathom.protocol.DissectorChecks;
 import org.fathom.protocol.Dissector;
-import org.fathom.protocol.http.FakeFlowContext;
+import org.fathom.protocol.testing.TestFlow;
 import org.junit.jupiter.api.Test;
 
 class SnmpDissectorTest {
@@ -22,18 +22,18 @@ class SnmpDissectorTest {
 
     @Test
     void getRequestWithoutTheCommunity() {
-        FakeFlowContext c = FakeFlowContext.udp(161);
+        TestFlow c = TestFlow.udp(161);
         assertThat(c.feed(d, true, getRequest())).isEqualTo(Dissector.DONE);
         assertThat(c.meta).containsEntry("snmp.version", "2c").containsEntry("snmp.pdu", "get-request");
         assertThat(c.meta.toString()).doesNotContain("public");
         byte[] longer = java.util.Arrays.copyOf(getRequest(), getRequest().length + 1);
-        assertThat(FakeFlowContext.udp(161).feed(d, true, longer)).isEqualTo(Dissector.NO);
+        assertThat(TestFlow.udp(161).feed(d, true, longer)).isEqualTo(Dissector.NO);
     }
 
     @Test
     void otherProtocolsAreRejected() {
         for (String o : Bytes.OTHERS) {
-            assertThat(FakeFlowContext.udp(161).feed(d, true, o)).as(o).isEqualTo(Dissector.NO);
+            assertThat(TestFlow.udp(161).feed(d, true, o)).as(o).isEqualTo(Dissector.NO);
         }
         DissectorChecks.neverThrows(d, 161, 11, getRequest());
     }

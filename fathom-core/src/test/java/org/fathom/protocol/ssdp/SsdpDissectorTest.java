@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.fathom.protocol.Bytes;
 import org.fathom.protocol.DissectorChecks;
 import org.fathom.protocol.Dissector;
-import org.fathom.protocol.http.FakeFlowContext;
+import org.fathom.protocol.testing.TestFlow;
 import org.junit.jupiter.api.Test;
 
 class SsdpDissectorTest {
@@ -17,26 +17,26 @@ class SsdpDissectorTest {
 
     @Test
     void searchNotifyAndAnswer() {
-        FakeFlowContext c = FakeFlowContext.udp(1900);
+        TestFlow c = TestFlow.udp(1900);
         assertThat(c.feed(d, true, SEARCH)).isEqualTo(Dissector.DONE);
         assertThat(c.meta).containsEntry("ssdp.method", "M-SEARCH").containsEntry("ssdp.target", "urn:dial-multiscreen-org:service:dial:1")
                 .containsEntry("ssdp.user_agent", "Google Chrome/120.0 Linux");
-        FakeFlowContext n = FakeFlowContext.udp(1900);
+        TestFlow n = TestFlow.udp(1900);
         assertThat(n.feed(d, true, "NOTIFY * HTTP/1.1\r\nNT: upnp:rootdevice\r\nNTS: ssdp:alive\r\n\r\n")).isEqualTo(Dissector.DONE);
-        FakeFlowContext a = FakeFlowContext.udp(50123);
+        TestFlow a = TestFlow.udp(50123);
         assertThat(a.feed(d, true, ANSWER)).isEqualTo(Dissector.DONE);
-        assertThat(a.swapped).isTrue();
-        assertThat(FakeFlowContext.udp(50123).feed(d, true, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")).isEqualTo(Dissector.NO);
+        assertThat(a.swaps).isEqualTo(1);
+        assertThat(TestFlow.udp(50123).feed(d, true, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")).isEqualTo(Dissector.NO);
     }
 
     @Test
     void otherProtocolsAreRejected() {
         for (String o : Bytes.OTHERS) {
             if (!o.startsWith("M-SEARCH")) {
-                assertThat(FakeFlowContext.udp(1900).feed(d, true, o)).as(o).isEqualTo(Dissector.NO);
+                assertThat(TestFlow.udp(1900).feed(d, true, o)).as(o).isEqualTo(Dissector.NO);
             }
         }
-        assertThat(FakeFlowContext.udp(6771).feed(d, true, "BT-SEARCH * HTTP/1.1\r\nHost: 239.192.152.143:6771\r\n\r\n")).isEqualTo(Dissector.NO);
+        assertThat(TestFlow.udp(6771).feed(d, true, "BT-SEARCH * HTTP/1.1\r\nHost: 239.192.152.143:6771\r\n\r\n")).isEqualTo(Dissector.NO);
         DissectorChecks.neverThrows(d, 1900, 5, DissectorChecks.ascii(SEARCH), DissectorChecks.ascii(ANSWER));
     }
 }

@@ -10,7 +10,7 @@ import org.fathom.protocol.Dissector;
 import org.fathom.protocol.apptest.Golden;
 import org.fathom.protocol.apptest.Msg;
 import org.fathom.protocol.apptest.Splits;
-import org.fathom.protocol.apptest.TestFlow;
+import org.fathom.protocol.testing.TestFlow;
 import org.fathom.record.FlowRecord;
 import org.junit.jupiter.api.Test;
 

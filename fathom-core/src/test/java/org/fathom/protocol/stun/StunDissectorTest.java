@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.fathom.protocol.Bytes;
 import org.fathom.protocol.DissectorChecks;
 import org.fathom.protocol.Dissector;
-import org.fathom.protocol.http.FakeFlowContext;
+import org.fathom.protocol.testing.TestFlow;
 import org.junit.jupiter.api.Test;
 
 class StunDissectorTest {
@@ -24,7 +24,7 @@ class StunDissectorTest {
 
     @Test
     void bindingRequestAnywhere() {
-        FakeFlowContext c = FakeFlowContext.udp(19302);
+        TestFlow c = TestFlow.udp(19302);
         assertThat(c.feed(d, true, bindingRequest())).isEqualTo(Dissector.MATCH);
         assertThat(c.meta).containsEntry("stun.method", "Binding").containsEntry("stun.class", "request").containsEntry("stun.software", "fathom");
         // later media multiplexed on the flow does not undo the match
@@ -33,27 +33,27 @@ class StunDissectorTest {
 
     @Test
     void classicStunNeedsItsTypesAndAttributes() {
-        assertThat(FakeFlowContext.udp(3478).feed(d, false, classicResponse())).isEqualTo(Dissector.MATCH);
-        assertThat(FakeFlowContext.udp(40000).feed(d, false, classicResponse())).isEqualTo(Dissector.MATCH);
+        assertThat(TestFlow.udp(3478).feed(d, false, classicResponse())).isEqualTo(Dissector.MATCH);
+        assertThat(TestFlow.udp(40000).feed(d, false, classicResponse())).isEqualTo(Dissector.MATCH);
         byte[] empty = Bytes.of().u16(0x0001).u16(0).hex("0102030405060708090a0b0c0d0e0f10").get();
-        assertThat(FakeFlowContext.udp(40000).feed(d, true, empty)).isEqualTo(Dissector.NO);
-        assertThat(FakeFlowContext.udp(3478).feed(d, true, empty)).isEqualTo(Dissector.MATCH);
+        assertThat(TestFlow.udp(40000).feed(d, true, empty)).isEqualTo(Dissector.NO);
+        assertThat(TestFlow.udp(3478).feed(d, true, empty)).isEqualTo(Dissector.MATCH);
     }
 
     @Test
     void lengthMustMatch() {
         byte[] m = bindingRequest();
         m[3] += 4;
-        assertThat(FakeFlowContext.udp(3478).feed(d, true, m)).isEqualTo(Dissector.NO);
+        assertThat(TestFlow.udp(3478).feed(d, true, m)).isEqualTo(Dissector.NO);
         byte[] tcp = Bytes.of().bytes(bindingRequest()).bytes(bindingRequest()).get();
-        assertThat(FakeFlowContext.tcp(3478).feed(d, true, tcp)).isEqualTo(Dissector.MATCH);
+        assertThat(TestFlow.tcp(3478).feed(d, true, tcp)).isEqualTo(Dissector.MATCH);
     }
 
     @Test
     void otherProtocolsAreRejected() {
         for (String o : Bytes.OTHERS) {
-            assertThat(FakeFlowContext.udp(3478).feed(d, true, o)).as(o).isEqualTo(Dissector.NO);
-            assertThat(FakeFlowContext.tcp(3478).feed(d, true, o)).as(o).isEqualTo(Dissector.NO);
+            assertThat(TestFlow.udp(3478).feed(d, true, o)).as(o).isEqualTo(Dissector.NO);
+            assertThat(TestFlow.tcp(3478).feed(d, true, o)).as(o).isEqualTo(Dissector.NO);
         }
         DissectorChecks.neverThrows(d, 3478, 6, bindingRequest(), classicResponse());
     }

@@ -12,7 +12,7 @@ import org.fathom.protocol.Dissector;
 import org.fathom.protocol.Risk;
 import org.fathom.protocol.apptest.Msg;
 import org.fathom.protocol.apptest.Splits;
-import org.fathom.protocol.apptest.TestFlow;
+import org.fathom.protocol.testing.TestFlow;
 import org.junit.jupiter.api.Test;
 
 class TdsDissectorTest {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.fathom.protocol.apptest.Bytes.hex;
 
 import org.fathom.protocol.Dissector;
-import org.fathom.protocol.apptest.TestFlow;
+import org.fathom.protocol.testing.TestFlow;
 import org.junit.jupiter.api.Test;
 
 class TelnetDissectorTest {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.fathom.protocol.Bytes;
 import org.fathom.protocol.DissectorChecks;
 import org.fathom.protocol.Dissector;
-import org.fathom.protocol.http.FakeFlowContext;
+import org.fathom.protocol.testing.TestFlow;
 import org.junit.jupiter.api.Test;
 
 class TftpDissectorTest {
@@ -17,18 +17,18 @@ class TftpDissectorTest {
 
     @Test
     void readRequestAnnouncesTheTransfer() {
-        FakeFlowContext c = FakeFlowContext.udp(69);
+        TestFlow c = TestFlow.udp(69);
         assertThat(c.feed(d, true, rrq())).isEqualTo(Dissector.DONE);
         assertThat(c.meta).containsEntry("tftp.request", "read").containsEntry("tftp.mode", "octet");
-        assertThat(c.expected).containsExactly("17:ffff7f000001:40000=TFTP");
+        assertThat(c.expectations).containsExactly("17/0:ffff0a000001:40000=TFTP");
         byte[] badMode = Bytes.of(0, 2).ascii("f").u8(0).ascii("binary").u8(0).get();
-        assertThat(FakeFlowContext.udp(69).feed(d, true, badMode)).isEqualTo(Dissector.NO);
+        assertThat(TestFlow.udp(69).feed(d, true, badMode)).isEqualTo(Dissector.NO);
     }
 
     @Test
     void otherProtocolsAreRejected() {
         for (String o : Bytes.OTHERS) {
-            assertThat(FakeFlowContext.udp(69).feed(d, true, o)).as(o).isEqualTo(Dissector.NO);
+            assertThat(TestFlow.udp(69).feed(d, true, o)).as(o).isEqualTo(Dissector.NO);
         }
         DissectorChecks.neverThrows(d, 69, 13, rrq());
     }

@@ -6,6 +6,7 @@ import java.util.HexFormat;
 import java.util.List;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.Risk;
+import org.fathom.protocol.testing.TestFlow;
 import org.junit.jupiter.api.Test;
 
 class DtlsDissectorTest {
@@ -33,7 +34,7 @@ class DtlsDissectorTest {
         // second fragment first: reassembly by offset
         byte[] d1 = record(22, 0xfeff, 0, 1, fragment(1, ch.length, 0, cut, java.util.Arrays.copyOfRange(ch, cut, ch.length)));
         byte[] d2 = record(22, 0xfeff, 0, 0, fragment(1, ch.length, 0, 0, java.util.Arrays.copyOfRange(ch, 0, cut)));
-        TestFlowContext ctx = TestFlowContext.udp(3478);
+        TestFlow ctx = TestFlow.udp(3478);
         DtlsDissector d = new DtlsDissector();
         assertThat(d.inspect(ctx.packet(true), true, d1, 0, d1.length)).isEqualTo(Dissector.MATCH);
         assertThat(ctx.meta).doesNotContainKey("tls.sni");
@@ -57,9 +58,9 @@ class DtlsDissectorTest {
     @Test
     void joinedInTheMiddleAndAfterStun() {
         byte[] app = record(23, 0xfefd, 1, 7, new byte[64]);
-        assertThat(new DtlsDissector().inspect(TestFlowContext.udp(443).packet(true), true, app, 0, app.length)).isEqualTo(Dissector.MATCH);
+        assertThat(new DtlsDissector().inspect(TestFlow.udp(443).packet(true), true, app, 0, app.length)).isEqualTo(Dissector.MATCH);
         byte[] stun = HexFormat.of().parseHex("000100002112a442000102030405060708090a0b");
-        TestFlowContext ctx = TestFlowContext.udp(19302);
+        TestFlow ctx = TestFlow.udp(19302);
         DtlsDissector d = new DtlsDissector();
         assertThat(d.inspect(ctx.packet(true), true, stun, 0, stun.length)).isEqualTo(Dissector.NEED_MORE);
         byte[] ch = clientHello();
@@ -71,7 +72,7 @@ class DtlsDissectorTest {
     void serverFirstSwapsRoles() {
         byte[] sh = Hellos.serverHelloBody(0xfefd, 0xc02f, List.of());
         byte[] rec = record(22, 0xfefd, 0, 0, fragment(2, sh.length, 0, 0, sh));
-        TestFlowContext ctx = TestFlowContext.udp(443);
+        TestFlow ctx = TestFlow.udp(443);
         new DtlsDissector().inspect(ctx.packet(true), true, rec, 0, rec.length);
         assertThat(ctx.swaps).isEqualTo(1);
         assertThat(ctx.meta).containsEntry("tls.version", "DTLSv1.2");
@@ -86,7 +87,7 @@ class DtlsDissectorTest {
             "GET / HTTP/1.1\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
         };
         for (byte[] b : others) {
-            assertThat(new DtlsDissector().inspect(TestFlowContext.udp(443).packet(true), true, b, 0, b.length)).isEqualTo(Dissector.NO);
+            assertThat(new DtlsDissector().inspect(TestFlow.udp(443).packet(true), true, b, 0, b.length)).isEqualTo(Dissector.NO);
         }
     }
 }

@@ -7,6 +7,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.quic.QuicDissector;
+import org.fathom.protocol.testing.TestFlow;
 
 /** Random and mutated input never throws out of the TLS, DTLS and QUIC parsers and dissectors, and never hangs. */
 class SecureTransportPropertiesTest {
@@ -33,15 +34,15 @@ class SecureTransportPropertiesTest {
 
     @Property(tries = 200)
     void dissectorsSurviveRandomDatagramsAndChunks(@ForAll @Size(max = 1500) byte[] b, @ForAll @IntRange(min = 1, max = 64) int chunk) {
-        feedChunks(new TlsDissector(), TestFlowContext.tcp(443), b, chunk);
-        feedChunks(new DtlsDissector(), TestFlowContext.udp(443), b, b.length + 1);
-        feedChunks(new QuicDissector(), TestFlowContext.udp(443), b, b.length + 1);
+        feedChunks(new TlsDissector(), TestFlow.tcp(443), b, chunk);
+        feedChunks(new DtlsDissector(), TestFlow.udp(443), b, b.length + 1);
+        feedChunks(new QuicDissector(), TestFlow.udp(443), b, b.length + 1);
     }
 
     @Property(tries = 200)
     void mutatedHandshakesNeverThrow(@ForAll @Size(max = 8) List<@IntRange(min = 0, max = 100_000) Integer> positions,
             @ForAll @Size(max = 8) List<Byte> values, @ForAll @IntRange(min = 1, max = 400) int chunk) {
-        TestFlowContext ctx = TestFlowContext.tcp(443);
+        TestFlow ctx = TestFlow.tcp(443);
         TlsDissector d = new TlsDissector();
         feedChunks(d, ctx, mutate(CLIENT, positions, values), chunk);
         feedChunks(d, ctx, false, mutate(SERVER, positions, values), chunk);
@@ -49,16 +50,16 @@ class SecureTransportPropertiesTest {
         Certificate.parse(der, 0, der.length);
         byte[] q = mutate(QUIC, positions, values);
         QuicDissector qd = new QuicDissector();
-        TestFlowContext qc = TestFlowContext.udp(443);
+        TestFlow qc = TestFlow.udp(443);
         qd.inspect(qc.packet(true), true, q, 0, q.length);
         qd.inspect(qc.packet(true), true, q, 0, q.length);
     }
 
-    private static void feedChunks(Dissector d, TestFlowContext ctx, byte[] b, int chunk) {
+    private static void feedChunks(Dissector d, TestFlow ctx, byte[] b, int chunk) {
         feedChunks(d, ctx, true, b, chunk);
     }
 
-    private static void feedChunks(Dissector d, TestFlowContext ctx, boolean fromClient, byte[] b, int chunk) {
+    private static void feedChunks(Dissector d, TestFlow ctx, boolean fromClient, byte[] b, int chunk) {
         for (int p = 0; p < b.length; p += chunk) {
             int n = Math.min(chunk, b.length - p);
             int r = d.inspect(ctx.packet(fromClient), fromClient, b, p, n);

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.Risk;
+import org.fathom.protocol.testing.TestFlow;
 import org.junit.jupiter.api.Test;
 
 class TlsDissectorTest {
@@ -41,7 +42,7 @@ class TlsDissectorTest {
     record Outcome(Map<String, Object> meta, java.util.Set<Risk> risks, String host, int last) { }
 
     /** Feeds each direction in the given chunks (client first, then server). */
-    static Outcome run(Dissector d, TestFlowContext ctx, List<byte[]> client, List<byte[]> server) {
+    static Outcome run(Dissector d, TestFlow ctx, List<byte[]> client, List<byte[]> server) {
         int r = Dissector.NEED_MORE;
         for (byte[] c : client) {
             r = d.inspect(ctx.packet(true), true, c, 0, c.length);
@@ -80,7 +81,7 @@ class TlsDissectorTest {
     @Test
     void fullTls12HandshakeGivesEverything() {
         byte[] der = resource("leaf.der");
-        Outcome o = run(new TlsDissector(), TestFlowContext.tcp(443), List.of(clientStream()), List.of(serverStream(der, 0xc02f)));
+        Outcome o = run(new TlsDissector(), TestFlow.tcp(443), List.of(clientStream()), List.of(serverStream(der, 0xc02f)));
         assertThat(o.last()).isEqualTo(Dissector.DONE);
         assertThat(o.meta()).containsEntry("tls.sni", "example.com")
                 .containsEntry("tls.alpn", List.of("h2", "http/1.1"))
@@ -102,20 +103,20 @@ class TlsDissectorTest {
         byte[] der = resource("selfsigned.der");
         byte[] c = clientStream();
         byte[] s = serverStream(der, 0x000a);
-        Outcome whole = run(new TlsDissector(), TestFlowContext.tcp(443), List.of(c), List.of(s));
+        Outcome whole = run(new TlsDissector(), TestFlow.tcp(443), List.of(c), List.of(s));
         assertThat(whole.meta()).containsKeys("tls.sni", "tls.ja4", "tls.version", "tls.cert_subject");
         assertThat(whole.risks()).contains(Risk.SELF_SIGNED_CERT, Risk.WEAK_CIPHER);
         for (int k = 0; k <= c.length; k++) {
-            Outcome o = run(new TlsDissector(), TestFlowContext.tcp(443), split(c, k), List.of(s));
+            Outcome o = run(new TlsDissector(), TestFlow.tcp(443), split(c, k), List.of(s));
             assertThat(o.meta()).as("client split at %d", k).isEqualTo(whole.meta());
             assertThat(o.risks()).isEqualTo(whole.risks());
         }
         for (int k = 0; k <= s.length; k++) {
-            Outcome o = run(new TlsDissector(), TestFlowContext.tcp(443), List.of(c), split(s, k));
+            Outcome o = run(new TlsDissector(), TestFlow.tcp(443), List.of(c), split(s, k));
             assertThat(o.meta()).as("server split at %d", k).isEqualTo(whole.meta());
             assertThat(o.risks()).isEqualTo(whole.risks());
         }
-        Outcome one = run(new TlsDissector(), TestFlowContext.tcp(443), bytes(c), bytes(s));
+        Outcome one = run(new TlsDissector(), TestFlow.tcp(443), bytes(c), bytes(s));
         assertThat(one.meta()).isEqualTo(whole.meta());
         assertThat(one.risks()).isEqualTo(whole.risks());
     }
@@ -123,7 +124,7 @@ class TlsDissectorTest {
     @Test
     void tls13StopsAfterServerHello() {
         byte[] sh = Hellos.handshake(2, Hellos.serverHelloBody(0x0303, 0x1301, List.of(Hellos.ext(0x2b, new byte[] {3, 4}))));
-        TestFlowContext ctx = TestFlowContext.tcp(443);
+        TestFlow ctx = TestFlow.tcp(443);
         Outcome o = run(new TlsDissector(), ctx, List.of(clientStream()), List.of(Hellos.record(22, 0x0303, sh)));
         assertThat(o.last()).isEqualTo(Dissector.DONE);
         assertThat(o.meta()).containsEntry("tls.version", "TLSv1.3").containsEntry("tls.cipher", "TLS_AES_128_GCM_SHA256");
@@ -133,14 +134,14 @@ class TlsDissectorTest {
     void obsoleteVersionMissingAndNumericSni() {
         byte[] ch = Hellos.clientHelloBody(0x0301, new int[] {0x0005}, List.of(Hellos.sni("10.1.2.3")), false);
         byte[] sh = Hellos.serverHelloBody(0x0301, 0x0005, List.of());
-        TestFlowContext ctx = TestFlowContext.tcp(443);
+        TestFlow ctx = TestFlow.tcp(443);
         Outcome o = run(new TlsDissector(), ctx, List.of(Hellos.record(22, 0x0301, Hellos.handshake(1, ch))),
                 List.of(Hellos.record(22, 0x0301, Hellos.concat(Hellos.handshake(2, sh), Hellos.handshake(14, new byte[0])))));
         assertThat(o.risks()).contains(Risk.OBSOLETE_TLS, Risk.NUMERIC_HOST, Risk.WEAK_CIPHER);
         assertThat(o.meta()).containsEntry("tls.version", "TLSv1").containsEntry("tls.cipher", "TLS_RSA_WITH_RC4_128_SHA");
 
         byte[] noSni = Hellos.clientHelloBody(0x0303, new int[] {0x1301}, List.of(Hellos.ext(0xfe0d, new byte[4])), false);
-        TestFlowContext c2 = TestFlowContext.tcp(443);
+        TestFlow c2 = TestFlow.tcp(443);
         run(new TlsDissector(), c2, List.of(Hellos.record(22, 0x0301, Hellos.handshake(1, noSni))), List.of());
         assertThat(c2.risks).contains(Risk.MISSING_SNI);
         assertThat(c2.meta).containsEntry("tls.ech", Boolean.TRUE);
@@ -149,7 +150,7 @@ class TlsDissectorTest {
     @Test
     void expiredCertificateAndHostFromCertificate() {
         byte[] noSni = Hellos.clientHelloBody(0x0303, new int[] {0xc02f}, List.of(), false);
-        TestFlowContext ctx = TestFlowContext.tcp(443);
+        TestFlow ctx = TestFlow.tcp(443);
         ctx.timestampNanos = 4_000_000_000L * 1_000_000_000L; // year 2096
         run(new TlsDissector(), ctx, List.of(Hellos.record(22, 0x0303, Hellos.handshake(1, noSni))),
                 List.of(serverStream(resource("leaf.der"), 0xc02f)));
@@ -162,11 +163,11 @@ class TlsDissectorTest {
         TlsDissector[] implicit = TlsDissector.implicitServices();
         assertThat(implicit[0].descriptor().name()).isEqualTo("IMAPS");
         byte[] c = clientStream();
-        assertThat(implicit[0].inspect(TestFlowContext.tcp(993).packet(true), true, c, 0, c.length)).isEqualTo(Dissector.MATCH);
-        assertThat(implicit[0].inspect(TestFlowContext.tcp(443).packet(true), true, c, 0, c.length)).isEqualTo(Dissector.NO);
-        assertThat(new TlsDissector().inspect(TestFlowContext.tcp(993).packet(true), true, c, 0, c.length)).isEqualTo(Dissector.NO);
-        assertThat(implicit[2].inspect(TestFlowContext.tcp(587).packet(true), true, c, 0, c.length)).isEqualTo(Dissector.MATCH);
-        TestFlowContext dot = TestFlowContext.tcp(853);
+        assertThat(implicit[0].inspect(TestFlow.tcp(993).packet(true), true, c, 0, c.length)).isEqualTo(Dissector.MATCH);
+        assertThat(implicit[0].inspect(TestFlow.tcp(443).packet(true), true, c, 0, c.length)).isEqualTo(Dissector.NO);
+        assertThat(new TlsDissector().inspect(TestFlow.tcp(993).packet(true), true, c, 0, c.length)).isEqualTo(Dissector.NO);
+        assertThat(implicit[2].inspect(TestFlow.tcp(587).packet(true), true, c, 0, c.length)).isEqualTo(Dissector.MATCH);
+        TestFlow dot = TestFlow.tcp(853);
         new TlsDissector().inspect(dot.packet(true), true, c, 0, c.length);
         assertThat(dot.application).isEqualTo("DoH_DoT");
     }
@@ -176,7 +177,7 @@ class TlsDissectorTest {
         // SSL 2.0 CLIENT-HELLO: length header, type 1, version 3.1, 2 cipher specs, no session id, 16-byte challenge
         byte[] body = new Hellos.W().u8(1).u16(0x0301).u16(6).u16(0).u16(16).bytes(new byte[] {0, 0, 0x2f, 0, 0, 0x35}).zeros(16).get();
         byte[] rec = Hellos.concat(new byte[] {(byte) (0x80 | (body.length >>> 8)), (byte) body.length}, body);
-        TestFlowContext ctx = TestFlowContext.tcp(443);
+        TestFlow ctx = TestFlow.tcp(443);
         assertThat(new TlsDissector().inspect(ctx.packet(true), true, rec, 0, rec.length)).isEqualTo(Dissector.MATCH);
         assertThat(ctx.meta).containsEntry("tls.client_version", "TLSv1");
         byte[] v2server = {(byte) 0x80, 0x10, 4, 0, 1, 0, 2};
@@ -187,16 +188,16 @@ class TlsDissectorTest {
     @Test
     void joinedAfterTheHandshake() {
         byte[] app = Hellos.record(23, 0x0303, new byte[40]);
-        assertThat(new TlsDissector().inspect(TestFlowContext.tcp(5223).packet(true), true, app, 0, app.length)).isEqualTo(Dissector.DONE);
+        assertThat(new TlsDissector().inspect(TestFlow.tcp(5223).packet(true), true, app, 0, app.length)).isEqualTo(Dissector.DONE);
         byte[] cut = java.util.Arrays.copyOf(app, 30);
-        TestFlowContext ctx = TestFlowContext.tcp(5223);
+        TestFlow ctx = TestFlow.tcp(5223);
         assertThat(new TlsDissector().inspect(ctx.packet(true), true, cut, 0, cut.length)).isEqualTo(Dissector.NEED_MORE);
     }
 
     @Test
     void serverHelloSeenFirstSwapsTheRoles() {
         byte[] sh = Hellos.record(22, 0x0303, Hellos.handshake(2, Hellos.serverHelloBody(0x0303, 0xc02f, List.of())));
-        TestFlowContext ctx = TestFlowContext.tcp(443);
+        TestFlow ctx = TestFlow.tcp(443);
         assertThat(new TlsDissector().inspect(ctx.packet(true), true, sh, 0, sh.length)).isEqualTo(Dissector.MATCH);
         assertThat(ctx.swaps).isEqualTo(1);
         assertThat(ctx.meta).containsEntry("tls.version", "TLSv1.2");
@@ -207,14 +208,14 @@ class TlsDissectorTest {
         String[] others = {"GET / HTTP/1.1\r\nHost: x\r\n\r\n", "SSH-2.0-OpenSSH_9.0\r\n", "220 smtp ready\r\n", "\u0016\u0001\u0000"};
         for (String s : others) {
             byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
-            assertThat(new TlsDissector().inspect(TestFlowContext.tcp(443).packet(true), true, b, 0, b.length)).as(s).isEqualTo(Dissector.NO);
+            assertThat(new TlsDissector().inspect(TestFlow.tcp(443).packet(true), true, b, 0, b.length)).as(s).isEqualTo(Dissector.NO);
         }
         // a handshake record whose message is not a hello
         byte[] fin = Hellos.record(22, 0x0303, Hellos.handshake(20, new byte[40]));
-        assertThat(new TlsDissector().inspect(TestFlowContext.tcp(443).packet(true), true, fin, 0, fin.length)).isEqualTo(Dissector.NO);
+        assertThat(new TlsDissector().inspect(TestFlow.tcp(443).packet(true), true, fin, 0, fin.length)).isEqualTo(Dissector.NO);
         // DNS query, binary junk
         byte[] dns = {0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, 3, 'w', 'w', 'w', 0, 0, 1, 0, 1};
-        assertThat(new TlsDissector().inspect(TestFlowContext.tcp(443).packet(true), true, dns, 0, dns.length)).isEqualTo(Dissector.NO);
+        assertThat(new TlsDissector().inspect(TestFlow.tcp(443).packet(true), true, dns, 0, dns.length)).isEqualTo(Dissector.NO);
     }
 
     @Test

@@ -5,7 +5,7 @@ import static org.fathom.protocol.apptest.Bytes.cat;
 import static org.fathom.protocol.apptest.Bytes.le32;
 
 import org.fathom.protocol.Dissector;
-import org.fathom.protocol.apptest.TestFlow;
+import org.fathom.protocol.testing.TestFlow;
 import org.junit.jupiter.api.Test;
 
 class WireGuardDissectorTest {

@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.Risk;
+import org.fathom.protocol.testing.TestFlow;
 
 /** Runs one dissector over a test flow the way the engine does. */
 public final class Drive {
@@ -32,7 +33,7 @@ public final class Drive {
             if (finished || m.bytes().length == 0) {
                 continue;
             }
-            f.count(m.fromClient());
+            f.packet(m.fromClient());
             int r = d.inspect(f, m.fromClient(), m.bytes(), 0, m.bytes().length);
             if (r < Dissector.NO || r > Dissector.DONE) {
                 throw new AssertionError("verdict out of range: " + r);

@@ -1,6 +1,7 @@
 package org.fathom.protocol.wirekit;
 
 import java.util.List;
+import org.fathom.protocol.testing.TestFlow;
 
 /** A spec-built example flow of one protocol, with the name the engine should give it. */
 public record Sample(String label, String expect, int l4, int clientPort, int serverPort, List<Msg> msgs) {

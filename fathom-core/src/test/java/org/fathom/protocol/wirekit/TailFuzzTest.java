@@ -9,6 +9,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import org.fathom.protocol.Dissector;
+import org.fathom.protocol.testing.TestFlow;
 
 /** Random and mutated input never makes a long-tail dissector throw or answer out of range. */
 class TailFuzzTest {
