@@ -509,18 +509,8 @@ public final class SipParser {
 
     /** A decimal of 1 to 9 digits, else {@code dflt}. */
     public static int parseInt(String s, int dflt) {
-        if (s.isEmpty() || s.length() > 9) {
-            return dflt;
-        }
-        int v = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return dflt;
-            }
-            v = v * 10 + (c - '0');
-        }
-        return v;
+        long v = s.length() > 9 ? -1 : parseLong(s);
+        return v < 0 ? dflt : (int) v;
     }
 
     private static int parseInt(byte[] b, int s, int e, int dflt) {
