@@ -7,6 +7,7 @@ import java.util.Map;
 import org.fathom.decode.DecodedPacket;
 import org.fathom.decode.IpProtocol;
 import org.fathom.flow.FlowTable;
+import org.fathom.reassembly.TcpReorderer;
 
 /**
  * Decides what each flow carries. Detection order per payload packet: a flow announced by an
@@ -53,7 +54,7 @@ public final class Classifier implements PassiveObserver.AddressBook {
     // the flow and direction being fed, for the TCP stream sink
     private FlowInspection feeding;
     private boolean feedingFromClient;
-    private final TcpStream.Sink sink = (b, o, l) -> feed(feeding, feedingFromClient, b, o, l);
+    private final TcpReorderer.Sink sink = (b, o, l) -> feed(feeding, feedingFromClient, b, o, l);
 
     private static final Risk[] RISKS = Risk.values();
 
@@ -159,9 +160,9 @@ public final class Classifier implements PassiveObserver.AddressBook {
         }
         fi.timestamp = d.timestampNanos;
         if (d.l4 == IpProtocol.TCP) {
-            TcpStream s = fromClient ? fi.toServer : fi.toClient;
+            TcpReorderer s = fromClient ? fi.toServer : fi.toClient;
             if (s == null) {
-                s = new TcpStream();
+                s = new TcpReorderer();
                 if (fromClient) {
                     fi.toServer = s;
                 } else {
@@ -364,7 +365,7 @@ public final class Classifier implements PassiveObserver.AddressBook {
         int p = fi.payloadPackets[0];
         fi.payloadPackets[0] = fi.payloadPackets[1];
         fi.payloadPackets[1] = p;
-        TcpStream s = fi.toServer;
+        TcpReorderer s = fi.toServer;
         fi.toServer = fi.toClient;
         fi.toClient = s;
     }

@@ -3,6 +3,7 @@ package org.fathom.protocol;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import org.fathom.reassembly.TcpReorderer;
 
 /**
  * Per-flow classification state, created at the flow's first payload and dropped with the flow.
@@ -48,8 +49,8 @@ final class FlowInspection implements FlowContext {
     long risks;
     LinkedHashMap<String, Object> meta;
 
-    TcpStream toServer;
-    TcpStream toClient;
+    TcpReorderer toServer;
+    TcpReorderer toClient;
 
     FlowInspection(Classifier owner, int l4, boolean ipv6, int dissectors) {
         this.owner = owner;

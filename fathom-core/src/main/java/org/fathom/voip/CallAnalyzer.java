@@ -10,6 +10,9 @@ import java.util.Locale;
 import org.fathom.analysis.PacketAnalyzer;
 import org.fathom.decode.DecodedPacket;
 import org.fathom.privacy.PrivacyGuard;
+import org.fathom.protocol.sip.SipFramer;
+import org.fathom.protocol.sip.SipMessage;
+import org.fathom.protocol.sip.SipParser;
 import org.fathom.record.CallRecord;
 
 /**
@@ -63,7 +66,16 @@ public final class CallAnalyzer implements PacketAnalyzer {
     private PrivacyGuard guard;
     private final LinkedHashMap<String, Call> calls = new LinkedHashMap<>();
     private final HashMap<Endpoint, Binding> media = new HashMap<>();
-    private final LinkedHashMap<TcpKey, TcpStream> tcp = new LinkedHashMap<>(16, 0.75f, true);
+    private final LinkedHashMap<TcpKey, SipTcpStream> tcp = new LinkedHashMap<>(16, 0.75f, true);
+    // the TCP segment being fed, for the handler of the messages it completes (no allocation per segment)
+    private DecodedPacket feeding;
+    private final SipFramer.Handler tcpMessage = (b, o, l) -> {
+        SipMessage m = SipParser.parse(b, o, l);
+        if (m != null && m.hasDialogKeys()) {
+            onSip(m, feeding, "TCP");
+        }
+        return true;
+    };
     /**
      * Counting filters over the keys of {@link #media} and {@link #tcp}: a zero counter proves a
      * packet's endpoints are not in the map, so the common packet (not VoIP) is dismissed without
@@ -142,7 +154,7 @@ public final class CallAnalyzer implements PacketAnalyzer {
                 int skip = SipParser.skipBlank(b, off, len);
                 if (SipParser.looksLikeSip(b, off + skip, len - skip)) {
                     SipMessage m = SipParser.parse(b, off, len);
-                    if (m != null) {
+                    if (m != null && m.hasDialogKeys()) {
                         onSip(m, d, "UDP");
                     }
                 } else if (mayBeMedia(d.dstHi, d.dstLo, d.dstPort) || mayBeMedia(d.srcHi, d.srcLo, d.srcPort)) {
@@ -158,14 +170,14 @@ public final class CallAnalyzer implements PacketAnalyzer {
 
     private void onTcp(DecodedPacket d, byte[] b, int off, int len) {
         TcpKey k = null;
-        TcpStream s = null;
+        SipTcpStream s = null;
         if (mayBeTcp(d)) {
             k = new TcpKey(d.srcHi, d.srcLo, d.dstHi, d.dstLo, d.srcPort, d.dstPort);
             s = tcp.get(k);
         }
         if (s == null) {
             int skip = SipParser.skipBlank(b, off, len);
-            if (skip == len || !SipParser.couldStartSip(b, off + skip, len - skip)) {
+            if (skip == len || !SipParser.couldStart(b, off + skip, len - skip)) {
                 return;
             }
             if (k == null) {
@@ -177,12 +189,15 @@ public final class CallAnalyzer implements PacketAnalyzer {
                 it.remove();
                 tcpFilter[tcpSlot(eldest)]--;
             }
-            s = new TcpStream();
+            s = new SipTcpStream();
             tcp.put(k, s);
             tcpFilter[tcpSlot(k)]++;
         }
-        for (SipMessage m : s.onSegment(d.tcpSeq, b, off, len)) {
-            onSip(m, d, "TCP");
+        feeding = d;
+        try {
+            s.segment(d.tcpSeq, b, off, len, tcpMessage);
+        } finally {
+            feeding = null;
         }
         if ((d.tcpFlags & (DecodedPacket.TCP_FIN | DecodedPacket.TCP_RST)) != 0) {
             tcpRemove(k);

@@ -2,6 +2,7 @@ package org.fathom.voip;
 
 import java.util.Locale;
 import java.util.Map;
+import org.fathom.protocol.sip.SipParser;
 
 /** Codec names and clock rates from RTP payload types (RFC 3551 static types, else a=rtpmap). */
 final class Codecs {

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.fathom.protocol.sip.SipParser;
 
 /**
  * The media of an SDP body (RFC 4566 / RFC 3264): for each {@code m=audio|video|image} line with a

@@ -5,47 +5,50 @@ import java.util.Locale;
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.http.HttpHead;
 
 /**
  * SIP (RFC 3261) over UDP and TCP. A request line {@code METHOD SP sip:... SP SIP/2.0} or a status
- * line {@code SIP/2.0 NNN reason}; over UDP one message per datagram, over TCP messages framed by
- * {@code Content-Length} (several may share a segment, one may span many; heads are buffered up
- * to {@link #MAX_HEAD} bytes and bodies up to {@link #MAX_BODY}).
+ * line {@code SIP/2.0 NNN reason}, read by {@link SipParser}; over UDP one message per datagram,
+ * over TCP messages cut by {@link SipFramer} (several may share a segment, one may span many;
+ * heads up to {@link SipParser#MAX_HEAD} bytes, bodies kept up to {@link #MAX_BODY}).
  *
  * <p>Metadata: {@code sip.method} (first request), {@code sip.status} (first final response, or the
  * latest provisional one until then), {@code sip.call_id}, {@code sip.from}, {@code sip.to} (the
- * URIs only, without display names or tags), {@code sip.user_agent}. The URIs identify people:
- * the privacy guard pseudonymises them on the way out. Media announced in SDP bodies
- * ({@code c=} and {@code m=} lines, RFC 4566) is announced to the engine as expected RTP flows.
+ * URIs only, without display names, passwords or tags; absent when the parser cannot read them),
+ * {@code sip.user_agent}. The URIs identify people: the privacy guard pseudonymises them on the
+ * way out. Media announced in SDP bodies ({@code c=} and {@code m=} lines, RFC 4566) is announced
+ * to the engine as expected RTP flows.
  */
 public final class SipDissector implements Dissector {
-    public static final int MAX_HEAD = 16 * 1024;
     public static final int MAX_BODY = 8 * 1024;
     static final int MAX_EXPECTED_MEDIA = 8;
-    static final String[] METHODS = {
-        "INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "REGISTER", "PRACK", "SUBSCRIBE", "NOTIFY", "PUBLISH", "INFO",
-        "REFER", "MESSAGE", "UPDATE",
-    };
     private static final Descriptor DESCRIPTOR =
             Descriptor.both("SIP", "VoIP", new int[] {5060, 5061}, new int[] {5060, 5061}).withProbeDepth(4);
 
-    /** One direction of a TCP stream. */
-    static final class Side {
-        byte[] buf = new byte[512];
-        int n;
-        int headEnd = -1;
-        int bodyLength;
-        long skip;
-    }
-
-    /** Per-flow state. */
-    static final class State {
-        Side client;
-        Side server;
+    /** Per-flow state; during {@link #inspect} also the framer's handler. */
+    static final class State implements SipFramer.Handler {
+        SipFramer client;
+        SipFramer server;
+        /** A direction whose bytes stopped looking like SIP is not read again (the other one is). */
+        boolean clientLost;
+        boolean serverLost;
         boolean matched;
         boolean finalStatus;
         int media;
+        FlowContext ctx;
+
+        @Override
+        public boolean head(byte[] b, int off, int len) {
+            // a field line without a name ends the inspection as soon as the head is in; the start
+            // line is judged with the whole message
+            SipMessage m = SipParser.parse(b, off, len);
+            return m == null || !m.malformed();
+        }
+
+        @Override
+        public boolean message(byte[] b, int off, int len) {
+            return SipDissector.message(ctx, this, SipParser.parse(b, off, len)) == MATCH;
+        }
     }
 
     @Override
@@ -57,7 +60,7 @@ public final class SipDissector implements Dissector {
     public int inspect(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
         State st = (State) ctx.state();
         if (st == null) {
-            if (!couldStart(b, off, len)) {
+            if (!SipParser.couldStart(b, off, len)) {
                 return NO;
             }
             st = new State();
@@ -67,162 +70,94 @@ public final class SipDissector implements Dissector {
             if (isKeepAlive(b, off, len)) {
                 return st.matched ? MATCH : NEED_MORE;
             }
-            int headEnd = HttpHead.findEnd(b, off, len);
-            int r = message(ctx, st, b, off, headEnd < 0 ? len : headEnd - off, headEnd < 0 ? off + len : headEnd, off + len);
-            if (r == NO) {
+            if (message(ctx, st, SipParser.parse(b, off, len)) == NO) {
                 return st.matched ? MATCH : NO;
             }
             return MATCH;
         }
-        Side s = fromClient ? st.client : st.server;
+        if (fromClient ? st.clientLost : st.serverLost) {
+            return st.matched ? MATCH : NO;
+        }
+        SipFramer s = fromClient ? st.client : st.server;
         if (s == null) {
-            s = new Side();
+            s = new SipFramer(MAX_BODY);
             if (fromClient) {
                 st.client = s;
             } else {
                 st.server = s;
             }
         }
-        int p = off;
-        int end = off + len;
-        while (p < end) {
-            if (s.skip > 0) {
-                int n = (int) Math.min(s.skip, end - p);
-                s.skip -= n;
-                p += n;
-                continue;
+        st.ctx = ctx;
+        int r = s.feed(b, off, len, st);
+        st.ctx = null;
+        if (r == SipFramer.NOT_SIP) {
+            if (fromClient) {
+                st.clientLost = true;
+            } else {
+                st.serverLost = true;
             }
-            if (s.headEnd < 0) {
-                // skip keep-alive CRLFs between messages
-                if (s.n == 0 && (b[p] == '\r' || b[p] == '\n')) {
-                    p++;
-                    continue;
-                }
-                int take = end - p;
-                int room = MAX_HEAD - s.n;
-                int scanFrom = Math.max(0, s.n - 3);
-                append(s, b, p, Math.min(take, room));
-                int e = HttpHead.findEnd(s.buf, scanFrom, s.n - scanFrom);
-                if (s.n >= 8 && !couldStart(s.buf, 0, s.n)) {
-                    return st.matched ? MATCH : NO;
-                }
-                if (e < 0) {
-                    if (s.n >= MAX_HEAD) {
-                        return st.matched ? DONE : NO;
-                    }
-                    p += Math.min(take, room);
-                    continue;
-                }
-                // bytes beyond the head go back to the loop
-                int used = e - (s.n - Math.min(take, room));
-                p += used;
-                s.n = e;
-                s.headEnd = e;
-                HttpHead h = HttpHead.parse(s.buf, 0, e);
-                if (h == null) {
-                    return st.matched ? DONE : NO;
-                }
-                String cl = h.field("content-length", "l");
-                s.bodyLength = cl == null ? 0 : parseLength(cl);
-                if (s.bodyLength < 0) {
-                    return st.matched ? DONE : NO;
-                }
-            }
-            int want = Math.min(s.bodyLength, MAX_BODY);
-            int have = s.n - s.headEnd;
-            int skipTotal = s.bodyLength;
-            if (have < want) {
-                int n = Math.min(want - have, end - p);
-                append(s, b, p, n);
-                p += n;
-                have += n;
-                if (have < want) {
-                    continue;
-                }
-            }
-            // whole message (body cut to MAX_BODY): the rest of a long body is skipped below
-            int r = message(ctx, st, s.buf, 0, s.headEnd, s.headEnd, s.n);
-            int extra = skipTotal - want;
-            s.n = 0;
-            s.headEnd = -1;
-            if (r == NO) {
-                return st.matched ? DONE : NO;
-            }
-            s.skip = extra; // a body over the cap: its remaining bytes are not SIP heads
+            return st.matched ? MATCH : NO;
+        }
+        if (r != SipFramer.OK) {
+            return st.matched ? DONE : NO;
         }
         return st.matched ? MATCH : NEED_MORE;
     }
 
-    private static void append(Side s, byte[] b, int p, int n) {
-        if (s.n + n > s.buf.length) {
-            s.buf = java.util.Arrays.copyOf(s.buf, Math.min(MAX_HEAD + MAX_BODY, Math.max(s.n + n, s.buf.length * 2)));
-        }
-        System.arraycopy(b, p, s.buf, s.n, n);
-        s.n += n;
-    }
-
-    /** Handles one message: head {@code b[off..off+headLen)}, body {@code b[bodyStart..end)}. */
-    private int message(FlowContext ctx, State st, byte[] b, int off, int headLen, int bodyStart, int end) {
-        HttpHead h = HttpHead.parse(b, off, headLen);
-        if (h == null) {
+    /** Handles one message (null: not SIP). */
+    static int message(FlowContext ctx, State st, SipMessage m) {
+        if (m == null || m.malformed()) {
             return NO;
         }
-        boolean response = h.first().equals("SIP/2.0");
-        if (response) {
-            int status = status(h.second());
-            if (status < 100) {
-                return NO;
-            }
+        if (!m.isRequest()) {
             if (!st.finalStatus) {
-                ctx.put("sip.status", (long) status);
-                st.finalStatus = status >= 200;
+                ctx.put("sip.status", (long) m.status());
+                st.finalStatus = m.status() >= 200;
             }
             if (ctx.get("sip.user_agent") == null) {
-                ctx.put("sip.user_agent", h.field("server"));
+                ctx.put("sip.user_agent", m.server());
             }
         } else {
-            if (!isMethod(h.first()) || !h.third().equals("SIP/2.0") || !isSipUri(h.second())) {
-                return NO;
-            }
             if (ctx.get("sip.method") == null) {
-                ctx.put("sip.method", h.first());
+                ctx.put("sip.method", m.method());
             }
-            String ua = h.field("user-agent");
-            if (ua != null) {
-                ctx.put("sip.user_agent", ua);
+            if (m.userAgent() != null) {
+                ctx.put("sip.user_agent", m.userAgent());
             }
         }
         st.matched = true;
         if (ctx.get("sip.call_id") == null) {
-            ctx.put("sip.call_id", h.field("call-id", "i"));
-            ctx.put("sip.from", uri(h.field("from", "f")));
-            ctx.put("sip.to", uri(h.field("to", "t")));
+            ctx.put("sip.call_id", m.callId());
+            ctx.put("sip.from", m.from());
+            ctx.put("sip.to", m.to());
         }
-        String ct = h.field("content-type", "c");
-        if (ct != null && ct.toLowerCase(Locale.ROOT).startsWith("application/sdp") && end > bodyStart) {
-            sdp(ctx, st, b, bodyStart, end);
+        String ct = m.contentType();
+        if (ct != null && ct.toLowerCase(Locale.ROOT).startsWith("application/sdp") && !m.body().isEmpty()) {
+            sdp(ctx, st, m.body());
         }
         return MATCH;
     }
 
     /** SDP (RFC 4566): announces each {@code m=} line's port at the connection address in force. */
-    private static void sdp(FlowContext ctx, State st, byte[] b, int p, int end) {
+    private static void sdp(FlowContext ctx, State st, String body) {
         String sessionAddr = null;
         String mediaAddr = null;
         int pendingPort = -1;
+        int p = 0;
+        int end = body.length();
         while (p < end) {
-            int e = p;
-            while (e < end && b[e] != '\n') {
-                e++;
+            int e = body.indexOf('\n', p);
+            if (e < 0) {
+                e = end;
             }
-            int stop = e > p && b[e - 1] == '\r' ? e - 1 : e;
-            if (stop - p > 2 && b[p + 1] == '=') {
-                String line = new String(b, p + 2, stop - p - 2, java.nio.charset.StandardCharsets.ISO_8859_1);
-                if (b[p] == 'm') {
+            int stop = e > p && body.charAt(e - 1) == '\r' ? e - 1 : e;
+            if (stop - p > 2 && body.charAt(p + 1) == '=') {
+                String line = body.substring(p + 2, stop);
+                if (body.charAt(p) == 'm') {
                     announce(ctx, st, mediaAddr != null ? mediaAddr : sessionAddr, pendingPort);
                     mediaAddr = null;
                     pendingPort = mediaPort(line);
-                } else if (b[p] == 'c') {
+                } else if (body.charAt(p) == 'c') {
                     String a = connectionAddress(line);
                     if (pendingPort < 0 && mediaAddr == null) {
                         sessionAddr = a;
@@ -294,56 +229,6 @@ public final class SipDissector implements Dissector {
         return slash >= 0 ? a.substring(0, slash) : a;
     }
 
-    /** The URI of a From/To value: inside angle brackets, else up to the parameters. */
-    static String uri(String v) {
-        if (v == null) {
-            return null;
-        }
-        int lt = v.indexOf('<');
-        if (lt >= 0) {
-            int gt = v.indexOf('>', lt);
-            return gt > lt ? v.substring(lt + 1, gt) : v.substring(lt + 1);
-        }
-        int semi = v.indexOf(';');
-        return (semi >= 0 ? v.substring(0, semi) : v).strip();
-    }
-
-    private static boolean isSipUri(String u) {
-        String l = u.toLowerCase(Locale.ROOT);
-        return l.startsWith("sip:") || l.startsWith("sips:") || l.startsWith("tel:") || l.startsWith("urn:");
-    }
-
-    private static boolean isMethod(String m) {
-        for (String x : METHODS) {
-            if (x.equals(m)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Whether the bytes may start a SIP message (as far as they go). */
-    static boolean couldStart(byte[] b, int off, int len) {
-        if (len <= 0) {
-            return true;
-        }
-        if (HttpHead.agreesWith(b, off, len, "SIP/2.0 ")) {
-            return true;
-        }
-        for (String m : METHODS) {
-            if (HttpHead.agreesWith(b, off, len, m + " ")) {
-                return len <= m.length() + 1 || couldBeUri(b, off + m.length() + 1, len - m.length() - 1);
-            }
-        }
-        return false;
-    }
-
-    private static boolean couldBeUri(byte[] b, int off, int len) {
-        return HttpHead.agreesWith(b, off, len, "sip:") || HttpHead.agreesWith(b, off, len, "sips:")
-                || HttpHead.agreesWith(b, off, len, "tel:") || HttpHead.agreesWith(b, off, len, "SIP:")
-                || HttpHead.agreesWith(b, off, len, "urn:");
-    }
-
     private static boolean isKeepAlive(byte[] b, int off, int len) {
         for (int i = 0; i < len; i++) {
             if (b[off + i] != '\r' && b[off + i] != '\n' && b[off + i] != 0) {
@@ -351,36 +236,5 @@ public final class SipDissector implements Dissector {
             }
         }
         return true;
-    }
-
-    private static int status(String s) {
-        if (s.length() != 3) {
-            return -1;
-        }
-        int v = 0;
-        for (int i = 0; i < 3; i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            v = v * 10 + (c - '0');
-        }
-        return v >= 100 && v <= 699 ? v : -1;
-    }
-
-    private static int parseLength(String v) {
-        v = v.strip();
-        if (v.isEmpty() || v.length() > 9) {
-            return -1;
-        }
-        int n = 0;
-        for (int i = 0; i < v.length(); i++) {
-            char c = v.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            n = n * 10 + (c - '0');
-        }
-        return n;
     }
 }
