@@ -50,14 +50,14 @@ final class PacketRing {
     }
 
     final byte[] arena = new byte[ARENA];
-    private final int[] kind = new int[SLOTS];
-    private final int[] offset = new int[SLOTS];
-    private final int[] length = new int[SLOTS];
-    private final int[] wire = new int[SLOTS];
-    private final int[] link = new int[SLOTS];
-    private final long[] ts = new long[SLOTS];
-    private final long[] clock = new long[SLOTS];
-    private final long[] end = new long[SLOTS];
+    /**
+     * Slot descriptors, one cache line (8 longs) per slot, so that a slot the producer writes
+     * never shares a line with one the consumer reads: [0] arena offset | kind << 32 | link type
+     * << 40, [1] captured length | wire length << 32, [2] timestamp, [3] clock, [4] arena position
+     * after the frame.
+     */
+    private final long[] slots = new long[SLOTS * STRIDE];
+    private static final int STRIDE = 8;
 
     // written by the producer, read by the consumer
     @SuppressWarnings("unused") private volatile long tail;
@@ -114,15 +114,13 @@ final class PacketRing {
 
     /** Publishes a claimed frame (or, with {@code n == 0}, a frameless slot). */
     void commit(int kind, int at, Packet p, int n, long clock) {
-        int s = (int) (pTail & (SLOTS - 1));
-        this.kind[s] = kind;
-        offset[s] = at;
-        length[s] = n;
-        wire[s] = p.wireLength;
-        link[s] = p.linkType;
-        ts[s] = p.timestampNanos;
-        this.clock[s] = clock;
-        end[s] = pWrite;
+        int s = (int) (pTail & (SLOTS - 1)) * STRIDE;
+        long[] d = slots;
+        d[s] = (at & 0xFFFF_FFFFL) | (long) kind << 32 | (long) (p.linkType & 0xFFFFFF) << 40;
+        d[s + 1] = (n & 0xFFFF_FFFFL) | (long) p.wireLength << 32;
+        d[s + 2] = p.timestampNanos;
+        d[s + 3] = clock;
+        d[s + 4] = pWrite;
         pTail++;
         if (++pUnpublished >= BATCH) {
             publish();
@@ -140,12 +138,13 @@ final class PacketRing {
                 return false;
             }
         }
-        int s = (int) (pTail & (SLOTS - 1));
-        this.kind[s] = kind;
-        length[s] = 0;
-        this.clock[s] = clock;
-        ts[s] = clock;
-        end[s] = pWrite;
+        int s = (int) (pTail & (SLOTS - 1)) * STRIDE;
+        long[] d = slots;
+        d[s] = (long) kind << 32;
+        d[s + 1] = 0;
+        d[s + 2] = clock;
+        d[s + 3] = clock;
+        d[s + 4] = pWrite;
         pTail++;
         if (kind == END) {
             publish();
@@ -198,28 +197,30 @@ final class PacketRing {
         if (cHead == cTailSeen) {
             awaitData();
         }
-        int s = (int) (cHead & (SLOTS - 1));
-        int k = kind[s];
+        int s = (int) (cHead & (SLOTS - 1)) * STRIDE;
+        long[] d = slots;
+        long w0 = d[s];
+        long w1 = d[s + 1];
+        int n = (int) w1;
         view.data = arena;
-        view.offset = offset[s];
-        view.length = length[s];
-        view.frameLength = length[s];
-        view.wireLength = wire[s];
-        view.linkType = link[s];
-        view.timestampNanos = ts[s];
+        view.offset = (int) w0;
+        view.length = n;
+        view.frameLength = n;
+        view.wireLength = (int) (w1 >>> 32);
+        view.linkType = (int) (w0 >>> 40);
+        view.timestampNanos = d[s + 2];
         view.fileOffset = -1;
-        return k;
+        return (int) (w0 >>> 32) & 0xFF;
     }
 
     /** The global capture clock when the slot last taken was dispatched. */
     long clock() {
-        return clock[(int) (cHead & (SLOTS - 1))];
+        return slots[(int) (cHead & (SLOTS - 1)) * STRIDE + 3];
     }
 
     /** The consumer is done with the slot last taken (and with its bytes). */
     void release() {
-        int s = (int) (cHead & (SLOTS - 1));
-        lastEnd = end[s];
+        lastEnd = slots[(int) (cHead & (SLOTS - 1)) * STRIDE + 4];
         cHead++;
         if (++cUnpublished >= BATCH) {
             FREED.setRelease(this, lastEnd);
