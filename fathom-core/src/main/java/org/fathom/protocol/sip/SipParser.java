@@ -40,10 +40,15 @@ public final class SipParser {
     private static final String[] URI_SCHEMES = {"sip:", "sips:", "tel:", "urn:"};
     private static final String VERSION = "SIP/2.0";
 
+    /** Bytes a SIP message can begin with: the first letters of the methods and of {@code SIP/2.0}. */
+    private static final boolean[] FIRST = new boolean[256];
+
     static {
         for (int i = 0; i < METHODS.length; i++) {
             METHODS_SP[i] = METHODS[i] + " ";
+            FIRST[METHODS[i].charAt(0)] = true;
         }
+        FIRST['S'] = true;
     }
 
     private SipParser() {}
@@ -55,6 +60,9 @@ public final class SipParser {
     public static boolean couldStart(byte[] b, int off, int len) {
         if (len <= 0) {
             return true;
+        }
+        if (!FIRST[b[off] & 0xFF]) {
+            return false; // most payloads (TLS records, HTTP, binary) stop here
         }
         if (agrees(b, off, len, "SIP/2.0 ", false)) {
             return true;
