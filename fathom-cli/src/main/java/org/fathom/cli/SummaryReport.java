@@ -129,7 +129,7 @@ final class SummaryReport {
         }
         out.printf("Alerts     %,d%n", table.alerts.size());
         for (org.fathom.record.AlertRecord a : table.alerts) {
-            String target = org.fathom.output.Addresses.format(a.targetHi(), a.targetLo())
+            String target = org.fathom.net.Addresses.format(a.targetHi(), a.targetLo())
                     + (a.targetPort() != 0 ? " port " + a.targetPort() : "") + (a.targetProtocol() != null ? " " + a.targetProtocol() : "");
             out.printf("  %-22s %s  %s .. %s  %,d packets, %s, peak %,.0f pps / %s/s, %,d sources, detected after %,d ms%s%n",
                     a.kind(), target, org.fathom.output.Timestamps.iso(a.startNanos()), org.fathom.output.Timestamps.iso(a.endNanos()),

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
+import org.fathom.net.Addresses;
 import org.fathom.privacy.AggregateRecord;
 import org.fathom.privacy.PrivacyHeader;
 import org.fathom.privacy.Released;

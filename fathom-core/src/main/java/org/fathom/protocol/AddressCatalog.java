@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.fathom.privacy.Cidr;
+import org.fathom.net.Cidr;
 
 /**
  * Names the service behind a server address by the well-known address blocks of large providers

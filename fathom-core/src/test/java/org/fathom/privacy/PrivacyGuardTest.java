@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.fathom.net.Cidr;
 import org.fathom.record.CollectingSink;
 import org.fathom.record.FlowRecord;
 import org.fathom.record.FlowSink;
