@@ -7,7 +7,7 @@ import org.fathom.capture.LinkType;
 import org.fathom.pipeline.AnalysisSummary;
 import org.fathom.pipeline.CaptureResult;
 import org.fathom.pipeline.ProtocolTotals;
-import org.fathom.privacy.AggregateRecord;
+import org.fathom.record.AggregateRecord;
 import org.fathom.privacy.PrivacyGuard;
 import org.fathom.privacy.PrivacyMode;
 import org.fathom.privacy.PrivacyPolicy;

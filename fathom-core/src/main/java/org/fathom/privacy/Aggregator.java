@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.fathom.net.Cidr;
+import org.fathom.record.AggregateRecord;
 import org.fathom.record.FlowRecord;
 
 /**

@@ -12,10 +12,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.fathom.net.Addresses;
 import org.fathom.net.Cidr;
+import org.fathom.record.AggregateRecord;
 import org.fathom.record.AlertRecord;
 import org.fathom.record.CallRecord;
 import org.fathom.record.FlowRecord;
 import org.fathom.record.FlowSink;
+import org.fathom.record.PrivacyHeader;
+import org.fathom.record.Released;
 
 /**
  * The only exit of the engine. Every record on its way to any sink passes through {@link #emit};
@@ -34,6 +37,9 @@ import org.fathom.record.FlowSink;
  * the default subscriber networks, and every identified run are written to the audit log.
  */
 public final class PrivacyGuard implements AutoCloseable {
+    /** The capability to make {@link Released} records: only this class can claim it. */
+    private static final Released.Issuer ISSUER = Released.Issuer.claim();
+
     private static final Pattern IPV4 = Pattern.compile("(?<![0-9.])(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})(?![0-9])");
     private static final Pattern IPV6 = Pattern.compile("(?<![0-9A-Za-z:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![0-9A-Za-z:])");
     private static final Pattern REVERSE_V4 = Pattern.compile("^(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.in-addr\\.arpa\\.?$", Pattern.CASE_INSENSITIVE);
@@ -109,7 +115,7 @@ public final class PrivacyGuard implements AutoCloseable {
                 policy.keyRotation().toString(), policy.k(), policy.epsilon(),
                 a == null ? null : a.reference(), dropped, pseud);
         for (FlowSink s : this.sinks) {
-            s.header(new Released<>(header));
+            s.accept(ISSUER.release(header));
         }
     }
 
@@ -155,7 +161,7 @@ public final class PrivacyGuard implements AutoCloseable {
             throw new IllegalStateException("privacy guard closed");
         }
         released.increment();
-        Released<FlowRecord> rel = new Released<>(out);
+        Released<FlowRecord> rel = ISSUER.release(out);
         for (FlowSink s : sinkArray) {   // an array: no iterator per record
             try {
                 s.accept(rel);
@@ -202,10 +208,10 @@ public final class PrivacyGuard implements AutoCloseable {
                     cl[0], cl[1], sv[0], sv[1]);
         }
         releasedCalls++;
-        Released<CallRecord> rel = new Released<>(out);
+        Released<CallRecord> rel = ISSUER.release(out);
         for (FlowSink s : sinkArray) {   // an array: no iterator per record
             try {
-                s.call(rel);
+                s.accept(rel);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -246,10 +252,10 @@ public final class PrivacyGuard implements AutoCloseable {
             }
         }
         releasedAlerts++;
-        Released<AlertRecord> rel = new Released<>(a.withAddresses(tHi, tLo, sources));
+        Released<AlertRecord> rel = ISSUER.release(a.withAddresses(tHi, tLo, sources));
         for (FlowSink s : sinkArray) {   // an array: no iterator per record
             try {
-                s.alert(rel);
+                s.accept(rel);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -518,9 +524,9 @@ public final class PrivacyGuard implements AutoCloseable {
         if (aggregator != null) {
             List<AggregateRecord> rows = aggregator.publish();
             for (AggregateRecord row : rows) {
-                Released<AggregateRecord> rel = new Released<>(row);
+                Released<AggregateRecord> rel = ISSUER.release(row);
                 for (FlowSink s : sinkArray) {   // an array: no iterator per record
-                    s.aggregate(rel);
+                    s.accept(rel);
                 }
             }
             end.put("aggregate_rows", (long) rows.size());

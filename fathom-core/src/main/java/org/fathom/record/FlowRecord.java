@@ -29,7 +29,7 @@ public record FlowRecord(
         int tcpFlagsC2s, int tcpFlagsS2c,
         String endReason,
         Map<String, Object> metadata,
-        List<String> risks) {
+        List<String> risks) implements ExportRecord {
 
     public FlowRecord {
         metadata = metadata == null ? Map.of() : metadata;
