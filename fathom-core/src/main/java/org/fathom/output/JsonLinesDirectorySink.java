@@ -13,7 +13,9 @@ import org.fathom.record.Released;
 
 /**
  * JSON lines into one file per capture ({@code DIR/<capture file name>.jsonl}), each starting
- * with the privacy header. The caller names the capture before its records arrive.
+ * with the privacy header. The caller names the capture before its records arrive; behind an
+ * {@link AsyncSink}, only after {@link AsyncSink#flush}, so that the previous capture's records
+ * are in its file and the sink's thread is idle while the file changes.
  */
 public final class JsonLinesDirectorySink implements FlowSink {
     private final Path dir;
