@@ -3,7 +3,10 @@ package org.fathom.record;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Keeps released records in memory (embedding, tests). Thread-safe through the guard's lock. */
+/**
+ * Keeps released records in memory (embedding, tests). Thread-safe through the guard's exit, which
+ * hands over one record at a time.
+ */
 public final class CollectingSink implements FlowSink {
     private final List<FlowRecord> flows = new ArrayList<>();
     private final List<AggregateRecord> aggregates = new ArrayList<>();
