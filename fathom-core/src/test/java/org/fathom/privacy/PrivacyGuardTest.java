@@ -139,7 +139,9 @@ class PrivacyGuardTest {
                 if (name.equals("PrivacyGuard.java") || name.equals("Released.java")) {
                     continue;
                 }
-                assertThat(Files.readString(f)).as(f.toString()).doesNotContain("Issuer").doesNotContain("new Released");
+                // (arrays of Released, as in a sink's queue, are fine: they hold released records)
+                assertThat(Files.readString(f)).as(f.toString()).doesNotContain("Issuer")
+                        .doesNotContainPattern("\\bnew\\s+Released\\s*(<[^>]*>)?\\s*\\(");
             }
         }
     }
