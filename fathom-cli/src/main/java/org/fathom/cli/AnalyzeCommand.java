@@ -15,7 +15,9 @@ import org.fathom.capture.CaptureException;
 import org.fathom.capture.CaptureFiles;
 import org.fathom.capture.CaptureReader;
 import org.fathom.flow.FlowConfig;
+import org.fathom.output.AsyncSink;
 import org.fathom.output.JsonLinesFlowSink;
+import org.fathom.output.SinkException;
 import org.fathom.pipeline.AnalysisOptions;
 import org.fathom.pipeline.AnalysisSummary;
 import org.fathom.pipeline.Engine;
@@ -76,6 +78,12 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--aggregates", paramLabel = "FILE", description = "Aggregate mode: write the published statistics to FILE as JSON lines ('-' for standard output).")
     String aggregates;
 
+    @Option(names = "--sink-queue", paramLabel = "N", description = "Records queued per output. Each output is written by its own thread, so a slow one holds up the analysis only while its queue is full (default: ${DEFAULT-VALUE}).")
+    int sinkQueue = AsyncSink.DEFAULT_CAPACITY;
+
+    @Option(names = "--on-full", paramLabel = "block|drop", description = "When an output's queue is full: 'block' waits for room, nothing is lost; 'drop' drops the record and counts it in the summary (default: ${DEFAULT-VALUE}).")
+    String onFull = "block";
+
     @picocli.CommandLine.Mixin
     PrivacyOptions privacy = new PrivacyOptions();
 
@@ -133,6 +141,15 @@ final class AnalyzeCommand implements Callable<Integer> {
         if (workers < 1 || workers > 256) {
             throw new UserError("--workers must be between 1 and 256, not " + workers);
         }
+        if (sinkQueue < 1 || sinkQueue > MAX_SINK_QUEUE) {
+            throw new UserError("--sink-queue must be between 1 and " + MAX_SINK_QUEUE + ", not " + sinkQueue);
+        }
+        AsyncSink.Overflow overflow;
+        try {
+            overflow = AsyncSink.Overflow.parse(onFull);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--on-full: " + e.getMessage());
+        }
         boolean summaryToStderr = "-".equals(flows) || "-".equals(aggregates) || "-".equals(calls) || "-".equals(alerts);
         PrintStream report = summaryToStderr ? System.err : System.out;
 
@@ -180,30 +197,36 @@ final class AnalyzeCommand implements Callable<Integer> {
         List<String> skipped = new ArrayList<>();
         String writing = "-".equals(flows) ? "standard output" : flows != null ? flows : aggregates;   // for messages
         List<FlowSink> sinks = new ArrayList<>();
+        // every output behind its own queue and thread; the summary's table stays synchronous (it
+        // keeps a few records in memory and must have seen all of them when the summary prints)
+        List<AsyncSink> outputs = new ArrayList<>();
         JsonLinesDirectorySink dirSink = null;
+        AsyncSink dirOutput = null;
         SummaryTable table = new SummaryTable();
         sinks.add(table);
         if (flows != null) {
-            sinks.add(openSink(flows));
+            sinks.add(queued(outputs, flows, openSink(flows), overflow));
         }
         if (aggregates != null) {
-            sinks.add(openSink(aggregates, java.util.EnumSet.of(RecordKind.AGGREGATE)));
+            sinks.add(queued(outputs, aggregates, openSink(aggregates, java.util.EnumSet.of(RecordKind.AGGREGATE)), overflow));
         }
         if (calls != null) {
-            sinks.add(openSink(calls, java.util.EnumSet.of(RecordKind.CALL)));
+            sinks.add(queued(outputs, calls, openSink(calls, java.util.EnumSet.of(RecordKind.CALL)), overflow));
         }
         if (alerts != null) {
-            sinks.add(openSink(alerts, java.util.EnumSet.of(RecordKind.ALERT)));
+            sinks.add(queued(outputs, alerts, openSink(alerts, java.util.EnumSet.of(RecordKind.ALERT)), overflow));
         }
         if (flowsDir != null) {
             dirSink = new JsonLinesDirectorySink(flowsDir);
-            sinks.add(dirSink);
+            dirOutput = queued(outputs, flowsDir.toString(), dirSink, overflow);
+            sinks.add(dirOutput);
         }
         java.util.Set<String> dirNames = new java.util.HashSet<>();
         PrivacyGuard guard;
         try {
             guard = new PrivacyGuard(policy, audit, sinks);
         } catch (IOException e) {
+            closeQuietly(outputs);
             throw new UserError("privacy key " + policy.keyFile() + ": " + message(e));
         }
         Engine engine = new Engine(options, workers, guard);
@@ -223,6 +246,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                                     + "; its records go to " + name + "." + k + ".jsonl");
                             name = name + "." + k;
                         }
+                        dirOutput.flush();   // the sink's thread is idle until the next record
                         dirSink.startCapture(name);
                         writing = flowsDir.resolve(name + ".jsonl").toString();
                     }
@@ -236,6 +260,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                     status = Math.max(status, named ? Main.EXIT_USAGE : Main.EXIT_PARTIAL);
                 } finally {
                     if (dirSink != null) {
+                        dirOutput.flush();   // this capture's records into its file, then close it
                         dirSink.finishCapture();
                     }
                 }
@@ -244,21 +269,25 @@ final class AnalyzeCommand implements Callable<Integer> {
                 }
             }
         } catch (IOException e) {
-            throw new UserError("cannot write flow records to " + writing + " (" + message(e) + ")");
+            throw new UserError("cannot write flow records to " + failedOutput(e, writing, dirOutput) + " (" + message(e) + ")");
         } catch (RuntimeException e) {
-            // a failed write arrives wrapped: UncheckedIOException from PrivacyGuard.emit, or the
-            // JSON writer's own unchecked exception around the IOException
+            // a failed write arrives wrapped: UncheckedIOException from PrivacyGuard.emit around the
+            // output's SinkException, or the JSON writer's own unchecked exception around the IOException
             IOException cause = ioCause(e);
             if (cause == null) {
                 throw e;
             }
-            throw new UserError("cannot write flow records to " + writing + " (" + message(cause) + ")");
+            throw new UserError("cannot write flow records to " + failedOutput(cause, writing, dirOutput) + " (" + message(cause) + ")");
         }
         if (summary.partial() && status == Main.EXIT_OK) {
             status = Main.EXIT_PARTIAL;
         }
         if (!quiet && !captures.isEmpty()) {
-            new SummaryReport(summary, skipped, guard, table, callStats).print(report);
+            List<AsyncSink.Stats> exits = new ArrayList<>();
+            for (AsyncSink o : outputs) {
+                exits.add(o.stats());
+            }
+            new SummaryReport(summary, skipped, guard, table, callStats, exits).print(report);
         }
         if (captures.isEmpty() && status == Main.EXIT_OK) {
             System.err.println("fathom: no capture files found");
@@ -303,6 +332,39 @@ final class AnalyzeCommand implements Callable<Integer> {
             throw new UserError(option + " must be a positive number of seconds, not " + seconds);
         }
         return (long) (seconds * 1e9);
+    }
+
+    /** Records per output queue at most: a queue is an array of references, 8 bytes each at worst. */
+    static final int MAX_SINK_QUEUE = 1 << 24;
+
+    /** The output behind its own queue and thread, named as the user named it. */
+    private AsyncSink queued(List<AsyncSink> outputs, String target, FlowSink sink, AsyncSink.Overflow overflow) {
+        AsyncSink a = new AsyncSink("-".equals(target) ? "standard output" : target, sink, sinkQueue, overflow);
+        outputs.add(a);
+        return a;
+    }
+
+    /**
+     * The output a write failure came from: the one an output's thread names, except for the
+     * per-capture folder, where it is the capture's file being written.
+     */
+    private static String failedOutput(Throwable e, String writing, AsyncSink dirOutput) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SinkException s) {
+                return dirOutput != null && s.sink().equals(dirOutput.name()) ? writing : s.sink();
+            }
+        }
+        return writing;
+    }
+
+    private static void closeQuietly(List<AsyncSink> outputs) {
+        for (AsyncSink o : outputs) {
+            try {
+                o.close();
+            } catch (IOException | RuntimeException e) {
+                // the run has failed already; this is only to release the files
+            }
+        }
     }
 
     private static FlowSink openSink(String target) {

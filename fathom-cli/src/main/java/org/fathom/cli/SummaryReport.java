@@ -4,10 +4,11 @@ import java.io.PrintStream;
 import java.util.List;
 import org.fathom.capture.CaptureWarning;
 import org.fathom.capture.LinkType;
+import org.fathom.output.AsyncSink;
 import org.fathom.pipeline.AnalysisSummary;
 import org.fathom.pipeline.CaptureResult;
 import org.fathom.pipeline.ProtocolTotals;
-import org.fathom.privacy.AggregateRecord;
+import org.fathom.record.AggregateRecord;
 import org.fathom.privacy.PrivacyGuard;
 import org.fathom.privacy.PrivacyMode;
 import org.fathom.privacy.PrivacyPolicy;
@@ -19,18 +20,23 @@ final class SummaryReport {
     private final PrivacyGuard guard;
     private final SummaryTable table;
     private final org.fathom.voip.CallStats calls;
+    private final List<AsyncSink.Stats> outputs;
+
+    /** Waiting for a full output queue this long in all is worth a line in the summary. */
+    static final long NOTICEABLE_WAIT_NANOS = 1_000_000_000L;
 
     SummaryReport(AnalysisSummary s, List<String> skipped, PrivacyGuard guard, SummaryTable table) {
-        this(s, skipped, guard, table, null);
+        this(s, skipped, guard, table, null, List.of());
     }
 
     SummaryReport(AnalysisSummary s, List<String> skipped, PrivacyGuard guard, SummaryTable table,
-                  org.fathom.voip.CallStats calls) {
+                  org.fathom.voip.CallStats calls, List<AsyncSink.Stats> outputs) {
         this.s = s;
         this.skipped = skipped;
         this.guard = guard;
         this.table = table;
         this.calls = calls;
+        this.outputs = outputs;
     }
 
     void print(PrintStream out) {
@@ -60,6 +66,9 @@ final class SummaryReport {
         out.printf("Audit log  %s (%,d entries, head %s)%n", guard.audit().file(), guard.audit().entries(), guard.audit().head().substring(0, 16));
         if (!guard.droppedFields().isEmpty()) {
             out.printf("Dropped    fields not in the privacy inventory: %s%n", String.join(", ", guard.droppedFields().keySet()));
+        }
+        for (String line : outputLines(outputs)) {
+            out.println(line);
         }
         List<ProtocolTotals> protos = p.mode() == PrivacyMode.AGGREGATE ? publishedTotals() : s.protocols();
         if (!protos.isEmpty()) {
@@ -120,6 +129,31 @@ final class SummaryReport {
         }
     }
 
+    /**
+     * Outputs that could not keep up: one line each where records were dropped (--on-full drop)
+     * or the analysis waited noticeably for a full queue; nothing otherwise.
+     */
+    static List<String> outputLines(List<AsyncSink.Stats> outputs) {
+        List<String> lines = new java.util.ArrayList<>();
+        for (AsyncSink.Stats o : outputs) {
+            boolean waited = o.waitedNanos() >= NOTICEABLE_WAIT_NANOS;
+            if (o.dropped() == 0 && !waited) {
+                continue;
+            }
+            StringBuilder sb = new StringBuilder(String.format("Output     %s: %,d of %,d records written", o.name(),
+                    o.written(), o.accepted()));
+            if (o.dropped() > 0) {
+                sb.append(String.format(", %,d dropped", o.dropped()));
+            }
+            sb.append(String.format(" (queue of %,d full at times", o.capacity()));
+            if (waited) {
+                sb.append(String.format("; analysis waited %.1f s", o.waitedNanos() / 1e9));
+            }
+            lines.add(sb.append(')').toString());
+        }
+        return lines;
+    }
+
     /** Alerts come first: an attack matters more than the protocol mix. */
     private void printAlerts(PrintStream out) {
         if (table.alerts.isEmpty()) {
@@ -129,7 +163,7 @@ final class SummaryReport {
         }
         out.printf("Alerts     %,d%n", table.alerts.size());
         for (org.fathom.record.AlertRecord a : table.alerts) {
-            String target = org.fathom.output.Addresses.format(a.targetHi(), a.targetLo())
+            String target = org.fathom.net.Addresses.format(a.targetHi(), a.targetLo())
                     + (a.targetPort() != 0 ? " port " + a.targetPort() : "") + (a.targetProtocol() != null ? " " + a.targetProtocol() : "");
             out.printf("  %-22s %s  %s .. %s  %,d packets, %s, peak %,.0f pps / %s/s, %,d sources, detected after %,d ms%s%n",
                     a.kind(), target, org.fathom.output.Timestamps.iso(a.startNanos()), org.fathom.output.Timestamps.iso(a.endNanos()),

@@ -4,19 +4,22 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.fathom.privacy.AggregateRecord;
-import org.fathom.privacy.PrivacyHeader;
-import org.fathom.privacy.Released;
+import org.fathom.record.AggregateRecord;
+import org.fathom.record.ExportRecord;
 import org.fathom.record.FlowRecord;
 import org.fathom.record.FlowSink;
+import org.fathom.record.PrivacyHeader;
+import org.fathom.record.Released;
 
 /**
  * JSON lines into one file per capture ({@code DIR/<capture file name>.jsonl}), each starting
- * with the privacy header. The caller names the capture before its records arrive.
+ * with the privacy header. The caller names the capture before its records arrive; behind an
+ * {@link AsyncSink}, only after {@link AsyncSink#flush}, so that the previous capture's records
+ * are in its file and the sink's thread is idle while the file changes.
  */
 public final class JsonLinesDirectorySink implements FlowSink {
     private final Path dir;
-    private Released<PrivacyHeader> header;
+    private Released<? extends ExportRecord> header;
     private JsonLinesFlowSink current;
 
     public JsonLinesDirectorySink(Path dir) {
@@ -29,7 +32,7 @@ public final class JsonLinesDirectorySink implements FlowSink {
         Path out = dir.resolve(captureFileName + ".jsonl");
         current = new JsonLinesFlowSink(new BufferedOutputStream(Files.newOutputStream(out), 1 << 16), true);
         if (header != null) {
-            current.header(header);
+            current.accept(header);
         }
     }
 
@@ -41,26 +44,28 @@ public final class JsonLinesDirectorySink implements FlowSink {
         }
     }
 
+    /** Flow records and aggregates go to the current capture's file; calls and alerts are not taken. */
     @Override
-    public void header(Released<PrivacyHeader> h) {
-        header = h;
-        if (current != null) {
-            current.header(h);
-        }
-    }
-
-    @Override
-    public void accept(Released<FlowRecord> record) throws IOException {
-        if (current == null) {
-            throw new IllegalStateException("no capture started");
-        }
-        current.accept(record);
-    }
-
-    @Override
-    public void aggregate(Released<AggregateRecord> row) {
-        if (current != null) {
-            current.aggregate(row);
+    public void accept(Released<? extends ExportRecord> released) {
+        switch (released.record()) {
+            case PrivacyHeader h -> {
+                header = released;
+                if (current != null) {
+                    current.accept(released);
+                }
+            }
+            case FlowRecord f -> {
+                if (current == null) {
+                    throw new IllegalStateException("no capture started");
+                }
+                current.accept(released);
+            }
+            case AggregateRecord a -> {
+                if (current != null) {
+                    current.accept(released);
+                }
+            }
+            default -> { }
         }
     }
 

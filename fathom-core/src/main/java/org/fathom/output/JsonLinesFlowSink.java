@@ -4,14 +4,16 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
-import org.fathom.privacy.AggregateRecord;
-import org.fathom.privacy.PrivacyHeader;
-import org.fathom.privacy.Released;
+import org.fathom.net.Addresses;
+import org.fathom.record.AggregateRecord;
 import org.fathom.record.AlertRecord;
 import org.fathom.record.CallRecord;
+import org.fathom.record.ExportRecord;
 import org.fathom.record.FlowRecord;
-import org.fathom.record.RecordKind;
 import org.fathom.record.FlowSink;
+import org.fathom.record.PrivacyHeader;
+import org.fathom.record.RecordKind;
+import org.fathom.record.Released;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.json.JsonFactory;
@@ -44,12 +46,35 @@ public final class JsonLinesFlowSink implements FlowSink {
         this.gen = FACTORY.createGenerator(ObjectWriteContext.empty(), out);
     }
 
+    /** Writes the record if its kind is one of this sink's; the privacy header always. */
     @Override
-    public void call(Released<CallRecord> released) {
-        if (!kinds.contains(RecordKind.CALL)) {
-            return;
+    public void accept(Released<? extends ExportRecord> released) {
+        switch (released.record()) {
+            case PrivacyHeader h -> header(h);
+            case FlowRecord r -> {
+                if (kinds.contains(RecordKind.FLOW)) {
+                    flow(r);
+                }
+            }
+            case AggregateRecord a -> {
+                if (kinds.contains(RecordKind.AGGREGATE)) {
+                    aggregate(a);
+                }
+            }
+            case CallRecord c -> {
+                if (kinds.contains(RecordKind.CALL)) {
+                    call(c);
+                }
+            }
+            case AlertRecord a -> {
+                if (kinds.contains(RecordKind.ALERT)) {
+                    alert(a);
+                }
+            }
         }
-        CallRecord c = released.record();
+    }
+
+    private void call(CallRecord c) {
         JsonGenerator g = gen;
         g.writeStartObject();
         g.writeStringProperty("type", "call");
@@ -96,12 +121,7 @@ public final class JsonLinesFlowSink implements FlowSink {
         written = true;
     }
 
-    @Override
-    public void alert(Released<AlertRecord> released) {
-        if (!kinds.contains(RecordKind.ALERT)) {
-            return;
-        }
-        AlertRecord a = released.record();
+    private void alert(AlertRecord a) {
         JsonGenerator g = gen;
         g.writeStartObject();
         g.writeStringProperty("type", "alert");
@@ -137,9 +157,7 @@ public final class JsonLinesFlowSink implements FlowSink {
         written = true;
     }
 
-    @Override
-    public void header(Released<PrivacyHeader> released) {
-        PrivacyHeader h = released.record();
+    private void header(PrivacyHeader h) {
         JsonGenerator g = gen;
         g.writeStartObject();
         g.writeStringProperty("type", "privacy");
@@ -161,12 +179,7 @@ public final class JsonLinesFlowSink implements FlowSink {
         written = true;
     }
 
-    @Override
-    public void aggregate(Released<AggregateRecord> released) {
-        if (!kinds.contains(RecordKind.AGGREGATE)) {
-            return;
-        }
-        AggregateRecord a = released.record();
+    private void aggregate(AggregateRecord a) {
         JsonGenerator g = gen;
         g.writeStartObject();
         g.writeStringProperty("type", "aggregate");
@@ -188,12 +201,7 @@ public final class JsonLinesFlowSink implements FlowSink {
         written = true;
     }
 
-    @Override
-    public void accept(Released<FlowRecord> released) throws IOException {
-        if (!kinds.contains(RecordKind.FLOW)) {
-            return;
-        }
-        FlowRecord r = released.record();
+    private void flow(FlowRecord r) {
         JsonGenerator g = gen;
         g.writeStartObject();
         g.writeStringProperty("type", "flow");

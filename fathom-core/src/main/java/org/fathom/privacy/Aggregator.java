@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.fathom.net.Cidr;
+import org.fathom.record.AggregateRecord;
 import org.fathom.record.FlowRecord;
 
 /**

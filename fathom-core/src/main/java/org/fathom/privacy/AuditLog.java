@@ -16,7 +16,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.fathom.output.Json;
 
 /**
  * An append-only, tamper-evident log of every privacy-relevant event: each run's policy, any

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.fathom.net.Cidr;
 
 /**
  * The written authorisation under which identified records may be released: who may be seen

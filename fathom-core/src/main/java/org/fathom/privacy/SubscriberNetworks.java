@@ -2,6 +2,7 @@ package org.fathom.privacy;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.fathom.net.Cidr;
 
 /**
  * The address blocks whose addresses are subscribers' (personal data). Servers outside them stay

@@ -3,7 +3,7 @@ package org.fathom.protocol;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.fathom.privacy.Cidr;
+import org.fathom.net.Cidr;
 
 /**
  * Names the service behind a server address by the well-known address blocks of large providers

@@ -25,7 +25,7 @@ public record AlertRecord(
         long sourceCount,
         List<long[]> topSources,
         long detectionDelayMs,
-        String detail) {
+        String detail) implements ExportRecord {
 
     public AlertRecord {
         topSources = topSources == null ? List.of() : List.copyOf(topSources);

@@ -28,7 +28,7 @@ public record CallRecord(
         String outcome,
         String endReason,
         boolean emergency,
-        List<MediaStream> media) {
+        List<MediaStream> media) implements ExportRecord {
 
     public CallRecord {
         media = media == null ? List.of() : List.copyOf(media);

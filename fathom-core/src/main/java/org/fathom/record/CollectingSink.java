@@ -2,11 +2,11 @@ package org.fathom.record;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.fathom.privacy.AggregateRecord;
-import org.fathom.privacy.PrivacyHeader;
-import org.fathom.privacy.Released;
 
-/** Keeps released records in memory (embedding, tests). Thread-safe through the guard's lock. */
+/**
+ * Keeps released records in memory (embedding, tests). Thread-safe through the guard's exit, which
+ * hands over one record at a time.
+ */
 public final class CollectingSink implements FlowSink {
     private final List<FlowRecord> flows = new ArrayList<>();
     private final List<AggregateRecord> aggregates = new ArrayList<>();
@@ -15,28 +15,14 @@ public final class CollectingSink implements FlowSink {
     private PrivacyHeader header;
 
     @Override
-    public void header(Released<PrivacyHeader> h) {
-        header = h.record();
-    }
-
-    @Override
-    public void accept(Released<FlowRecord> record) {
-        flows.add(record.record());
-    }
-
-    @Override
-    public void aggregate(Released<AggregateRecord> row) {
-        aggregates.add(row.record());
-    }
-
-    @Override
-    public void call(Released<CallRecord> call) {
-        calls.add(call.record());
-    }
-
-    @Override
-    public void alert(Released<AlertRecord> alert) {
-        alerts.add(alert.record());
+    public void accept(Released<? extends ExportRecord> released) {
+        switch (released.record()) {
+            case PrivacyHeader h -> header = h;
+            case FlowRecord f -> flows.add(f);
+            case AggregateRecord a -> aggregates.add(a);
+            case CallRecord c -> calls.add(c);
+            case AlertRecord a -> alerts.add(a);
+        }
     }
 
     public List<AlertRecord> alerts() {

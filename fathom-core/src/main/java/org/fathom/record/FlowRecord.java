@@ -2,6 +2,7 @@ package org.fathom.record;
 
 import java.util.List;
 import java.util.Map;
+import org.fathom.net.Addresses;
 
 /**
  * One finished flow, as it leaves the engine: the record contract of DESIGN.md ("Flow records").
@@ -28,7 +29,7 @@ public record FlowRecord(
         int tcpFlagsC2s, int tcpFlagsS2c,
         String endReason,
         Map<String, Object> metadata,
-        List<String> risks) {
+        List<String> risks) implements ExportRecord {
 
     public FlowRecord {
         metadata = metadata == null ? Map.of() : metadata;
@@ -37,12 +38,12 @@ public record FlowRecord(
 
     /** Client address as text: dotted quad, or RFC 5952 IPv6. */
     public String srcIp() {
-        return org.fathom.output.Addresses.format(srcHi, srcLo);
+        return Addresses.format(srcHi, srcLo);
     }
 
     /** Server address as text. */
     public String dstIp() {
-        return org.fathom.output.Addresses.format(dstHi, dstLo);
+        return Addresses.format(dstHi, dstLo);
     }
 
     /** The same record with other addresses and metadata (used by the privacy guard). */

@@ -1,30 +1,20 @@
 package org.fathom.record;
 
 import java.io.IOException;
-import org.fathom.privacy.AggregateRecord;
-import org.fathom.privacy.PrivacyHeader;
-import org.fathom.privacy.Released;
 
 /**
  * A destination for released records (a JSON lines file, later Kafka, IPFIX, ...). It accepts
- * only {@link Released} records, which only the privacy guard can make.
+ * only {@link Released} records, which only the privacy guard can make, through one method for
+ * every kind: a sink switches over the {@link ExportRecord} and ignores the kinds it does not
+ * take. The first record of every run is its {@link PrivacyHeader}; aggregate-mode rows come
+ * when the guard closes.
+ *
+ * <p>Calls come from one thread at a time, in the order the guard released the records (the
+ * guard serialises them; {@code output.AsyncSink} hands them to a thread of their own in that
+ * order).
  */
 public interface FlowSink extends AutoCloseable {
-    /** What the guard did to the records that follow; written first. */
-    void header(Released<PrivacyHeader> header) throws IOException;
-
-    void accept(Released<FlowRecord> record) throws IOException;
-
-    /** Aggregate-mode statistics, released when the guard closes. */
-    void aggregate(Released<AggregateRecord> row) throws IOException;
-
-    /** A call record (VoIP analytics). Sinks that do not take calls ignore it. */
-    default void call(Released<CallRecord> call) throws IOException {
-    }
-
-    /** An attack or abuse alert. Sinks that do not take alerts ignore it. */
-    default void alert(Released<AlertRecord> alert) throws IOException {
-    }
+    void accept(Released<? extends ExportRecord> record) throws IOException;
 
     @Override
     void close() throws IOException;

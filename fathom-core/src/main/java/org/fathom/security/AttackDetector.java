@@ -6,7 +6,7 @@ import java.util.List;
 import org.fathom.analysis.PacketAnalyzer;
 import org.fathom.decode.DecodedPacket;
 import org.fathom.decode.IpProtocol;
-import org.fathom.privacy.Cidr;
+import org.fathom.net.Cidr;
 import org.fathom.privacy.PrivacyGuard;
 import org.fathom.record.AlertRecord;
 

@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.fathom.privacy.Cidr;
+import org.fathom.net.Cidr;
 
 /**
  * Per-network detection thresholds from a file, one rule per line:

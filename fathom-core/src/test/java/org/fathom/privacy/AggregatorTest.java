@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
-import org.fathom.privacy.Cidr;
+import org.fathom.net.Cidr;
+import org.fathom.record.AggregateRecord;
 import org.fathom.record.FlowRecord;
 import org.junit.jupiter.api.Test;
 

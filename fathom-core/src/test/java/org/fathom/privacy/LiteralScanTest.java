@@ -11,7 +11,7 @@ import net.jqwik.api.Provide;
 
 /** The scans that gate the scrubbing regular expressions must never miss a literal those find. */
 class LiteralScanTest {
-    // the same expressions the guard scrubs with
+    // the same expressions the redactor scrubs with
     private static final Pattern IPV4 = Pattern.compile("(?<![0-9.])(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})(?![0-9])");
     private static final Pattern IPV6 = Pattern.compile("(?<![0-9A-Za-z:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![0-9A-Za-z:])");
 
@@ -25,28 +25,28 @@ class LiteralScanTest {
     @Property(tries = 20_000)
     void ipv4ScanFindsEveryLiteral(@ForAll("addressLike") String s) {
         if (IPV4.matcher(s).find()) {
-            assertThat(PrivacyGuard.mayHoldIpv4(s)).as(s).isTrue();
+            assertThat(Redactor.mayHoldIpv4(s)).as(s).isTrue();
         }
     }
 
     @Property(tries = 20_000)
     void ipv6ScanFindsEveryLiteral(@ForAll("addressLike") String s) {
         if (IPV6.matcher(s).find()) {
-            assertThat(PrivacyGuard.mayHoldIpv6(s)).as(s).isTrue();
+            assertThat(Redactor.mayHoldIpv6(s)).as(s).isTrue();
         }
     }
 
     @Property
     void scansSeeLiteralsInsideText(@ForAll("addressLike") String before, @ForAll("addressLike") String after) {
-        assertThat(PrivacyGuard.mayHoldIpv4(before + " 192.168.1.20 " + after)).isTrue();
-        assertThat(PrivacyGuard.mayHoldIpv6(before + " fe80::1 " + after)).isTrue();
-        assertThat(PrivacyGuard.mayHoldIpv6("2001:db8:0:0:0:0:0:1")).isTrue();
+        assertThat(Redactor.mayHoldIpv4(before + " 192.168.1.20 " + after)).isTrue();
+        assertThat(Redactor.mayHoldIpv6(before + " fe80::1 " + after)).isTrue();
+        assertThat(Redactor.mayHoldIpv6("2001:db8:0:0:0:0:0:1")).isTrue();
     }
 
     @Property
     void hostNamesAndVersionsArePassedOver(@ForAll("addressLike") String ignored) {
-        assertThat(PrivacyGuard.mayHoldIpv4("Mozilla/5.0 (X11; Linux x86_64)")).isFalse();
-        assertThat(PrivacyGuard.mayHoldIpv6("www.example.com")).isFalse();
-        assertThat(PrivacyGuard.mayHoldIpv6("TLS_AES_128_GCM_SHA256: x")).isFalse();
+        assertThat(Redactor.mayHoldIpv4("Mozilla/5.0 (X11; Linux x86_64)")).isFalse();
+        assertThat(Redactor.mayHoldIpv6("www.example.com")).isFalse();
+        assertThat(Redactor.mayHoldIpv6("TLS_AES_128_GCM_SHA256: x")).isFalse();
     }
 }

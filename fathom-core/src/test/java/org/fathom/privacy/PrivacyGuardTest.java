@@ -10,9 +10,11 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.fathom.net.Cidr;
 import org.fathom.record.CollectingSink;
 import org.fathom.record.FlowRecord;
 import org.fathom.record.FlowSink;
+import org.fathom.record.Released;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -116,24 +118,30 @@ class PrivacyGuardTest {
 
     @Test
     void sinksCanOnlyBeFedReleasedRecordsWhichOnlyTheGuardMakes() throws Exception {
-        for (var c : Released.class.getDeclaredConstructors()) {
-            assertThat(Modifier.isPublic(c.getModifiers()) || Modifier.isProtected(c.getModifiers())).as(c.toString()).isFalse();
+        for (Class<?> k : List.of(Released.class, Released.Issuer.class)) {
+            assertThat(Modifier.isFinal(k.getModifiers())).as(k.toString()).isTrue();
+            for (var c : k.getDeclaredConstructors()) {
+                assertThat(Modifier.isPrivate(c.getModifiers())).as(c.toString()).isTrue();
+            }
         }
-        assertThat(Modifier.isFinal(Released.class.getModifiers())).isTrue();
         for (Method m : FlowSink.class.getDeclaredMethods()) {
             for (Class<?> p : m.getParameterTypes()) {
                 assertThat(p).as(m.toString()).isEqualTo(Released.class);
             }
         }
-        // within the privacy package, only the guard constructs Released
-        for (Path src : List.of(Path.of("src/main/java/org/fathom"))) {
-            try (var files = Files.walk(src)) {
-                for (Path f : files.filter(x -> x.toString().endsWith(".java")).toList()) {
-                    if (f.getFileName().toString().equals("PrivacyGuard.java")) {
-                        continue;
-                    }
-                    assertThat(Files.readString(f)).as(f.toString()).doesNotContain("new Released<");
+        // the capability to release is handed to the guard class only
+        assertThatThrownBy(Released.Issuer::claim).isInstanceOf(IllegalCallerException.class)
+                .hasMessageContaining(PrivacyGuard.class.getName());
+        // and in the main code only the guard asks for it
+        try (var files = Files.walk(Path.of("src/main/java/org/fathom"))) {
+            for (Path f : files.filter(x -> x.toString().endsWith(".java")).toList()) {
+                String name = f.getFileName().toString();
+                if (name.equals("PrivacyGuard.java") || name.equals("Released.java")) {
+                    continue;
                 }
+                // (arrays of Released, as in a sink's queue, are fine: they hold released records)
+                assertThat(Files.readString(f)).as(f.toString()).doesNotContain("Issuer")
+                        .doesNotContainPattern("\\bnew\\s+Released\\s*(<[^>]*>)?\\s*\\(");
             }
         }
     }

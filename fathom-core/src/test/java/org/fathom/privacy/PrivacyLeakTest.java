@@ -21,7 +21,7 @@ import org.fathom.capture.CaptureReader;
 import org.fathom.capture.Packet;
 import org.fathom.decode.DecodedPacket;
 import org.fathom.decode.PacketDecoder;
-import org.fathom.output.Addresses;
+import org.fathom.net.Addresses;
 import org.fathom.output.JsonLinesFlowSink;
 import org.fathom.pipeline.AnalysisOptions;
 import org.fathom.pipeline.AnalysisSummary;

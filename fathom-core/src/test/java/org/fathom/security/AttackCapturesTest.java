@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.fathom.output.Addresses;
+import org.fathom.net.Addresses;
 import org.fathom.record.AlertRecord;
 import org.fathom.testing.Analyze;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.fathom.output.Addresses;
+import org.fathom.net.Addresses;
 import org.fathom.record.AlertRecord;
 import org.fathom.testing.Analyze;
 import org.junit.jupiter.api.Test;

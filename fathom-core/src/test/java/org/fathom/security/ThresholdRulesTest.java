@@ -41,7 +41,7 @@ class ThresholdRulesTest {
     @Test
     void aRaisedThresholdSilencesAFloodOnThatNetworkOnly() throws Exception {
         List<AttackDetector.NetworkThresholds> rules = List.of(new AttackDetector.NetworkThresholds(
-                org.fathom.privacy.Cidr.parse("198.51.100.0/24"), ThresholdRules.with(Thresholds.DEFAULTS, "synPps=100000")));
+                org.fathom.net.Cidr.parse("198.51.100.0/24"), ThresholdRules.with(Thresholds.DEFAULTS, "synPps=100000")));
         List<AlertRecord> alerts = SyntheticAttackTest.runWith(rules, out -> {
             long t0 = 1_700_000_000_000_000_000L;
             for (int i = 0; i < 3000; i++) {   // 2,000 SYN/s to each of two servers

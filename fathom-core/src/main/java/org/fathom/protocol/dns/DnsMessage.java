@@ -2,7 +2,7 @@ package org.fathom.protocol.dns;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.fathom.output.Addresses;
+import org.fathom.net.Addresses;
 
 /**
  * A DNS message (RFC 1035 section 4; also mDNS, RFC 6762, and LLMNR, RFC 4795, which share the

@@ -1,4 +1,4 @@
-package org.fathom.privacy;
+package org.fathom.record;
 
 /**
  * One published group of aggregate mode: a time bucket, a network segment (the subscriber network,
@@ -8,5 +8,5 @@ package org.fathom.privacy;
  */
 public record AggregateRecord(long bucketStartNanos, long bucketNanos, String segment, String protocol,
                               String application, String category, long subscribers, long flows, long packets,
-                              long bytesUp, long bytesDown, boolean noisy) {
+                              long bytesUp, long bytesDown, boolean noisy) implements ExportRecord {
 }

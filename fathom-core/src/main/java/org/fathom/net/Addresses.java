@@ -1,4 +1,4 @@
-package org.fathom.output;
+package org.fathom.net;
 
 /** Text forms of the 128-bit addresses the decoder produces (IPv4 is held IPv4-mapped). */
 public final class Addresses {

@@ -1,4 +1,4 @@
-package org.fathom.output;
+package org.fathom.privacy;
 
 import java.io.StringWriter;
 import java.util.List;
@@ -7,13 +7,13 @@ import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.json.JsonFactory;
 
-/** Small JSON text for the cold edges (audit entries, headers): maps, lists, strings, numbers, booleans. */
-public final class Json {
+/** Small JSON text for the audit log's entries: maps, lists, strings, numbers, booleans. */
+final class Json {
     private static final JsonFactory FACTORY = JsonFactory.builder().build();
 
     private Json() {}
 
-    public static String write(Object value) {
+    static String write(Object value) {
         StringWriter w = new StringWriter();
         try (JsonGenerator g = FACTORY.createGenerator(ObjectWriteContext.empty(), w)) {
             value(g, value);
@@ -21,7 +21,7 @@ public final class Json {
         return w.toString();
     }
 
-    public static void value(JsonGenerator g, Object v) {
+    static void value(JsonGenerator g, Object v) {
         switch (v) {
             case null -> g.writeNull();
             case String s -> g.writeString(s);

@@ -1,4 +1,4 @@
-package org.fathom.privacy;
+package org.fathom.net;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;

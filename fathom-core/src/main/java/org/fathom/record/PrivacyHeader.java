@@ -1,4 +1,4 @@
-package org.fathom.privacy;
+package org.fathom.record;
 
 import java.util.List;
 
@@ -8,5 +8,6 @@ import java.util.List;
  * and, in identified mode, the authorisation reference.
  */
 public record PrivacyHeader(String mode, String subscriberNetworks, String keyRotation, int k, Double epsilon,
-                            String authorisationReference, List<String> fieldsDropped, List<String> fieldsPseudonymised) {
+                            String authorisationReference, List<String> fieldsDropped, List<String> fieldsPseudonymised)
+        implements ExportRecord {
 }
