@@ -61,10 +61,15 @@ final class Aggregator {
                 sub = new Addr(r.dstHi(), r.dstLo());
             }
         }
-        long bucket = Math.floorDiv(r.firstSeenNanos(), bucketNanos);
+        // an interim record (active timeout) is more traffic of a flow counted already, in the
+        // bucket where that traffic was seen, not another flow
+        boolean interim = "active".equals(r.endReason());
+        long bucket = Math.floorDiv(interim ? r.lastSeenNanos() : r.firstSeenNanos(), bucketNanos);
         Key key = new Key(bucket, seg == null ? OTHER : seg.text(), r.protocol(), r.application(), r.category());
         Group g = groups.computeIfAbsent(key, x -> new Group());
-        g.flows++;
+        if (!interim) {
+            g.flows++;
+        }
         g.packets += r.packetsC2s() + r.packetsS2c();
         boolean subIsClient = seg != null && sub.hi() == r.srcHi() && sub.lo() == r.srcLo();
         g.up += subIsClient || sub == null ? r.bytesC2s() : r.bytesS2c();

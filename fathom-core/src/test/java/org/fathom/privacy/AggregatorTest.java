@@ -79,4 +79,24 @@ class AggregatorTest {
         assertThat(total.flows()).isEqualTo(rows.stream().filter(r -> !r.protocol().equals("*")).mapToLong(AggregateRecord::flows).sum());
         assertThat(rows).allMatch(AggregateRecord::noisy);
     }
+
+    @Test
+    void interimRecordsAddTrafficInTheirOwnBucketButNoFlow() {
+        long hour = 3_600_000_000_000L;
+        Aggregator a = new Aggregator(SubscriberNetworks.DEFAULT, hour, 1, null);
+        long t = 1_700_000_000_000_000_000L / hour * hour;
+        for (int i = 1; i <= 3; i++) {
+            long[] c = Cidr.parseAddress("10.0.0." + i);
+            long[] s = Cidr.parseAddress("93.184.216.34");
+            // a flow that lives into the next hour: an interim record then its final one
+            a.add(new FlowRecord("TCP", c[0], c[1], 40000, s[0], s[1], 443, 0, null, "TLS", "TLS", "Web", "DPI",
+                    10, 10, 1000, 9000, t, t + hour + 5, 0, 0, "active", Map.of(), List.of()));
+            a.add(new FlowRecord("TCP", c[0], c[1], 40000, s[0], s[1], 443, 0, null, "TLS", "TLS", "Web", "DPI",
+                    2, 2, 100, 900, t, t + hour + 10, 0, 0, "fin", Map.of(), List.of()));
+        }
+        List<AggregateRecord> tls = a.publish().stream().filter(r -> r.protocol().equals("TLS")).toList();
+        assertThat(tls.stream().mapToLong(AggregateRecord::flows).sum()).isEqualTo(3);
+        assertThat(tls.stream().mapToLong(r -> r.bytesUp() + r.bytesDown()).sum()).isEqualTo(3 * (10_000 + 1_000));
+        assertThat(tls).hasSize(2); // the interim traffic is in the hour it was seen
+    }
 }
