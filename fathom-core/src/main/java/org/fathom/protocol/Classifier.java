@@ -200,12 +200,7 @@ public final class Classifier implements PassiveObserver.AddressBook {
     private FlowInspection start(FlowTable t, int f, DecodedPacket d) {
         FlowInspection fi = new FlowInspection(this, d.l4, d.ipVersion == 6, registry.size());
         fi.flow = f;
-        fi.clientPort = t.port(f, true);
-        fi.serverPort = t.port(f, false);
-        fi.cHi = t.addrHi(f, true);
-        fi.cLo = t.addrLo(f, true);
-        fi.sHi = t.addrHi(f, false);
-        fi.sLo = t.addrLo(f, false);
+        endpoints(fi, t, f);
         if (!learned.isEmpty()) {
             // looked up when the flow starts: what this worker has observed up to this packet,
             // the same whatever the number of workers
@@ -354,14 +349,19 @@ public final class Classifier implements PassiveObserver.AddressBook {
         }
     }
 
-    private void swap(FlowTable t, int f, FlowInspection fi) {
-        t.setClientIsB(f, !t.clientIsB(f));
+    /** Copies the flow's client and server ends into its inspection state. */
+    private static void endpoints(FlowInspection fi, FlowTable t, int f) {
         fi.clientPort = t.port(f, true);
         fi.serverPort = t.port(f, false);
         fi.cHi = t.addrHi(f, true);
         fi.cLo = t.addrLo(f, true);
         fi.sHi = t.addrHi(f, false);
         fi.sLo = t.addrLo(f, false);
+    }
+
+    private void swap(FlowTable t, int f, FlowInspection fi) {
+        t.setClientIsB(f, !t.clientIsB(f));
+        endpoints(fi, t, f);
         int p = fi.payloadPackets[0];
         fi.payloadPackets[0] = fi.payloadPackets[1];
         fi.payloadPackets[1] = p;
