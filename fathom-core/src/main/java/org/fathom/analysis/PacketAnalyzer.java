@@ -5,9 +5,9 @@ import org.fathom.privacy.PrivacyGuard;
 
 /**
  * An analysis across flows (VoIP calls, attack detection) that sees every decoded packet of a
- * capture, in capture order, whichever worker owns the packet's flow: one instance per capture,
- * run by one worker (analyzer k by worker k mod N; every worker decodes every packet anyway), so
- * its view never depends on the number of workers. Implementations keep bounded state and never
+ * capture, in capture order, whichever worker owns the packet's flow: one instance per engine
+ * run, run by the engine's dispatcher (or by the one worker when there is no dispatcher), so its
+ * view never depends on the number of workers. Implementations keep bounded state and never
  * throw for hostile input.
  *
  * <p>Records it produces go out through {@link PrivacyGuard#emitCall} / {@link PrivacyGuard#emitAlert}.
@@ -15,8 +15,8 @@ import org.fathom.privacy.PrivacyGuard;
 public interface PacketAnalyzer {
     /**
      * Sees one decoded packet; the packet's buffers are valid during the call only. With several
-     * workers, a packet another worker owns arrives decoded from its first
-     * {@link #HEADER_BYTES} bytes (payload cut short) unless {@link #needsPayload} asked for it whole.
+     * workers, a packet arrives decoded from its first {@link #HEADER_BYTES} bytes (payload cut
+     * short) unless {@link #needsPayload} asked for it whole.
      */
     void onPacket(DecodedPacket d);
 
@@ -28,7 +28,7 @@ public interface PacketAnalyzer {
     default void onFragment(DecodedPacket d) {
     }
 
-    /** Bytes of each frame that every worker reads; the rest only when needed. */
+    /** Bytes of each frame the dispatcher reads to decode its headers; the rest only when needed. */
     int HEADER_BYTES = 256;
 
     /** Whether this packet (decoded from its headers) must be decoded with its whole payload. */

@@ -4,8 +4,9 @@ import org.fathom.decode.DecodedPacket;
 
 /**
  * Learns cross-flow facts (addresses from DNS answers) from every packet, whichever worker owns
- * its flow. Every worker runs the observers over the whole capture in capture order, so what a
- * worker knows when a flow starts does not depend on how flows are spread over workers.
+ * its flow. The engine hands every packet an observer {@link #wants} to every worker, in order
+ * with the worker's own packets, so what a worker knows when a flow starts does not depend on
+ * how flows are spread over workers.
  * Implementations must filter cheaply (ports first) and never throw.
  */
 public interface PassiveObserver {
