@@ -47,6 +47,7 @@ import org.fathom.protocol.PassiveObserver;
  */
 public final class Engine {
     private static final int PROGRESS_EVERY = 1 << 16;
+    private static final int CHECK_EVERY = 1 << 12;
 
     private final AnalysisOptions options;
     private final int workers;
@@ -155,7 +156,7 @@ public final class Engine {
                 }
             });
         }
-        Dispatcher d = new Dispatcher(source, rings, analyzers(), options, progress);
+        Dispatcher d = new Dispatcher(source, rings, analyzers(), options, progress, failure);
         for (Thread t : threads) {
             t.start();
         }
@@ -238,6 +239,8 @@ public final class Engine {
         private final PacketAnalyzer[] analyzers;
         private final PassiveObserver[] observers;
         private final Progress progress;
+        /** A worker's failure: the dispatcher stops reading (checked every few thousand frames). */
+        private final AtomicReference<Throwable> failure;
         final PacketDecoder probe = PacketDecoder.headersOnly();
         /** Whole-frame decoder for the analyzers (SIP payloads, fragments to reassemble). */
         final PacketDecoder fullDecoder = new PacketDecoder();
@@ -252,7 +255,8 @@ public final class Engine {
         private boolean ended;
 
         Dispatcher(PacketSource source, PacketRing[] rings, PacketAnalyzer[] analyzers, AnalysisOptions options,
-                   Progress progress) {
+                   Progress progress, AtomicReference<Throwable> failure) {
+            this.failure = failure;
             this.source = source;
             this.rings = rings;
             this.analyzers = analyzers;
@@ -290,6 +294,9 @@ public final class Engine {
                     break;
                 }
                 if (read == PacketSource.IDLE) {
+                    if (failure.get() != null) {
+                        return;
+                    }
                     if (advance(p.timestampNanos)) {
                         tickAll(-1);
                     }
@@ -325,8 +332,13 @@ public final class Engine {
                         }
                     }
                 }
-                if ((frames & (PROGRESS_EVERY - 1)) == 0) {
-                    progress.update(Path.of(in.name()), in.position(), in.size(), frames);
+                if ((frames & (CHECK_EVERY - 1)) == 0) {
+                    if (failure.get() != null) {
+                        return; // a worker died: stop reading, the run reports its failure
+                    }
+                    if ((frames & (PROGRESS_EVERY - 1)) == 0) {
+                        progress.update(Path.of(in.name()), in.position(), in.size(), frames);
+                    }
                 }
             }
             progress.update(Path.of(in.name()), in.size(), in.size(), frames);

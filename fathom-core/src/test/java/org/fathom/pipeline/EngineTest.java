@@ -230,4 +230,20 @@ class EngineTest {
     private static String id(FlowRecord r) {
         return r.l4() + " " + r.srcPort() + " " + r.dstPort() + " " + r.firstSeenNanos() + " " + r.srcLo() + " " + r.dstLo();
     }
+
+    @org.junit.jupiter.api.Test
+    @org.junit.jupiter.api.Timeout(60)
+    void aWorkerFailureStopsASourceThatWouldNeverEnd() throws Exception {
+        FlowEvents.Factory failing = worker -> new FlowEvents() {
+            @Override
+            public void classified(org.fathom.flow.FlowTable t, int f, org.fathom.protocol.Classification c) {
+                throw new IllegalStateException("listener bug");
+            }
+        };
+        // a live-like source: the sample, then idle polls for ever (a billion of them)
+        CollectingSink sink = new CollectingSink();
+        assertThatThrownBy(() -> run(new QuietAfterwards(CaptureFiles.open(sample()), 1_000_000_000, 1_000_000L, sink), 2,
+                AnalysisOptions.defaults().withFlowEvents(failing), sink))
+                .hasMessageContaining("listener bug");
+    }
 }
