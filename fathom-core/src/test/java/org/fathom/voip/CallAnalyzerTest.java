@@ -97,9 +97,13 @@ class CallAnalyzerTest {
     }
 
     void rtp(long src, int sp, long dst, int dp, int seq, long ts) {
-        byte[] p = new byte[172];
+        rtp(src, sp, dst, dp, seq, ts, 0);
+    }
+
+    void rtp(long src, int sp, long dst, int dp, int seq, long ts, int pt) {
+        byte[] p = new byte[pt == 13 ? 13 : 172];
         p[0] = (byte) 0x80;
-        p[1] = 0;
+        p[1] = (byte) pt;
         p[2] = (byte) (seq >> 8);
         p[3] = (byte) seq;
         p[4] = (byte) (ts >> 24);
@@ -141,6 +145,25 @@ class CallAnalyzerTest {
         assertThat(c.media().get(0).codec()).isEqualTo("PCMU/8000");
         assertThat(c.media().get(0).mos()).isGreaterThan(4.3);
         assertThat(c.durationS()).isGreaterThan(1.9);
+    }
+
+    /** Issue 16 item 5: comfort noise between talk spurts is media of the stream, not loss. */
+    @Test
+    void comfortNoiseCountsAsMediaNotLoss() {
+        answeredCall("c1");
+        for (int i = 0; i < 100; i++) {
+            step(20_000_000);
+            rtp(A, 4000, B, 5000, i, i * 160L, i % 10 < 2 ? 0 : 13);   // 20 % speech, 80 % CN
+            rtp(B, 5000, A, 4000, i, i * 160L);
+        }
+        c2s(req("BYE", "c1", 2, "2", "", ""));
+        CallRecord c = end().getFirst();
+        CallRecord.MediaStream up = c.media().getFirst();
+        assertThat(up.direction()).isEqualTo("caller_to_callee");
+        assertThat(up.packets()).isEqualTo(100);
+        assertThat(up.lossPct()).isZero();
+        assertThat(up.codec()).isEqualTo("PCMU/8000");
+        assertThat(up.mos()).isGreaterThan(4.3);
     }
 
     @Test
