@@ -411,8 +411,15 @@ public final class CallAnalyzer implements PacketAnalyzer {
             return endOfInput ? of("in_progress", "end_of_input", t) : null;
         }
         long lastMedia = c.lastMediaNanos();
-        if (lastMedia > 0 && t - Math.max(lastMedia, c.ackNanos) > config.mediaTimeout().toNanos()) {
-            return of("dropped", "media_timeout", lastMedia);
+        long mediaEnd = Math.max(lastMedia, c.ackNanos);
+        if (lastMedia > 0 && t - mediaEnd > config.mediaTimeout().toNanos()) {
+            // suspect: media stopped both ways. Signalling still decides (a later BYE ends the call
+            // by its own rule); dropped only when the dialog is silent too for the dialog timeout,
+            // or the input ends with no signalling after the media stopped.
+            long quiet = Math.max(mediaEnd, c.lastSipNanos);
+            if (t - quiet > config.dialogTimeout().toNanos() || endOfInput && c.lastSipNanos <= mediaEnd) {
+                return of("dropped", "media_timeout", lastMedia);
+            }
         }
         return endOfInput ? of("in_progress", "end_of_input", t) : null;
     }

@@ -235,18 +235,75 @@ class CallAnalyzerTest {
     }
 
     @Test
-    void mediaStoppingBothWaysIsDroppedAfterTheMediaTimeout() {
+    void mediaStoppingBothWaysIsDroppedWhenTheDialogStaysSilentToo() {
         answeredCall("c1");
         for (int i = 0; i < 10; i++) {
             step(20_000_000);
             rtp(A, 4000, B, 5000, i, i * 160L);
         }
-        step(29 * SEC);
+        long lastMedia = t;
+        step(31 * SEC);
         c2s(req("OPTIONS", "x", 1, null, "", ""));
-        assertThat(sink.calls()).isEmpty();
-        step(2 * SEC);
+        assertThat(sink.calls()).as("suspect after the media timeout, not yet decided").isEmpty();
+        step(150 * SEC);
         c2s(req("OPTIONS", "x", 1, null, "", ""));
         assertThat(sink.calls()).extracting(CallRecord::endReason).containsExactly("media_timeout");
+        assertThat(sink.calls().getFirst().outcome()).isEqualTo("dropped");
+        assertThat(sink.calls().getFirst().endNanos()).isEqualTo(lastMedia);
+    }
+
+    /** Issue 16 item 6: the media timeout does not override a later normal BYE. */
+    @Test
+    void aBye40sAfterTheMediaStoppedStillDecides() {
+        answeredCall("c1");
+        for (int i = 0; i < 10; i++) {
+            step(20_000_000);
+            rtp(A, 4000, B, 5000, i, i * 160L);
+        }
+        for (int s = 0; s < 40; s++) {
+            step(SEC);
+            c2s(req("OPTIONS", "x", 1, null, "", ""));   // time passes, sweeps run
+        }
+        c2s(req("BYE", "c1", 2, "2", "Reason: Q.850;cause=16\r\n", ""));
+        List<CallRecord> l = end();
+        assertThat(l).extracting(CallRecord::outcome).containsExactly("completed");
+        assertThat(l.getFirst().endReason()).isEqualTo("bye");
+        assertThat(l.getFirst().endNanos()).isEqualTo(t);
+    }
+
+    @Test
+    void mediaStoppedAndNoSignallingUntilTheEndOfInputIsDropped() {
+        answeredCall("c1");
+        rtp(A, 4000, B, 5000, 1, 160L);
+        answeredCall("c2");
+        rtp(A, 4002, B, 5002, 1, 160L);   // not bound: c2 has no media
+        step(40 * SEC);
+        c2s(req("OPTIONS", "c1", 2, "2", "", ""));   // c1: signalling after its media stopped
+        answeredCall("c3");
+        rtp(A, 4000, B, 5000, 1, 160L);
+        step(40 * SEC);
+        c2s(req("OPTIONS", "x", 1, null, "", ""));
+        assertThat(end()).extracting(c -> c.callId() + ":" + c.endReason())
+                .containsExactlyInAnyOrder("c1:end_of_input", "c2:end_of_input", "c3:media_timeout");
+    }
+
+    /** Issue 16 item 6: comfort noise alone keeps a call alive. */
+    @Test
+    void comfortNoiseOnlyKeepsTheCallAlive() {
+        answeredCall("c1");
+        for (int i = 0; i < 2010; i++) {   // 0.2 s of speech, then 40 s of CN both ways
+            step(20_000_000);
+            rtp(A, 4000, B, 5000, i, i * 160L, i < 10 ? 0 : 13);
+            rtp(B, 5000, A, 4000, i, i * 160L, i < 10 ? 0 : 13);
+            if (i % 50 == 0) {
+                c2s(req("OPTIONS", "x", 1, null, "", ""));   // sweeps run
+            }
+        }
+        c2s(req("BYE", "c1", 2, "2", "", ""));
+        CallRecord c = end().getFirst();
+        assertThat(c.outcome()).isEqualTo("completed");
+        assertThat(c.endReason()).isEqualTo("bye");
+        assertThat(c.media()).extracting(CallRecord.MediaStream::lossPct).containsExactly(0.0, 0.0);
     }
 
     @Test

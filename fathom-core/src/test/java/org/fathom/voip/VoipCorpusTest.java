@@ -43,4 +43,17 @@ class VoipCorpusTest {
         assertThat(up.lossPct()).isZero();
         assertThat(up.codec()).isEqualTo("PCMA/8000");
     }
+
+    /**
+     * The same call: T.38 packets stop at 09:23:22.88 (65 s into the capture), and the caller hangs
+     * up normally 40 s later (BYE with Q.850 cause 16 at 09:24:02.38): completed, ended by the BYE
+     * (issue 16 item 6).
+     */
+    @Test
+    void faxCallEndsWithItsByeNotTheMediaTimeout() {
+        CallRecord c = faxLeg(calls("FAX-Call-t38-CA-TDM-SIP-FB-1.pcap"));
+        assertThat(c.outcome()).isEqualTo("completed");
+        assertThat(c.endReason()).isEqualTo("bye");
+        assertThat(java.time.Instant.ofEpochSecond(0, c.endNanos()).toString()).startsWith("2008-12-05T09:24:02.");
+    }
 }
