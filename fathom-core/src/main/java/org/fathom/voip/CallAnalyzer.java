@@ -399,7 +399,11 @@ public final class CallAnalyzer implements PacketAnalyzer {
                 }
                 return endOfInput ? of("in_progress", "end_of_input", t) : null;
             }
-            if (endOfInput || t - c.finalNanos > config.lingerTimeout().toNanos()) {
+            // a challenged caller may take long to retry with credentials (a user typing a
+            // password, a slow client): one Call-ID stays one call for the dialog timeout
+            long wait = c.finalStatus == 401 || c.finalStatus == 407 ? config.dialogTimeout().toNanos()
+                    : config.lingerTimeout().toNanos();
+            if (endOfInput || t - c.finalNanos > wait) {
                 return of(Call.outcomeOf(c.finalStatus, c.cancelSeen), "final_response", c.finalNanos);
             }
             return null;

@@ -186,12 +186,38 @@ class CallAnalyzerTest {
         assertThat(l).extracting(CallRecord::outcome).containsExactly("busy");
     }
 
+    /** Issue 16 item 7: a retry 32-51 s after the 407 is the same call, not a second record. */
+    @Test
+    void slowAuthRetryIsStillOneCall() {
+        for (int s : new int[] {33, 45, 51}) {
+            String id = "slow" + s;
+            c2s(req("INVITE", id, 1, null, "", sdp(4000)));
+            s2c(resp(407, id, 1, "INVITE", ""));
+            c2s(req("ACK", id, 1, "2", "", ""));
+            for (int i = 0; i < s; i++) {
+                step(SEC);
+                c2s(req("OPTIONS", "x", 1, null, "", ""));   // sweeps run
+            }
+            c2s(req("INVITE", id, 2, null, "Proxy-Authorization: Digest x\r\n", sdp(4000)));
+            s2c(resp(180, id, 2, "INVITE", ""));
+            s2c(resp(200, id, 2, "INVITE", sdp(5000)));
+            c2s(req("ACK", id, 2, "2", "", ""));
+            c2s(req("BYE", id, 3, "2", "", ""));
+        }
+        assertThat(end()).extracting(CallRecord::outcome).containsExactly("completed", "completed", "completed");
+        assertThat(stats.attempts()).isEqualTo(3);
+        assertThat(stats.count("rejected")).isZero();
+    }
+
     @Test
     void challengeNeverAnsweredIsRejected() {
         c2s(req("INVITE", "c1", 1, null, "", ""));
         s2c(resp(401, "c1", 1, "INVITE", ""));
         c2s(req("ACK", "c1", 1, "2", "", ""));
         step(40 * SEC);
+        c2s(req("OPTIONS", "other", 1, null, "", ""));   // time passes
+        assertThat(sink.calls()).as("still waiting for the retry").isEmpty();
+        step(141 * SEC);
         c2s(req("OPTIONS", "other", 1, null, "", ""));   // time passes
         assertThat(sink.calls()).extracting(CallRecord::outcome).containsExactly("rejected");
         assertThat(end()).hasSize(1);
