@@ -403,6 +403,48 @@ class CallAnalyzerTest {
         assertThat(end()).hasSize(25);
     }
 
+    /**
+     * Issue 16 item 10: the RTP path allocates nothing per packet, whatever the JIT (the launcher
+     * runs C1, which does no escape analysis: a key object per lookup was 32 bytes a packet).
+     */
+    @Test
+    void rtpPacketsAllocateNothing() {
+        for (int c = 0; c < 200; c++) {
+            c2s(req("INVITE", "a" + c, 1, null, "", sdp(10_000 + 2 * c)));
+            s2c(resp(200, "a" + c, 1, "INVITE", sdp(30_000 + 2 * c)));
+            c2s(req("ACK", "a" + c, 1, "2", "", ""));
+        }
+        byte[] p = new byte[172];
+        p[0] = (byte) 0x80;
+        p[1] = 0;
+        DecodedPacket d = udp(A, 10_000, B, 30_000, p, t);
+        var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = 0;
+        for (int i = 0; i < 120_000; i++) {
+            if (i == 20_000) {
+                before = mx.getCurrentThreadAllocatedBytes();
+            }
+            int c = i % 200;
+            boolean up = (i / 200 & 1) == 0;
+            d.srcLo = up ? A : B;
+            d.dstLo = up ? B : A;
+            d.srcPort = up ? 10_000 + 2 * c : 30_000 + 2 * c;
+            d.dstPort = up ? 30_000 + 2 * c : 10_000 + 2 * c;
+            int seq = i / 400;
+            p[2] = (byte) (seq >> 8);
+            p[3] = (byte) seq;
+            p[7] = (byte) (seq * 160);
+            p[6] = (byte) (seq * 160 >> 8);
+            d.timestampNanos = t + i * 50_000L;   // 6 s in all: sweeps run
+            an.onPacket(d);
+        }
+        long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+        assertThat(allocated).as("bytes allocated by 100,000 RTP packets").isLessThan(20_000);
+        List<CallRecord> l = end();
+        assertThat(l).hasSize(200);
+        assertThat(l.getFirst().media()).extracting(CallRecord.MediaStream::packets).containsExactly(300L, 300L);
+    }
+
     @Test
     void nonSipTrafficIsIgnored() {
         byte[] junk = new byte[200];
