@@ -107,4 +107,21 @@ class RtpMeterTest {
                 .containsEntry("rtp.loss_pct_c2s", 0.39).containsEntry("rtp.loss_pct_s2c", 0.0);
         assertThat(f.metadata()).containsKeys("rtp.jitter_ms_c2s", "rtp.mos_c2s", "rtp.jitter_ms_s2c", "rtp.mos_s2c");
     }
+
+    /** The figures leave through the privacy guard in its default (pseudonymous) mode, as JSON numbers. */
+    @Test
+    void theFiguresPassTheDefaultPrivacyPolicyAsNumbers(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path p = PCAP.resolve("KakaoTalk_talk.pcap");
+        Assumptions.assumeTrue(Files.isRegularFile(p), "nDPI corpus not present");
+        FlowRecord f = Analyze.flows(p).stream().filter(r -> r.srcPort() == 11320 && "RTP".equals(r.protocol())).findFirst().orElseThrow();
+        var policy = org.fathom.privacy.PrivacyPolicy.defaults().withAuditLog(tmp.resolve("audit.log")).withKeyFile(tmp.resolve("key"));
+        var out = new java.io.ByteArrayOutputStream();
+        try (var guard = new org.fathom.privacy.PrivacyGuard(policy, org.fathom.privacy.AuditLog.open(policy.auditLog()),
+                List.of(new org.fathom.output.JsonLinesFlowSink(out, false)))) {
+            guard.emit(f);
+        }
+        String json = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(json).contains("\"rtp.packets_c2s\":757", "\"rtp.loss_pct_c2s\":0.39", "\"rtp.loss_pct_s2c\":0.0")
+                .containsPattern("\"rtp.jitter_ms_s2c\":[0-9.]+[,}]").containsPattern("\"rtp.mos_c2s\":[0-9.]+[,}]");
+    }
 }
