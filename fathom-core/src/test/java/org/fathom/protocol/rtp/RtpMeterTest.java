@@ -82,6 +82,33 @@ class RtpMeterTest {
     }
 
     @Test
+    void measuringAllocatesNothingPerPacket() {
+        Engine e = new Engine();
+        long t = 1_800_000_000L * SEC;
+        byte[] p = rtp(111, 0, 0, 7);
+        for (int i = 0; i < 10; i++) {
+            t += 20_000_000;
+            p[3] = (byte) i;
+            e.packet(true, p, t);
+        }
+        var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = mx.getCurrentThreadAllocatedBytes();
+        for (int i = 10; i < 100_010; i++) {
+            t += 20_000_000;
+            p[2] = (byte) (i >> 8);
+            p[3] = (byte) i;
+            long ts = i * 960L;
+            p[4] = (byte) (ts >> 24);
+            p[5] = (byte) (ts >> 16);
+            p[6] = (byte) (ts >> 8);
+            p[7] = (byte) ts;
+            e.flow.meter.packet(true, p, 0, p.length, t);
+        }
+        assertThat(mx.getCurrentThreadAllocatedBytes() - before).as("bytes allocated by 100,000 packets").isLessThan(2_000);
+        assertThat(e.publish().get("rtp.loss_pct_c2s")).isEqualTo(0.0);
+    }
+
+    @Test
     void videoHasNoMos() {
         Engine e = new Engine();
         long t = 1_800_000_000L * SEC;
