@@ -249,6 +249,7 @@ public final class JsonLinesFlowSink implements FlowSink {
             case String s -> g.writeString(s);
             case Long l -> g.writeNumber(l);
             case Integer i -> g.writeNumber(i);
+            case Double d when Double.isFinite(d) -> g.writeNumber(d);   // e.g. rtp.loss_pct_c2s
             case Boolean b -> g.writeBoolean(b);
             case List<?> list -> {
                 g.writeStartArray();

@@ -140,6 +140,9 @@ public final class Classifier implements PassiveObserver.AddressBook {
         if (e != null) {
             fi = (FlowInspection) e;
             if (fi.done) {
+                if (fi.meter != null && d.payloadLength > 0 && d.l4 == IpProtocol.UDP) {
+                    meter(fi, table.lastFromClient(f), d);
+                }
                 return false;
             }
         } else {
@@ -189,6 +192,14 @@ public final class Classifier implements PassiveObserver.AddressBook {
             swap(table, f, fi);
         }
         return !fi.announced && (fi.done || fi.matched >= 0) && announce(fi);
+    }
+
+    private static void meter(FlowInspection fi, boolean fromClient, DecodedPacket d) {
+        try {
+            fi.meter.packet(fromClient, d.buf, d.payloadOffset, d.payloadLength, d.timestampNanos);
+        } catch (RuntimeException x) {
+            fi.meter = null;   // a meter bug costs this flow its figures, never the run
+        }
     }
 
     private static boolean announce(FlowInspection fi) {
@@ -408,6 +419,13 @@ public final class Classifier implements PassiveObserver.AddressBook {
         if (fi != null) {
             if (ending && fi.toServer != null && !fi.done) {
                 flushStreams(fi);
+            }
+            if (fi.meter != null) {
+                try {
+                    fi.meter.publish(fi);
+                } catch (RuntimeException x) {
+                    fi.meter = null;
+                }
             }
             risks = fi.risks;
             meta = fi.meta;

@@ -69,6 +69,14 @@ public interface FlowContext {
      */
     void expect(int l4, long serverHi, long serverLo, int serverPort, String protocol, String category);
 
+    /**
+     * Keeps measuring this flow after inspection ends: {@code meter} sees every later UDP payload
+     * packet and publishes its figures when a record is made (e.g. RTP loss and jitter). One meter
+     * per flow; a later call replaces it.
+     */
+    default void follow(FlowMeter meter) {
+    }
+
     /** Client address of this flow, high and low 64 bits (IPv4 mapped). */
     long clientHi();
 

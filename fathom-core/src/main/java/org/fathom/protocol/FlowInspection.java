@@ -48,6 +48,8 @@ final class FlowInspection implements FlowContext {
     boolean swapRequested;
     long risks;
     LinkedHashMap<String, Object> meta;
+    /** Measures the flow's later packets (a {@link FlowContext#follow}), or null. */
+    FlowMeter meter;
 
     TcpReorderer toServer;
     TcpReorderer toClient;
@@ -159,6 +161,11 @@ final class FlowInspection implements FlowContext {
             stateValues = new Object[] {keep};
             stateCount = 1;
         }
+    }
+
+    @Override
+    public void follow(FlowMeter m) {
+        meter = m;
     }
 
     @Override

@@ -10,7 +10,7 @@ import java.util.List;
  *
  * @param outcome   completed, dropped, busy, no_answer, cancelled, redirected, rejected, failed, in_progress
  * @param endReason why it ended (e.g. "bye", "bye_with_error_reason", "media_timeout", "no_ack", "cancel", "final_response", "dialog_timeout", "end_of_input")
- * @param pddMs     post-dial delay: INVITE to first 180/183, or -1
+ * @param pddMs     post-dial delay: INVITE to first 180/183, or -1 without ringing (written as {@code null})
  */
 public record CallRecord(
         String callId,

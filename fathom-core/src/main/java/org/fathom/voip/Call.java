@@ -33,8 +33,8 @@ final class Call {
     Map<Integer, String> callerRtpmap = Map.of();
     Map<Integer, String> calleeRtpmap = Map.of();
     final List<long[]> endpoints = new ArrayList<>();   // hi, lo, port, side(0 caller, 1 callee)
-    RtpStream callerToCallee;
-    RtpStream calleeToCaller;
+    final RtpStream callerToCallee = new RtpStream(this, false);
+    final RtpStream calleeToCaller = new RtpStream(this, true);
 
     Call(String callId, String caller, String callee, long cHi, long cLo, int cPort, long sHi, long sLo, int sPort,
          String transport, long start, boolean emergency) {
@@ -54,9 +54,7 @@ final class Call {
     }
 
     long lastMediaNanos() {
-        long a = callerToCallee == null ? 0 : callerToCallee.lastNanos;
-        long b = calleeToCaller == null ? 0 : calleeToCaller.lastNanos;
-        return Math.max(Math.max(a, b), otherMediaNanos);
+        return Math.max(Math.max(callerToCallee.lastNanos, calleeToCaller.lastNanos), otherMediaNanos);
     }
 
     boolean answered() {
@@ -65,10 +63,10 @@ final class Call {
 
     CallRecord toRecord(String outcome, String endReason, long endNanos) {
         List<CallRecord.MediaStream> media = new ArrayList<>(2);
-        if (callerToCallee != null && callerToCallee.packets > 0) {
+        if (callerToCallee.packets > 0) {
             media.add(callerToCallee.toRecord());
         }
-        if (calleeToCaller != null && calleeToCaller.packets > 0) {
+        if (calleeToCaller.packets > 0) {
             media.add(calleeToCaller.toRecord());
         }
         double dur = answered() && endNanos > answerNanos ? RtpStream.round((endNanos - answerNanos) / 1e9, 3) : 0;

@@ -2,7 +2,6 @@ package org.fathom.voip;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,23 +28,6 @@ public final class CallAnalyzer implements PacketAnalyzer {
     private static final int UDP = 17;
     private static final int TCP = 6;
 
-    private record Endpoint(long hi, long lo, int port) {
-        // explicit equals/hashCode: the generated ones go through method handles, slow under C1
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Endpoint e && e.hi == hi && e.lo == lo && e.port == port;
-        }
-
-        @Override
-        public int hashCode() {
-            return Long.hashCode((hi * 0x9E3779B97F4A7C15L ^ lo) * 31 + port);
-        }
-    }
-
-    /** A media endpoint of a call: the side that announced it; audio ones are measured as RTP. */
-    private record Binding(Call call, int side, boolean audio) {
-    }
-
     private record TcpKey(long sHi, long sLo, long dHi, long dLo, int sp, int dp) {
         // explicit equals/hashCode: the generated ones go through method handles, slow under C1
         @Override
@@ -65,7 +47,11 @@ public final class CallAnalyzer implements PacketAnalyzer {
     private final CallStats stats;
     private PrivacyGuard guard;
     private final LinkedHashMap<String, Call> calls = new LinkedHashMap<>();
-    private final HashMap<Endpoint, Binding> media = new HashMap<>();
+    /**
+     * Media endpoints to the stream of packets sent to them (the call's stream toward the side that
+     * announced the endpoint); audio ones are measured as RTP. Capped at 4 per tracked call.
+     */
+    private final MediaTable media;
     private final LinkedHashMap<TcpKey, SipTcpStream> tcp = new LinkedHashMap<>(16, 0.75f, true);
     // the TCP segment being fed, for the handler of the messages it completes (no allocation per segment)
     private DecodedPacket feeding;
@@ -91,6 +77,7 @@ public final class CallAnalyzer implements PacketAnalyzer {
         this.config = config;
         this.stats = stats;
         this.guard = guard;
+        this.media = new MediaTable((int) Math.min(Integer.MAX_VALUE / 8, (long) config.maxDialogs() * 4));
     }
 
     /** A factory for {@link org.fathom.pipeline.AnalysisOptions#withAnalyzer}; all captures count into {@code stats}. */
@@ -118,8 +105,8 @@ public final class CallAnalyzer implements PacketAnalyzer {
             if (SipParser.looksLikeSip(h.buf, h.payloadOffset + skip, h.payloadLength - skip)) {
                 return true;
             }
-            return mayBeMedia(h.dstHi, h.dstLo, h.dstPort) && media.containsKey(new Endpoint(h.dstHi, h.dstLo, h.dstPort))
-                    || mayBeMedia(h.srcHi, h.srcLo, h.srcPort) && media.containsKey(new Endpoint(h.srcHi, h.srcLo, h.srcPort));
+            return mayBeMedia(h.dstHi, h.dstLo, h.dstPort) && media.find(h.dstHi, h.dstLo, h.dstPort) >= 0
+                    || mayBeMedia(h.srcHi, h.srcLo, h.srcPort) && media.find(h.srcHi, h.srcLo, h.srcPort) >= 0;
         }
         if (h.l4 == TCP) {
             if (mayBeTcp(h) && tcp.containsKey(new TcpKey(h.srcHi, h.srcLo, h.dstHi, h.dstLo, h.srcPort, h.dstPort))) {
@@ -321,7 +308,7 @@ public final class CallAnalyzer implements PacketAnalyzer {
         for (Iterator<long[]> it = c.endpoints.iterator(); it.hasNext(); ) {
             long[] e = it.next();
             if (e[3] == side) {
-                mediaRemove(new Endpoint(e[0], e[1], (int) e[2]));
+                mediaRemove(e[0], e[1], (int) e[2], null);
                 it.remove();
             }
         }
@@ -335,10 +322,11 @@ public final class CallAnalyzer implements PacketAnalyzer {
             } else if (audio) {
                 c.calleeRtpmap = md.rtpmap();
             }
-            Endpoint e = new Endpoint(md.hi(), md.lo(), md.port());
-            if (media.size() < config.maxDialogs() * 4) {
-                if (media.put(e, new Binding(c, side, audio)) == null) {
-                    mediaFilter[mediaSlot(e)]++;
+            // packets sent to what the caller announced go to the caller
+            int r = media.put(md.hi(), md.lo(), md.port(), side == 0 ? c.calleeToCaller : c.callerToCallee, audio);
+            if (r != 0) {
+                if (r == 1) {
+                    mediaFilter[mediaSlot(md.hi(), md.lo(), md.port())]++;
                 }
                 c.endpoints.add(new long[] {md.hi(), md.lo(), md.port(), side});
             }
@@ -346,34 +334,25 @@ public final class CallAnalyzer implements PacketAnalyzer {
     }
 
     private void onMedia(DecodedPacket d, byte[] b, int off, int len) {
-        Binding to = mayBeMedia(d.dstHi, d.dstLo, d.dstPort) ? media.get(new Endpoint(d.dstHi, d.dstLo, d.dstPort)) : null;
-        boolean toCaller;
-        Call c;
-        if (to != null) {
-            c = to.call();
-            toCaller = to.side() == 0;
+        int slot = mayBeMedia(d.dstHi, d.dstLo, d.dstPort) ? media.find(d.dstHi, d.dstLo, d.dstPort) : -1;
+        RtpStream s;
+        if (slot >= 0) {
+            s = media.stream(slot);
         } else {
-            Binding from = mayBeMedia(d.srcHi, d.srcLo, d.srcPort) ? media.get(new Endpoint(d.srcHi, d.srcLo, d.srcPort)) : null;
-            if (from == null) {
+            slot = mayBeMedia(d.srcHi, d.srcLo, d.srcPort) ? media.find(d.srcHi, d.srcLo, d.srcPort) : -1;
+            if (slot < 0) {
                 return;
             }
-            c = from.call();
-            toCaller = from.side() == 1;  // symmetric RTP: sent from the port one receives on
-            to = from;
+            // symmetric RTP: sent from the port one receives on, so the opposite direction
+            RtpStream to = media.stream(slot);
+            s = to.toCaller ? to.call.callerToCallee : to.call.calleeToCaller;
         }
         int pt = len >= 2 ? b[off + 1] & 0x7f : 0;
-        if (!to.audio() || len < 12 || (b[off] & 0xc0) != 0x80 || (pt >= 72 && pt <= 76)) {
-            c.otherMediaNanos = d.timestampNanos;   // video, T.38, RTCP: signs of life only
+        if (!media.audio(slot) || len < 12 || (b[off] & 0xc0) != 0x80 || (pt >= 72 && pt <= 76)) {
+            s.call.otherMediaNanos = d.timestampNanos;   // video, T.38, RTCP: signs of life only
             return;
         }
-        RtpStream s;
-        if (toCaller) {
-            s = c.calleeToCaller == null ? (c.calleeToCaller = new RtpStream("callee_to_caller")) : c.calleeToCaller;
-            s.onPacket(b, off, len, d.timestampNanos, c.callerRtpmap.isEmpty() ? c.calleeRtpmap : c.callerRtpmap);
-        } else {
-            s = c.callerToCallee == null ? (c.callerToCallee = new RtpStream("caller_to_callee")) : c.callerToCallee;
-            s.onPacket(b, off, len, d.timestampNanos, c.calleeRtpmap.isEmpty() ? c.callerRtpmap : c.calleeRtpmap);
-        }
+        s.onPacket(b, off, len, d.timestampNanos);
     }
 
     private void sweep() {
@@ -399,7 +378,11 @@ public final class CallAnalyzer implements PacketAnalyzer {
                 }
                 return endOfInput ? of("in_progress", "end_of_input", t) : null;
             }
-            if (endOfInput || t - c.finalNanos > config.lingerTimeout().toNanos()) {
+            // a challenged caller may take long to retry with credentials (a user typing a
+            // password, a slow client): one Call-ID stays one call for the dialog timeout
+            long wait = c.finalStatus == 401 || c.finalStatus == 407 ? config.dialogTimeout().toNanos()
+                    : config.lingerTimeout().toNanos();
+            if (endOfInput || t - c.finalNanos > wait) {
                 return of(Call.outcomeOf(c.finalStatus, c.cancelSeen), "final_response", c.finalNanos);
             }
             return null;
@@ -411,8 +394,15 @@ public final class CallAnalyzer implements PacketAnalyzer {
             return endOfInput ? of("in_progress", "end_of_input", t) : null;
         }
         long lastMedia = c.lastMediaNanos();
-        if (lastMedia > 0 && t - Math.max(lastMedia, c.ackNanos) > config.mediaTimeout().toNanos()) {
-            return of("dropped", "media_timeout", lastMedia);
+        long mediaEnd = Math.max(lastMedia, c.ackNanos);
+        if (lastMedia > 0 && t - mediaEnd > config.mediaTimeout().toNanos()) {
+            // suspect: media stopped both ways. Signalling still decides (a later BYE ends the call
+            // by its own rule); dropped only when the dialog is silent too for the dialog timeout,
+            // or the input ends with no signalling after the media stopped.
+            long quiet = Math.max(mediaEnd, c.lastSipNanos);
+            if (t - quiet > config.dialogTimeout().toNanos() || endOfInput && c.lastSipNanos <= mediaEnd) {
+                return of("dropped", "media_timeout", lastMedia);
+            }
         }
         return endOfInput ? of("in_progress", "end_of_input", t) : null;
     }
@@ -424,11 +414,7 @@ public final class CallAnalyzer implements PacketAnalyzer {
     private void finish(Call c, String outcome, String reason, long end) {
         calls.remove(c.callId);
         for (long[] e : c.endpoints) {
-            Endpoint k = new Endpoint(e[0], e[1], (int) e[2]);
-            Binding b = media.get(k);
-            if (b != null && b.call() == c) {
-                mediaRemove(k);
-            }
+            mediaRemove(e[0], e[1], (int) e[2], c);
         }
         CallRecord r = c.toRecord(outcome, reason, end);
         stats.add(r);
@@ -454,9 +440,10 @@ public final class CallAnalyzer implements PacketAnalyzer {
         return tcpFilter[tcpSlot(d.srcHi, d.srcLo, d.dstHi, d.dstLo, d.srcPort, d.dstPort)] != 0;
     }
 
-    private void mediaRemove(Endpoint e) {
-        if (media.remove(e) != null) {
-            mediaFilter[mediaSlot(e)]--;
+    /** Unbinds an endpoint (only if bound to {@code c}, unless null). */
+    private void mediaRemove(long hi, long lo, int port, Call c) {
+        if (media.remove(hi, lo, port, c)) {
+            mediaFilter[mediaSlot(hi, lo, port)]--;
         }
     }
 
@@ -464,10 +451,6 @@ public final class CallAnalyzer implements PacketAnalyzer {
         if (tcp.remove(k) != null) {
             tcpFilter[tcpSlot(k)]--;
         }
-    }
-
-    private static int mediaSlot(Endpoint e) {
-        return mediaSlot(e.hi(), e.lo(), e.port());
     }
 
     private static int tcpSlot(TcpKey k) {

@@ -9,9 +9,11 @@ import java.util.Set;
  *
  * @param maxDialogs       calls tracked at once; a new call beyond it ends the oldest ("evicted")
  * @param dialogTimeout    an INVITE without final response for this long ends as no_answer
- * @param mediaTimeout     an answered call whose media stopped both ways this long ago, with no BYE, ends as dropped
+ * @param mediaTimeout     an answered call whose media stopped both ways this long ago is suspect; it ends as dropped
+ *                         when no SIP of the dialog follows for the dialog timeout (a later BYE still decides)
  * @param noAckTimeout     a 2xx not acknowledged within this time ends the call as dropped (64*T1)
- * @param lingerTimeout    how long a call rejected with 401/407 waits for the new INVITE
+ * @param lingerTimeout    how long a final non-2xx waits for its ACK (a 401/407 waits for the new INVITE for the
+ *                         dialog timeout)
  * @param emergencyNumbers dialled numbers that make a call an emergency call
  */
 public record CallConfig(int maxDialogs, Duration dialogTimeout, Duration mediaTimeout, Duration noAckTimeout,

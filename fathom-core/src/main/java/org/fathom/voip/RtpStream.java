@@ -7,9 +7,13 @@ import org.fathom.record.CallRecord;
  * Quality of one RTP direction (RFC 3550 appendix A.1 and A.8): packets, loss from extended
  * sequence numbers (wrap counted in cycles), interarrival jitter in RTP clock units using the
  * codec's clock rate, the largest gap between packets. A new SSRC restarts sequence tracking and
- * adds the old source's counts to the totals.
+ * adds the old source's counts to the totals. Comfort noise (CN, RFC 3389) and telephone-event
+ * packets are packets of the stream (sequence, jitter, gaps) but do not change its codec.
  */
 final class RtpStream {
+    final Call call;
+    /** Packets to the caller (their payload types are the caller's, from its SDP). */
+    final boolean toCaller;
     final String direction;
     String codec;
     int payloadType = -1;
@@ -26,25 +30,39 @@ final class RtpStream {
     long lastTransit;
     boolean haveTransit;
     long lastNanos;
-    long firstNanos;
     long maxGapNanos;
 
-    RtpStream(String direction) {
-        this.direction = direction;
+    RtpStream(Call call, boolean toCaller) {
+        this.call = call;
+        this.toCaller = toCaller;
+        this.direction = toCaller ? "callee_to_caller" : "caller_to_callee";
     }
 
-    void onPacket(byte[] b, int off, int len, long nanos, Map<Integer, String> rtpmap) {
+    /** Payload type names for this direction: the receiver's SDP, else the sender's. */
+    private Map<Integer, String> rtpmap() {
+        Call c = call;
+        if (c == null) {
+            return Map.of();
+        }
+        Map<Integer, String> mine = toCaller ? c.callerRtpmap : c.calleeRtpmap;
+        return mine.isEmpty() ? (toCaller ? c.calleeRtpmap : c.callerRtpmap) : mine;
+    }
+
+    void onPacket(byte[] b, int off, int len, long nanos) {
         int pt = b[off + 1] & 0x7f;
         int seq = (b[off + 2] & 0xff) << 8 | (b[off + 3] & 0xff);
         long ts = ((long) (b[off + 4] & 0xff) << 24) | (b[off + 5] & 0xff) << 16 | (b[off + 6] & 0xff) << 8 | (b[off + 7] & 0xff);
         long src = ((long) (b[off + 8] & 0xff) << 24) | (b[off + 9] & 0xff) << 16 | (b[off + 10] & 0xff) << 8 | (b[off + 11] & 0xff);
-        if (pt == 13 || (pt >= 72 && pt <= 76)) {
-            return; // comfort noise, RTCP multiplexed on the RTP port
+        if (pt >= 72 && pt <= 76) {
+            return; // RTCP multiplexed on the RTP port
         }
+        // comfort noise (RFC 3389) is media of the same stream: it advances the sequence numbers
+        // and the clock like speech, so it counts as received, never as lost
         packets++;
         if (pt != payloadType) {
-            String name = Codecs.name(pt, rtpmap);
-            if (codec == null || !name.regionMatches(true, 0, "telephone-event", 0, 15)) {
+            String name = Codecs.name(pt, rtpmap());
+            if (codec == null || !(name.regionMatches(true, 0, "telephone-event", 0, 15)
+                    || name.regionMatches(true, 0, "CN/", 0, 3))) {
                 payloadType = pt;
                 codec = name;
                 clockRate = Codecs.clockRate(name);
@@ -52,8 +70,6 @@ final class RtpStream {
         }
         if (packets > 1) {
             maxGapNanos = Math.max(maxGapNanos, nanos - lastNanos);
-        } else {
-            firstNanos = nanos;
         }
         lastNanos = nanos;
         if (src != ssrc) {

@@ -97,9 +97,13 @@ class CallAnalyzerTest {
     }
 
     void rtp(long src, int sp, long dst, int dp, int seq, long ts) {
-        byte[] p = new byte[172];
+        rtp(src, sp, dst, dp, seq, ts, 0);
+    }
+
+    void rtp(long src, int sp, long dst, int dp, int seq, long ts, int pt) {
+        byte[] p = new byte[pt == 13 ? 13 : 172];
         p[0] = (byte) 0x80;
-        p[1] = 0;
+        p[1] = (byte) pt;
         p[2] = (byte) (seq >> 8);
         p[3] = (byte) seq;
         p[4] = (byte) (ts >> 24);
@@ -143,6 +147,25 @@ class CallAnalyzerTest {
         assertThat(c.durationS()).isGreaterThan(1.9);
     }
 
+    /** Issue 16 item 5: comfort noise between talk spurts is media of the stream, not loss. */
+    @Test
+    void comfortNoiseCountsAsMediaNotLoss() {
+        answeredCall("c1");
+        for (int i = 0; i < 100; i++) {
+            step(20_000_000);
+            rtp(A, 4000, B, 5000, i, i * 160L, i % 10 < 2 ? 0 : 13);   // 20 % speech, 80 % CN
+            rtp(B, 5000, A, 4000, i, i * 160L);
+        }
+        c2s(req("BYE", "c1", 2, "2", "", ""));
+        CallRecord c = end().getFirst();
+        CallRecord.MediaStream up = c.media().getFirst();
+        assertThat(up.direction()).isEqualTo("caller_to_callee");
+        assertThat(up.packets()).isEqualTo(100);
+        assertThat(up.lossPct()).isZero();
+        assertThat(up.codec()).isEqualTo("PCMU/8000");
+        assertThat(up.mos()).isGreaterThan(4.3);
+    }
+
     @Test
     void byeWithErrorCauseIsDropped() {
         answeredCall("c1");
@@ -163,12 +186,38 @@ class CallAnalyzerTest {
         assertThat(l).extracting(CallRecord::outcome).containsExactly("busy");
     }
 
+    /** Issue 16 item 7: a retry 32-51 s after the 407 is the same call, not a second record. */
+    @Test
+    void slowAuthRetryIsStillOneCall() {
+        for (int s : new int[] {33, 45, 51}) {
+            String id = "slow" + s;
+            c2s(req("INVITE", id, 1, null, "", sdp(4000)));
+            s2c(resp(407, id, 1, "INVITE", ""));
+            c2s(req("ACK", id, 1, "2", "", ""));
+            for (int i = 0; i < s; i++) {
+                step(SEC);
+                c2s(req("OPTIONS", "x", 1, null, "", ""));   // sweeps run
+            }
+            c2s(req("INVITE", id, 2, null, "Proxy-Authorization: Digest x\r\n", sdp(4000)));
+            s2c(resp(180, id, 2, "INVITE", ""));
+            s2c(resp(200, id, 2, "INVITE", sdp(5000)));
+            c2s(req("ACK", id, 2, "2", "", ""));
+            c2s(req("BYE", id, 3, "2", "", ""));
+        }
+        assertThat(end()).extracting(CallRecord::outcome).containsExactly("completed", "completed", "completed");
+        assertThat(stats.attempts()).isEqualTo(3);
+        assertThat(stats.count("rejected")).isZero();
+    }
+
     @Test
     void challengeNeverAnsweredIsRejected() {
         c2s(req("INVITE", "c1", 1, null, "", ""));
         s2c(resp(401, "c1", 1, "INVITE", ""));
         c2s(req("ACK", "c1", 1, "2", "", ""));
         step(40 * SEC);
+        c2s(req("OPTIONS", "other", 1, null, "", ""));   // time passes
+        assertThat(sink.calls()).as("still waiting for the retry").isEmpty();
+        step(141 * SEC);
         c2s(req("OPTIONS", "other", 1, null, "", ""));   // time passes
         assertThat(sink.calls()).extracting(CallRecord::outcome).containsExactly("rejected");
         assertThat(end()).hasSize(1);
@@ -212,18 +261,75 @@ class CallAnalyzerTest {
     }
 
     @Test
-    void mediaStoppingBothWaysIsDroppedAfterTheMediaTimeout() {
+    void mediaStoppingBothWaysIsDroppedWhenTheDialogStaysSilentToo() {
         answeredCall("c1");
         for (int i = 0; i < 10; i++) {
             step(20_000_000);
             rtp(A, 4000, B, 5000, i, i * 160L);
         }
-        step(29 * SEC);
+        long lastMedia = t;
+        step(31 * SEC);
         c2s(req("OPTIONS", "x", 1, null, "", ""));
-        assertThat(sink.calls()).isEmpty();
-        step(2 * SEC);
+        assertThat(sink.calls()).as("suspect after the media timeout, not yet decided").isEmpty();
+        step(150 * SEC);
         c2s(req("OPTIONS", "x", 1, null, "", ""));
         assertThat(sink.calls()).extracting(CallRecord::endReason).containsExactly("media_timeout");
+        assertThat(sink.calls().getFirst().outcome()).isEqualTo("dropped");
+        assertThat(sink.calls().getFirst().endNanos()).isEqualTo(lastMedia);
+    }
+
+    /** Issue 16 item 6: the media timeout does not override a later normal BYE. */
+    @Test
+    void aBye40sAfterTheMediaStoppedStillDecides() {
+        answeredCall("c1");
+        for (int i = 0; i < 10; i++) {
+            step(20_000_000);
+            rtp(A, 4000, B, 5000, i, i * 160L);
+        }
+        for (int s = 0; s < 40; s++) {
+            step(SEC);
+            c2s(req("OPTIONS", "x", 1, null, "", ""));   // time passes, sweeps run
+        }
+        c2s(req("BYE", "c1", 2, "2", "Reason: Q.850;cause=16\r\n", ""));
+        List<CallRecord> l = end();
+        assertThat(l).extracting(CallRecord::outcome).containsExactly("completed");
+        assertThat(l.getFirst().endReason()).isEqualTo("bye");
+        assertThat(l.getFirst().endNanos()).isEqualTo(t);
+    }
+
+    @Test
+    void mediaStoppedAndNoSignallingUntilTheEndOfInputIsDropped() {
+        answeredCall("c1");
+        rtp(A, 4000, B, 5000, 1, 160L);
+        answeredCall("c2");
+        rtp(A, 4002, B, 5002, 1, 160L);   // not bound: c2 has no media
+        step(40 * SEC);
+        c2s(req("OPTIONS", "c1", 2, "2", "", ""));   // c1: signalling after its media stopped
+        answeredCall("c3");
+        rtp(A, 4000, B, 5000, 1, 160L);
+        step(40 * SEC);
+        c2s(req("OPTIONS", "x", 1, null, "", ""));
+        assertThat(end()).extracting(c -> c.callId() + ":" + c.endReason())
+                .containsExactlyInAnyOrder("c1:end_of_input", "c2:end_of_input", "c3:media_timeout");
+    }
+
+    /** Issue 16 item 6: comfort noise alone keeps a call alive. */
+    @Test
+    void comfortNoiseOnlyKeepsTheCallAlive() {
+        answeredCall("c1");
+        for (int i = 0; i < 2010; i++) {   // 0.2 s of speech, then 40 s of CN both ways
+            step(20_000_000);
+            rtp(A, 4000, B, 5000, i, i * 160L, i < 10 ? 0 : 13);
+            rtp(B, 5000, A, 4000, i, i * 160L, i < 10 ? 0 : 13);
+            if (i % 50 == 0) {
+                c2s(req("OPTIONS", "x", 1, null, "", ""));   // sweeps run
+            }
+        }
+        c2s(req("BYE", "c1", 2, "2", "", ""));
+        CallRecord c = end().getFirst();
+        assertThat(c.outcome()).isEqualTo("completed");
+        assertThat(c.endReason()).isEqualTo("bye");
+        assertThat(c.media()).extracting(CallRecord.MediaStream::lossPct).containsExactly(0.0, 0.0);
     }
 
     @Test
@@ -295,6 +401,48 @@ class CallAnalyzerTest {
         assertThat(an.openCalls()).isEqualTo(10);
         assertThat(an.evicted()).isEqualTo(15);
         assertThat(end()).hasSize(25);
+    }
+
+    /**
+     * Issue 16 item 10: the RTP path allocates nothing per packet, whatever the JIT (the launcher
+     * runs C1, which does no escape analysis: a key object per lookup was 32 bytes a packet).
+     */
+    @Test
+    void rtpPacketsAllocateNothing() {
+        for (int c = 0; c < 200; c++) {
+            c2s(req("INVITE", "a" + c, 1, null, "", sdp(10_000 + 2 * c)));
+            s2c(resp(200, "a" + c, 1, "INVITE", sdp(30_000 + 2 * c)));
+            c2s(req("ACK", "a" + c, 1, "2", "", ""));
+        }
+        byte[] p = new byte[172];
+        p[0] = (byte) 0x80;
+        p[1] = 0;
+        DecodedPacket d = udp(A, 10_000, B, 30_000, p, t);
+        var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = 0;
+        for (int i = 0; i < 120_000; i++) {
+            if (i == 20_000) {
+                before = mx.getCurrentThreadAllocatedBytes();
+            }
+            int c = i % 200;
+            boolean up = (i / 200 & 1) == 0;
+            d.srcLo = up ? A : B;
+            d.dstLo = up ? B : A;
+            d.srcPort = up ? 10_000 + 2 * c : 30_000 + 2 * c;
+            d.dstPort = up ? 30_000 + 2 * c : 10_000 + 2 * c;
+            int seq = i / 400;
+            p[2] = (byte) (seq >> 8);
+            p[3] = (byte) seq;
+            p[7] = (byte) (seq * 160);
+            p[6] = (byte) (seq * 160 >> 8);
+            d.timestampNanos = t + i * 50_000L;   // 6 s in all: sweeps run
+            an.onPacket(d);
+        }
+        long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+        assertThat(allocated).as("bytes allocated by 100,000 RTP packets").isLessThan(20_000);
+        List<CallRecord> l = end();
+        assertThat(l).hasSize(200);
+        assertThat(l.getFirst().media()).extracting(CallRecord.MediaStream::packets).containsExactly(300L, 300L);
     }
 
     @Test

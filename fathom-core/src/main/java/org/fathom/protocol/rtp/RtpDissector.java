@@ -12,7 +12,9 @@ import org.fathom.protocol.FlowContext;
  * {@code RTCP}) is taken from one compound datagram whose packets (types 200-207, the first a
  * sender or receiver report) tile it exactly, or from two datagrams that each are one such packet
  * or an SRTCP packet (clear first header, E flag and index, authentication tag).
- * Metadata: {@code rtp.payload_type}.
+ * Metadata: {@code rtp.payload_type}; for RTP over UDP, per direction ({@code c2s}, {@code s2c})
+ * {@code rtp.packets_*}, {@code rtp.loss_pct_*}, {@code rtp.jitter_ms_*} and {@code rtp.mos_*}
+ * over the whole flow ({@link RtpMeter}, which follows the flow after classification).
  */
 public final class RtpDissector implements Dissector {
     static final int RUN = 3;
@@ -29,6 +31,8 @@ public final class RtpDissector implements Dissector {
         final int[] skip = new int[2];
         final byte[][] head = new byte[2][];
         final int[] headN = new int[2];
+        /** Quality of the UDP flow from its first RTP packet; followed after classification. */
+        RtpMeter meter;
     }
 
     @Override
@@ -73,7 +77,15 @@ public final class RtpDissector implements Dissector {
             st = new State();
             ctx.setState(st);
         }
-        return run(ctx, st, fromClient ? 0 : 1, b, off, type);
+        if (st.meter == null) {
+            st.meter = new RtpMeter();
+        }
+        st.meter.packet(fromClient, b, off, len, ctx.timestampNanos());
+        int r = run(ctx, st, fromClient ? 0 : 1, b, off, type);
+        if (r == DONE) {
+            ctx.follow(st.meter);   // every later packet is measured, cheaply
+        }
+        return r;
     }
 
     private static boolean payloadType(int type) {

@@ -61,6 +61,8 @@ public final class TestFlow implements FlowContext {
     public boolean matched;
     /** Whether the engine would feed this dissector no more (after NO or DONE). */
     public boolean stopped;
+    /** The meter handed over with {@link #follow}, or null; the engine feeds it every later packet. */
+    public org.fathom.protocol.FlowMeter meter;
 
     public TestFlow(int l4, int clientPort, int serverPort) {
         this(null, l4, clientPort, serverPort);
@@ -211,4 +213,9 @@ public final class TestFlow implements FlowContext {
     @Override public long clientLo() { return cLo; }
     @Override public long serverHi() { return sHi; }
     @Override public long serverLo() { return sLo; }
+
+    @Override
+    public void follow(org.fathom.protocol.FlowMeter m) {
+        meter = m;
+    }
 }
