@@ -103,8 +103,10 @@ class IpfixInteropTest {
         }
     }
 
-    @Test
-    void nfcapdReceivesTheSameFlowsPacketsAndBytesAsTheJsonRecords() throws Exception {
+    /** With interim records too ({@code --active-timeout}): each is a record of deltas, in JSON and in IPFIX alike. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "--active-timeout {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"0", "2"})
+    void nfcapdReceivesTheSameFlowsPacketsAndBytesAsTheJsonRecords(String activeTimeout) throws Exception {
         assumeTrue(installed("nfcapd") && installed("nfdump"), "nfcapd/nfdump (Debian package nfdump) not installed: IPFIX interop with nfdump not tested");
         List<String> captures = new ArrayList<>();
         captures.add(SAMPLE.toString());
@@ -124,7 +126,8 @@ class IpfixInteropTest {
             awaitLog(dir.resolve("nfcapd.log"), "Startup", nfcapd);
             try (Relay relay = new Relay(collectorPort)) {
                 List<String> args = new ArrayList<>(List.of("analyze", "-q", "--subscriber-networks", "none",
-                        "--flows", json.toString(), "--ipfix", "127.0.0.1:" + relay.port(), "--sink-queue", "100000"));
+                        "--flows", json.toString(), "--ipfix", "127.0.0.1:" + relay.port(), "--sink-queue", "100000",
+                        "--active-timeout", activeTimeout));
                 args.addAll(captures);
                 AnalyzeCommandTest.Run r = AnalyzeCommandTest.fathom(args.toArray(String[]::new));
                 assertThat(r.status()).as(r.err()).isIn(0, 1);
@@ -165,7 +168,10 @@ class IpfixInteropTest {
         assertThat(expected).hasSizeGreaterThan(5);
         assertThat(collected).as("nfdump's flows (left) against Fathom's JSON records\n" + out.lines().limit(5).toList())
                 .hasSameSizeAs(expected).containsExactlyElementsOf(expected);
-        System.out.println("IPFIX interop: " + captures.size() + " captures, " + expected.size() + " flows in JSON, "
+        if (!activeTimeout.equals("0")) {
+            assertThat(Files.readString(json)).contains("\"end_reason\":\"active\"");
+        }
+        System.out.println("IPFIX interop (--active-timeout " + activeTimeout + "): " + captures.size() + " captures, " + expected.size() + " flows in JSON, "
                 + collected.size() + " read back by nfdump, " + datagrams.size() + " messages");
 
         tsharkDecodesEveryMessage(datagrams, false);
@@ -290,6 +296,18 @@ class IpfixInteropTest {
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.errLines()).singleElement().asString().contains("tcp://127.0.0.1:" + port).contains("cannot connect")
                 .doesNotContain("Exception");
+    }
+
+    @Test
+    void theExportDropsOnAFullQueueUnlessOnFullIsGiven() {
+        AnalyzeCommand plain = new AnalyzeCommand();
+        new picocli.CommandLine(plain).parseArgs("x.pcap", "--ipfix", "127.0.0.1:4739");
+        assertThat(plain.ipfix.overflow(org.fathom.output.AsyncSink.Overflow.BLOCK))
+                .isEqualTo(org.fathom.output.AsyncSink.Overflow.DROP);
+        AnalyzeCommand chosen = new AnalyzeCommand();
+        new picocli.CommandLine(chosen).parseArgs("x.pcap", "--ipfix", "127.0.0.1:4739", "--on-full", "block");
+        assertThat(chosen.ipfix.overflow(org.fathom.output.AsyncSink.Overflow.BLOCK))
+                .isEqualTo(org.fathom.output.AsyncSink.Overflow.BLOCK);
     }
 
     @Test
