@@ -185,7 +185,8 @@ final class AnalyzeCommand implements Callable<Integer> {
             }
         }
 
-        PrivacyPolicy policy = privacy.policy(flows != null || flowsDir != null || ipfix.enabled(), aggregates != null);
+        PrivacyPolicy policy = privacy.policy(flows != null || flowsDir != null, aggregates != null);
+        ipfix.check(policy);
         AuditLog audit;
         try {
             audit = AuditLog.open(policy.auditLog());

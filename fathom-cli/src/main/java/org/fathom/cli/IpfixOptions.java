@@ -34,6 +34,13 @@ final class IpfixOptions {
         }
     }
 
+    /** @throws UserError in aggregate mode, which releases no flow records to export */
+    void check(org.fathom.privacy.PrivacyPolicy policy) {
+        if (enabled() && policy.mode() == org.fathom.privacy.PrivacyMode.AGGREGATE) {
+            throw new UserError("--ipfix exports flow records, and aggregate mode releases none: use --aggregates FILE");
+        }
+    }
+
     /**
      * A network sink drops on a full queue (the capture does not wait for a collector, and the
      * drops are counted in the summary), unless the user chose a policy with {@code --on-full}.
@@ -55,7 +62,8 @@ final class IpfixOptions {
             return IpfixSink.open(target);
         } catch (IOException e) {
             String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new UserError("--ipfix " + target + ": " + m);
+            String prefix = "IPFIX collector " + target + ": ";
+            throw new UserError("--ipfix " + target + ": " + (m.startsWith(prefix) ? m.substring(prefix.length()) : m));
         }
     }
 }

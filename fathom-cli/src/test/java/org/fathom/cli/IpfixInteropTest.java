@@ -311,6 +311,14 @@ class IpfixInteropTest {
     }
 
     @Test
+    void aggregateModeHasNoFlowsToExport() {
+        AnalyzeCommandTest.Run r = AnalyzeCommandTest.fathom("analyze", SAMPLE.toString(), "--privacy", "aggregate",
+                "--ipfix", "127.0.0.1:4739");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.errLines()).singleElement().asString().contains("--ipfix").contains("aggregate mode");
+    }
+
+    @Test
     void helpNamesTheOption() {
         AnalyzeCommandTest.Run r = AnalyzeCommandTest.fathom("analyze", "--help");
         assertThat(r.out()).contains("--ipfix=HOST:PORT").contains("tcp://HOST:PORT");

@@ -211,11 +211,11 @@ final class IpfixEncoder {
      *         message, {@link #reset} and add it again (a record always fits an empty message)
      */
     boolean add(FlowRecord r) {
-        byte[] application = utf8(r.application(), MAX_STRING);
-        byte[] protocol = utf8(r.protocol(), MAX_STRING);
-        byte[] category = utf8(r.category(), MAX_STRING);
-        byte[] confidence = utf8(r.confidence(), MAX_SHORT_STRING);
-        byte[] tunnel = utf8(r.tunnel(), MAX_SHORT_STRING);
+        byte[] application = bytes(r.application(), MAX_STRING);
+        byte[] protocol = bytes(r.protocol(), MAX_STRING);
+        byte[] category = bytes(r.category(), MAX_STRING);
+        byte[] confidence = bytes(r.confidence(), MAX_SHORT_STRING);
+        byte[] tunnel = bytes(r.tunnel(), MAX_SHORT_STRING);
         int template = templateOf(r);
         boolean v6 = template == TEMPLATE_V6 || template == TEMPLATE_V6_VLAN;
         boolean vlan = template == TEMPLATE_V4_VLAN || template == TEMPLATE_V6_VLAN;
@@ -339,6 +339,27 @@ final class IpfixEncoder {
     }
 
     private static final byte[] EMPTY = new byte[0];
+    private static final int CACHE = 512;
+    /** The UTF-8 of recent names (a few hundred distinct ones repeat in every record): no allocation per record. */
+    private final String[] cachedNames = new String[CACHE];
+    private final byte[][] cachedBytes = new byte[CACHE][];
+
+    /** {@link #utf8}, from a direct-mapped cache of names that need no cutting. */
+    private byte[] bytes(String s, int max) {
+        if (s == null || s.isEmpty()) {
+            return EMPTY;
+        }
+        int i = s.hashCode() & (CACHE - 1);
+        if (s.equals(cachedNames[i])) {
+            return cachedBytes[i];
+        }
+        byte[] b = utf8(s, max);
+        if (b.length <= MAX_SHORT_STRING && b.length == s.length()) {   // short ASCII: the same under either cap
+            cachedNames[i] = s;
+            cachedBytes[i] = b;
+        }
+        return b;
+    }
 
     /** UTF-8 bytes, cut to {@code max} bytes at a character boundary. */
     static byte[] utf8(String s, int max) {
