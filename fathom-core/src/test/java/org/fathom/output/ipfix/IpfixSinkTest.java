@@ -148,6 +148,7 @@ class IpfixSinkTest {
     static final class TcpCollector implements AutoCloseable {
         final ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
         final List<List<IpfixReader.Message>> connections = Collections.synchronizedList(new ArrayList<>());
+        final java.util.concurrent.CountDownLatch firstClosed = new java.util.concurrent.CountDownLatch(1);
         final Thread thread;
 
         /** @param dropFirstAfter close the first connection after this many messages (0: never) */
@@ -176,6 +177,7 @@ class IpfixSinkTest {
                                 }
                             }
                         }
+                        firstClosed.countDown();
                     }
                 } catch (IOException e) {
                     // server closed
@@ -220,14 +222,12 @@ class IpfixSinkTest {
 
     @Test
     void tcpReconnectsWithTemplatesAndANewSequenceWhenTheCollectorDropsTheConnection() throws Exception {
-        try (TcpCollector c = new TcpCollector(3)) {
+        try (TcpCollector c = new TcpCollector(1)) {   // hangs up after the templates
             IpfixSink sink = IpfixSink.open(c.target(), IpfixSink.Options.DEFAULTS.withMaxDelayMillis(0), System::currentTimeMillis);
             try (PrivacyGuard g = guard(SubscriberNetworks.NONE, sink)) {
+                assertThat(c.firstClosed.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
                 for (int i = 0; i < 400; i++) {
                     g.emit(flow(i));
-                    if (i % 20 == 0) {
-                        Thread.sleep(2);   // give the collector time to hang up part-way
-                    }
                 }
             }
             assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
