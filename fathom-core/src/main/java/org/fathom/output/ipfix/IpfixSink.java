@@ -83,8 +83,8 @@ public final class IpfixSink implements FlowSink {
         }
     }
 
-    /** What this sink has done: messages and data records sent, UDP messages lost, TCP reconnects. */
-    public record Stats(long messages, long flowRecords, long templateMessages, long lostMessages, long reconnects) {
+    /** What this sink has done: messages and data records (flows and anonymisation options) sent, UDP messages lost, TCP reconnects. */
+    public record Stats(long messages, long dataRecords, long templateMessages, long lostMessages, long reconnects) {
     }
 
     /** Sends one message; UDP and TCP differ only here. */
@@ -114,7 +114,7 @@ public final class IpfixSink implements FlowSink {
     private boolean closed;
     private IOException failure;
     private long messages;
-    private long flowRecords;
+    private long dataRecords;
     private long templateMessages;
     private long lostMessages;
     private long reconnects;
@@ -182,7 +182,7 @@ public final class IpfixSink implements FlowSink {
     }
 
     public synchronized Stats stats() {
-        return new Stats(messages, flowRecords, templateMessages, lostMessages, reconnects);
+        return new Stats(messages, dataRecords, templateMessages, lostMessages, reconnects);
     }
 
     @Override
@@ -257,7 +257,7 @@ public final class IpfixSink implements FlowSink {
             }
             messages++;
             messagesSinceTemplates++;
-            flowRecords += records;
+            dataRecords += records;
         } finally {
             message.reset();
         }
@@ -331,6 +331,7 @@ public final class IpfixSink implements FlowSink {
         int len = templates.finish(clock.getAsLong() / 1000, sequence, options.observationDomain());
         wire.send(templates.buffer(), len);
         sequence += records;
+        dataRecords += records;
         templateMessages++;
         messages++;
     }

@@ -108,7 +108,7 @@ class IpfixSinkTest {
         assertThat(ms.size()).isGreaterThan(beforeTheMinute + 2);
         assertThat(ports).hasSize(160).isSorted().doesNotHaveDuplicates();
         assertThat(ms.getFirst().header().exportTime()).isEqualTo(1_000);
-        assertThat(sink.stats().flowRecords()).isEqualTo(160);
+        assertThat(sink.stats().dataRecords()).isEqualTo(160);
     }
 
     @Test
