@@ -87,6 +87,9 @@ final class AnalyzeCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     PrivacyOptions privacy = new PrivacyOptions();
 
+    @picocli.CommandLine.Mixin
+    IpfixOptions ipfix = new IpfixOptions();
+
     @Option(names = "--max-flows", paramLabel = "N", description = "Flows held at once; beyond it the stalest flow is evicted and counted (default: ${DEFAULT-VALUE}).")
     int maxFlows = FlowConfig.DEFAULT_MAX_FLOWS;
 
@@ -150,6 +153,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError("--on-full: " + e.getMessage());
         }
+        org.fathom.output.ipfix.IpfixTarget ipfixTarget = ipfix.enabled() ? ipfix.target() : null;
         boolean summaryToStderr = "-".equals(flows) || "-".equals(aggregates) || "-".equals(calls) || "-".equals(alerts);
         PrintStream report = summaryToStderr ? System.err : System.out;
 
@@ -182,6 +186,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
 
         PrivacyPolicy policy = privacy.policy(flows != null || flowsDir != null, aggregates != null);
+        ipfix.check(policy);
         AuditLog audit;
         try {
             audit = AuditLog.open(policy.auditLog());
@@ -215,6 +220,9 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
         if (alerts != null) {
             sinks.add(queued(outputs, alerts, openSink(alerts, java.util.EnumSet.of(RecordKind.ALERT)), overflow));
+        }
+        if (ipfixTarget != null) {
+            sinks.add(queued(outputs, "IPFIX " + ipfixTarget, ipfix.open(ipfixTarget), ipfix.overflow(overflow)));
         }
         if (flowsDir != null) {
             dirSink = new JsonLinesDirectorySink(flowsDir);
