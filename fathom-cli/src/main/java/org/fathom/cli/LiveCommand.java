@@ -114,6 +114,12 @@ final class LiveCommand implements Callable<Integer> {
         } catch (UserError e) {
             System.err.println("fathom: " + e.getMessage());
             status.set(Main.EXIT_USAGE);
+        } catch (RuntimeException | Error e) {
+            // a bug, not the user's mistake: say so here, as a signal's hook may end the process
+            // before picocli could
+            System.err.println("fathom: internal error: " + e);
+            e.printStackTrace();
+            status.set(Main.EXIT_USAGE);
         } finally {
             done.countDown();
         }
