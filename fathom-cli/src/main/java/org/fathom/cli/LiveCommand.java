@@ -39,16 +39,23 @@ import picocli.CommandLine.Option;
         },
         footer = {
             "",
-            "Example: fathom live -i eth0 --filter 'not port 22' --flows-dir /var/lib/fathom/flows --alerts alerts.jsonl",
+            "Examples: fathom live -i eth0 --filter 'not port 22' --flows-dir /var/lib/fathom/flows --alerts alerts.jsonl",
+            "          fathom live -r samples/http-loopback.pcap --replay --flows -     (no privileges needed)",
             "",
             "Exit status: 0 stopped cleanly (by a signal); 1 an interface failed during capture;",
             "2 usage error (bad option, no such interface, capture not permitted, libpcap missing, bad filter).",
         },
         sortOptions = false)
 final class LiveCommand implements Callable<Integer> {
-    @Option(names = {"-i", "--interface"}, paramLabel = "IFACE", required = true,
+    @Option(names = {"-i", "--interface"}, paramLabel = "IFACE",
             description = "Interface to capture from; repeat for several (their packets are merged).")
     List<String> interfaces = new ArrayList<>();
+
+    @Option(names = {"-r", "--read"}, paramLabel = "CAPTURE", description = "Instead of interfaces: play this capture file at its own pace (needs --replay); for demos and tests without privileges.")
+    java.nio.file.Path replayFile;
+
+    @Option(names = "--replay", description = "With -r: hand each packet on when its time comes, as if it were arriving now.")
+    boolean replay;
 
     @Option(names = "--filter", paramLabel = "BPF", description = "Capture only what this BPF filter expression (tcpdump syntax) accepts, e.g. 'not port 22'.")
     String filter;
@@ -72,18 +79,18 @@ final class LiveCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         RunOptions.Prepared prepared = run.prepare(300);
-        LiveSource source;
-        try {
-            source = LiveSource.open(interfaces, new LiveSource.Settings(snaplen, promiscuous, bufferSize, filter,
-                    LiveSource.Settings.DEFAULT_POLL_MILLIS));
-        } catch (LiveCaptureException e) {
-            throw new UserError(e.getMessage());
+        if (interfaces.isEmpty() == (replayFile == null)) {
+            throw new UserError("give the interfaces to capture from (-i IFACE ...) or a capture to replay (-r CAPTURE --replay)");
         }
+        if (replayFile != null && !replay) {
+            throw new UserError("-r needs --replay (to read a capture at full speed, use 'fathom analyze')");
+        }
+        Source source = replayFile != null ? replaySource() : liveSource();
         RunOptions.Opened opened;
         try {
             opened = run.open(prepared);
         } catch (RuntimeException e) {
-            source.close();
+            source.packets().close();
             throw e;
         }
         PrintStream report = run.report();
@@ -94,7 +101,7 @@ final class LiveCommand implements Callable<Integer> {
         AtomicBoolean signalled = new AtomicBoolean();
         Thread hook = Thread.ofPlatform().name("fathom-stop").unstarted(() -> {
             signalled.set(true);
-            source.stop();
+            source.stop().run();
             try {
                 if (!done.await(FLUSH_LIMIT_SECONDS, TimeUnit.SECONDS)) {
                     System.err.println("fathom: stopped, but the records were not all written within "
@@ -131,10 +138,33 @@ final class LiveCommand implements Callable<Integer> {
         return status.get();
     }
 
-    private int capture(LiveSource source, RunOptions.Opened opened, PrintStream report, AtomicBoolean signalled) {
+    /** The source and how to stop it from another thread; {@code live} is null for a replay. */
+    private record Source(org.fathom.capture.PacketSource packets, Runnable stop, LiveSource live, String name) {}
+
+    private Source liveSource() {
+        try {
+            LiveSource s = LiveSource.open(interfaces, new LiveSource.Settings(snaplen, promiscuous, bufferSize, filter,
+                    LiveSource.Settings.DEFAULT_POLL_MILLIS));
+            return new Source(s, s::stop, s, String.join("+", interfaces));
+        } catch (LiveCaptureException e) {
+            throw new UserError(e.getMessage());
+        }
+    }
+
+    private Source replaySource() {
+        try {
+            ReplaySource s = new ReplaySource(org.fathom.capture.CaptureFiles.open(replayFile));
+            return new Source(s, s::stop, null, replayFile.getFileName().toString());
+        } catch (org.fathom.capture.CaptureException e) {
+            throw new UserError(e.getMessage());
+        }
+    }
+
+    private int capture(Source src, RunOptions.Opened opened, PrintStream report, AtomicBoolean signalled) {
         AnalysisSummary summary = new AnalysisSummary();
         ProgressLine progress = run.quiet ? null : ProgressLine.forTerminal();
-        String name = String.join("+", interfaces);
+        org.fathom.capture.PacketSource source = src.packets();
+        String name = src.name();
         String writing = run.flowsDir != null ? run.flowsDir.resolve(name + ".jsonl").toString() : opened.writing();
         List<LiveSource.InterfaceStats> stats;
         String format;
@@ -146,8 +176,9 @@ final class LiveCommand implements Callable<Integer> {
                 }
                 if (!run.quiet) {
                     // capture is active from here: frames wait in the kernel's buffer until read
-                    System.err.printf("fathom: capturing on %s, %s; stop with Ctrl-C or SIGTERM%n",
-                            String.join(", ", interfaces), source.format());
+                    System.err.printf("fathom: %s %s, %s; stop with Ctrl-C or SIGTERM%n",
+                            src.live() != null ? "capturing on" : "replaying", src.live() != null
+                                    ? String.join(", ", interfaces) : replayFile.toString(), source.format());
                 }
                 try {
                     opened.engine().run(source, summary, progress == null ? Progress.NONE : progress);
@@ -158,7 +189,7 @@ final class LiveCommand implements Callable<Integer> {
                     }
                 }
                 format = source.format();
-                stats = source.stats();
+                stats = src.live() != null ? src.live().stats() : List.of();
             }
             if (progress != null) {
                 progress.clear();
@@ -194,6 +225,10 @@ final class LiveCommand implements Callable<Integer> {
     /** The live part of the summary: interfaces, packets captured, the kernel's drops. */
     static List<String> liveLines(String format, List<LiveSource.InterfaceStats> stats, long packets) {
         List<String> lines = new ArrayList<>();
+        if (stats.isEmpty()) {   // a replayed file
+            lines.add(String.format("Replayed   %,d packets (%s)", packets, format));
+            return lines;
+        }
         StringBuilder names = new StringBuilder();
         long received = 0;
         long dropped = 0;

@@ -229,4 +229,36 @@ class LiveCommandTest {
                 "--workers=N", "--max-flows=N", "--udp-timeout=SECONDS", "--active-timeout=SECONDS", "--sink-queue=N",
                 "--on-full=block|drop", "--quiet", "SIGTERM");
     }
+
+    @Test
+    void aReplayedCaptureGivesTheRecordsOfAnalyzeWithoutPrivileges() throws IOException {
+        Path sample = Path.of("..", "samples", "http-loopback.pcap");
+        Path live = dir.resolve("live.jsonl");
+        Path analyzed = dir.resolve("analyzed.jsonl");
+        long t0 = System.nanoTime();
+        AnalyzeCommandTest.Run r = AnalyzeCommandTest.fathom("live", "-r", sample.toString(), "--replay", "-w", "2",
+                "--subscriber-networks", "none", "--flows", live.toString());
+        long took = System.nanoTime() - t0;
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Replayed   72 packets");
+        assertThat(r.errLines()).singleElement().asString().startsWith("fathom: replaying ");
+        assertThat(took).as("the sample spans 0.11 s of capture time").isGreaterThan(100_000_000L);
+        assertThat(AnalyzeCommandTest.fathom("analyze", sample.toString(), "-w", "1", "--subscriber-networks", "none",
+                "--flows", analyzed.toString()).status()).isZero();
+        assertThat(sorted(JsonLines.flows(Files.readString(live)))).isEqualTo(sorted(JsonLines.flows(Files.readString(analyzed))));
+    }
+
+    @Test
+    void readingAFileNeedsReplayAndExactlyOneKindOfSource() {
+        AnalyzeCommandTest.Run noReplay = AnalyzeCommandTest.fathom("live", "-r", "../samples/http-loopback.pcap");
+        assertThat(noReplay.status()).isEqualTo(2);
+        assertThat(noReplay.errLines()).singleElement().asString().contains("-r needs --replay");
+        AnalyzeCommandTest.Run none = AnalyzeCommandTest.fathom("live");
+        assertThat(none.status()).isEqualTo(2);
+        assertThat(none.errLines()).singleElement().asString().contains("-i IFACE");
+    }
+
+    private static List<String> sorted(List<Map<String, Object>> flows) {
+        return flows.stream().map(Object::toString).sorted().toList();
+    }
 }
