@@ -168,6 +168,43 @@ class LiveCommandTest {
     }
 
     @Test
+    void twoInterfacesAreMergedIntoOneRun() throws Exception {
+        VethPair.assumeUsable();
+        assumeHping3();
+        Path flowsFile = dir.resolve("flows.jsonl");
+        try (VethPair v = VethPair.create()) {
+            // the veth, and the capture namespace's own loopback (nothing else uses it)
+            Fathom f = start(v, "--flows", flowsFile.toString(), "-w", "2", "-i", "lo");
+            try {
+                f.awaitCapturing();
+                v.inPeer("hping3", "-q", "--icmp", "-c", "5", "-i", "u20000", v.captureAddr);
+                v.inCapture("hping3", "-q", "-2", "-s", "43000", "-k", "-p", "9997", "-c", "3", "-i", "u20000", "127.0.0.1");
+                Thread.sleep(300);
+            } finally {
+                long[] r = f.terminate();
+                assertThat(r[0]).as("exit status; stderr: %s", f.err()).isZero();
+            }
+            assertThat(f.out()).contains("Interfaces " + v.captureIf + ", lo, live (Ethernet)")
+                    // the veth: 10 ICMP and the ARP exchange before them; lo: 3 datagrams, 3 ICMP errors
+                    .containsPattern("  " + v.captureIf + " +1\\d captured, 0 dropped by the kernel")
+                    .containsPattern("  lo +6 captured, 0 dropped by the kernel");
+            List<Map<String, Object>> flows = flows(flowsFile);
+            assertThat(flows).anySatisfy(m -> {
+                assertThat(text(m, "l4")).isEqualTo("ICMP");
+                assertThat(text(m, "src_ip")).isEqualTo(v.peerAddr);
+                assertThat(number(m, "packets_c2s")).isEqualTo(5);
+                assertThat(number(m, "packets_s2c")).isEqualTo(5);
+            });
+            assertThat(flows).anySatisfy(m -> {
+                assertThat(text(m, "l4")).isEqualTo("UDP");
+                assertThat(text(m, "dst_ip")).isEqualTo("127.0.0.1");
+                assertThat(number(m, "dst_port")).isEqualTo(9997);
+                assertThat(number(m, "packets_c2s")).isEqualTo(3);
+            });
+        }
+    }
+
+    @Test
     void aQuietFlowEndsAsIdleByTheWallClockWhileCaptureGoesOn() throws Exception {
         VethPair.assumeUsable();
         assumeHping3();

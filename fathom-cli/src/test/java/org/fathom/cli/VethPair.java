@@ -73,6 +73,13 @@ final class VethPair implements AutoCloseable {
         return run(c.toArray(String[]::new));
     }
 
+    /** Runs a command inside the capture namespace and waits for it. */
+    String inCapture(String... command) throws IOException, InterruptedException {
+        List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", capture));
+        c.addAll(List.of(command));
+        return run(c.toArray(String[]::new));
+    }
+
     /** Starts a command inside the capture namespace. */
     Process startInCapture(List<String> command, java.nio.file.Path out, java.nio.file.Path err) throws IOException {
         List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", capture));
