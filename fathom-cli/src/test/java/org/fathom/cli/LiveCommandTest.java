@@ -168,6 +168,52 @@ class LiveCommandTest {
     }
 
     @Test
+    void sigtermInTheMiddleOfAFloodEndsWithinFiveSecondsAndLosesNoRecord() throws Exception {
+        VethPair.assumeUsable();
+        assumeHping3();
+        Path flowsFile = dir.resolve("flows.jsonl");
+        try (VethPair v = VethPair.create()) {
+            Fathom f = start(v, "--flows", flowsFile.toString(), "-w", "2");
+            Process flood = null;
+            long[] r;
+            try {
+                f.awaitCapturing();
+                // one UDP flow as fast as hping3 can send, bounded in time; fathom is stopped while it runs
+                flood = new ProcessBuilder("ip", "netns", "exec", v.peer, "timeout", "-s", "INT", "4", "hping3", "-q", "-2",
+                        "-s", "45000", "-k", "-p", "9996", "--flood", v.captureAddr)
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                Thread.sleep(1_500);
+            } finally {
+                r = f.terminate();
+                if (flood != null) {
+                    flood.destroy();
+                    flood.waitFor(10, TimeUnit.SECONDS);
+                }
+            }
+            assertThat(r[0]).as("exit status; stderr: %s", f.err()).isZero();
+            assertThat(r[1]).as("nanoseconds from SIGTERM to exit").isLessThan(5_000_000_000L);
+            String summary = f.out();
+            long flowsInSummary = summaryNumber(summary, "Flows +([\\d,]+)");
+            long ipPackets = summaryNumber(summary, "Decoded +([\\d,]+) IP packets");
+            List<Map<String, Object>> flows = flows(flowsFile);
+            assertThat(flows).hasSize((int) flowsInSummary);
+            long recorded = flows.stream().mapToLong(m -> number(m, "packets_c2s") + number(m, "packets_s2c")).sum();
+            assertThat(ipPackets).isGreaterThan(1_000);
+            assertThat(recorded).as("packets in the records").isEqualTo(ipPackets);
+            assertThat(flows).anySatisfy(m -> {
+                assertThat(number(m, "dst_port")).isEqualTo(9996);
+                assertThat(text(m, "end_reason")).isEqualTo("end_of_input");
+            });
+        }
+    }
+
+    private static long summaryNumber(String summary, String regex) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(regex).matcher(summary);
+        assertThat(m.find()).as("%s in %s", regex, summary).isTrue();
+        return Long.parseLong(m.group(1).replace(",", ""));
+    }
+
+    @Test
     void twoInterfacesAreMergedIntoOneRun() throws Exception {
         VethPair.assumeUsable();
         assumeHping3();
