@@ -73,6 +73,9 @@ final class LiveCommand implements Callable<Integer> {
     @Mixin
     RunOptions run = new RunOptions();
 
+    /** Growing kernel drops are reported on standard error at most this often. */
+    static final long DROP_WARNING_INTERVAL_NANOS = 60_000_000_000L;
+
     /** Longest a signal waits for the records to be written before the process ends anyway. */
     static final long FLUSH_LIMIT_SECONDS = 60;
 
@@ -145,6 +148,11 @@ final class LiveCommand implements Callable<Integer> {
         try {
             LiveSource s = LiveSource.open(interfaces, new LiveSource.Settings(snaplen, promiscuous, bufferSize, filter,
                     LiveSource.Settings.DEFAULT_POLL_MILLIS));
+            // while it runs, growing drops are a warning line at most once a minute; the summary has the totals
+            s.onDrops((iface, kernel, ifDrops, nanos) -> System.err.printf(
+                    "fathom: %s: %,d packets dropped by the kernel (capture buffer full) and %,d by the interface in the "
+                            + "last %d s%n", iface, kernel, ifDrops, Math.max(1, nanos / 1_000_000_000L)),
+                    DROP_WARNING_INTERVAL_NANOS);
             return new Source(s, s::stop, s, String.join("+", interfaces));
         } catch (LiveCaptureException e) {
             throw new UserError(e.getMessage());

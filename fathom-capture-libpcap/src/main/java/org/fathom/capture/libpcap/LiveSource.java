@@ -48,6 +48,17 @@ public final class LiveSource implements PacketSource {
     /** Counters of one interface: frames read, and libpcap's statistics (since the interface opened). */
     public record InterfaceStats(String name, long captured, long received, long dropped, long ifDropped) {}
 
+    /** Told, from the reading thread, when an interface's drops grew since the last report. */
+    @FunctionalInterface
+    public interface DropListener {
+        /**
+         * @param kernel  frames the kernel dropped (buffer full) since the last report
+         * @param ifDrops frames the interface dropped since the last report
+         * @param nanos   time since the last report (or since capture started)
+         */
+        void dropped(String iface, long kernel, long ifDrops, long nanos);
+    }
+
     private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
 
     private final Arena arena = Arena.ofShared();
@@ -74,6 +85,11 @@ public final class LiveSource implements PacketSource {
     // the frame last read: where libpcap holds it, until the next pcap_next_ex
     private long frameAddress;
     private long frames;
+    private DropListener dropListener;
+    private long dropInterval;
+    private long nextDropCheck;
+    private long lastDropReport;
+    private final long[][] reported;
 
     private LiveSource(List<String> interfaces, int pollMillis) {
         int n = interfaces.size();
@@ -85,6 +101,7 @@ public final class LiveSource implements PacketSource {
         this.captured = new long[n];
         this.lastRaw = new long[n][3];
         this.totals = new long[n][3];
+        this.reported = new long[n][3];
         this.pollfds = arena.allocate(8L * n, 8);
         this.hdrOut = arena.allocate(ValueLayout.ADDRESS);
         this.dataOut = arena.allocate(ValueLayout.ADDRESS);
@@ -198,6 +215,39 @@ public final class LiveSource implements PacketSource {
         };
     }
 
+    /**
+     * Reports growing drops to {@code listener} while capture runs: {@link #read} looks at
+     * libpcap's counters at most once per {@code intervalNanos} (one system call per interface),
+     * and calls the listener for each interface whose drops grew since its last report.
+     */
+    public void onDrops(DropListener listener, long intervalNanos) {
+        this.dropListener = listener;
+        this.dropInterval = Math.max(0, intervalNanos);
+        this.lastDropReport = System.nanoTime();
+        this.nextDropCheck = lastDropReport + dropInterval;
+    }
+
+    private void checkDrops() {
+        long now = System.nanoTime();
+        if (now < nextDropCheck) {
+            return;
+        }
+        nextDropCheck = now + dropInterval;
+        synchronized (this) {
+            for (int i = 0; i < names.length; i++) {
+                refresh(i);
+                long kernel = totals[i][1] - reported[i][1];
+                long iface = totals[i][2] - reported[i][2];
+                if (kernel > 0 || iface > 0) {
+                    reported[i][1] = totals[i][1];
+                    reported[i][2] = totals[i][2];
+                    dropListener.dropped(names[i], kernel, iface, now - lastDropReport);
+                    lastDropReport = now;
+                }
+            }
+        }
+    }
+
     /** Makes {@link #read} say {@link #END} (from any thread; at the latest one poll interval later). */
     public void stop() {
         stopRequested = true;
@@ -241,6 +291,9 @@ public final class LiveSource implements PacketSource {
                 if (r == 1) {
                     next = i + 1 == n ? 0 : i + 1;
                     fill(i, packet);
+                    if (dropListener != null && (frames & 4095) == 0) {
+                        checkDrops();
+                    }
                     return PACKET;
                 }
                 if (r < 0) {
@@ -262,6 +315,9 @@ public final class LiveSource implements PacketSource {
                 throw new IllegalStateException(t);
             }
             if (ready == 0) {
+                if (dropListener != null) {
+                    checkDrops();
+                }
                 packet.timestampNanos = wallClockNanos();
                 packet.length = 0;
                 packet.frameLength = 0;
