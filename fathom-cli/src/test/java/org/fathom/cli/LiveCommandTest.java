@@ -273,6 +273,32 @@ class LiveCommandTest {
     }
 
     @Test
+    void aLongFlowEmitsInterimRecordsEveryActiveTimeout() throws Exception {
+        VethPair.assumeUsable();
+        assumeHping3();
+        Path flowsFile = dir.resolve("flows.jsonl");
+        try (VethPair v = VethPair.create()) {
+            Fathom f = start(v, "--flows", flowsFile.toString(), "-w", "2", "--active-timeout", "1");
+            try {
+                f.awaitCapturing();
+                v.inPeer("hping3", "-q", "--icmp", "-c", "25", "-i", "u100000", v.captureAddr);   // 2.5 s
+                Thread.sleep(300);   // the last reply reaches the capture
+            } finally {
+                long[] r = f.terminate();
+                assertThat(r[0]).as("exit status; stderr: %s", f.err()).isZero();
+            }
+            List<Map<String, Object>> echo = flows(flowsFile).stream()
+                    .filter(m -> text(m, "l4").equals("ICMP") && text(m, "src_ip").equals(v.peerAddr)).toList();
+            assertThat(echo.size()).isBetween(2, 4);
+            assertThat(echo.subList(0, echo.size() - 1)).allSatisfy(m -> assertThat(text(m, "end_reason")).isEqualTo("active"));
+            assertThat(text(echo.getLast(), "end_reason")).isEqualTo("end_of_input");
+            // counters are deltas: the records add up to the flow
+            assertThat(echo.stream().mapToLong(m -> number(m, "packets_c2s")).sum()).as("%s", echo).isEqualTo(25);
+            assertThat(echo.stream().mapToLong(m -> number(m, "packets_s2c")).sum()).as("%s", echo).isEqualTo(25);
+        }
+    }
+
+    @Test
     void anInterfaceThatDoesNotExistIsOneLineAndStatus2() {
         VethPair.assumeUsable();
         AnalyzeCommandTest.Run r = AnalyzeCommandTest.fathom("live", "-i", "fathom-nosuch9", "-q");
