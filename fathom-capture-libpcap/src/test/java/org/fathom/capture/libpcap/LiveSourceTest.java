@@ -161,4 +161,38 @@ class LiveSourceTest {
             }
         }
     }
+
+    @Test
+    void readingAllocatesNothingPerPacketOnceWarm() throws Exception {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        try (DatagramSocket rx = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+             DatagramSocket tx = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            int port = rx.getLocalPort();
+            try (LiveSource src = openOrSkip(List.of("lo"), new LiveSource.Settings(65535, false, 8 << 20, "udp and dst port " + port, 20))) {
+                src.copyPrefixOnly(256);
+                byte[] payload = new byte[600];
+                byte[] ring = new byte[1 << 16];
+                Packet p = new Packet();
+                for (int round = 0; round < 2; round++) {
+                    for (int i = 0; i < 2000; i++) {
+                        tx.send(new DatagramPacket(payload, payload.length, InetAddress.getLoopbackAddress(), port));
+                    }
+                    long before = mx.getCurrentThreadAllocatedBytes();
+                    int seen = 0;
+                    while (seen < 2000) {
+                        if (src.read(p) == PacketSource.PACKET) {
+                            seen++;
+                            src.copyFrame(p, ring, 0);
+                            src.complete(p);
+                        }
+                    }
+                    long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+                    if (round == 1) {
+                        // warmed up: the frames go from libpcap's buffer into the reused Packet and ring
+                        assertThat(allocated).as("bytes allocated for 2,000 packets").isLessThan(2000);
+                    }
+                }
+            }
+        }
+    }
 }
