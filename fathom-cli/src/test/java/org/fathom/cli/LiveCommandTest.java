@@ -63,8 +63,21 @@ class LiveCommandTest {
 
         /** SIGTERM, then the exit status and how long the process took to end. */
         long[] terminate() throws Exception {
+            return stop(false);
+        }
+
+        /** SIGINT (as Ctrl-C sends), then the exit status and how long the process took to end. */
+        long[] interrupt() throws Exception {
+            return stop(true);
+        }
+
+        private long[] stop(boolean sigint) throws Exception {
             long t0 = System.nanoTime();
-            process.destroy();   // SIGTERM
+            if (sigint) {
+                new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor(10, TimeUnit.SECONDS);
+            } else {
+                process.destroy();   // SIGTERM
+            }
             boolean ended = process.waitFor(20, TimeUnit.SECONDS);
             long took = System.nanoTime() - t0;
             if (!ended) {
@@ -263,9 +276,11 @@ class LiveCommandTest {
                 Thread.sleep(3_000);   // nothing on the link: only the wall clock moves
                 assertThat(f.process.isAlive()).isTrue();
             } finally {
-                long[] r = f.terminate();
+                long[] r = f.interrupt();
                 assertThat(r[0]).as("exit status; stderr: %s", f.err()).isZero();
+                assertThat(r[1]).as("nanoseconds from SIGINT to exit").isLessThan(5_000_000_000L);
             }
+            assertThat(f.err()).contains("fathom: stopped by SIGINT/SIGTERM after ");
             Map<String, Object> udp = flows(flowsFile).stream().filter(n -> text(n, "l4").equals("UDP")).findFirst().orElseThrow();
             assertThat(number(udp, "packets_c2s")).isEqualTo(3);
             assertThat(text(udp, "end_reason")).isEqualTo("idle");
@@ -327,6 +342,20 @@ class LiveCommandTest {
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(err).isEqualTo(2);
         assertThat(err.lines().toList()).singleElement().asString().startsWith("fathom: lo: capture not permitted");
+    }
+
+    @Test
+    void missingLibpcapIsOneLine() throws Exception {
+        List<String> cmd = List.of(ProcessHandle.current().info().command().orElse("java"), "--enable-native-access=ALL-UNNAMED",
+                "-XX:TieredStopAtLevel=1", "-Dfathom.libpcap=libpcap-fathom-absent.so.9", "-cp", System.getProperty("java.class.path"),
+                "-Dfathom.state.dir=" + dir.resolve("state"), "org.fathom.cli.Main", "live", "-i", "lo", "-q");
+        Process p = new ProcessBuilder(cmd).start();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(err).isEqualTo(2);
+        assertThat(err.lines().toList()).singleElement().asString()
+                .startsWith("fathom: libpcap not found: libpcap-fathom-absent.so.9 cannot be loaded")
+                .endsWith("install it, e.g. apt-get install libpcap0.8");
     }
 
     @Test

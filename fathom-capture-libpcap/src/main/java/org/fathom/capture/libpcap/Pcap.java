@@ -17,7 +17,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * loaded the handles stay null and {@link #missing} says why; nothing here throws at class load.
  */
 final class Pcap {
-    static final String LIBRARY = "libpcap.so.0.8";
+    /** Debian's name for libpcap 1.x; {@code -Dfathom.libpcap=NAME_OR_PATH} names another. */
+    static final String LIBRARY = System.getProperty("fathom.libpcap", "libpcap.so.0.8");
 
     static final int ERRBUF_SIZE = 256;
     static final int ERROR = -1;
@@ -76,7 +77,8 @@ final class Pcap {
                  | IllegalCallerException e) {
             why = e instanceof IllegalCallerException
                     ? "native access is not enabled (run java with --enable-native-access=ALL-UNNAMED)"
-                    : LIBRARY + " cannot be loaded (" + e.getMessage() + "); install it, e.g. apt-get install libpcap0.8";
+                    : "libpcap not found: " + LIBRARY + " cannot be loaded (" + e.getMessage()
+                            + "); install it, e.g. apt-get install libpcap0.8";
             h = new MethodHandle[19];
         }
         missing = why;
