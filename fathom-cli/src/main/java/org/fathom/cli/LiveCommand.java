@@ -172,7 +172,9 @@ final class LiveCommand implements Callable<Integer> {
         AnalysisSummary summary = new AnalysisSummary();
         ProgressLine progress = run.quiet ? null : ProgressLine.forTerminal();
         org.fathom.capture.PacketSource source = src.packets();
-        String name = src.name();
+        // a run's own file: a restarted service must not overwrite the records of the run before
+        String name = src.name() + "-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+                .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now());
         String writing = run.flowsDir != null ? run.flowsDir.resolve(name + ".jsonl").toString() : opened.writing();
         List<LiveSource.InterfaceStats> stats;
         String format;

@@ -37,7 +37,7 @@ final class RunOptions {
     @Option(names = "--flows", paramLabel = "FILE", description = "Write all flow records to FILE as JSON lines ('-' for standard output; the summary then goes to standard error).")
     String flows;
 
-    @Option(names = "--flows-dir", paramLabel = "DIR", description = "Write flow records to DIR/<name>.jsonl: one file per capture (analyze), or per run named after the interfaces (live).")
+    @Option(names = "--flows-dir", paramLabel = "DIR", description = "Write flow records to DIR/<name>.jsonl: one file per capture (analyze), or per run, named after the interfaces and the start time (live: DIR/eth0-20261206T071500Z.jsonl).")
     Path flowsDir;
 
     @Option(names = "--calls", paramLabel = "FILE", description = "Write VoIP call records to FILE as JSON lines ('-' for standard output).")

@@ -387,6 +387,20 @@ class LiveCommandTest {
     }
 
     @Test
+    void flowsDirGetsOneFilePerRunNamedAfterTheSourceAndStartTime() throws IOException {
+        Path out = dir.resolve("flows");
+        AnalyzeCommandTest.Run r = AnalyzeCommandTest.fathom("live", "-r", "../samples/http-loopback.pcap", "--replay",
+                "-q", "--subscriber-networks", "none", "--flows-dir", out.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        try (var files = Files.list(out)) {
+            List<Path> l = files.toList();
+            assertThat(l).singleElement().satisfies(f ->
+                    assertThat(f.getFileName().toString()).matches("http-loopback\\.pcap-\\d{8}T\\d{6}Z\\.jsonl"));
+            assertThat(JsonLines.flows(Files.readString(l.getFirst()))).hasSize(6);
+        }
+    }
+
+    @Test
     void readingAFileNeedsReplayAndExactlyOneKindOfSource() {
         AnalyzeCommandTest.Run noReplay = AnalyzeCommandTest.fathom("live", "-r", "../samples/http-loopback.pcap");
         assertThat(noReplay.status()).isEqualTo(2);

@@ -50,6 +50,11 @@ final class VethPair implements AutoCloseable {
         VethPair v = new VethPair();
         try {
             v.ip("netns", "add", v.capture);
+        } catch (IOException e) {
+            // root without CAP_SYS_ADMIN (some containers): nothing to test with
+            assumeTrue(false, "cannot create a network namespace: " + e.getMessage());
+        }
+        try {
             v.ip("netns", "add", v.peer);
             v.ip("link", "add", v.captureIf, "netns", v.capture, "type", "veth", "peer", "name", v.peerIf, "netns", v.peer);
             for (String[] side : new String[][] {{v.capture, v.captureIf, v.captureAddr}, {v.peer, v.peerIf, v.peerAddr}}) {
