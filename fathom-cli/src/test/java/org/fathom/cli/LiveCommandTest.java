@@ -227,6 +227,44 @@ class LiveCommandTest {
     }
 
     @Test
+    void liveRecordsEqualThoseOfAnalyzeOverATcpdumpCaptureOfTheSameTraffic() throws Exception {
+        VethPair.assumeUsable();
+        assumeHping3();
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/tcpdump")), "needs tcpdump");
+        Path liveFlows = dir.resolve("live.jsonl");
+        Path pcap = dir.resolve("same.pcap");
+        Path analyzedFlows = dir.resolve("analyzed.jsonl");
+        try (VethPair v = VethPair.create()) {
+            Path dumpErr = dir.resolve("tcpdump.err");
+            Process dump = new ProcessBuilder("ip", "netns", "exec", v.capture, "tcpdump", "-i", v.captureIf, "-U", "-n",
+                    "-w", pcap.toString()).redirectErrorStream(true).redirectOutput(dumpErr.toFile()).start();
+            Fathom f = start(v, "--flows", liveFlows.toString(), "-w", "2");
+            try {
+                f.awaitCapturing();
+                long deadline = System.nanoTime() + 30_000_000_000L;
+                while (!Files.readString(dumpErr).contains("listening on") && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                v.inPeer("hping3", "-q", "--icmp", "-c", "10", "-i", "u20000", v.captureAddr);
+                v.inPeer("hping3", "-q", "-2", "-s", "46000", "-k", "-p", "9995", "-c", "4", "-i", "u20000", v.captureAddr);
+                v.inPeer("hping3", "-q", "-S", "-p", "443", "-c", "6", "-i", "u20000", v.captureAddr);
+                Thread.sleep(300);
+            } finally {
+                long[] r = f.terminate();
+                new ProcessBuilder("kill", "-INT", Long.toString(dump.pid())).start().waitFor(10, TimeUnit.SECONDS);
+                assertThat(dump.waitFor(10, TimeUnit.SECONDS)).isTrue();
+                assertThat(r[0]).as("exit status; stderr: %s", f.err()).isZero();
+            }
+            AnalyzeCommandTest.Run a = AnalyzeCommandTest.fathom("analyze", pcap.toString(), "-w", "1", "--subscriber-networks",
+                    "none", "--flows", analyzedFlows.toString(), "--active-timeout", "300");
+            assertThat(a.status()).as(a.err()).isZero();
+            List<String> live = sorted(flows(liveFlows));
+            assertThat(live).hasSizeGreaterThanOrEqualTo(8);   // ICMP, UDP, 6 SYN/RST flows
+            assertThat(live).isEqualTo(sorted(flows(analyzedFlows)));
+        }
+    }
+
+    @Test
     void twoInterfacesAreMergedIntoOneRun() throws Exception {
         VethPair.assumeUsable();
         assumeHping3();
