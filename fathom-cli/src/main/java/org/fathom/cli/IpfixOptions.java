@@ -5,20 +5,15 @@ import org.fathom.output.AsyncSink;
 import org.fathom.output.ipfix.IpfixSink;
 import org.fathom.output.ipfix.IpfixTarget;
 import org.fathom.record.FlowSink;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
- * The IPFIX export of commands that release flow records ({@code analyze}, later {@code live}):
+ * The IPFIX export of commands that release flow records ({@code analyze} and {@code live}):
  * {@code --ipfix [udp://|tcp://]HOST:PORT}. A mixin, so that each command adds it in one place.
  */
 final class IpfixOptions {
     @Option(names = "--ipfix", paramLabel = "HOST:PORT", description = "Export flow records as IPFIX (RFC 7011) to a collector: HOST:PORT or udp://HOST:PORT over UDP, tcp://HOST:PORT over TCP (IANA port " + IpfixTarget.IANA_PORT + "). Its queue drops records when full unless --on-full is given (see docs/EXPORTS.md).")
     String ipfix;
-
-    @Spec(Spec.Target.MIXEE)
-    CommandSpec command;
 
     /** Whether an IPFIX export was asked for. */
     boolean enabled() {
@@ -43,13 +38,11 @@ final class IpfixOptions {
 
     /**
      * A network sink drops on a full queue (the capture does not wait for a collector, and the
-     * drops are counted in the summary), unless the user chose a policy with {@code --on-full}.
+     * drops are counted in the summary), unless the user chose a policy with {@code --on-full}
+     * ({@code chosen}, null when not given).
      */
-    AsyncSink.Overflow overflow(AsyncSink.Overflow chosen) {
-        boolean given = command != null && command.commandLine() != null
-                && command.commandLine().getParseResult() != null
-                && command.commandLine().getParseResult().hasMatchedOption("--on-full");
-        return given ? chosen : AsyncSink.Overflow.DROP;
+    static AsyncSink.Overflow overflow(AsyncSink.Overflow chosen) {
+        return chosen != null ? chosen : AsyncSink.Overflow.DROP;
     }
 
     /**

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
                     + " not a capture; all good records were still written); 2 usage error (bad option,"
                     + " or a named input that is missing or not a capture)."
         },
-        subcommands = {AnalyzeCommand.class, AuditCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {AnalyzeCommand.class, LiveCommand.class, AuditCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     static final int EXIT_OK = 0;
     static final int EXIT_PARTIAL = 1;

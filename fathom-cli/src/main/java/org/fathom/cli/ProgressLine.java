@@ -22,8 +22,11 @@ final class ProgressLine implements Progress {
             return;
         }
         lastPrint = now;
-        int pct = size > 0 ? (int) (100 * position / size) : 100;
-        err.printf("\r%s: %3d%%  %,d packets", file.getFileName(), pct, frames);
+        if (size > 0) {
+            err.printf("\r%s: %3d%%  %,d packets", file.getFileName(), (int) (100 * position / size), frames);
+        } else {
+            err.printf("\r%s: %,d packets", file.getFileName(), frames);   // live: no end to measure against
+        }
         err.flush();
         shown = true;
     }

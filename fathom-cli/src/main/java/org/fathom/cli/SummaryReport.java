@@ -21,6 +21,8 @@ final class SummaryReport {
     private final SummaryTable table;
     private final org.fathom.voip.CallStats calls;
     private final List<AsyncSink.Stats> outputs;
+    /** Live capture: interfaces and drops, printed instead of the captures line; null for files. */
+    private List<String> live;
 
     /** Waiting for a full output queue this long in all is worth a line in the summary. */
     static final long NOTICEABLE_WAIT_NANOS = 1_000_000_000L;
@@ -39,9 +41,19 @@ final class SummaryReport {
         this.outputs = outputs;
     }
 
+    /** A live run's lines (interfaces, packets captured, drops) instead of the captures line. */
+    SummaryReport withLive(List<String> lines) {
+        this.live = lines;
+        return this;
+    }
+
     void print(PrintStream out) {
         printAlerts(out);
-        out.printf("Captures   %,d read%s%n", s.captures.size(), skipped.isEmpty() ? "" : String.format(", %,d skipped", skipped.size()));
+        if (live != null) {
+            live.forEach(out::println);
+        } else {
+            out.printf("Captures   %,d read%s%n", s.captures.size(), skipped.isEmpty() ? "" : String.format(", %,d skipped", skipped.size()));
+        }
         out.printf("Packets    %,d (%s)%n", s.packets, bytes(s.bytes));
         out.printf("Flows      %,d%s%n", s.flows, s.evictedFlows > 0 ? String.format(" (%,d evicted: flow table full at %,d)", s.evictedFlows, s.peakFlows) : "");
         var d = s.decode;
@@ -86,7 +98,7 @@ final class SummaryReport {
             for (CaptureWarning w : c.warnings()) {
                 if (!header) {
                     out.println();
-                    out.println("Warnings (earlier packets of each file were kept):");
+                    out.println(live != null ? "Warnings:" : "Warnings (earlier packets of each file were kept):");
                     header = true;
                 }
                 out.println("  " + w);

@@ -310,12 +310,12 @@ class IpfixInteropTest {
     void theExportDropsOnAFullQueueUnlessOnFullIsGiven() {
         AnalyzeCommand plain = new AnalyzeCommand();
         new picocli.CommandLine(plain).parseArgs("x.pcap", "--ipfix", "127.0.0.1:4739");
-        assertThat(plain.ipfix.overflow(org.fathom.output.AsyncSink.Overflow.BLOCK))
-                .isEqualTo(org.fathom.output.AsyncSink.Overflow.DROP);
+        RunOptions.Prepared p = plain.run.prepare(0);
+        assertThat(p.overflow()).isEqualTo(org.fathom.output.AsyncSink.Overflow.BLOCK);
+        assertThat(IpfixOptions.overflow(p.chosen())).isEqualTo(org.fathom.output.AsyncSink.Overflow.DROP);
         AnalyzeCommand chosen = new AnalyzeCommand();
         new picocli.CommandLine(chosen).parseArgs("x.pcap", "--ipfix", "127.0.0.1:4739", "--on-full", "block");
-        assertThat(chosen.ipfix.overflow(org.fathom.output.AsyncSink.Overflow.BLOCK))
-                .isEqualTo(org.fathom.output.AsyncSink.Overflow.BLOCK);
+        assertThat(IpfixOptions.overflow(chosen.run.prepare(0).chosen())).isEqualTo(org.fathom.output.AsyncSink.Overflow.BLOCK);
     }
 
     @Test

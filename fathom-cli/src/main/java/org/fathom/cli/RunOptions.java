@@ -1,0 +1,397 @@
+package org.fathom.cli;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.fathom.flow.FlowConfig;
+import org.fathom.output.AsyncSink;
+import org.fathom.output.JsonLinesDirectorySink;
+import org.fathom.output.JsonLinesFlowSink;
+import org.fathom.output.SinkException;
+import org.fathom.pipeline.AnalysisOptions;
+import org.fathom.pipeline.Engine;
+import org.fathom.privacy.AuditLog;
+import org.fathom.privacy.PrivacyGuard;
+import org.fathom.privacy.PrivacyPolicy;
+import org.fathom.record.FlowSink;
+import org.fathom.record.RecordKind;
+import org.fathom.voip.CallConfig;
+import org.fathom.voip.CallStats;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The options of every command that runs the engine ({@code analyze}, {@code live}): outputs and
+ * their queues, VoIP and attack settings, flow limits and timeouts, workers, rule files, privacy.
+ * One mixin, so that each option means the same in every command; {@link #prepare} and
+ * {@link #open} assemble the one data path ({@link Engine} and {@link PrivacyGuard}) from them.
+ */
+final class RunOptions {
+    @Option(names = "--flows", paramLabel = "FILE", description = "Write all flow records to FILE as JSON lines ('-' for standard output; the summary then goes to standard error).")
+    String flows;
+
+    @Option(names = "--flows-dir", paramLabel = "DIR", description = "Write flow records to DIR/<name>.jsonl: one file per capture (analyze), or per run, named after the interfaces and the start time (live: DIR/eth0-20261206T071500Z.jsonl).")
+    Path flowsDir;
+
+    @Option(names = "--calls", paramLabel = "FILE", description = "Write VoIP call records to FILE as JSON lines ('-' for standard output).")
+    String calls;
+
+    @Option(names = "--media-timeout", paramLabel = "SECONDS", description = "An answered call whose media stopped both ways this long ago, without BYE, is dropped (default: ${DEFAULT-VALUE}).")
+    long mediaTimeout = 30;
+
+    @Option(names = "--max-calls", paramLabel = "N", description = "Calls tracked at once; beyond it the oldest call ends as in_progress (evicted) (default: ${DEFAULT-VALUE}).")
+    int maxCalls = 100_000;
+
+    @Option(names = "--emergency-numbers", paramLabel = "LIST", split = ",", description = "Dialled numbers that make a call an emergency call (default: 112,911,999,000,110,118,119; urn:service:sos always counts).")
+    List<String> emergencyNumbers = new ArrayList<>(CallConfig.DEFAULT_EMERGENCY);
+
+    @Option(names = "--alerts", paramLabel = "FILE", description = "Write attack and abuse alerts to FILE as JSON lines ('-' for standard output).")
+    String alerts;
+
+    @Option(names = "--alert-thresholds", paramLabel = "FILE", description = "Per-network detection thresholds: lines 'CIDR name=value ...' (see docs/SECURITY.md).")
+    Path alertThresholds;
+
+    @Option(names = "--aggregates", paramLabel = "FILE", description = "Aggregate mode: write the published statistics to FILE as JSON lines ('-' for standard output).")
+    String aggregates;
+
+    @Option(names = "--sink-queue", paramLabel = "N", description = "Records queued per output. Each output is written by its own thread, so a slow one holds up the analysis only while its queue is full (default: ${DEFAULT-VALUE}).")
+    int sinkQueue = AsyncSink.DEFAULT_CAPACITY;
+
+    @Option(names = "--on-full", paramLabel = "block|drop", description = "When an output's queue is full: 'block' waits for room, nothing is lost; 'drop' drops the record and counts it in the summary (default: block for files and standard output, drop for the --ipfix export).")
+    String onFull;
+
+    @Mixin
+    PrivacyOptions privacy = new PrivacyOptions();
+
+    @Mixin
+    IpfixOptions ipfix = new IpfixOptions();
+
+    @Option(names = "--max-flows", paramLabel = "N", description = "Flows held at once; beyond it the stalest flow is evicted and counted (default: ${DEFAULT-VALUE}).")
+    int maxFlows = FlowConfig.DEFAULT_MAX_FLOWS;
+
+    @Option(names = "--tcp-timeout", paramLabel = "SECONDS", description = "Idle timeout of established TCP flows (default: ${DEFAULT-VALUE}).")
+    double tcpTimeout = FlowConfig.DEFAULTS.tcpTimeoutNanos() / 1e9;
+
+    @Option(names = "--udp-timeout", paramLabel = "SECONDS", description = "Idle timeout of UDP flows (default: ${DEFAULT-VALUE}).")
+    double udpTimeout = FlowConfig.DEFAULTS.udpTimeoutNanos() / 1e9;
+
+    @Option(names = "--other-timeout", paramLabel = "SECONDS", description = "Idle timeout of ICMP and other flows (default: ${DEFAULT-VALUE}).")
+    double otherTimeout = FlowConfig.DEFAULTS.otherTimeoutNanos() / 1e9;
+
+    @Option(names = "--active-timeout", paramLabel = "SECONDS", description = "A flow that lives longer than this also emits an interim record (end_reason active) every SECONDS; counters of a flow's later records are deltas since the previous one. 0 = off (default: 0 for analyze, 300 for live).")
+    Double activeTimeout;
+
+    @Option(names = {"-w", "--workers"}, paramLabel = "N", description = "Worker threads (default: the number of available cores, ${DEFAULT-VALUE} here). Results do not depend on it.")
+    int workers = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--services", paramLabel = "FILE", description = "Add or override service rules (lines 'suffix application category', see docs/CLASSIFICATION.md).")
+    List<Path> servicesFiles = new ArrayList<>();
+
+    @Option(names = "--addresses", paramLabel = "FILE", description = "Add or override address rules (lines 'cidr application category').")
+    List<Path> addressesFiles = new ArrayList<>();
+
+    @Option(names = {"-q", "--quiet"}, description = "Print no summary and no progress.")
+    boolean quiet;
+
+    /** Records per output queue at most: a queue is an array of references, 8 bytes each at worst. */
+    static final int MAX_SINK_QUEUE = 1 << 24;
+
+    /**
+     * What {@link #prepare} checked and built: the engine's options, before any file is opened.
+     *
+     * @param overflow      the policy of the file outputs
+     * @param chosen        the policy the user gave with {@code --on-full}, or null
+     * @param ipfixTarget   the IPFIX collector, or null
+     */
+    record Prepared(AnalysisOptions options, CallStats callStats, AsyncSink.Overflow overflow, AsyncSink.Overflow chosen,
+                    org.fathom.output.ipfix.IpfixTarget ipfixTarget) {}
+
+    /**
+     * Checks every value and builds the engine's options (loading the rule files).
+     *
+     * @param defaultActiveTimeout seconds of {@code --active-timeout} when not given (0 = off)
+     * @throws UserError on any bad value
+     */
+    Prepared prepare(double defaultActiveTimeout) {
+        if (flows != null && flowsDir != null) {
+            throw new UserError("--flows and --flows-dir cannot be used together");
+        }
+        double active = activeTimeout == null ? defaultActiveTimeout : activeTimeout;
+        FlowConfig flowConfig;
+        try {
+            flowConfig = FlowConfig.DEFAULTS.withMaxFlows(maxFlows)
+                    .withTimeouts(nanos("--tcp-timeout", tcpTimeout), nanos("--udp-timeout", udpTimeout),
+                            nanos("--other-timeout", otherTimeout))
+                    .withActiveTimeout(active == 0 ? 0 : nanos("--active-timeout", active));
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+        if (mediaTimeout < 1 || maxCalls < 1) {
+            throw new UserError("--media-timeout and --max-calls must be at least 1");
+        }
+        CallConfig callConfig = CallConfig.defaults()
+                .withMediaTimeout(java.time.Duration.ofSeconds(mediaTimeout)).withMaxDialogs(maxCalls)
+                .withEmergencyNumbers(new java.util.HashSet<>(emergencyNumbers));
+        CallStats callStats = new CallStats();
+        // always on, so the summary has its calls section; cheap for traffic that is not SIP
+        AnalysisOptions options = catalogs(AnalysisOptions.defaults().withFlows(flowConfig))
+                .withStandardAnalyzers(callConfig, callStats, alertThresholds == null ? List.of() : thresholdRules());
+        if (workers < 1 || workers > 256) {
+            throw new UserError("--workers must be between 1 and 256, not " + workers);
+        }
+        if (sinkQueue < 1 || sinkQueue > MAX_SINK_QUEUE) {
+            throw new UserError("--sink-queue must be between 1 and " + MAX_SINK_QUEUE + ", not " + sinkQueue);
+        }
+        AsyncSink.Overflow chosen;
+        try {
+            chosen = onFull == null ? null : AsyncSink.Overflow.parse(onFull);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--on-full: " + e.getMessage());
+        }
+        org.fathom.output.ipfix.IpfixTarget ipfixTarget = ipfix.enabled() ? ipfix.target() : null;
+        return new Prepared(options, callStats, chosen == null ? AsyncSink.Overflow.BLOCK : chosen, chosen, ipfixTarget);
+    }
+
+    /** Where the summary goes: standard error when an output is standard output. */
+    PrintStream report() {
+        boolean toStderr = "-".equals(flows) || "-".equals(aggregates) || "-".equals(calls) || "-".equals(alerts);
+        return toStderr ? System.err : System.out;
+    }
+
+    /**
+     * Opens the outputs, the audit log and the privacy guard, and assembles the engine: the one data
+     * path of every command.
+     *
+     * @throws UserError when an output, the audit log or the key cannot be opened
+     */
+    Opened open(Prepared prepared) {
+        if (flowsDir != null) {
+            try {
+                Files.createDirectories(flowsDir);
+            } catch (IOException e) {
+                throw new UserError(flowsDir + ": cannot create folder (" + message(e) + ")");
+            }
+        }
+        PrivacyPolicy policy = privacy.policy(flows != null || flowsDir != null, aggregates != null);
+        ipfix.check(policy);
+        AuditLog audit;
+        try {
+            audit = AuditLog.open(policy.auditLog());
+        } catch (IOException e) {
+            throw new UserError("audit log " + policy.auditLog() + ": cannot open (" + message(e) + ")");
+        } catch (IllegalStateException e) {
+            throw new UserError(e.getMessage());
+        }
+        List<FlowSink> sinks = new ArrayList<>();
+        // every output behind its own queue and thread; the summary's table stays synchronous (it
+        // keeps a few records in memory and must have seen all of them when the summary prints)
+        List<AsyncSink> outputs = new ArrayList<>();
+        SummaryTable table = new SummaryTable();
+        sinks.add(table);
+        AsyncSink.Overflow overflow = prepared.overflow();
+        if (flows != null) {
+            sinks.add(queued(outputs, flows, openSink(flows, EnumSet.of(RecordKind.FLOW, RecordKind.AGGREGATE)), overflow));
+        }
+        if (aggregates != null) {
+            sinks.add(queued(outputs, aggregates, openSink(aggregates, EnumSet.of(RecordKind.AGGREGATE)), overflow));
+        }
+        if (calls != null) {
+            sinks.add(queued(outputs, calls, openSink(calls, EnumSet.of(RecordKind.CALL)), overflow));
+        }
+        if (alerts != null) {
+            sinks.add(queued(outputs, alerts, openSink(alerts, EnumSet.of(RecordKind.ALERT)), overflow));
+        }
+        if (prepared.ipfixTarget() != null) {
+            sinks.add(queued(outputs, "IPFIX " + prepared.ipfixTarget(), ipfix.open(prepared.ipfixTarget()),
+                    IpfixOptions.overflow(prepared.chosen())));
+        }
+        JsonLinesDirectorySink dirSink = null;
+        AsyncSink dirOutput = null;
+        if (flowsDir != null) {
+            dirSink = new JsonLinesDirectorySink(flowsDir);
+            dirOutput = queued(outputs, flowsDir.toString(), dirSink, overflow);
+            sinks.add(dirOutput);
+        }
+        PrivacyGuard guard;
+        try {
+            guard = new PrivacyGuard(policy, audit, sinks);
+        } catch (IOException e) {
+            closeQuietly(outputs);
+            throw new UserError("privacy key " + policy.keyFile() + ": " + message(e));
+        }
+        Engine engine = new Engine(prepared.options(), workers, guard);
+        String writing = "-".equals(flows) ? "standard output" : flows != null ? flows : aggregates;
+        return new Opened(engine, guard, table, outputs, dirSink, dirOutput, prepared.callStats(), writing);
+    }
+
+    /** The assembled data path and its outputs. */
+    record Opened(Engine engine, PrivacyGuard guard, SummaryTable table, List<AsyncSink> outputs,
+                  JsonLinesDirectorySink dirSink, AsyncSink dirOutput, CallStats callStats, String writing) {
+        List<AsyncSink.Stats> outputStats() {
+            List<AsyncSink.Stats> exits = new ArrayList<>();
+            for (AsyncSink o : outputs) {
+                exits.add(o.stats());
+            }
+            return exits;
+        }
+
+        /**
+         * A failed write as the user's error: the output it came from (for the per-capture folder,
+         * the file being written) and why. Null when {@code e} is not a write failure.
+         */
+        UserError writeFailure(Throwable e, String writingNow) {
+            IOException cause = ioCause(e);
+            if (cause == null) {
+                return null;
+            }
+            return new UserError("cannot write flow records to " + failedOutput(cause, writingNow, dirOutput) + " (" + message(cause) + ")");
+        }
+    }
+
+    /** The bundled catalogs with the user's rule files added, in the order given. */
+    private AnalysisOptions catalogs(AnalysisOptions o) {
+        for (Path f : servicesFiles) {
+            try {
+                o.services().load(f);
+            } catch (IOException e) {
+                throw new UserError(f + ": cannot read service rules (" + message(e) + ")");
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage());
+            }
+        }
+        for (Path f : addressesFiles) {
+            try {
+                o.addresses().load(f);
+            } catch (IOException e) {
+                throw new UserError(f + ": cannot read address rules (" + message(e) + ")");
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage());
+            }
+        }
+        return o;
+    }
+
+    private List<org.fathom.security.AttackDetector.NetworkThresholds> thresholdRules() {
+        try {
+            return org.fathom.security.ThresholdRules.load(alertThresholds);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+    }
+
+    private static long nanos(String option, double seconds) {
+        if (!(seconds > 0) || seconds > 1e9) {
+            throw new UserError(option + " must be a positive number of seconds, not " + seconds);
+        }
+        return (long) (seconds * 1e9);
+    }
+
+    /** The output behind its own queue and thread, named as the user named it. */
+    private AsyncSink queued(List<AsyncSink> outputs, String target, FlowSink sink, AsyncSink.Overflow overflow) {
+        AsyncSink a = new AsyncSink("-".equals(target) ? "standard output" : target, sink, sinkQueue, overflow);
+        outputs.add(a);
+        return a;
+    }
+
+    /**
+     * The output a write failure came from: the one an output's thread names, except for the
+     * per-capture folder, where it is the capture's file being written.
+     */
+    private static String failedOutput(Throwable e, String writing, AsyncSink dirOutput) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SinkException s) {
+                return dirOutput != null && s.sink().equals(dirOutput.name()) ? writing : s.sink();
+            }
+        }
+        return writing;
+    }
+
+    private static void closeQuietly(List<AsyncSink> outputs) {
+        for (AsyncSink o : outputs) {
+            try {
+                o.close();
+            } catch (IOException | RuntimeException e) {
+                // the run has failed already; this is only to release the files
+            }
+        }
+    }
+
+    private static FlowSink openSink(String target, Set<RecordKind> kinds) {
+        if ("-".equals(target)) {
+            return new JsonLinesFlowSink(new BufferedOutputStream(new NonClosingStream(System.out), 1 << 16), true, kinds);
+        }
+        try {
+            Path p = Path.of(target);
+            Path parent = p.toAbsolutePath().getParent();
+            if (parent != null && !Files.isDirectory(parent)) {
+                throw new UserError(target + ": folder " + parent + " does not exist");
+            }
+            return new JsonLinesFlowSink(new BufferedOutputStream(Files.newOutputStream(p), 1 << 16), true, kinds);
+        } catch (IOException e) {
+            throw new UserError(target + ": cannot write (" + message(e) + ")");
+        }
+    }
+
+    static IOException ioCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException io) {
+                return io;
+            }
+        }
+        return null;
+    }
+
+    static String message(Throwable e) {
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+
+    /**
+     * Standard output stays open for the summary after the records are flushed. A PrintStream
+     * swallows write errors (closed pipe, full disk), so they are looked for after each write and
+     * turned back into an IOException: records must not be lost silently.
+     */
+    private static final class NonClosingStream extends OutputStream {
+        private final PrintStream out;
+
+        NonClosingStream(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            check();
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            check();
+        }
+
+        @Override
+        public void flush() throws IOException {
+            out.flush();
+            check();
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+
+        private void check() throws IOException {
+            if (out.checkError()) {
+                throw new IOException("closed or full");
+            }
+        }
+    }
+}
