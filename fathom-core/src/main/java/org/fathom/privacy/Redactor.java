@@ -66,7 +66,7 @@ final class Redactor {
      * @throws IOException when the key cannot be read or created, or the audit log not written
      */
     Redactor(PrivacyPolicy policy, AuditLog audit) throws IOException {
-        this.policy = policy;
+        this.policy = policy.requireComplete();
         this.audit = audit;
         byte[] master = PseudonymKey.loadOrCreate(policy.keyFile(), audit);
         this.pseudonyms = ThreadLocal.withInitial(() -> new Pseudonymizer(master, policy.keyRotation()));

@@ -96,7 +96,8 @@ class PrivacyGuardTest {
 
     @Test
     void identifiedModeNeedsAnAuthorisationAndStaysWithinItsScope() throws Exception {
-        assertThatThrownBy(() -> policy().withMode(PrivacyMode.IDENTIFIED)).hasMessageContaining("authorisation");
+        assertThatThrownBy(() -> new PrivacyGuard(policy().withMode(PrivacyMode.IDENTIFIED), AuditLog.open(dir.resolve("a.log")), List.of()))
+                .hasMessageContaining("authorisation");
         Path auth = dir.resolve("auth.txt");
         Files.writeString(auth, "scope: 10.0.0.0/24\nfrom: 2024-05-01T00:00:00Z\nuntil: 2024-06-30T00:00:00Z\n"
                 + "purpose: fault investigation\nreference: NOC-4711\n");
