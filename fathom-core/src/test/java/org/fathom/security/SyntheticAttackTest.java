@@ -94,6 +94,40 @@ class SyntheticAttackTest {
         assertEquals(3000.0, a.getFirst().packets(), 200.0);
     }
 
+    /**
+     * Issue 16 item 3: DNS reflection at a victim, then NTP monlist reflection at the same victim
+     * and port ten seconds later (while the DNS flood still runs, and after it stopped): each
+     * vector raises its own alert, with its own start, size and delay.
+     */
+    @Test
+    void aSecondVectorOnTheSameVictimRaisesItsOwnAlert() throws Exception {
+        for (int dnsSeconds : new int[] {15, 3}) {
+            List<AlertRecord> a = run(out -> {
+                long t0 = 1_700_000_000_000_000_000L;
+                long step = 500_000L;                    // 2,000 responses/s of each vector
+                long dnsEnd = dnsSeconds * 1_000_000_000L;
+                long ntpStart = 10_000_000_000L, ntpEnd = 25_000_000_000L;
+                for (long t = 0; t < ntpEnd; t += step) {
+                    int i = (int) (t / step);
+                    if (t < dnsEnd) {
+                        out.accept(packet(t0 + t, 0x08080000 + i % 300, 53, 0xC6336401, 40000, 17, 0, 1400));
+                    }
+                    if (t >= ntpStart) {
+                        out.accept(packet(t0 + t + 1000, 0x0A0B0000 + i % 200, 123, 0xC6336401, 40000, 17, 0, 482));
+                    }
+                }
+            });
+            assertEquals(2, a.size(), dnsSeconds + " s of DNS: " + a);
+            AlertRecord dns = a.stream().filter(x -> x.kind().equals("dns_amplification")).findFirst().orElseThrow();
+            AlertRecord ntp = a.stream().filter(x -> x.kind().equals("ntp_amplification")).findFirst().orElseThrow();
+            assertEquals(53, dns.targetPort());
+            assertEquals(123, ntp.targetPort());
+            assertEquals(2000.0 * dnsSeconds, dns.packets(), 200.0);
+            assertEquals(30_000.0, ntp.packets(), 200.0);
+            assertEquals(10_000.0, (ntp.startNanos() - dns.startNanos()) / 1e6, 100.0);
+        }
+    }
+
     @Test
     void repeatedSshConnectionsAreBruteForce() throws Exception {
         List<AlertRecord> a = run(out -> {
