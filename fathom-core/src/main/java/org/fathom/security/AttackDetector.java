@@ -27,7 +27,16 @@ public final class AttackDetector implements PacketAnalyzer {
      * alert (DNS reflection and then NTP reflection are two alerts, not one).
      */
     static final int SYN = 0, ACK = 1, RST = 2, UDP = 3, ICMP = 4, FRAG = 5, HTTP = 6, AMP = 7,
-            TCP = AMP + AmpService.PORTS.length, SENT_SYN = TCP + 1, SENT_UDP_TOP = TCP + 2, SENT = TCP + 3, NC = TCP + 4;
+            TCP = AMP + AmpService.PORTS.length, SENT_SYN = TCP + 1, SENT_UDP_TOP = TCP + 2, SENT = TCP + 3,
+            SENT_HTTP = TCP + 4, NC = TCP + 5;
+    /**
+     * An HTTP request rate only counts as a flood when it is more than load: the server leaves
+     * over half of the requests unanswered (overwhelmed, or requests that are incomplete or not
+     * meant to be answered), or at least this many clients send them at once, or the rate is
+     * {@link #HTTP_ONE_SOURCE_FACTOR} times the minimum (beyond any single well-behaved client).
+     */
+    static final int HTTP_SOURCES = 10;
+    static final double HTTP_ONE_SOURCE_FACTOR = 10;
     static final String[] FLOOD_KIND = {"syn_flood", "ack_flood", "rst_flood", "udp_flood", "icmp_flood", "fragment_flood", "http_flood"};
     private static final long SEC = 1_000_000_000L;
     private static final long QUIET = 5 * SEC;
@@ -53,6 +62,8 @@ public final class AttackDetector implements PacketAnalyzer {
     private final Alert[] active;
     /** Per destination, 256-bit set of the TCP ports SYNs went to this second: a flood hits few, a scan many. */
     private final long[] synPorts;
+    /** Per destination, 64-bit sets of the sources of HTTP requests this second and the last one. */
+    private final long[] httpSrc, httpSrcPrev;
     private int dCount;
     // tracked probing sources
     private final long[] sHi, sLo, sStart, sLast;
@@ -87,6 +98,8 @@ public final class AttackDetector implements PacketAnalyzer {
         udpTop = new int[dc]; udpTopCnt = new int[dc];
         active = new Alert[dc * NC];
         synPorts = new long[dc * 4];
+        httpSrc = new long[dc];
+        httpSrcPrev = new long[dc];
         evictable = new long[dc];
         evictHi = new long[dc];
         evictLo = new long[dc];
@@ -155,6 +168,8 @@ public final class AttackDetector implements PacketAnalyzer {
                     cat = ACK;
                 } else if (d.payloadLength >= 4 && isHttpRequest(d)) {
                     cat = HTTP;
+                    roll(slot, ts);
+                    httpSrc[slot] |= 1L << (mix(d.srcHi, d.srcLo) & 63);
                 }
             } else if (udp) {
                 int amp = AmpService.index(d.srcPort);
@@ -199,6 +214,9 @@ public final class AttackDetector implements PacketAnalyzer {
             }
             if (udp && d.srcPort == udpTop[src]) {
                 cur[src * NC + SENT_UDP_TOP]++;
+            }
+            if (tcp && d.payloadLength >= 5 && isHttpResponse(d)) {
+                cur[src * NC + SENT_HTTP]++;
             }
         }
         // ----- scans and abuse, per probing source
@@ -276,6 +294,7 @@ public final class AttackDetector implements PacketAnalyzer {
         cur[o + TCP] = 0;
         udpTop[i] = udpTopCnt[i] = 0;
         Arrays.fill(synPorts, i * 4, i * 4 + 4, 0);
+        httpSrc[i] = httpSrcPrev[i] = 0;
         dCount++;
         return i;
     }
@@ -360,6 +379,7 @@ public final class AttackDetector implements PacketAnalyzer {
             System.arraycopy(runStart, j * NC, runStart, i * NC, NC);
             System.arraycopy(active, j * NC, active, i * NC, NC);
             System.arraycopy(synPorts, j * 4, synPorts, i * 4, 4);
+            httpSrc[i] = httpSrc[j]; httpSrcPrev[i] = httpSrcPrev[j];
             udpTop[i] = udpTop[j]; udpTopCnt[i] = udpTopCnt[j];
             dUsed[j] = false;
             Arrays.fill(active, j * NC, j * NC + NC, null);
@@ -384,6 +404,8 @@ public final class AttackDetector implements PacketAnalyzer {
         }
         dSec[slot] = sec;
         Arrays.fill(synPorts, slot * 4, slot * 4 + 4, 0);
+        httpSrcPrev[slot] = sec == old + 1 ? httpSrc[slot] : 0;
+        httpSrc[slot] = 0;
     }
 
     private void count(int slot, int c, long ts, int n) {
@@ -427,8 +449,11 @@ public final class AttackDetector implements PacketAnalyzer {
             case SYN -> r >= 0.5 * rate(slot, TCP, ts)                      // mostly SYNs: handshakes are not completed
                     && synPortCount(slot) <= 16;                                 // to few ports (many: a port scan)
             case ACK -> rate(slot, SENT, ts) < 0.1 * r;                      // ACKs for no traffic the target sends
-            case RST -> rate(slot, SENT_SYN, ts) < 0.5 * r;                  // not answers to the target's own SYNs
+            case RST -> rate(slot, SENT, ts) < 0.5 * r;                      // not answers to what the target itself sends
             case UDP -> rate(slot, SENT_UDP_TOP, ts) < 0.05 * r;             // the target does not answer on that port
+            case HTTP -> rate(slot, SENT_HTTP, ts) < 0.5 * r                 // requests go unanswered
+                    || LC64[Long.bitCount(httpSrc[slot] | httpSrcPrev[slot])] >= HTTP_SOURCES   // many clients
+                    || r >= HTTP_ONE_SOURCE_FACTOR * min;                        // far beyond one client's load
             default -> c >= AMP ? r * 8 * avgBytes(d) >= t.amplificationBps() && rate(slot, SENT, ts) < 0.1 * r : true;
         };
         if (!attack) {
@@ -649,6 +674,15 @@ public final class AttackDetector implements PacketAnalyzer {
                 || (b[o] == 'H' && b[o + 1] == 'E' && b[o + 2] == 'A' && b[o + 3] == 'D');
     }
 
+    /** A TCP segment from a web port that starts an HTTP response ("HTTP/"). */
+    private static boolean isHttpResponse(DecodedPacket d) {
+        int p = d.srcPort;
+        if (p != 80 && p != 8080 && p != 8000) return false;
+        byte[] b = d.buf;
+        int o = d.payloadOffset;
+        return b[o] == 'H' && b[o + 1] == 'T' && b[o + 2] == 'T' && b[o + 3] == 'P' && b[o + 4] == '/';
+    }
+
     private static boolean startsWith(DecodedPacket d, String s) {
         byte[] b = d.buf;
         int o = d.payloadOffset;
@@ -679,7 +713,7 @@ public final class AttackDetector implements PacketAnalyzer {
     }
 
     /** Linear-counting estimates by number of bits set, for bitmaps of 1,024 and 256 bits. */
-    private static final double[] LC1024 = linearCounting(1024), LC256 = linearCounting(256);
+    private static final double[] LC1024 = linearCounting(1024), LC256 = linearCounting(256), LC64 = linearCounting(64);
 
     private static double[] linearCounting(int m) {
         double[] t = new double[m + 1];
