@@ -187,7 +187,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             audit = AuditLog.open(policy.auditLog());
         } catch (IOException e) {
             throw new UserError("audit log " + policy.auditLog() + ": cannot open (" + message(e) + ")");
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
 

@@ -116,6 +116,35 @@ class AnalyzeCommandTest {
         assertThat(id.err()).contains("--authorisation").doesNotContain("Exception");
     }
 
+    /** Issue 16 item 14: device files and folders are refused as audit log or key, with no key made in /dev. */
+    @Test
+    void anAuditLogOrKeyThatIsNotARegularFileIsRefused() throws IOException {
+        boolean keyInDevBefore = Files.exists(Path.of("/dev/pseudonym.key"));
+        for (String dev : List.of("/dev/null", "/dev/zero", "/dev/full")) {
+            if (!Files.exists(Path.of(dev))) {
+                continue;
+            }
+            Run r = fathom("analyze", SAMPLE.toString(), "--audit-log", dev);
+            assertThat(r.status()).as(dev).isEqualTo(2);
+            assertThat(r.err()).as(dev).contains("audit-log " + dev).contains("not a regular file");
+            assertNoStackTrace(r);
+            Run k = fathom("analyze", SAMPLE.toString(), "--audit-log", dir.resolve("audit.log").toString(), "--key-file", dev);
+            assertThat(k.status()).as(dev).isEqualTo(2);
+            assertThat(k.err()).contains("key-file " + dev);
+            assertNoStackTrace(k);
+        }
+        Run folder = fathom("analyze", SAMPLE.toString(), "--audit-log", dir.toString());
+        assertThat(folder.status()).isEqualTo(2);
+        assertThat(folder.err()).contains("not a regular file (a folder)");
+        Run newInDev = fathom("analyze", SAMPLE.toString(), "--audit-log", "/dev/fathom-audit-test.log");
+        assertThat(newInDev.status()).isEqualTo(2);
+        assertThat(Path.of("/dev/fathom-audit-test.log")).doesNotExist();
+        assertThat(Files.exists(Path.of("/dev/pseudonym.key"))).isEqualTo(keyInDevBefore);
+        Run verify = fathom("audit", "verify", "/dev/zero");
+        assertThat(verify.status()).isEqualTo(2);
+        assertNoStackTrace(verify);
+    }
+
     @Test
     void flowsToStandardOutputMovesTheSummaryToStandardError() {
         Run r = fathom("analyze", SAMPLE.toString(), "--flows", "-");
