@@ -196,6 +196,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         ProgressLine progress = quiet ? null : ProgressLine.forTerminal();
         List<String> skipped = new ArrayList<>();
         String writing = "-".equals(flows) ? "standard output" : flows != null ? flows : aggregates;   // for messages
+        java.util.Map<String, String> contents = new java.util.HashMap<>();   // output name -> what it holds, for messages
         List<FlowSink> sinks = new ArrayList<>();
         // every output behind its own queue and thread; the summary's table stays synchronous (it
         // keeps a few records in memory and must have seen all of them when the summary prints)
@@ -206,20 +207,26 @@ final class AnalyzeCommand implements Callable<Integer> {
         sinks.add(table);
         if (flows != null) {
             sinks.add(queued(outputs, flows, openSink(flows), overflow));
+            contents.put(outputs.getLast().name(), "flow records");
         }
         if (aggregates != null) {
             sinks.add(queued(outputs, aggregates, openSink(aggregates, java.util.EnumSet.of(RecordKind.AGGREGATE)), overflow));
+            contents.put(outputs.getLast().name(), "aggregates");
         }
         if (calls != null) {
             sinks.add(queued(outputs, calls, openSink(calls, java.util.EnumSet.of(RecordKind.CALL)), overflow));
+            contents.put(outputs.getLast().name(), "call records");
         }
         if (alerts != null) {
             sinks.add(queued(outputs, alerts, openSink(alerts, java.util.EnumSet.of(RecordKind.ALERT)), overflow));
+            contents.put(outputs.getLast().name(), "alerts");
         }
         if (flowsDir != null) {
             dirSink = new JsonLinesDirectorySink(flowsDir);
             dirOutput = queued(outputs, flowsDir.toString(), dirSink, overflow);
             sinks.add(dirOutput);
+            contents.put(dirOutput.name(), "flow records");
+            writing = flowsDir.toString();
         }
         java.util.Set<String> dirNames = new java.util.HashSet<>();
         PrivacyGuard guard;
@@ -247,8 +254,8 @@ final class AnalyzeCommand implements Callable<Integer> {
                             name = name + "." + k;
                         }
                         dirOutput.flush();   // the sink's thread is idle until the next record
-                        dirSink.startCapture(name);
                         writing = flowsDir.resolve(name + ".jsonl").toString();
+                        dirSink.startCapture(name);
                     }
                     try (CaptureReader source = CaptureFiles.open(capture)) {
                         engine.run(source, summary, shown);
@@ -269,7 +276,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                 }
             }
         } catch (IOException e) {
-            throw new UserError("cannot write flow records to " + failedOutput(e, writing, dirOutput) + " (" + message(e) + ")");
+            throw writeFailure(e, writing, dirOutput, contents);
         } catch (RuntimeException e) {
             // a failed write arrives wrapped: UncheckedIOException from PrivacyGuard.emit around the
             // output's SinkException, or the JSON writer's own unchecked exception around the IOException
@@ -277,7 +284,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             if (cause == null) {
                 throw e;
             }
-            throw new UserError("cannot write flow records to " + failedOutput(cause, writing, dirOutput) + " (" + message(cause) + ")");
+            throw writeFailure(cause, writing, dirOutput, contents);
         }
         if (summary.partial() && status == Main.EXIT_OK) {
             status = Main.EXIT_PARTIAL;
@@ -345,16 +352,25 @@ final class AnalyzeCommand implements Callable<Integer> {
     }
 
     /**
-     * The output a write failure came from: the one an output's thread names, except for the
-     * per-capture folder, where it is the capture's file being written.
+     * A failed write, in one line naming what was written and where: the output an output's
+     * thread names, except for the per-capture folder, where it is the capture's file being
+     * written. Exit status 3.
      */
-    private static String failedOutput(Throwable e, String writing, AsyncSink dirOutput) {
+    private static UserError writeFailure(IOException e, String writing, AsyncSink dirOutput, java.util.Map<String, String> contents) {
+        String output = writing;
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SinkException s) {
-                return dirOutput != null && s.sink().equals(dirOutput.name()) ? writing : s.sink();
+                output = dirOutput != null && s.sink().equals(dirOutput.name()) ? writing : s.sink();
+                String what = contents.get(s.sink());
+                return UserError.io("cannot write " + (what == null ? "records" : what) + " to " + output + " (" + message(e) + ")");
             }
         }
-        return writing;
+        String what = output == null ? null : contents.get(output);
+        if (what == null && dirOutput != null && output != null && !contents.containsKey(output)) {
+            what = "flow records";   // a capture's file in the --flows-dir folder
+        }
+        return UserError.io("cannot write " + (what == null ? "records" : what) + " to " + (output == null ? "the output" : output)
+                + " (" + message(e) + ")");
     }
 
     private static void closeQuietly(List<AsyncSink> outputs) {
@@ -381,9 +397,9 @@ final class AnalyzeCommand implements Callable<Integer> {
             if (parent != null && !Files.isDirectory(parent)) {
                 throw new UserError(target + ": folder " + parent + " does not exist");
             }
-            return new JsonLinesFlowSink(new BufferedOutputStream(Files.newOutputStream(p), 1 << 16), true, kinds);
+            return new JsonLinesFlowSink(org.fathom.output.WholeLineFile.open(p), true, kinds);
         } catch (IOException e) {
-            throw new UserError(target + ": cannot write (" + message(e) + ")");
+            throw UserError.io(target + ": cannot write (" + message(e) + ")");
         }
     }
 

@@ -308,7 +308,7 @@ class AnalyzeCommandTest {
         assumeTrue(Files.isWritable(full), "needs /dev/full");
         Run r = fathom("analyze", SAMPLE.toString(), "--flows", full.toString());
 
-        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.status()).isEqualTo(3);
         assertThat(r.errLines()).singleElement().asString().contains("cannot write flow records to /dev/full");
         assertNoStackTrace(r);
     }
@@ -323,7 +323,7 @@ class AnalyzeCommandTest {
         };
         Run r = fathom(broken, "analyze", SAMPLE.toString(), "--flows", "-");
 
-        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.status()).isEqualTo(3);
         assertThat(r.errLines()).singleElement().asString().contains("cannot write flow records to standard output");
         assertNoStackTrace(r);
     }
