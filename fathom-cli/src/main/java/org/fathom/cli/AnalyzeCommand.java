@@ -295,6 +295,10 @@ final class AnalyzeCommand implements Callable<Integer> {
                 exits.add(o.stats());
             }
             new SummaryReport(summary, skipped, guard, table, callStats, exits).print(report);
+            report.flush();
+            if (report.checkError()) {   // a PrintStream keeps write errors to itself (> /dev/full, a closed pipe)
+                throw UserError.io("cannot write the summary to " + (report == System.err ? "standard error" : "standard output"));
+            }
         }
         if (captures.isEmpty() && status == Main.EXIT_OK) {
             System.err.println("fathom: no capture files found");

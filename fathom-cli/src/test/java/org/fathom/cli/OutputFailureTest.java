@@ -78,4 +78,19 @@ class OutputFailureTest {
             Files.deleteIfExists(mnt);
         }
     }
+
+    @Test
+    void aSummaryThatCannotBeWrittenFailsWithTheIoStatus() {
+        OutputStream full = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("No space left on device");
+            }
+        };
+        Run r = fathom(full, "analyze", SAMPLE.toString());
+        assertThat(r.status()).isEqualTo(3);
+        assertThat(r.errLines()).singleElement().asString().contains("cannot write the summary to standard output");
+        Run ok = fathom(new ByteArrayOutputStream(), "analyze", SAMPLE.toString());
+        assertThat(ok.status()).isZero();
+    }
 }
