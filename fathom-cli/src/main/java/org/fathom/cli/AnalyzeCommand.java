@@ -111,7 +111,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--addresses", paramLabel = "FILE", description = "Add or override address rules (lines 'cidr application category').")
     List<Path> addressesFiles = new ArrayList<>();
 
-    @Option(names = {"-q", "--quiet"}, description = "Print no summary and no progress.")
+    @Option(names = {"-q", "--quiet"}, description = "Print no summary and no progress. Warnings and errors still go to standard error.")
     boolean quiet;
 
     @Override
@@ -262,8 +262,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                     }
                 } catch (CaptureException e) {
                     boolean named = inputs.contains(capture);
-                    System.err.println("fathom: " + e.getMessage());
-                    skipped.add(e.getMessage());
+                    skipped.add(e.getMessage());   // said on standard error at the end, similar ones collapsed
                     status = Math.max(status, named ? Main.EXIT_USAGE : Main.EXIT_PARTIAL);
                 } finally {
                     if (dirSink != null) {
@@ -289,6 +288,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         if (summary.partial() && status == Main.EXIT_OK) {
             status = Main.EXIT_PARTIAL;
         }
+        Warnings.print(System.err, skipped, summary);
         if (!quiet && !captures.isEmpty()) {
             List<AsyncSink.Stats> exits = new ArrayList<>();
             for (AsyncSink o : outputs) {

@@ -206,7 +206,7 @@ class AnalyzeCommandTest {
 
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.errLines()).singleElement().asString().contains(text.toString());
-        assertThat(r.out()).contains("Captures   1 read, 1 skipped").contains("skipped " + text);
+        assertThat(r.out()).contains("Captures   1 read, 1 skipped").doesNotContain(text.toString());
         assertThat(JsonLines.flows(Files.readString(flows))).hasSize(6);
         assertNoStackTrace(r);
     }
@@ -221,7 +221,8 @@ class AnalyzeCommandTest {
         Run r = fathom("analyze", cut.toString(), "--flows", flows.toString());
 
         assertThat(r.status()).isEqualTo(1);
-        assertThat(r.out()).contains("Warnings").contains(cut + " at byte " + last + ": truncated record")
+        assertThat(r.err()).contains(cut + " at byte " + last + ": truncated record");
+        assertThat(r.out()).contains("Warnings   1 in captures").doesNotContain("truncated record")
                 .containsPattern("Packets +71 ");
         List<Map<String, Object>> records = JsonLines.flows(Files.readString(flows));
         assertThat(records).hasSize(6).allSatisfy(AnalyzeCommandTest::assertContractRecord);
@@ -281,6 +282,36 @@ class AnalyzeCommandTest {
 
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.errLines()).singleElement().asString().contains("no capture files found");
+    }
+
+    /** Issue 16 item 17: -q silences the summary, never a warning. */
+    @Test
+    void quietStillSaysWhyACaptureWasPartial() throws Exception {
+        long last = lastRecordOffset(SAMPLE);
+        byte[] sample = Files.readAllBytes(SAMPLE);
+        Path cut = Files.write(dir.resolve("cut.pcap"), Arrays.copyOf(sample, (int) last + 16 + 10));
+        Run r = fathom("analyze", "-q", cut.toString());
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.errLines()).singleElement().asString().contains(cut + " at byte " + last + ": truncated record");
+    }
+
+    /** Issue 16 item 17: many inputs skipped for one reason are one line, said once (not again in the summary). */
+    @Test
+    void manySkippedInputsAreCollapsedIntoOneLine() throws IOException {
+        Path in = Files.createDirectories(dir.resolve("many"));
+        Files.copy(SAMPLE, in.resolve("a.pcap"));
+        for (int i = 0; i < 1000; i++) {
+            Files.createFile(in.resolve("empty-" + i + ".pcap"));
+        }
+        Run r = fathom("analyze", in.toString());
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.errLines()).singleElement().asString().contains("1,000 inputs skipped: not a capture file (0 bytes)");
+        assertThat(r.out()).contains("Captures   1 read, 1,000 skipped").doesNotContain("empty-");
+        Run quiet = fathom("analyze", "-q", in.toString());
+        assertThat(quiet.status()).isEqualTo(1);
+        assertThat(quiet.out()).isEmpty();
+        assertThat(quiet.errLines()).singleElement().asString().contains("1,000 inputs skipped");
     }
 
     @Test
