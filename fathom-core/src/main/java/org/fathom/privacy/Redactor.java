@@ -251,7 +251,9 @@ final class Redactor {
                 droppedFields.merge(key, 1L, Long::sum);
                 continue;
             }
-            Object v = treat(FieldInventory.of(key), e.getValue(), epoch);
+            Object v = key.equals("jabber.to") && e.getValue() instanceof String js && isBareDomain(js)
+                    ? scrub(js, epoch)   // an XMPP stream's 'to' is the server's domain: no user part to remove
+                    : treat(FieldInventory.of(key), e.getValue(), epoch);
             if (v != null) {
                 meta.put(key, v);
             }
@@ -386,6 +388,19 @@ final class Redactor {
 
     private String userToken(String user, long epoch) {
         return isServiceNumber(user) ? user : "u-" + pseudonyms.get().token(epoch, "user", user);
+    }
+
+    /** A domain name or address literal alone (at least one dot or colon, host characters only). */
+    static boolean isBareDomain(String s) {
+        if (s.isEmpty() || (s.indexOf('.') < 0 && s.indexOf(':') < 0)) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (!isHostChar(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isHostChar(char c) {

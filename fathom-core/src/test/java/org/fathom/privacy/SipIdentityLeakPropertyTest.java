@@ -81,7 +81,7 @@ class SipIdentityLeakPropertyTest {
         try (PrivacyGuard g = new PrivacyGuard(p, AuditLog.open(p.auditLog()), List.of(sink))) {
             for (String v : id.values()) {
                 Map<String, Object> meta = new LinkedHashMap<>();
-                for (String key : List.of("sip.from", "sip.to", "sip.contact", "smtp.mail_from", "smtp.rcpt_to", "jabber.to")) {
+                for (String key : List.of("sip.from", "sip.to", "sip.contact", "smtp.mail_from", "smtp.rcpt_to")) {
                     meta.put(key, v);
                 }
                 meta.put("sip.call_id", v);
