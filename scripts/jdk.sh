@@ -26,3 +26,12 @@ find_jdk25() {
   echo "        Found: ${JAVA_HOME:-no JAVA_HOME}; java on PATH: $(command -v java || echo none)." >&2
   exit 2
 }
+# Runs Maven in batch mode without colour or escape sequences unless standard error is a colour
+# terminal. Maven's console library (Jansi) writes colour resets (ESC[0m) when it starts and
+# stops, even with -B and -q; where the output is a file, a pipe or a plain terminal they show up
+# raw ("[0m[0m") before the program's own output. jansi.noreset drops those resets.
+mvn_plain() {
+  local color=never
+  if [ -t 2 ] && [ -n "${TERM:-}" ] && [ "${TERM:-}" != dumb ] && [ -z "${NO_COLOR:-}" ]; then color=auto; fi
+  MAVEN_OPTS="${MAVEN_OPTS:-} -Djansi.noreset=true" mvn -B -Dstyle.color="$color" "$@"
+}

@@ -37,8 +37,43 @@ record() {
 
 python3 -m http.server "$HTTP_PORT" --bind "$VICTIM" --directory "$OUT" >/dev/null 2>&1 &
 HTTPD=$!
-trap 'kill $HTTPD 2>/dev/null || true' EXIT
+# A small keep-alive (HTTP/1.1) web server on a web port for the busy ordinary client
+# (http-busy): asyncio, a fixed 1 kB page, fast enough not to be the bottleneck.
+python3 -c 'import asyncio, sys
+PAGE = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 1024\r\n\r\n" + b"x" * 1024
+async def serve(r, w):
+    try:
+        while True:
+            head = await r.readuntil(b"\r\n\r\n")
+            w.write(PAGE)
+            await w.drain()
+    except Exception:
+        w.close()
+async def main():
+    s = await asyncio.start_server(serve, sys.argv[1], 8080)
+    await s.serve_forever()
+asyncio.run(main())' "$VICTIM" >/dev/null 2>&1 &
+HTTPD2=$!
+trap 'kill $HTTPD $HTTPD2 2>/dev/null || true' EXIT
 sleep 1
+GET=$(mktemp)
+printf 'GET / HTTP/1.1\r\nHost: 127.0.0.80\r\n\r\n' > "$GET"
+
+# One client fetching a page and its assets in bursts: 10 connections at once, 70 requests each
+# over keep-alive at 60 per second each (600 requests/s), twice, two seconds apart. Busy, every
+# request answered: not a flood.
+busy_client() {
+    local pids c burst
+    for burst in 1 2; do
+        pids=()
+        for c in $(seq 1 10); do
+            timeout 10 curl -s --rate 60/s -o /dev/null "http://$VICTIM:8080/assets/$c/[1-70].png" &
+            pids+=($!)
+        done
+        wait "${pids[@]}"
+        sleep 2
+    done
+}
 
 record syn-flood           timeout 3 hping3 -S -p 80 -i u100 -c 2000 "$VICTIM"
 record syn-flood-spoofed   timeout 3 hping3 -S -p 80 -i u100 -c 2000 --rand-source "$VICTIM"
@@ -49,3 +84,6 @@ record icmp-flood-spoofed  timeout 3 hping3 --icmp -i u100 -c 2000 --rand-source
 record port-scan           timeout 20 nmap -n -Pn -sS -T4 -p 1-1000 "$VICTIM"
 record host-scan           timeout 20 nmap -n -Pn -sS -T4 -p 22 127.0.1.1-200
 record ordinary            sleep 1
+record http-flood          timeout 3 hping3 -A -P -p 80 -i u200 -c 2000 -E "$GET" -d 36 "$VICTIM"
+record http-flood-spoofed  timeout 3 hping3 -q -A -P -p 80 -i u200 -c 2000 -E "$GET" -d 36 --rand-source "$VICTIM"
+record http-busy           busy_client

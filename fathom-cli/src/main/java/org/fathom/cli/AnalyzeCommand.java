@@ -96,16 +96,15 @@ final class AnalyzeCommand implements Callable<Integer> {
                             name = name + "." + k;
                         }
                         dirOutput.flush();   // the sink's thread is idle until the next record
-                        dirSink.startCapture(name);
                         writing = run.flowsDir.resolve(name + ".jsonl").toString();
+                        dirSink.startCapture(name);
                     }
                     try (CaptureReader source = CaptureFiles.open(capture)) {
                         engine.run(source, summary, shown);
                     }
                 } catch (CaptureException e) {
                     boolean named = inputs.contains(capture);
-                    System.err.println("fathom: " + e.getMessage());
-                    skipped.add(e.getMessage());
+                    skipped.add(e.getMessage());   // said on standard error at the end, similar ones collapsed
                     status = Math.max(status, named ? Main.EXIT_USAGE : Main.EXIT_PARTIAL);
                 } finally {
                     if (dirSink != null) {
@@ -129,8 +128,13 @@ final class AnalyzeCommand implements Callable<Integer> {
         if (summary.partial() && status == Main.EXIT_OK) {
             status = Main.EXIT_PARTIAL;
         }
+        Warnings.print(System.err, skipped, summary);
         if (!run.quiet && !captures.isEmpty()) {
             new SummaryReport(summary, skipped, guard, opened.table(), opened.callStats(), opened.outputStats()).print(report);
+            report.flush();
+            if (report.checkError()) {   // a PrintStream keeps write errors to itself (> /dev/full, a closed pipe)
+                throw UserError.io("cannot write the summary to " + (report == System.err ? "standard error" : "standard output"));
+            }
         }
         if (captures.isEmpty() && status == Main.EXIT_OK) {
             System.err.println("fathom: no capture files found");

@@ -12,13 +12,15 @@ import picocli.CommandLine.Command;
             "",
             "Exit status: 0 ok; 1 partial input (a capture was damaged or an input in a folder was"
                     + " not a capture; all good records were still written); 2 usage error (bad option,"
-                    + " or a named input that is missing or not a capture)."
+                    + " or a named input that is missing or not a capture); 3 an output could not be"
+                    + " written (permission, full disk, closed pipe; records already written are whole lines)."
         },
         subcommands = {AnalyzeCommand.class, LiveCommand.class, AuditCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     static final int EXIT_OK = 0;
     static final int EXIT_PARTIAL = 1;
     static final int EXIT_USAGE = 2;
+    static final int EXIT_IO = 3;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -45,7 +47,7 @@ public final class Main implements Runnable {
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
             if (ex instanceof UserError u) {
                 c.getErr().println("fathom: " + u.getMessage());
-                return EXIT_USAGE;
+                return u.status();
             }
             throw ex;
         });

@@ -1,6 +1,8 @@
 package org.fathom.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.fathom.privacy.Authorisation;
 import org.fathom.privacy.PrivacyMode;
 import org.fathom.privacy.PrivacyPolicy;
@@ -39,6 +41,28 @@ final class PrivacyOptions {
     @Option(names = "--bucket", paramLabel = "DURATION", description = "Aggregate mode: time bucket of the statistics (default 1h).")
     String bucket;
 
+    /** Folders of the system's device and kernel files: no audit log or key is ever made there. */
+    private static final List<Path> SYSTEM_FOLDERS = List.of(Path.of("/dev"), Path.of("/proc"), Path.of("/sys"));
+
+    /**
+     * An audit log or key file must be a regular file (or not exist yet), and not in a folder of
+     * device or kernel files: /dev/null would swallow the log, /dev/zero be read without end, and
+     * a key beside either would land in /dev.
+     */
+    private static void checkStatePath(Path file, String what) {
+        Path abs = file.toAbsolutePath().normalize();
+        for (Path sys : SYSTEM_FOLDERS) {
+            if (abs.startsWith(sys)) {
+                throw new UserError(what + " " + file + ": not a regular file in a data folder (" + sys
+                        + " holds devices and kernel files): name a file, e.g. --audit-log ./audit.log");
+            }
+        }
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new UserError(what + " " + file + ": not a regular file" + (Files.isDirectory(file) ? " (a folder)" : "")
+                    + ": name a file");
+        }
+    }
+
     /**
      * Builds the policy: defaults, then the policy file, then these options.
      *
@@ -57,14 +81,18 @@ final class PrivacyOptions {
                 p = p.withSubscribers(SubscriberNetworks.parse(subscriberNetworks));
             }
             if (auditLog != null) {
+                checkStatePath(auditLog, "--audit-log");
                 p = p.withAuditLog(auditLog);
                 if (keyFile == null && config == null) {
                     p = p.withKeyFile(auditLog.toAbsolutePath().resolveSibling("pseudonym.key"));
                 }
             }
             if (keyFile != null) {
+                checkStatePath(keyFile, "--key-file");
                 p = p.withKeyFile(keyFile);
             }
+            checkStatePath(p.auditLog(), "audit log");
+            checkStatePath(p.keyFile(), "key file");
             if (keyRotation != null) {
                 p = p.withKeyRotation(PrivacyPolicy.parseDuration(keyRotation));
             }

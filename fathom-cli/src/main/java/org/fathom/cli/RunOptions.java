@@ -97,7 +97,7 @@ final class RunOptions {
     @Option(names = "--addresses", paramLabel = "FILE", description = "Add or override address rules (lines 'cidr application category').")
     List<Path> addressesFiles = new ArrayList<>();
 
-    @Option(names = {"-q", "--quiet"}, description = "Print no summary and no progress.")
+    @Option(names = {"-q", "--quiet"}, description = "Print no summary and no progress. Warnings and errors still go to standard error.")
     boolean quiet;
 
     /** Records per output queue at most: a queue is an array of references, 8 bytes each at worst. */
@@ -186,7 +186,7 @@ final class RunOptions {
             audit = AuditLog.open(policy.auditLog());
         } catch (IOException e) {
             throw new UserError("audit log " + policy.auditLog() + ": cannot open (" + message(e) + ")");
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
         List<FlowSink> sinks = new ArrayList<>();
@@ -196,21 +196,27 @@ final class RunOptions {
         SummaryTable table = new SummaryTable();
         sinks.add(table);
         AsyncSink.Overflow overflow = prepared.overflow();
+        java.util.Map<String, String> contents = new java.util.HashMap<>();   // output name -> what it holds, for messages
         if (flows != null) {
             sinks.add(queued(outputs, flows, openSink(flows, EnumSet.of(RecordKind.FLOW, RecordKind.AGGREGATE)), overflow));
+            contents.put(outputs.getLast().name(), "flow records");
         }
         if (aggregates != null) {
             sinks.add(queued(outputs, aggregates, openSink(aggregates, EnumSet.of(RecordKind.AGGREGATE)), overflow));
+            contents.put(outputs.getLast().name(), "aggregates");
         }
         if (calls != null) {
             sinks.add(queued(outputs, calls, openSink(calls, EnumSet.of(RecordKind.CALL)), overflow));
+            contents.put(outputs.getLast().name(), "call records");
         }
         if (alerts != null) {
             sinks.add(queued(outputs, alerts, openSink(alerts, EnumSet.of(RecordKind.ALERT)), overflow));
+            contents.put(outputs.getLast().name(), "alerts");
         }
         if (prepared.ipfixTarget() != null) {
             sinks.add(queued(outputs, "IPFIX " + prepared.ipfixTarget(), ipfix.open(prepared.ipfixTarget()),
                     IpfixOptions.overflow(prepared.chosen())));
+            contents.put(outputs.getLast().name(), "flow records");
         }
         JsonLinesDirectorySink dirSink = null;
         AsyncSink dirOutput = null;
@@ -218,6 +224,7 @@ final class RunOptions {
             dirSink = new JsonLinesDirectorySink(flowsDir);
             dirOutput = queued(outputs, flowsDir.toString(), dirSink, overflow);
             sinks.add(dirOutput);
+            contents.put(dirOutput.name(), "flow records");
         }
         PrivacyGuard guard;
         try {
@@ -227,13 +234,14 @@ final class RunOptions {
             throw new UserError("privacy key " + policy.keyFile() + ": " + message(e));
         }
         Engine engine = new Engine(prepared.options(), workers, guard);
-        String writing = "-".equals(flows) ? "standard output" : flows != null ? flows : aggregates;
-        return new Opened(engine, guard, table, outputs, dirSink, dirOutput, prepared.callStats(), writing);
+        String writing = "-".equals(flows) ? "standard output" : flows != null ? flows : flowsDir != null ? flowsDir.toString() : aggregates;
+        return new Opened(engine, guard, table, outputs, dirSink, dirOutput, prepared.callStats(), writing, contents);
     }
 
     /** The assembled data path and its outputs. */
     record Opened(Engine engine, PrivacyGuard guard, SummaryTable table, List<AsyncSink> outputs,
-                  JsonLinesDirectorySink dirSink, AsyncSink dirOutput, CallStats callStats, String writing) {
+                  JsonLinesDirectorySink dirSink, AsyncSink dirOutput, CallStats callStats, String writing,
+                  java.util.Map<String, String> contents) {
         List<AsyncSink.Stats> outputStats() {
             List<AsyncSink.Stats> exits = new ArrayList<>();
             for (AsyncSink o : outputs) {
@@ -251,7 +259,7 @@ final class RunOptions {
             if (cause == null) {
                 return null;
             }
-            return new UserError("cannot write flow records to " + failedOutput(cause, writingNow, dirOutput) + " (" + message(cause) + ")");
+            return RunOptions.writeFailure(cause, writingNow, dirOutput, contents);
         }
     }
 
@@ -301,16 +309,25 @@ final class RunOptions {
     }
 
     /**
-     * The output a write failure came from: the one an output's thread names, except for the
-     * per-capture folder, where it is the capture's file being written.
+     * A failed write, in one line naming what was written and where: the output an output's
+     * thread names, except for the per-capture folder, where it is the capture's file being
+     * written. Exit status 3.
      */
-    private static String failedOutput(Throwable e, String writing, AsyncSink dirOutput) {
+    private static UserError writeFailure(IOException e, String writing, AsyncSink dirOutput, java.util.Map<String, String> contents) {
+        String output = writing;
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SinkException s) {
-                return dirOutput != null && s.sink().equals(dirOutput.name()) ? writing : s.sink();
+                output = dirOutput != null && s.sink().equals(dirOutput.name()) ? writing : s.sink();
+                String what = contents.get(s.sink());
+                return UserError.io("cannot write " + (what == null ? "records" : what) + " to " + output + " (" + message(e) + ")");
             }
         }
-        return writing;
+        String what = output == null ? null : contents.get(output);
+        if (what == null && dirOutput != null && output != null && !contents.containsKey(output)) {
+            what = "flow records";   // a capture's file in the --flows-dir folder
+        }
+        return UserError.io("cannot write " + (what == null ? "records" : what) + " to " + (output == null ? "the output" : output)
+                + " (" + message(e) + ")");
     }
 
     private static void closeQuietly(List<AsyncSink> outputs) {
@@ -333,9 +350,9 @@ final class RunOptions {
             if (parent != null && !Files.isDirectory(parent)) {
                 throw new UserError(target + ": folder " + parent + " does not exist");
             }
-            return new JsonLinesFlowSink(new BufferedOutputStream(Files.newOutputStream(p), 1 << 16), true, kinds);
+            return new JsonLinesFlowSink(org.fathom.output.WholeLineFile.open(p), true, kinds);
         } catch (IOException e) {
-            throw new UserError(target + ": cannot write (" + message(e) + ")");
+            throw UserError.io(target + ": cannot write (" + message(e) + ")");
         }
     }
 

@@ -2,7 +2,6 @@ package org.fathom.cli;
 
 import java.io.PrintStream;
 import java.util.List;
-import org.fathom.capture.CaptureWarning;
 import org.fathom.capture.LinkType;
 import org.fathom.output.AsyncSink;
 import org.fathom.pipeline.AnalysisSummary;
@@ -93,24 +92,14 @@ final class SummaryReport {
         if (calls != null && calls.attempts() > 0) {
             printCalls(out, p.mode() == PrivacyMode.AGGREGATE);
         }
-        boolean header = false;
+        long warnings = 0;
         for (CaptureResult c : s.captures) {
-            for (CaptureWarning w : c.warnings()) {
-                if (!header) {
-                    out.println();
-                    out.println(live != null ? "Warnings:" : "Warnings (earlier packets of each file were kept):");
-                    header = true;
-                }
-                out.println("  " + w);
-            }
+            warnings += c.warnings().size();
         }
-        for (String m : skipped) {
-            if (!header) {
-                out.println();
-                out.println("Warnings:");
-                header = true;
-            }
-            out.println("  skipped " + m);
+        if (warnings > 0 || !skipped.isEmpty()) {
+            // the warnings themselves went to standard error (also with -q), similar ones collapsed
+            out.println();
+            out.printf("Warnings   %,d in captures, %,d inputs skipped (on standard error)%n", warnings, skipped.size());
         }
     }
 

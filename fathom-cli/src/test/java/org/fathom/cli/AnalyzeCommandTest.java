@@ -116,6 +116,35 @@ class AnalyzeCommandTest {
         assertThat(id.err()).contains("--authorisation").doesNotContain("Exception");
     }
 
+    /** Issue 16 item 14: device files and folders are refused as audit log or key, with no key made in /dev. */
+    @Test
+    void anAuditLogOrKeyThatIsNotARegularFileIsRefused() throws IOException {
+        boolean keyInDevBefore = Files.exists(Path.of("/dev/pseudonym.key"));
+        for (String dev : List.of("/dev/null", "/dev/zero", "/dev/full")) {
+            if (!Files.exists(Path.of(dev))) {
+                continue;
+            }
+            Run r = fathom("analyze", SAMPLE.toString(), "--audit-log", dev);
+            assertThat(r.status()).as(dev).isEqualTo(2);
+            assertThat(r.err()).as(dev).contains("audit-log " + dev).contains("not a regular file");
+            assertNoStackTrace(r);
+            Run k = fathom("analyze", SAMPLE.toString(), "--audit-log", dir.resolve("audit.log").toString(), "--key-file", dev);
+            assertThat(k.status()).as(dev).isEqualTo(2);
+            assertThat(k.err()).contains("key-file " + dev);
+            assertNoStackTrace(k);
+        }
+        Run folder = fathom("analyze", SAMPLE.toString(), "--audit-log", dir.toString());
+        assertThat(folder.status()).isEqualTo(2);
+        assertThat(folder.err()).contains("not a regular file (a folder)");
+        Run newInDev = fathom("analyze", SAMPLE.toString(), "--audit-log", "/dev/fathom-audit-test.log");
+        assertThat(newInDev.status()).isEqualTo(2);
+        assertThat(Path.of("/dev/fathom-audit-test.log")).doesNotExist();
+        assertThat(Files.exists(Path.of("/dev/pseudonym.key"))).isEqualTo(keyInDevBefore);
+        Run verify = fathom("audit", "verify", "/dev/zero");
+        assertThat(verify.status()).isEqualTo(2);
+        assertNoStackTrace(verify);
+    }
+
     @Test
     void flowsToStandardOutputMovesTheSummaryToStandardError() {
         Run r = fathom("analyze", SAMPLE.toString(), "--flows", "-");
@@ -177,7 +206,7 @@ class AnalyzeCommandTest {
 
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.errLines()).singleElement().asString().contains(text.toString());
-        assertThat(r.out()).contains("Captures   1 read, 1 skipped").contains("skipped " + text);
+        assertThat(r.out()).contains("Captures   1 read, 1 skipped").doesNotContain(text.toString());
         assertThat(JsonLines.flows(Files.readString(flows))).hasSize(6);
         assertNoStackTrace(r);
     }
@@ -192,7 +221,8 @@ class AnalyzeCommandTest {
         Run r = fathom("analyze", cut.toString(), "--flows", flows.toString());
 
         assertThat(r.status()).isEqualTo(1);
-        assertThat(r.out()).contains("Warnings").contains(cut + " at byte " + last + ": truncated record")
+        assertThat(r.err()).contains(cut + " at byte " + last + ": truncated record");
+        assertThat(r.out()).contains("Warnings   1 in captures").doesNotContain("truncated record")
                 .containsPattern("Packets +71 ");
         List<Map<String, Object>> records = JsonLines.flows(Files.readString(flows));
         assertThat(records).hasSize(6).allSatisfy(AnalyzeCommandTest::assertContractRecord);
@@ -254,6 +284,36 @@ class AnalyzeCommandTest {
         assertThat(r.errLines()).singleElement().asString().contains("no capture files found");
     }
 
+    /** Issue 16 item 17: -q silences the summary, never a warning. */
+    @Test
+    void quietStillSaysWhyACaptureWasPartial() throws Exception {
+        long last = lastRecordOffset(SAMPLE);
+        byte[] sample = Files.readAllBytes(SAMPLE);
+        Path cut = Files.write(dir.resolve("cut.pcap"), Arrays.copyOf(sample, (int) last + 16 + 10));
+        Run r = fathom("analyze", "-q", cut.toString());
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.errLines()).singleElement().asString().contains(cut + " at byte " + last + ": truncated record");
+    }
+
+    /** Issue 16 item 17: many inputs skipped for one reason are one line, said once (not again in the summary). */
+    @Test
+    void manySkippedInputsAreCollapsedIntoOneLine() throws IOException {
+        Path in = Files.createDirectories(dir.resolve("many"));
+        Files.copy(SAMPLE, in.resolve("a.pcap"));
+        for (int i = 0; i < 1000; i++) {
+            Files.createFile(in.resolve("empty-" + i + ".pcap"));
+        }
+        Run r = fathom("analyze", in.toString());
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.errLines()).singleElement().asString().contains("1,000 inputs skipped: not a capture file (0 bytes)");
+        assertThat(r.out()).contains("Captures   1 read, 1,000 skipped").doesNotContain("empty-");
+        Run quiet = fathom("analyze", "-q", in.toString());
+        assertThat(quiet.status()).isEqualTo(1);
+        assertThat(quiet.out()).isEmpty();
+        assertThat(quiet.errLines()).singleElement().asString().contains("1,000 inputs skipped");
+    }
+
     @Test
     void quietPrintsNothing() {
         Run r = fathom("analyze", "-q", SAMPLE.toString());
@@ -279,7 +339,7 @@ class AnalyzeCommandTest {
         assumeTrue(Files.isWritable(full), "needs /dev/full");
         Run r = fathom("analyze", SAMPLE.toString(), "--flows", full.toString());
 
-        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.status()).isEqualTo(3);
         assertThat(r.errLines()).singleElement().asString().contains("cannot write flow records to /dev/full");
         assertNoStackTrace(r);
     }
@@ -294,7 +354,7 @@ class AnalyzeCommandTest {
         };
         Run r = fathom(broken, "analyze", SAMPLE.toString(), "--flows", "-");
 
-        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.status()).isEqualTo(3);
         assertThat(r.errLines()).singleElement().asString().contains("cannot write flow records to standard output");
         assertNoStackTrace(r);
     }

@@ -56,8 +56,8 @@ class ExitOptionsTest {
         Path flows = dir.resolve("flows.jsonl");
         AnalyzeCommandTest.Run r = AnalyzeCommandTest.fathom("analyze", SAMPLE.toString(), "--flows", flows.toString(),
                 "--alerts", full.toString());
-        assertThat(r.status()).isEqualTo(2);
-        assertThat(r.errLines()).singleElement().asString().contains("cannot write flow records to /dev/full")
+        assertThat(r.status()).isEqualTo(3);
+        assertThat(r.errLines()).singleElement().asString().contains("cannot write alerts to /dev/full")
                 .doesNotContain(flows.toString());
         assertThat(r.err()).doesNotContain("Exception");
     }

@@ -1,8 +1,6 @@
 package org.fathom.output;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.fathom.record.AggregateRecord;
 import org.fathom.record.ExportRecord;
@@ -30,7 +28,7 @@ public final class JsonLinesDirectorySink implements FlowSink {
     public void startCapture(String captureFileName) throws IOException {
         finishCapture();
         Path out = dir.resolve(captureFileName + ".jsonl");
-        current = new JsonLinesFlowSink(new BufferedOutputStream(Files.newOutputStream(out), 1 << 16), true);
+        current = new JsonLinesFlowSink(WholeLineFile.open(out), true);
         if (header != null) {
             current.accept(header);
         }

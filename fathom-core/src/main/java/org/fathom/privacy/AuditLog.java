@@ -27,40 +27,59 @@ import java.util.TreeMap;
 public final class AuditLog {
     static final String GENESIS = "0".repeat(64);
 
+    /** Longest line {@link #verify} reads: an entry is a few hundred bytes; anything longer is not an entry. */
+    static final int MAX_LINE = 1 << 20;
+
     private final Path file;
     private long seq;
     private String head;
-    /** Size of the file after this instance's last look at it: any other size means another writer appended. */
-    private long knownSize;
 
-    private AuditLog(Path file, long seq, String head) throws IOException {
+    private AuditLog(Path file, long seq, String head) {
         this.file = file;
         this.seq = seq;
         this.head = head;
-        this.knownSize = Files.size(file);
     }
 
     /**
      * Opens (or creates) the log. An existing log must verify: a broken log is not appended to.
+     * Creating and verifying happen under the same exclusive lock as {@link #append}, so a
+     * concurrent run's half-written entry is never read; every append then re-reads the newest
+     * entry under the lock, so runs that share a log always chain to the true head.
      *
      * @throws IOException when the file cannot be read or created
+     * @throws IllegalArgumentException when the path exists and is not a regular file (a device,
+     *         a folder, a pipe): a log must be a file that can be read back and appended to
      * @throws IllegalStateException naming the first broken entry of an existing log
      */
     public static AuditLog open(Path file) throws IOException {
+        requireRegularFileOrAbsent(file, "audit log");
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        if (!Files.exists(file)) {
-            Files.createFile(file);
-            return new AuditLog(file, 0, GENESIS);
+        synchronized (AuditLog.class) {   // file locks are per process: one holder at a time within it
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                 FileLock lock = ch.lock()) {
+                requireRegularFileOrAbsent(file, "audit log");   // it may have been swapped since the first look
+                Verification v = verify(file);
+                if (!v.ok()) {
+                    throw new IllegalStateException("audit log " + file + " is broken at entry " + v.brokenEntry() + " (line "
+                            + v.brokenLine() + "): " + v.problem() + "; it must be repaired or archived before more runs are logged");
+                }
+                return new AuditLog(file, v.entries(), v.head());
+            }
         }
-        Verification v = verify(file);
-        if (!v.ok()) {
-            throw new IllegalStateException("audit log " + file + " is broken at entry " + v.brokenEntry() + " (line "
-                    + v.brokenLine() + "): " + v.problem() + "; it must be repaired or archived before more runs are logged");
+    }
+
+    /**
+     * Refuses a path that exists and is not a regular file (after links): /dev/null, /dev/zero, a
+     * folder or a pipe would be read without end, or swallow the entries.
+     */
+    static void requireRegularFileOrAbsent(Path file, String what) {
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(what + " " + file + " is not a regular file"
+                    + (Files.isDirectory(file) ? " (a folder)" : " (a device, pipe or socket)") + ": name a file");
         }
-        return new AuditLog(file, v.entries(), v.head());
     }
 
     public Path file() {
@@ -86,9 +105,7 @@ public final class AuditLog {
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
                  FileLock lock = ch.lock()) {
                 long size = ch.size();
-                if (size != knownSize) {
-                    adoptLastEntry(ch, size);
-                }
+                adoptLastEntry(ch, size);   // under the lock: the true head, whoever appended last
                 TreeMap<String, Object> e = new TreeMap<>();
                 e.put("seq", seq + 1);
                 e.put("time", Instant.now().toString());
@@ -104,7 +121,6 @@ public final class AuditLog {
                     at += ch.write(buf, at);
                 }
                 ch.force(true);
-                knownSize = at;
                 seq++;
                 head = hash;
             } catch (IOException ex) {
@@ -113,8 +129,13 @@ public final class AuditLog {
         }
     }
 
-    /** Another writer appended since this instance last looked: continue the chain from its last entry. */
+    /** Reads the newest entry (another run may have appended since this one last looked): the chain continues from it. */
     private void adoptLastEntry(FileChannel ch, long size) throws IOException {
+        if (size == 0) {
+            seq = 0;
+            head = GENESIS;
+            return;
+        }
         int tail = (int) Math.min(size, 64 * 1024);
         ByteBuffer b = ByteBuffer.allocate(tail);
         while (b.hasRemaining() && ch.read(b, size - tail + b.position()) > 0) {
@@ -146,17 +167,65 @@ public final class AuditLog {
     public record Verification(boolean ok, long entries, String head, long brokenEntry, long brokenLine, String problem) {
     }
 
-    /** Checks the whole chain; names the first entry that does not verify. */
+    /**
+     * Checks the whole chain; names the first entry that does not verify. Reads line by line in
+     * bounded memory: a line longer than {@link #MAX_LINE} is not an entry.
+     *
+     * @throws IllegalArgumentException when the path is not a regular file
+     */
     public static Verification verify(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.ISO_8859_1);
+        requireRegularFileOrAbsent(file, "audit log");
         String prev = GENESIS;
         long n = 0;
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
-            long entry = n + 1;
-            if (line.isEmpty() && i == lines.size() - 1) {
-                break;
+        try (java.io.InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 64 * 1024)) {
+            for (long i = 0; ; i++) {
+                String line = readLine(in);
+                if (line == null) {
+                    break;
+                }
+                long entry = n + 1;
+                if (line.isEmpty()) {
+                    if (readLine(in) == null) {
+                        break;   // a blank last line
+                    }
+                    return new Verification(false, n, prev, entry, i + 1, "entry is not a hashed log line");
+                }
+                if (line.length() > MAX_LINE) {
+                    return new Verification(false, n, prev, entry, i + 1, "entry is not a hashed log line (longer than "
+                            + MAX_LINE + " bytes)");
+                }
+                Verification broken = check(line, entry, i + 1, n, prev);
+                if (broken != null) {
+                    return broken;
+                }
+                prev = line.substring(line.length() - 66, line.length() - 2);
+                n++;
             }
+        }
+        return new Verification(true, n, prev, -1, -1, null);
+    }
+
+    /** One line of the file (ISO-8859-1, without its newline), at most MAX_LINE + 1 characters kept; null at the end. */
+    private static String readLine(java.io.InputStream in) throws IOException {
+        StringBuilder b = new StringBuilder(256);
+        int c;
+        boolean any = false;
+        while ((c = in.read()) >= 0) {
+            any = true;
+            if (c == '\n') {
+                return b.toString();
+            }
+            if (b.length() <= MAX_LINE) {
+                b.append((char) c);
+            }
+        }
+        return any ? b.toString() : null;
+    }
+
+    /** Null if the line is entry {@code entry} chained to {@code prev}, else what is wrong with it. */
+    private static Verification check(String line, long entry, long lineNo, long n, String prev) {
+        {
+            long i = lineNo - 1;
             int h = line.lastIndexOf(",\"hash\":\"");
             if (h < 0 || !line.endsWith("\"}") || line.length() - h != 9 + 64 + 2) {
                 return new Verification(false, n, prev, entry, i + 1, "entry is not a hashed log line");
@@ -173,10 +242,8 @@ public final class AuditLog {
             if (!actual.equals(claimed)) {
                 return new Verification(false, n, prev, entry, i + 1, "content does not match its hash");
             }
-            prev = claimed;
-            n++;
+            return null;
         }
-        return new Verification(true, n, prev, -1, -1, null);
     }
 
     static String sha256(String s) {

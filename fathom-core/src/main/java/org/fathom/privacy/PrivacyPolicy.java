@@ -38,9 +38,17 @@ public record PrivacyPolicy(PrivacyMode mode, SubscriberNetworks subscribers, Pa
         if (bucket.isNegative() || bucket.isZero()) {
             throw new IllegalArgumentException("aggregation bucket must be positive");
         }
+        // identified mode without an authorisation is refused where the policy is used (the
+        // Redactor, and the CLI once every option is applied), not here: a policy is built step
+        // by step (file lines, then options), and the mode may come before the authorisation.
+    }
+
+    /** Whether the policy can be used as it stands: identified mode needs its authorisation. */
+    public PrivacyPolicy requireComplete() {
         if (mode == PrivacyMode.IDENTIFIED && authorisation == null) {
             throw new IllegalArgumentException("identified mode needs an authorisation file (--authorisation FILE)");
         }
+        return this;
     }
 
     /**
@@ -138,8 +146,7 @@ public record PrivacyPolicy(PrivacyMode mode, SubscriberNetworks subscribers, Pa
                     case "epsilon" -> p.withEpsilon(value.equalsIgnoreCase("none") ? null : Double.parseDouble(value));
                     case "bucket" -> p.withBucket(parseDuration(value));
                     case "audit_log" -> p.withAuditLog(base.resolve(value));
-                    case "authorisation" -> new PrivacyPolicy(p.mode, p.subscribers, p.keyFile, p.keyRotation, p.k,
-                            p.epsilon, p.bucket, p.auditLog, Authorisation.load(base.resolve(value)));
+                    case "authorisation" -> p.withAuthorisation(Authorisation.load(base.resolve(value)));
                     default -> throw new IllegalArgumentException("unknown key '" + key + "'");
                 };
             } catch (IllegalArgumentException e) {

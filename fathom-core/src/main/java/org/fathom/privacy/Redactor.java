@@ -42,7 +42,9 @@ final class Redactor {
     private static final Pattern IPV4 = Pattern.compile("(?<![0-9.])(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})(?![0-9])");
     private static final Pattern IPV6 = Pattern.compile("(?<![0-9A-Za-z:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![0-9A-Za-z:])");
     private static final Pattern REVERSE_V4 = Pattern.compile("^(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.in-addr\\.arpa\\.?$", Pattern.CASE_INSENSITIVE);
-    private static final Pattern URI_USER = Pattern.compile("((?:sips?|tel|mailto):)?([^@<>;:\\s\"]+)@");
+    private static final Pattern URI_SCHEME = Pattern.compile("(?i)(?<![A-Za-z])(sips?|tel|mailto):");
+    /** URI parameters that describe the protocol, not the person; any other parameter is left out. */
+    private static final Pattern URI_PARAMS = Pattern.compile("(?i);(?:transport|user|lr|maddr|ttl|method)(?:=[A-Za-z0-9.\\-]{1,32})?(?=[;>?\\s]|$)");
 
     private final PrivacyPolicy policy;
     private final AuditLog audit;
@@ -66,7 +68,7 @@ final class Redactor {
      * @throws IOException when the key cannot be read or created, or the audit log not written
      */
     Redactor(PrivacyPolicy policy, AuditLog audit) throws IOException {
-        this.policy = policy;
+        this.policy = policy.requireComplete();
         this.audit = audit;
         byte[] master = PseudonymKey.loadOrCreate(policy.keyFile(), audit);
         this.pseudonyms = ThreadLocal.withInitial(() -> new Pseudonymizer(master, policy.keyRotation()));
@@ -175,8 +177,8 @@ final class Redactor {
             long epoch = p.epoch(c.startNanos());
             long[] cl = subscriberPseudonym(epoch, c.clientHi(), c.clientLo());
             long[] sv = subscriberPseudonym(epoch, c.serverHi(), c.serverLo());
-            out = c.withParties(c.caller() == null ? null : scrub(userUri(c.caller(), epoch), epoch),
-                    c.callee() == null ? null : scrub(userUri(c.callee(), epoch), epoch),
+            out = c.withParties(c.caller() == null ? null : userUri(c.caller(), epoch),
+                    c.callee() == null ? null : userUri(c.callee(), epoch),
                     c.callId() == null ? null : "t-" + p.token(epoch, "id", c.callId()),
                     cl[0], cl[1], sv[0], sv[1]);
         }
@@ -249,7 +251,9 @@ final class Redactor {
                 droppedFields.merge(key, 1L, Long::sum);
                 continue;
             }
-            Object v = treat(FieldInventory.of(key), e.getValue(), epoch);
+            Object v = key.equals("jabber.to") && e.getValue() instanceof String js && isBareDomain(js)
+                    ? scrub(js, epoch)   // an XMPP stream's 'to' is the server's domain: no user part to remove
+                    : treat(FieldInventory.of(key), e.getValue(), epoch);
             if (v != null) {
                 meta.put(key, v);
             }
@@ -281,35 +285,127 @@ final class Redactor {
             case KEEP -> s;
             case SCRUB -> scrub(s, epoch);
             case TOKEN -> "t-" + pseudonyms.get().token(epoch, "id", s);
-            case USER_URI -> scrub(userUri(s, epoch), epoch);
+            case USER_URI -> userUri(s, epoch);
             case DROP -> null;
         };
     }
 
-    /** Removes a display name and replaces the user part of SIP/tel/mail URIs and addresses. */
-    private String userUri(String s, long epoch) {
-        String t = s;
+    /**
+     * A SIP/tel/mail URI or mail address as it may leave: rebuilt from the parts that could be
+     * read — scheme, the user part as a keyed token (service numbers stay), the host (addresses
+     * inside pseudonymised) and a few protocol parameters ({@link #URI_PARAMS}). Nothing else of
+     * the value is copied: a display name, quoted or not, a password, user parameters, a resource,
+     * or text that cannot be read as a URI never leaves. A value with no URI in it at all gives
+     * null (the field is left out).
+     */
+    String userUri(String s, long epoch) {
+        String t = withoutQuotedStrings(s);
         int lt = t.indexOf('<');
         if (lt >= 0) {
             int gt = t.indexOf('>', lt);
             t = gt > lt ? t.substring(lt + 1, gt) : t.substring(lt + 1);
         }
-        Matcher m = URI_USER.matcher(t);
-        StringBuilder sb = new StringBuilder();
-        while (m.find()) {
-            String user = m.group(2);
-            String replacement = isServiceNumber(user) ? user : "u-" + pseudonyms.get().token(epoch, "user", user);
-            m.appendReplacement(sb, Matcher.quoteReplacement((m.group(1) == null ? "" : m.group(1)) + replacement + "@"));
+        Matcher sm = URI_SCHEME.matcher(t);
+        String scheme = "";
+        String rest;
+        if (sm.find()) {
+            scheme = sm.group(1);
+            rest = t.substring(sm.end());
+        } else if (t.indexOf('@') >= 0) {
+            rest = t; // a bare mail address; whatever precedes the @ is the user part
+        } else {
+            return null;
         }
-        m.appendTail(sb);
-        String out = sb.toString();
-        if (out.startsWith("tel:")) {
-            String num = out.substring(4).split(";", 2)[0];
-            if (!isServiceNumber(num)) {
-                out = "tel:u-" + pseudonyms.get().token(epoch, "user", num);
+        if (scheme.equalsIgnoreCase("tel")) {
+            int e = 0;
+            while (e < rest.length() && ";>,? \t\"".indexOf(rest.charAt(e)) < 0) {
+                e++;
+            }
+            String num = rest.substring(0, e);
+            return num.isEmpty() ? null : "tel:" + userToken(num, epoch);
+        }
+        String prefix = scheme.isEmpty() ? "" : scheme + ":";
+        int at = rest.lastIndexOf('@');
+        if (at < 0) {
+            // no user@host: the whole text is treated as the user part (a host-only URI is rare
+            // in these fields, and text that only looks like a host may be a mangled user part)
+            String user = rest.strip();
+            return user.isEmpty() ? null : prefix + userToken(user, epoch);
+        }
+        String user = rest.substring(0, at);
+        int colon = user.indexOf(':');
+        if (colon > 0) {
+            user = user.substring(0, colon); // user:password -> the password never counts
+        }
+        StringBuilder out = new StringBuilder(prefix).append(userToken(user, epoch)).append('@');
+        int h = at + 1;
+        int he = h;
+        while (he < rest.length() && isHostChar(rest.charAt(he))) {
+            he++;
+        }
+        String host = rest.substring(h, he);
+        if (scheme.isEmpty() && host.indexOf('.') < 0 && !host.startsWith("[")) {
+            return null; // a bare "x@y" without a domain is not a mail address: it may be anything (a name)
+        }
+        out.append(scrub(host, epoch));
+        Matcher pm = URI_PARAMS.matcher(rest);
+        pm.region(he, rest.length());
+        while (pm.lookingAt()) {
+            out.append(scrub(pm.group(), epoch)); // maddr may hold an address
+            pm.region(pm.end(), rest.length());
+        }
+        return out.toString();
+    }
+
+    /**
+     * The text without its quoted strings (display names; RFC 3261 quoted-string with backslash
+     * escapes): no part of a URI is ever quoted. An unterminated quote takes the rest of the text.
+     */
+    static String withoutQuotedStrings(String s) {
+        int q = s.indexOf('"');
+        if (q < 0) {
+            return s;
+        }
+        StringBuilder b = new StringBuilder(s.length());
+        boolean quoted = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (quoted) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                    b.append(' ');
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else {
+                b.append(c);
             }
         }
-        return out;
+        return b.toString();
+    }
+
+    private String userToken(String user, long epoch) {
+        return isServiceNumber(user) ? user : "u-" + pseudonyms.get().token(epoch, "user", user);
+    }
+
+    /** A domain name or address literal alone (at least one dot or colon, host characters only). */
+    static boolean isBareDomain(String s) {
+        if (s.isEmpty() || (s.indexOf('.') < 0 && s.indexOf(':') < 0)) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (!isHostChar(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isHostChar(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-'
+                || c == ':' || c == '[' || c == ']';
     }
 
     /** Short dialled service numbers (112, 911, ...) are not personal. */

@@ -21,8 +21,22 @@ public final class AttackDetector implements PacketAnalyzer {
     /** Per-network thresholds, the first matching network wins, else {@link Thresholds#DEFAULTS}. */
     public record NetworkThresholds(Cidr network, Thresholds thresholds) {}
 
-    static final int SYN = 0, ACK = 1, RST = 2, UDP = 3, ICMP = 4, FRAG = 5, HTTP = 6, AMP = 7, TCP = 8,
-            SENT_SYN = 9, SENT_UDP_TOP = 10, SENT = 11, NC = 12;
+    /**
+     * Categories counted per destination. Each amplification service (AmpService.PORTS) is a
+     * category of its own, from AMP on, so that every vector aimed at one victim raises its own
+     * alert (DNS reflection and then NTP reflection are two alerts, not one).
+     */
+    static final int SYN = 0, ACK = 1, RST = 2, UDP = 3, ICMP = 4, FRAG = 5, HTTP = 6, AMP = 7,
+            TCP = AMP + AmpService.PORTS.length, SENT_SYN = TCP + 1, SENT_UDP_TOP = TCP + 2, SENT = TCP + 3,
+            SENT_HTTP = TCP + 4, NC = TCP + 5;
+    /**
+     * An HTTP request rate only counts as a flood when it is more than load: the server leaves
+     * over half of the requests unanswered (overwhelmed, or requests that are incomplete or not
+     * meant to be answered), or at least this many clients send them at once, or the rate is
+     * {@link #HTTP_ONE_SOURCE_FACTOR} times the minimum (beyond any single well-behaved client).
+     */
+    static final int HTTP_SOURCES = 10;
+    static final double HTTP_ONE_SOURCE_FACTOR = 10;
     static final String[] FLOOD_KIND = {"syn_flood", "ack_flood", "rst_flood", "udp_flood", "icmp_flood", "fragment_flood", "http_flood"};
     private static final long SEC = 1_000_000_000L;
     private static final long QUIET = 5 * SEC;
@@ -44,10 +58,12 @@ public final class AttackDetector implements PacketAnalyzer {
     private final Thresholds[] dTh;
     private final double[] cur, prev, base;
     private final long[] runStart, lastSeen;
-    private final int[] udpTop, udpTopCnt, ampPort, ampPortCnt;
+    private final int[] udpTop, udpTopCnt;
     private final Alert[] active;
     /** Per destination, 256-bit set of the TCP ports SYNs went to this second: a flood hits few, a scan many. */
     private final long[] synPorts;
+    /** Per destination, 64-bit sets of the sources of HTTP requests this second and the last one. */
+    private final long[] httpSrc, httpSrcPrev;
     private int dCount;
     // tracked probing sources
     private final long[] sHi, sLo, sStart, sLast;
@@ -79,9 +95,11 @@ public final class AttackDetector implements PacketAnalyzer {
         dHi = new long[dc]; dLo = new long[dc]; dSec = new long[dc]; dUsed = new boolean[dc]; dTh = new Thresholds[dc];
         cur = new double[dc * NC]; prev = new double[dc * NC]; base = new double[dc * NC];
         runStart = new long[dc * NC]; lastSeen = new long[dc];
-        udpTop = new int[dc]; udpTopCnt = new int[dc]; ampPort = new int[dc]; ampPortCnt = new int[dc];
+        udpTop = new int[dc]; udpTopCnt = new int[dc];
         active = new Alert[dc * NC];
         synPorts = new long[dc * 4];
+        httpSrc = new long[dc];
+        httpSrcPrev = new long[dc];
         evictable = new long[dc];
         evictHi = new long[dc];
         evictLo = new long[dc];
@@ -150,13 +168,13 @@ public final class AttackDetector implements PacketAnalyzer {
                     cat = ACK;
                 } else if (d.payloadLength >= 4 && isHttpRequest(d)) {
                     cat = HTTP;
+                    roll(slot, ts);
+                    httpSrc[slot] |= 1L << (mix(d.srcHi, d.srcLo) & 63);
                 }
             } else if (udp) {
                 int amp = AmpService.index(d.srcPort);
                 if (amp >= 0 && d.wireBytes >= 200) {
-                    cat = AMP;
-                    int p = d.srcPort;
-                    if (ampPort[slot] == p) ampPortCnt[slot]++; else if (--ampPortCnt[slot] <= 0) { ampPort[slot] = p; ampPortCnt[slot] = 1; }
+                    cat = AMP + amp;
                 } else {
                     cat = UDP;
                     int p = d.dstPort;
@@ -178,15 +196,12 @@ public final class AttackDetector implements PacketAnalyzer {
                 count(slot, cat, ts, 1);
                 check(slot, cat, d, ts);
             }
-            for (int c = 0; c < 7; c++) {   // floods: every packet to the victim counts once in each open alert of its kind
-                Alert a = active[o + c];
-                if (a != null && (c == cat || (c == FRAG && d.frames > 1))) {
-                    a.add(d, ts, bytes);
-                }
+            // floods: every packet to the victim counts once in each open alert of its kind
+            if (cat >= 0 && active[o + cat] != null) {
+                active[o + cat].add(d, ts, bytes);
             }
-            Alert a = active[o + AMP];
-            if (a != null && cat == AMP) {
-                a.add(d, ts, bytes);
+            if (d.frames > 1 && active[o + FRAG] != null) {
+                active[o + FRAG].add(d, ts, bytes);
             }
         }
         // ----- per source, as a sender (reverse counters for the destination table)
@@ -199,6 +214,9 @@ public final class AttackDetector implements PacketAnalyzer {
             }
             if (udp && d.srcPort == udpTop[src]) {
                 cur[src * NC + SENT_UDP_TOP]++;
+            }
+            if (tcp && d.payloadLength >= 5 && isHttpResponse(d)) {
+                cur[src * NC + SENT_HTTP]++;
             }
         }
         // ----- scans and abuse, per probing source
@@ -274,8 +292,9 @@ public final class AttackDetector implements PacketAnalyzer {
         Arrays.fill(base, o, o + NC, 0);
         Arrays.fill(runStart, o, o + NC, ts);
         cur[o + TCP] = 0;
-        udpTop[i] = udpTopCnt[i] = ampPort[i] = ampPortCnt[i] = 0;
+        udpTop[i] = udpTopCnt[i] = 0;
         Arrays.fill(synPorts, i * 4, i * 4 + 4, 0);
+        httpSrc[i] = httpSrcPrev[i] = 0;
         dCount++;
         return i;
     }
@@ -360,7 +379,8 @@ public final class AttackDetector implements PacketAnalyzer {
             System.arraycopy(runStart, j * NC, runStart, i * NC, NC);
             System.arraycopy(active, j * NC, active, i * NC, NC);
             System.arraycopy(synPorts, j * 4, synPorts, i * 4, 4);
-            udpTop[i] = udpTop[j]; udpTopCnt[i] = udpTopCnt[j]; ampPort[i] = ampPort[j]; ampPortCnt[i] = ampPortCnt[j];
+            httpSrc[i] = httpSrc[j]; httpSrcPrev[i] = httpSrcPrev[j];
+            udpTop[i] = udpTop[j]; udpTopCnt[i] = udpTopCnt[j];
             dUsed[j] = false;
             Arrays.fill(active, j * NC, j * NC + NC, null);
             i = j;
@@ -384,6 +404,8 @@ public final class AttackDetector implements PacketAnalyzer {
         }
         dSec[slot] = sec;
         Arrays.fill(synPorts, slot * 4, slot * 4 + 4, 0);
+        httpSrcPrev[slot] = sec == old + 1 ? httpSrc[slot] : 0;
+        httpSrc[slot] = 0;
     }
 
     private void count(int slot, int c, long ts, int n) {
@@ -427,29 +449,32 @@ public final class AttackDetector implements PacketAnalyzer {
             case SYN -> r >= 0.5 * rate(slot, TCP, ts)                      // mostly SYNs: handshakes are not completed
                     && synPortCount(slot) <= 16;                                 // to few ports (many: a port scan)
             case ACK -> rate(slot, SENT, ts) < 0.1 * r;                      // ACKs for no traffic the target sends
-            case RST -> rate(slot, SENT_SYN, ts) < 0.5 * r;                  // not answers to the target's own SYNs
+            case RST -> rate(slot, SENT, ts) < 0.5 * r;                      // not answers to what the target itself sends
             case UDP -> rate(slot, SENT_UDP_TOP, ts) < 0.05 * r;             // the target does not answer on that port
-            case AMP -> r * 8 * avgBytes(d) >= t.amplificationBps() && rate(slot, SENT, ts) < 0.1 * r;
-            default -> true;
+            case HTTP -> rate(slot, SENT_HTTP, ts) < 0.5 * r                 // requests go unanswered
+                    || LC64[Long.bitCount(httpSrc[slot] | httpSrcPrev[slot])] >= HTTP_SOURCES   // many clients
+                    || r >= HTTP_ONE_SOURCE_FACTOR * min;                        // far beyond one client's load
+            default -> c >= AMP ? r * 8 * avgBytes(d) >= t.amplificationBps() && rate(slot, SENT, ts) < 0.1 * r : true;
         };
         if (!attack) {
             return;
         }
-        String kind = c == AMP ? AmpService.kind(ampPort[slot]) : FLOOD_KIND[c];
+        boolean amp = c >= AMP;
+        int ampPort = amp ? AmpService.PORTS[c - AMP] : 0;
+        String kind = amp ? AmpService.kind(ampPort) : FLOOD_KIND[c];
         int port = switch (c) {
             case SYN, ACK, RST, HTTP, UDP -> d.dstPort;
-            case AMP -> ampPort[slot];
-            default -> 0;
+            default -> ampPort;
         };
-        String proto = c == UDP || c == AMP ? "UDP" : c == ICMP ? (d.l4 == 58 ? "ICMPV6" : "ICMP") : c == FRAG ? null : "TCP";
+        String proto = c == UDP || amp ? "UDP" : c == ICMP ? (d.l4 == 58 ? "ICMPV6" : "ICMP") : c == FRAG ? null : "TCP";
         long start = runStart[i];
         Alert a = new Alert(kind, dHi[slot], dLo[slot], port, proto, start, ts);
         a.packets = (long) (cur[i] + prev[i]);
         a.bytes = (long) (a.packets * avgBytes(d));
         a.peakPps = r;
         a.peakBps = r * 8 * avgBytes(d);
-        if (c == AMP && AmpService.index(ampPort[slot]) >= AmpService.KINDS) {
-            a.detail = "reflection from " + AmpService.name(ampPort[slot]) + " (UDP " + ampPort[slot] + ")";
+        if (amp && c - AMP >= AmpService.KINDS) {
+            a.detail = "reflection from " + AmpService.name(ampPort) + " (UDP " + ampPort + ")";
         }
         active[i] = a;
     }
@@ -649,6 +674,15 @@ public final class AttackDetector implements PacketAnalyzer {
                 || (b[o] == 'H' && b[o + 1] == 'E' && b[o + 2] == 'A' && b[o + 3] == 'D');
     }
 
+    /** A TCP segment from a web port that starts an HTTP response ("HTTP/"). */
+    private static boolean isHttpResponse(DecodedPacket d) {
+        int p = d.srcPort;
+        if (p != 80 && p != 8080 && p != 8000) return false;
+        byte[] b = d.buf;
+        int o = d.payloadOffset;
+        return b[o] == 'H' && b[o + 1] == 'T' && b[o + 2] == 'T' && b[o + 3] == 'P' && b[o + 4] == '/';
+    }
+
     private static boolean startsWith(DecodedPacket d, String s) {
         byte[] b = d.buf;
         int o = d.payloadOffset;
@@ -679,7 +713,7 @@ public final class AttackDetector implements PacketAnalyzer {
     }
 
     /** Linear-counting estimates by number of bits set, for bitmaps of 1,024 and 256 bits. */
-    private static final double[] LC1024 = linearCounting(1024), LC256 = linearCounting(256);
+    private static final double[] LC1024 = linearCounting(1024), LC256 = linearCounting(256), LC64 = linearCounting(64);
 
     private static double[] linearCounting(int m) {
         double[] t = new double[m + 1];

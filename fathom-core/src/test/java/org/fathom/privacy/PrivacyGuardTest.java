@@ -92,11 +92,19 @@ class PrivacyGuardTest {
         assertThat((String) m.get("sip.call_id")).startsWith("t-");
         assertThat(m.get("dns.answers").toString()).contains("93.184.216.34");
         assertThat((String) m.get("smtp.rcpt_to")).endsWith("@example.net");
+        // an XMPP stream's 'to' is the server's domain and stays; a JID's user part is tokenised
+        Map<String, Object> xmpp = new LinkedHashMap<>();
+        xmpp.put("jabber.to", "cs-xmpp.lan");
+        assertThat(run(policy(), flow("10.0.0.5", "198.51.100.7", xmpp)).getFirst().metadata()).containsEntry("jabber.to", "cs-xmpp.lan");
+        xmpp.put("jabber.to", "alice@cs-xmpp.lan/phone");
+        assertThat((String) run(policy(), flow("10.0.0.5", "198.51.100.7", xmpp)).getFirst().metadata().get("jabber.to"))
+                .startsWith("u-").endsWith("@cs-xmpp.lan").doesNotContain("alice", "phone");
     }
 
     @Test
     void identifiedModeNeedsAnAuthorisationAndStaysWithinItsScope() throws Exception {
-        assertThatThrownBy(() -> policy().withMode(PrivacyMode.IDENTIFIED)).hasMessageContaining("authorisation");
+        assertThatThrownBy(() -> new PrivacyGuard(policy().withMode(PrivacyMode.IDENTIFIED), AuditLog.open(dir.resolve("a.log")), List.of()))
+                .hasMessageContaining("authorisation");
         Path auth = dir.resolve("auth.txt");
         Files.writeString(auth, "scope: 10.0.0.0/24\nfrom: 2024-05-01T00:00:00Z\nuntil: 2024-06-30T00:00:00Z\n"
                 + "purpose: fault investigation\nreference: NOC-4711\n");

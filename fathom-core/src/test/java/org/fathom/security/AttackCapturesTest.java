@@ -28,6 +28,8 @@ class AttackCapturesTest {
             "icmp-flood-spoofed, icmp_flood, 127.0.0.80, 0",
             "port-scan, port_scan, 127.0.0.80, 0",
             "host-scan, host_scan, 127.0.1.0, 22",
+            "http-flood, http_flood, 127.0.0.80, 80",
+            "http-flood-spoofed, http_flood, 127.0.0.80, 80",
     })
     void eachAttackIsReportedOnceWithinTwoSeconds(String file, String kind, String target, int port) throws Exception {
         List<AlertRecord> alerts = Analyze.alerts(capture(file));
@@ -49,5 +51,11 @@ class AttackCapturesTest {
     @Test
     void ordinaryTrafficRaisesNoAlert() throws Exception {
         assertEquals(List.of(), Analyze.alerts(capture("ordinary")));
+    }
+
+    /** One client, keep-alive connections, 600 answered requests/s in two bursts (curl --rate): load, not a flood (issue 16 item 4). */
+    @Test
+    void aBusyWebClientRaisesNoAlert() throws Exception {
+        assertEquals(List.of(), Analyze.alerts(capture("http-busy")));
     }
 }

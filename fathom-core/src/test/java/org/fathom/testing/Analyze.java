@@ -30,8 +30,7 @@ public final class Analyze {
      */
     public static PrivacyPolicy labPolicy() {
         try {
-            Path state = Files.createTempDirectory("fathom-test-state");
-            state.toFile().deleteOnExit();
+            Path state = Files.createTempDirectory(stateRoot(), "run");
             Path auth = state.resolve("authorisation.txt");
             Files.writeString(auth, "scope: 0.0.0.0/0, ::/0\nfrom: 1970-01-01T00:00:00Z\nuntil: 2100-01-01T00:00:00Z\n"
                     + "purpose: unit tests of the dissectors\nreference: fathom-tests\n");
@@ -40,6 +39,34 @@ public final class Analyze {
                     .withAuthorisation(org.fathom.privacy.Authorisation.load(auth)).withMode(org.fathom.privacy.PrivacyMode.IDENTIFIED);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path stateRoot;
+
+    /**
+     * One folder per test JVM for every lab policy's state (audit log, key, authorisation), each
+     * policy in its own subfolder; the whole folder is deleted when the JVM ends. (Before, every
+     * call left a folder of its own in the system temp folder: deleteOnExit does not remove a
+     * folder that has files in it.)
+     */
+    static synchronized Path stateRoot() throws IOException {
+        if (stateRoot == null) {
+            Path root = Files.createTempDirectory("fathom-test-state");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(root)));
+            stateRoot = root;
+        }
+        return stateRoot;
+    }
+
+    /** Deletes a folder and everything in it, as far as possible. */
+    public static void deleteTree(Path root) {
+        try (var files = Files.walk(root)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // best effort: a test must not fail on cleaning up
         }
     }
 
