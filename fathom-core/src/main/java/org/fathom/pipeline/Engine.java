@@ -287,7 +287,7 @@ public final class Engine {
             Packet p = packet;
             DecodedPacket h = headers;
             boolean analyzing = analyzers.length > 0;
-            in.copyPrefixOnly(PacketAnalyzer.HEADER_BYTES);
+            // whole frames: one copy from the source, and the reader fetches the next record header with it
             while (true) {
                 int read = in.read(p);
                 if (read == PacketSource.END) {

@@ -193,11 +193,8 @@ public final class HttpHead {
         if (to <= from) {
             return "";
         }
-        char[] c = new char[to - from];
-        for (int i = from; i < to; i++) {
-            c[i - from] = (char) (b[i] & 0xFF);
-        }
-        return new String(c);
+        // each byte one char (ISO-8859-1): the JDK copies it as is, no char[] in between
+        return new String(b, from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     /** Whether {@code b[off..]} starts with the ASCII {@code prefix} (as far as {@code len} reaches). */
