@@ -43,7 +43,7 @@ final class RunOptions {
     @Option(names = "--calls", paramLabel = "FILE", description = "Write VoIP call records to FILE as JSON lines ('-' for standard output).")
     String calls;
 
-    @Option(names = "--media-timeout", paramLabel = "SECONDS", description = "An answered call whose media stopped both ways this long ago, without BYE, is dropped (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--media-timeout", paramLabel = "SECONDS", description = "An answered call whose media (comfort noise included) stopped both ways this long ago becomes suspect; it is dropped only if no signalling follows within the dialog timeout, and a later BYE still ends it normally (default: ${DEFAULT-VALUE}).")
     long mediaTimeout = 30;
 
     @Option(names = "--max-calls", paramLabel = "N", description = "Calls tracked at once; beyond it the oldest call ends as in_progress (evicted) (default: ${DEFAULT-VALUE}).")
