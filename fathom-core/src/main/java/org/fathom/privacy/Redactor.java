@@ -325,7 +325,19 @@ final class Redactor {
             return num.isEmpty() ? null : "tel:" + userToken(num, epoch);
         }
         String prefix = scheme.isEmpty() ? "" : scheme + ":";
-        int at = rest.lastIndexOf('@');
+        // a URI holds no white space and exactly one '@' (its user part has none unescaped): the URI
+        // ends at the first white space, so text after a space (an unquoted display name) is never
+        // read as a host; with more than one '@' the value is mangled and no host is trusted
+        rest = rest.stripLeading();
+        int ws = 0;
+        while (ws < rest.length() && !Character.isWhitespace(rest.charAt(ws))) {
+            ws++;
+        }
+        rest = rest.substring(0, ws);
+        int at = rest.indexOf('@');
+        if (at >= 0 && rest.indexOf('@', at + 1) >= 0) {
+            return prefix.isEmpty() ? null : prefix + userToken(rest, epoch);
+        }
         if (at < 0) {
             // no user@host: the whole text is treated as the user part (a host-only URI is rare
             // in these fields, and text that only looks like a host may be a mangled user part)
