@@ -7,6 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.fathom.capture.CaptureException;
@@ -34,7 +38,9 @@ import picocli.CommandLine.Parameters;
         footer = {
             "",
             "Exit status: 0 ok; 1 partial input (damaged capture, non-capture file in a folder);",
-            "2 usage error (bad option, or a named input missing or not a capture).",
+            "2 usage error (bad option, or a named input missing or not a capture);",
+            "3 an output could not be written; 130 stopped by a signal (SIGINT, SIGTERM, SIGHUP):",
+            "reading stops, every open flow, call and alert is written as a record, the audit log is closed.",
         },
         sortOptions = false)
 final class AnalyzeCommand implements Callable<Integer> {
@@ -44,8 +50,56 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Mixin
     RunOptions run = new RunOptions();
 
+    /** How long a signal waits for the records to be written before the process ends anyway. */
+    private static final long FLUSH_LIMIT_SECONDS = 60;
+
+    /**
+     * Runs the analysis; a signal (SIGINT, SIGTERM, SIGHUP) stops reading and lets the engine end
+     * every open flow, call and alert as a record, closes the outputs and the audit log, says so on
+     * standard error and ends the process with {@link Main#EXIT_INTERRUPTED}: never a half record,
+     * never a run without its end in the audit log.
+     */
     @Override
     public Integer call() {
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch done = new CountDownLatch(1);
+        AtomicInteger status = new AtomicInteger(Main.EXIT_OK);
+        Thread hook = Thread.ofPlatform().name("fathom-stop").unstarted(() -> {
+            stop.set(true);
+            try {
+                if (!done.await(FLUSH_LIMIT_SECONDS, TimeUnit.SECONDS)) {
+                    System.err.println("fathom: interrupted, but the records were not all written within "
+                            + FLUSH_LIMIT_SECONDS + " s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            System.out.flush();
+            System.err.flush();
+            Runtime.getRuntime().halt(status.get() == Main.EXIT_OK || status.get() == Main.EXIT_PARTIAL
+                    ? Main.EXIT_INTERRUPTED : status.get());
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            status.set(analyze(stop));
+            return status.get();
+        } catch (UserError e) {
+            status.set(e.status());
+            throw e;
+        } catch (RuntimeException | Error e) {
+            status.set(Main.EXIT_USAGE);
+            throw e;
+        } finally {
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // shutting down already: the hook ends the process with the run's status
+            }
+        }
+    }
+
+    private int analyze(AtomicBoolean stop) {
         RunOptions.Prepared prepared = run.prepare(0);
         PrintStream report = run.report();
 
@@ -99,8 +153,11 @@ final class AnalyzeCommand implements Callable<Integer> {
                         writing = run.flowsDir.resolve(name + ".jsonl").toString();
                         dirSink.startCapture(name);
                     }
-                    try (CaptureReader source = CaptureFiles.open(capture)) {
-                        engine.run(source, summary, shown);
+                    if (stop.get()) {
+                        break;
+                    }
+                    try (CaptureReader file = CaptureFiles.open(capture)) {
+                        engine.run(new StoppableSource(file, stop), summary, shown);
                     }
                 } catch (CaptureException e) {
                     boolean named = inputs.contains(capture);
@@ -127,6 +184,10 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
         if (summary.partial() && status == Main.EXIT_OK) {
             status = Main.EXIT_PARTIAL;
+        }
+        if (stop.get()) {
+            System.err.printf("fathom: interrupted by a signal after %,d packets; the records so far are complete%n",
+                    summary.packets);
         }
         Warnings.print(System.err, skipped, summary);
         if (!run.quiet && !captures.isEmpty()) {

@@ -21,6 +21,8 @@ public final class Main implements Runnable {
     static final int EXIT_PARTIAL = 1;
     static final int EXIT_USAGE = 2;
     static final int EXIT_IO = 3;
+    /** analyze stopped by a signal (SIGINT, SIGTERM, SIGHUP): the records so far are complete. */
+    static final int EXIT_INTERRUPTED = 130;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
