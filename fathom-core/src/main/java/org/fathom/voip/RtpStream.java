@@ -10,7 +10,7 @@ import org.fathom.record.CallRecord;
  * adds the old source's counts to the totals. Comfort noise (CN, RFC 3389) and telephone-event
  * packets are packets of the stream (sequence, jitter, gaps) but do not change its codec.
  */
-final class RtpStream {
+final class RtpStream extends org.fathom.protocol.rtp.RtpSequence {
     final Call call;
     /** Packets to the caller (their payload types are the caller's, from its SDP). */
     final boolean toCaller;
@@ -19,16 +19,6 @@ final class RtpStream {
     int payloadType = -1;
     int clockRate = 8000;
     long packets;
-    long ssrc = -1;
-    int maxSeq;
-    long cycles;
-    long baseSeq;
-    long received;
-    long expectedDone;
-    long receivedDone;
-    double jitter;        // in timestamp units
-    long lastTransit;
-    boolean haveTransit;
     long lastNanos;
     long maxGapNanos;
 
@@ -72,58 +62,12 @@ final class RtpStream {
             maxGapNanos = Math.max(maxGapNanos, nanos - lastNanos);
         }
         lastNanos = nanos;
-        if (src != ssrc) {
-            if (ssrc >= 0) {
-                expectedDone += expected();
-                receivedDone += received;
-            }
-            ssrc = src;
-            baseSeq = seq;
-            maxSeq = seq;
-            cycles = 0;
-            received = 1;
-            haveTransit = false;
-        } else {
-            received++;
-            int delta = (seq - maxSeq) & 0xffff;
-            if (delta != 0 && delta < 0x8000) {
-                if (seq < maxSeq) {
-                    cycles += 65536;
-                }
-                maxSeq = seq;
-            }
-        }
-        long arrival = (long) ((double) nanos * clockRate / 1e9);
-        long transit = arrival - ts;
-        if (haveTransit) {
-            long d = Math.abs(transit - lastTransit);
-            if (d < (long) clockRate * 10) {
-                jitter += (d - jitter) / 16.0;
-            }
-        }
-        lastTransit = transit;
-        haveTransit = true;
-    }
-
-    private long expected() {
-        return cycles + maxSeq - baseSeq + 1;
-    }
-
-    long expectedTotal() {
-        return expectedDone + (ssrc >= 0 ? expected() : 0);
-    }
-
-    long lost() {
-        return Math.max(0, expectedTotal() - (receivedDone + received));
-    }
-
-    double lossPct() {
-        long e = expectedTotal();
-        return e <= 0 ? 0 : 100.0 * lost() / e;
+        sequence(src, seq);
+        transit(nanos, ts, clockRate);
     }
 
     double jitterMs() {
-        return jitter * 1000.0 / clockRate;
+        return jitterMs(clockRate);
     }
 
     CallRecord.MediaStream toRecord() {

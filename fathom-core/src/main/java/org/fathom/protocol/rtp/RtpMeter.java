@@ -22,20 +22,10 @@ final class RtpMeter implements FlowMeter {
     private static final long ESTIMATE_AFTER_NANOS = 200_000_000L;
 
     /** One direction. */
-    static final class Dir {
+    static final class Dir extends RtpSequence {
         long packets;
         int payloadType = -1;
         int clockRate;          // 0 until known
-        long ssrc = -1;
-        int maxSeq;
-        long cycles;
-        long baseSeq;
-        long received;
-        long expectedDone;
-        long receivedDone;
-        double jitter;          // timestamp units
-        long lastTransit;
-        boolean haveTransit;
         long firstTs;
         long firstNanos;
 
@@ -58,28 +48,9 @@ final class RtpMeter implements FlowMeter {
                     clockRate = r;
                 }
             }
-            if (src != ssrc) {
-                if (ssrc >= 0) {
-                    expectedDone += expected();
-                    receivedDone += received;
-                }
-                ssrc = src;
-                baseSeq = seq;
-                maxSeq = seq;
-                cycles = 0;
-                received = 1;
-                haveTransit = false;
+            if (sequence(src, seq)) {
                 firstTs = ts;
                 firstNanos = nanos;
-            } else {
-                received++;
-                int delta = (seq - maxSeq) & 0xFFFF;
-                if (delta != 0 && delta < 0x8000) {
-                    if (seq < maxSeq) {
-                        cycles += 65536;
-                    }
-                    maxSeq = seq;
-                }
             }
             if (clockRate == 0) {
                 long dt = nanos - firstNanos;
@@ -88,33 +59,11 @@ final class RtpMeter implements FlowMeter {
                 }
                 clockRate = nearestRate((double) ((ts - firstTs) & 0xFFFF_FFFFL) * 1e9 / dt);
             }
-            long arrival = (long) ((double) nanos * clockRate / 1e9);
-            long transit = arrival - ts;
-            if (haveTransit) {
-                long d = Math.abs(transit - lastTransit);
-                if (d < (long) clockRate * 10) {
-                    jitter += (d - jitter) / 16.0;
-                }
-            }
-            lastTransit = transit;
-            haveTransit = true;
-        }
-
-        private long expected() {
-            return cycles + maxSeq - baseSeq + 1;
-        }
-
-        long expectedTotal() {
-            return expectedDone + (ssrc >= 0 ? expected() : 0);
-        }
-
-        double lossPct() {
-            long e = expectedTotal();
-            return e <= 0 ? 0 : 100.0 * Math.max(0, e - (receivedDone + received)) / e;
+            transit(nanos, ts, clockRate);
         }
 
         double jitterMs() {
-            return clockRate == 0 ? 0 : jitter * 1000.0 / clockRate;
+            return jitterMs(clockRate);
         }
 
         double lossFigure() {
