@@ -197,6 +197,7 @@ final class RunOptions {
         sinks.add(table);
         AsyncSink.Overflow overflow = prepared.overflow();
         java.util.Map<String, String> contents = new java.util.HashMap<>();   // output name -> what it holds, for messages
+        FlowSink ipfixSink = null;
         if (flows != null) {
             sinks.add(queued(outputs, flows, openSink(flows, EnumSet.of(RecordKind.FLOW, RecordKind.AGGREGATE)), overflow));
             contents.put(outputs.getLast().name(), "flow records");
@@ -214,8 +215,8 @@ final class RunOptions {
             contents.put(outputs.getLast().name(), "alerts");
         }
         if (prepared.ipfixTarget() != null) {
-            sinks.add(queued(outputs, "IPFIX " + prepared.ipfixTarget(), ipfix.open(prepared.ipfixTarget()),
-                    IpfixOptions.overflow(prepared.chosen())));
+            ipfixSink = ipfix.open(prepared.ipfixTarget());
+            sinks.add(queued(outputs, "IPFIX " + prepared.ipfixTarget(), ipfixSink, IpfixOptions.overflow(prepared.chosen())));
             contents.put(outputs.getLast().name(), "flow records");
         }
         JsonLinesDirectorySink dirSink = null;
@@ -235,13 +236,32 @@ final class RunOptions {
         }
         Engine engine = new Engine(prepared.options(), workers, guard);
         String writing = "-".equals(flows) ? "standard output" : flows != null ? flows : flowsDir != null ? flowsDir.toString() : aggregates;
-        return new Opened(engine, guard, table, outputs, dirSink, dirOutput, prepared.callStats(), writing, contents);
+        return new Opened(engine, guard, table, outputs, dirSink, dirOutput, prepared.callStats(), writing, contents,
+                ipfixSink instanceof org.fathom.output.ipfix.IpfixSink i ? i : null, prepared.ipfixTarget());
     }
 
     /** The assembled data path and its outputs. */
     record Opened(Engine engine, PrivacyGuard guard, SummaryTable table, List<AsyncSink> outputs,
                   JsonLinesDirectorySink dirSink, AsyncSink dirOutput, CallStats callStats, String writing,
-                  java.util.Map<String, String> contents) {
+                  java.util.Map<String, String> contents, org.fathom.output.ipfix.IpfixSink ipfix,
+                  org.fathom.output.ipfix.IpfixTarget ipfixTarget) {
+        /** The IPFIX export's line for the summary, or null without one (read after the guard closed). */
+        String ipfixLine() {
+            if (ipfix == null) {
+                return null;
+            }
+            org.fathom.output.ipfix.IpfixSink.Stats st = ipfix.stats();
+            StringBuilder b = new StringBuilder(String.format("IPFIX      %s: %,d data records in %,d messages", ipfixTarget,
+                    st.dataRecords(), st.messages()));
+            if (st.lostMessages() > 0) {
+                b.append(String.format(", %,d messages lost (no collector listening?)", st.lostMessages()));
+            }
+            if (st.reconnects() > 0) {
+                b.append(String.format(", %,d reconnects", st.reconnects()));
+            }
+            return b.toString();
+        }
+
         List<AsyncSink.Stats> outputStats() {
             List<AsyncSink.Stats> exits = new ArrayList<>();
             for (AsyncSink o : outputs) {

@@ -40,6 +40,15 @@ final class SummaryReport {
         this.outputs = outputs;
     }
 
+    /** The IPFIX export's line, or null. */
+    private String ipfix;
+
+    /** Adds the IPFIX export's line (messages, records, losses); null adds nothing. */
+    SummaryReport withIpfix(String line) {
+        this.ipfix = line;
+        return this;
+    }
+
     /** A live run's lines (interfaces, packets captured, drops) instead of the captures line. */
     SummaryReport withLive(List<String> lines) {
         this.live = lines;
@@ -77,6 +86,9 @@ final class SummaryReport {
         out.printf("Audit log  %s (%,d entries, head %s)%n", guard.audit().file(), guard.audit().entries(), guard.audit().head().substring(0, 16));
         if (!guard.droppedFields().isEmpty()) {
             out.printf("Dropped    fields not in the privacy inventory: %s%n", String.join(", ", guard.droppedFields().keySet()));
+        }
+        if (ipfix != null) {
+            out.println(ipfix);
         }
         for (String line : outputLines(outputs)) {
             out.println(line);

@@ -307,6 +307,18 @@ class IpfixInteropTest {
     }
 
     @Test
+    void theSummarySaysWhatWasExported() throws Exception {
+        try (java.net.DatagramSocket collector = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            int port = collector.getLocalPort();
+            AnalyzeCommandTest.Run r = AnalyzeCommandTest.fathom("analyze", SAMPLE.toString(), "--ipfix", "127.0.0.1:" + port,
+                    "--subscriber-networks", "none");
+            assertThat(r.status()).isZero();
+            // the sample's six flows, no anonymisation options with subscriber networks 'none', one message
+            assertThat(r.out()).contains("IPFIX      udp://127.0.0.1:" + port + ": 6 data records in 1 messages");
+        }
+    }
+
+    @Test
     void theExportDropsOnAFullQueueUnlessOnFullIsGiven() {
         AnalyzeCommand plain = new AnalyzeCommand();
         new picocli.CommandLine(plain).parseArgs("x.pcap", "--ipfix", "127.0.0.1:4739");
