@@ -321,7 +321,8 @@ public final class Engine {
                     if (sweep) {
                         tickAll(owner);
                     }
-                    if (!hand(owner, PacketRing.PACKET, p)) {
+                    if (!(r == PacketDecoder.OK && p.length == p.frameLength ? handDecoded(owner, p, h)
+                            : hand(owner, PacketRing.PACKET, p))) {
                         return;
                     }
                     if (observerWants(h)) {
@@ -403,6 +404,19 @@ public final class Engine {
             }
             source.copyFrame(p, ring.arena, at);
             ring.commit(kind, at, p, len, now);
+            return true;
+        }
+
+        /** Hands a whole, non-fragment frame with its decoded headers: the worker need not decode it again. */
+        private boolean handDecoded(int k, Packet p, DecodedPacket h) {
+            PacketRing ring = rings[k];
+            int len = p.frameLength;
+            int at = ring.claim(len);
+            if (at < 0) {
+                return false;
+            }
+            source.copyFrame(p, ring.arena, at);
+            ring.commitDecoded(at, p, len, now, h);
             return true;
         }
 

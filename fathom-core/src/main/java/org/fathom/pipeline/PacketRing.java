@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 import org.fathom.capture.Packet;
+import org.fathom.decode.DecodedPacket;
 
 /**
  * Hands frames from the dispatcher to one worker: a single-producer, single-consumer ring of slot
@@ -51,13 +52,16 @@ final class PacketRing {
 
     final byte[] arena = new byte[ARENA];
     /**
-     * Slot descriptors, one cache line (8 longs) per slot, so that a slot the producer writes
+     * Slot descriptors, two cache lines (16 longs) per slot, so that a slot the producer writes
      * never shares a line with one the consumer reads: [0] arena offset | kind << 32 | link type
      * << 40, [1] captured length | wire length << 32, [2] timestamp, [3] clock, [4] arena position
-     * after the frame.
+     * after the frame; for a frame whose headers the dispatcher decoded ({@link #DECODED}), [5..12]
+     * the decoded packet, so the worker does not decode it again.
      */
     private final long[] slots = new long[SLOTS * STRIDE];
-    private static final int STRIDE = 8;
+    private static final int STRIDE = 16;
+    /** Kind flag: the slot carries the decoded headers ({@link #take(Packet, DecodedPacket)}). */
+    static final int DECODED = 0x10;
 
     // written by the producer, read by the consumer
     @SuppressWarnings("unused") private volatile long tail;
@@ -121,6 +125,34 @@ final class PacketRing {
         d[s + 2] = p.timestampNanos;
         d[s + 3] = clock;
         d[s + 4] = pWrite;
+        pTail++;
+        if (++pUnpublished >= BATCH) {
+            publish();
+        }
+    }
+
+    /**
+     * Publishes a claimed frame the producer has decoded whole ({@code d}, decoded from
+     * {@code p.data} at offset 0, not a fragment): the consumer gets the decoded packet with it.
+     */
+    void commitDecoded(int at, Packet p, int n, long clock, DecodedPacket d) {
+        int s = (int) (pTail & (SLOTS - 1)) * STRIDE;
+        long[] w = slots;
+        w[s] = (at & 0xFFFF_FFFFL) | (long) (PACKET | DECODED) << 32 | (long) (p.linkType & 0xFFFFFF) << 40;
+        w[s + 1] = (n & 0xFFFF_FFFFL) | (long) p.wireLength << 32;
+        w[s + 2] = p.timestampNanos;
+        w[s + 3] = clock;
+        w[s + 4] = pWrite;
+        w[s + 5] = d.srcHi;
+        w[s + 6] = d.srcLo;
+        w[s + 7] = d.dstHi;
+        w[s + 8] = d.dstLo;
+        w[s + 9] = (d.srcPort & 0xFFFFL) | (d.dstPort & 0xFFFFL) << 16 | (d.tcpFlags & 0xFFFFL) << 32
+                | (d.ttl & 0xFFL) << 48 | (d.l4 & 0xFFL) << 56;
+        w[s + 10] = (d.tcpSeq & 0xFFFF_FFFFL) | (long) d.tcpAck << 32;
+        w[s + 11] = ((d.payloadOffset - p.offset) & 0xFFFF_FFFFL) | (long) d.payloadLength << 32;
+        w[s + 12] = (d.vlan & 0xFFFFL) | (d.tunnel & 0xFFL) << 16 | (d.icmpType & 0xFFL) << 24 | (d.icmpCode & 0xFFL) << 32
+                | (d.ipVersion & 0xFFL) << 40 | (d.malformed ? 1L : 0L) << 48;
         pTail++;
         if (++pUnpublished >= BATCH) {
             publish();
@@ -211,6 +243,46 @@ final class PacketRing {
         view.timestampNanos = d[s + 2];
         view.fileOffset = -1;
         return (int) (w0 >>> 32) & 0xFF;
+    }
+
+    /**
+     * As {@link #take(Packet)}; when the slot carries decoded headers ({@link #DECODED} set in the
+     * result), {@code d} is filled from them, pointing into the arena, as a decoder would have.
+     */
+    int take(Packet view, DecodedPacket d) {
+        int k = take(view);
+        if ((k & DECODED) != 0) {
+            int s = (int) (cHead & (SLOTS - 1)) * STRIDE;
+            long[] w = slots;
+            d.srcHi = w[s + 5];
+            d.srcLo = w[s + 6];
+            d.dstHi = w[s + 7];
+            d.dstLo = w[s + 8];
+            long w9 = w[s + 9];
+            d.srcPort = (int) (w9 & 0xFFFF);
+            d.dstPort = (int) (w9 >>> 16 & 0xFFFF);
+            d.tcpFlags = (int) (w9 >>> 32 & 0xFFFF);
+            d.ttl = (int) (w9 >>> 48 & 0xFF);
+            d.l4 = (int) (w9 >>> 56 & 0xFF);
+            long w10 = w[s + 10];
+            d.tcpSeq = (int) w10;
+            d.tcpAck = (int) (w10 >>> 32);
+            long w11 = w[s + 11];
+            d.buf = view.data;
+            d.payloadOffset = view.offset + (int) w11;
+            d.payloadLength = (int) (w11 >>> 32);
+            long w12 = w[s + 12];
+            d.vlan = (int) (w12 & 0xFFFF);
+            d.tunnel = (int) (w12 >>> 16 & 0xFF);
+            d.icmpType = (int) (w12 >>> 24 & 0xFF);
+            d.icmpCode = (int) (w12 >>> 32 & 0xFF);
+            d.ipVersion = (int) (w12 >>> 40 & 0xFF);
+            d.malformed = (w12 >>> 48 & 1) != 0;
+            d.frames = 1;
+            d.wireBytes = view.wireLength;
+            d.timestampNanos = view.timestampNanos;
+        }
+        return k;
     }
 
     /** The global capture clock when the slot last taken was dispatched. */

@@ -79,30 +79,35 @@ final class Worker {
         DecodedPacket d = decoded;
         int r = decoder.decode(p, d);
         if (r == PacketDecoder.OK) {
-            classifier.observe(d);
-            for (PacketAnalyzer a : analyzers) {
-                a.onPacket(d);
-            }
-            if (events.length == 0) {
-                classifier.onPacket(table, table.update(d), d);
-            } else {
-                long created = table.created();
-                int f = table.update(d);
-                if (table.created() != created) {
-                    for (FlowEvents e : events) {
-                        e.started(table, f);
-                    }
-                }
-                if (classifier.onPacket(table, f, d)) {
-                    Classification c = classifier.verdict(table, f);
-                    for (FlowEvents e : events) {
-                        e.classified(table, f, c);
-                    }
-                }
-            }
+            accept(d);
         } else if (r == PacketDecoder.FRAGMENT) {
             for (PacketAnalyzer a : analyzers) {
                 a.onFragment(d);
+            }
+        }
+    }
+
+    /** A decoded packet this worker owns (a whole datagram): account it to its flow, classify. */
+    private void accept(DecodedPacket d) {
+        classifier.observe(d);
+        for (PacketAnalyzer a : analyzers) {
+            a.onPacket(d);
+        }
+        if (events.length == 0) {
+            classifier.onPacket(table, table.update(d), d);
+        } else {
+            long created = table.created();
+            int f = table.update(d);
+            if (table.created() != created) {
+                for (FlowEvents e : events) {
+                    e.started(table, f);
+                }
+            }
+            if (classifier.onPacket(table, f, d)) {
+                Classification c = classifier.verdict(table, f);
+                for (FlowEvents e : events) {
+                    e.classified(table, f, c);
+                }
             }
         }
     }
@@ -136,13 +141,15 @@ final class Worker {
     void drain(PacketRing ring) {
         Packet view = new Packet(ring.arena);
         while (true) {
-            int k = ring.take(view);
+            int k = ring.take(view, decoded);
             if (k == PacketRing.END) {
                 ring.release();
                 return;
             }
             table.tick(ring.clock());
-            if (k == PacketRing.PACKET) {
+            if (k == (PacketRing.PACKET | PacketRing.DECODED)) {
+                accept(decoded);   // the dispatcher decoded the headers: no second decode
+            } else if (k == PacketRing.PACKET) {
                 packet(view);
             } else if (k == PacketRing.OBSERVE) {
                 observe(view);
