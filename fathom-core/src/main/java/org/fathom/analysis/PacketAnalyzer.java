@@ -15,8 +15,10 @@ import org.fathom.privacy.PrivacyGuard;
 public interface PacketAnalyzer {
     /**
      * Sees one decoded packet; the packet's buffers are valid during the call only. With several
-     * workers, a packet arrives decoded from its first {@link #HEADER_BYTES} bytes (payload cut
-     * short) unless {@link #needsPayload} asked for it whole.
+     * workers a packet arrives from the dispatcher's header decode (not reassembled: fragments go
+     * through {@link #onFragment} unless {@link #needsPayload} or a fragment made the dispatcher
+     * decode, and reassemble, the whole datagram); its payload may be cut short where a source
+     * hands only a frame's first {@link #HEADER_BYTES} bytes at first.
      */
     void onPacket(DecodedPacket d);
 
@@ -28,7 +30,10 @@ public interface PacketAnalyzer {
     default void onFragment(DecodedPacket d) {
     }
 
-    /** Bytes of each frame the dispatcher reads to decode its headers; the rest only when needed. */
+    /**
+     * Bytes of a frame a source may hand at first ({@code PacketSource.copyPrefixOnly}); the
+     * engine's dispatcher reads whole frames today, so analyzers see the whole payload.
+     */
     int HEADER_BYTES = 256;
 
     /** Whether this packet (decoded from its headers) must be decoded with its whole payload. */

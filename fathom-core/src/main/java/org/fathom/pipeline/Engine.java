@@ -27,8 +27,9 @@ import org.fathom.protocol.PassiveObserver;
  * <p><b>One worker</b>: the source loop feeds the worker inline on the calling thread, with the
  * cross-flow analyzers; nothing is queued.
  *
- * <p><b>Several workers</b>: a dispatcher thread reads the source, decodes each frame's first
- * {@link PacketAnalyzer#HEADER_BYTES} bytes and copies the frame once into the {@link PacketRing}
+ * <p><b>Several workers</b>: a dispatcher thread reads the source, decodes each frame's headers
+ * and copies the frame once into the {@link PacketRing} (with the decoded headers, so the worker
+ * need not decode it again)
  * of the worker that owns it: a symmetric hash of the unordered address pair and VLAN, so both
  * directions of a flow, and the related flows between the same two hosts (FTP control and data,
  * SIP and its media), meet in one worker. Cross-flow state is placed deliberately:
