@@ -15,10 +15,10 @@ import org.fathom.privacy.PrivacyGuard;
 public interface PacketAnalyzer {
     /**
      * Sees one decoded packet; the packet's buffers are valid during the call only. With several
-     * workers a packet arrives from the dispatcher's header decode (not reassembled: fragments go
-     * through {@link #onFragment} unless {@link #needsPayload} or a fragment made the dispatcher
-     * decode, and reassemble, the whole datagram); its payload may be cut short where a source
-     * hands only a frame's first {@link #HEADER_BYTES} bytes at first.
+     * workers it comes from the dispatcher's decode of the whole frame, and fragments are
+     * reassembled by the dispatcher (a datagram arrives here once complete); its payload is cut
+     * short only where a source hands a frame's first {@link #HEADER_BYTES} bytes and no analyzer's
+     * {@link #needsPayload} asks for the rest.
      */
     void onPacket(DecodedPacket d);
 
