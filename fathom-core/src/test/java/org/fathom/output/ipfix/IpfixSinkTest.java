@@ -195,6 +195,13 @@ class IpfixSinkTest {
         }
     }
 
+    /** A copy of a list the collector's thread is still adding to, taken under the list's lock. */
+    private static <T> List<T> snapshot(List<T> l) {
+        synchronized (l) {
+            return new ArrayList<>(l);
+        }
+    }
+
     @Test
     void tcpSendsTemplatesOncePerConnectionAndEveryRecord() throws Exception {
         try (TcpCollector c = new TcpCollector(0)) {
@@ -205,11 +212,11 @@ class IpfixSinkTest {
                 }
             }
             assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
-                while (c.connections.isEmpty() || c.connections.getFirst().stream().mapToInt(m -> m.recordsOf(256).size()).sum() < 100) {
+                while (c.connections.isEmpty() || snapshot(c.connections.getFirst()).stream().mapToInt(m -> m.recordsOf(256).size()).sum() < 100) {
                     Thread.sleep(5);
                 }
             });
-            List<IpfixReader.Message> ms = c.connections.getFirst();
+            List<IpfixReader.Message> ms = snapshot(c.connections.getFirst());
             assertThat(ms.stream().filter(IpfixSinkTest::hasTemplates)).hasSize(2);   // on connect, then with the header's anonymisation
             assertThat(ms.getFirst().sets()).extracting(IpfixReader.Set::id).containsExactly(2);
             long expected = 0;
@@ -231,13 +238,13 @@ class IpfixSinkTest {
                 }
             }
             assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
-                while (c.connections.size() < 2 || c.connections.get(1).stream().noneMatch(m -> m.recordsOf(256).stream()
+                while (c.connections.size() < 2 || snapshot(c.connections.get(1)).stream().noneMatch(m -> m.recordsOf(256).stream()
                         .anyMatch(r -> r.get("7").equals(1024L + 399)))) {
                     Thread.sleep(5);
                 }
             });
             assertThat(sink.stats().reconnects()).isPositive();
-            IpfixReader.Message first = c.connections.get(1).getFirst();
+            IpfixReader.Message first = snapshot(c.connections.get(1)).getFirst();
             assertThat(hasTemplates(first)).isTrue();
             assertThat(first.header().sequence()).isZero();
         }
