@@ -349,16 +349,18 @@ final class Redactor {
         if (colon > 0) {
             user = user.substring(0, colon); // user:password -> the password never counts
         }
-        StringBuilder out = new StringBuilder(prefix).append(userToken(user, epoch)).append('@');
+        if (user.isBlank()) {
+            return null; // "sip:@x": no user part, so what follows may be one shifted out of place
+        }
         int h = at + 1;
-        int he = h;
-        while (he < rest.length() && isHostChar(rest.charAt(he))) {
-            he++;
-        }
+        int he = hostEnd(rest, h);
         String host = rest.substring(h, he);
-        if (scheme.isEmpty() && host.indexOf('.') < 0 && !host.startsWith("[")) {
-            return null; // a bare "x@y" without a domain is not a mail address: it may be anything (a name)
+        if (host.indexOf('.') < 0 && !host.startsWith("[")) {
+            // a single label is no domain or address: it may be a word of a name shifted into the
+            // host's place by a mangled value, so it never leaves (a bare "x@y" not at all)
+            return scheme.isEmpty() ? null : prefix + userToken(user, epoch);
         }
+        StringBuilder out = new StringBuilder(prefix).append(userToken(user, epoch)).append('@');
         out.append(scrub(host, epoch));
         Matcher pm = URI_PARAMS.matcher(rest);
         pm.region(he, rest.length());
@@ -413,6 +415,47 @@ final class Redactor {
             }
         }
         return true;
+    }
+
+    /**
+     * Where the host starting at {@code h} ends: a bracketed IPv6 literal, or a name or IPv4
+     * address (letters, digits, dots, hyphens), then an optional {@code :port} of digits. A colon
+     * anywhere else ends it, so text such as {@code p:name:10.0.0.9} is never taken for a host.
+     */
+    private static int hostEnd(String s, int h) {
+        int e = h;
+        if (e < s.length() && s.charAt(e) == '[') {
+            int close = s.indexOf(']', e);
+            if (close < 0) {
+                return h;   // an unterminated literal is no host
+            }
+            for (int i = e + 1; i < close; i++) {
+                char c = s.charAt(i);
+                if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == ':' || c == '.')) {
+                    return h;
+                }
+            }
+            e = close + 1;
+        } else {
+            while (e < s.length()) {
+                char c = s.charAt(e);
+                if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-') {
+                    e++;
+                } else {
+                    break;
+                }
+            }
+        }
+        if (e > h && e + 1 < s.length() && s.charAt(e) == ':' && Character.isDigit(s.charAt(e + 1))) {
+            int p = e + 1;
+            while (p < s.length() && Character.isDigit(s.charAt(p))) {
+                p++;
+            }
+            if (p == s.length() || ";?>,".indexOf(s.charAt(p)) >= 0) {
+                e = p;   // a port
+            }
+        }
+        return e;
     }
 
     private static boolean isHostChar(char c) {
