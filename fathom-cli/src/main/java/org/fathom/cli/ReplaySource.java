@@ -1,8 +1,7 @@
 package org.fathom.cli;
 
-import java.util.List;
-import org.fathom.capture.CaptureWarning;
 import org.fathom.capture.Packet;
+import org.fathom.capture.ForwardingSource;
 import org.fathom.capture.PacketSource;
 
 /**
@@ -13,10 +12,9 @@ import org.fathom.capture.PacketSource;
  * with the file's clock moved on by the wall time waited, as a live link's quiet time would.
  * {@link #stop} ends it like a live source.
  */
-final class ReplaySource implements PacketSource {
+final class ReplaySource extends ForwardingSource {
     private static final long POLL_NANOS = 100_000_000L;
 
-    private final PacketSource file;
     private volatile boolean stopRequested;
     private long firstCapture = Long.MIN_VALUE;
     private long firstWall;
@@ -25,7 +23,7 @@ final class ReplaySource implements PacketSource {
     private long pendingTimestamp;
 
     ReplaySource(PacketSource file) {
-        this.file = file;
+        super(file);
     }
 
     void stop() {
@@ -36,7 +34,7 @@ final class ReplaySource implements PacketSource {
     public int read(Packet p) {
         if (pending != p) {
             pending = null;
-            int r = file.read(p);
+            int r = source.read(p);
             if (r != PACKET) {
                 return r;
             }
@@ -77,47 +75,7 @@ final class ReplaySource implements PacketSource {
     }
 
     @Override
-    public void copyPrefixOnly(int bytesPerFrame) {
-        file.copyPrefixOnly(bytesPerFrame);
-    }
-
-    @Override
-    public void complete(Packet packet) {
-        file.complete(packet);
-    }
-
-    @Override
-    public void copyFrame(Packet read, byte[] dst, int at) {
-        file.copyFrame(read, dst, at);
-    }
-
-    @Override
-    public String name() {
-        return file.name();
-    }
-
-    @Override
     public String format() {
-        return file.format() + ", replayed";
-    }
-
-    @Override
-    public long position() {
-        return file.position();
-    }
-
-    @Override
-    public long size() {
-        return file.size();
-    }
-
-    @Override
-    public List<CaptureWarning> warnings() {
-        return file.warnings();
-    }
-
-    @Override
-    public void close() {
-        file.close();
+        return source.format() + ", replayed";
     }
 }

@@ -322,13 +322,12 @@ public final class Engine {
                     if (sweep) {
                         tickAll(owner);
                     }
-                    if (!(r == PacketDecoder.OK && p.length == p.frameLength ? handDecoded(owner, p, h)
-                            : hand(owner, PacketRing.PACKET, p))) {
+                    if (!hand(owner, PacketRing.PACKET, p, r == PacketDecoder.OK && p.length == p.frameLength ? h : null)) {
                         return;
                     }
                     if (observerWants(h)) {
                         for (int k = 0; k < n; k++) {
-                            if (k != owner && !hand(k, PacketRing.OBSERVE, p)) {
+                            if (k != owner && !hand(k, PacketRing.OBSERVE, p, null)) {
                                 return;
                             }
                         }
@@ -396,7 +395,12 @@ public final class Engine {
             return false;
         }
 
-        private boolean hand(int k, int kind, Packet p) {
+        /**
+         * Copies the frame into owner {@code k}'s ring. With {@code decoded} (a whole frame that is
+         * not a fragment, whose headers the dispatcher decoded), the slot carries the decoded
+         * headers too, so the worker need not decode it again.
+         */
+        private boolean hand(int k, int kind, Packet p, DecodedPacket decoded) {
             PacketRing ring = rings[k];
             int len = p.frameLength;
             int at = ring.claim(len);
@@ -404,20 +408,11 @@ public final class Engine {
                 return false;
             }
             source.copyFrame(p, ring.arena, at);
-            ring.commit(kind, at, p, len, now);
-            return true;
-        }
-
-        /** Hands a whole, non-fragment frame with its decoded headers: the worker need not decode it again. */
-        private boolean handDecoded(int k, Packet p, DecodedPacket h) {
-            PacketRing ring = rings[k];
-            int len = p.frameLength;
-            int at = ring.claim(len);
-            if (at < 0) {
-                return false;
+            if (decoded != null) {
+                ring.commitDecoded(at, p, len, now, decoded);
+            } else {
+                ring.commit(kind, at, p, len, now);
             }
-            source.copyFrame(p, ring.arena, at);
-            ring.commitDecoded(at, p, len, now, h);
             return true;
         }
 

@@ -33,7 +33,7 @@ class EngineTest {
      * A source that is not a file: the frames of a capture, then (like a quiet link) nothing but
      * idle polls whose clock moves on by {@code idleStepNanos} each, then the end.
      */
-    static final class QuietAfterwards implements PacketSource {
+    static final class QuietAfterwards extends org.fathom.capture.ForwardingSource {
         private final CaptureReader file;
         private final int idlePolls;
         private final long idleStepNanos;
@@ -44,6 +44,7 @@ class EngineTest {
         volatile int endedWhileQuiet = -1;
 
         QuietAfterwards(CaptureReader file, int idlePolls, long idleStepNanos, CollectingSink sink) {
+            super(file);
             this.file = file;
             this.idlePolls = idlePolls;
             this.idleStepNanos = idleStepNanos;
@@ -77,21 +78,6 @@ class EngineTest {
         }
 
         @Override
-        public void copyPrefixOnly(int bytesPerFrame) {
-            file.copyPrefixOnly(bytesPerFrame);
-        }
-
-        @Override
-        public void complete(Packet packet) {
-            file.complete(packet);
-        }
-
-        @Override
-        public void copyFrame(Packet read, byte[] dst, int at) {
-            file.copyFrame(read, dst, at);
-        }
-
-        @Override
         public String name() {
             return "quiet-link";
         }
@@ -99,26 +85,6 @@ class EngineTest {
         @Override
         public String format() {
             return "test";
-        }
-
-        @Override
-        public long position() {
-            return 0;
-        }
-
-        @Override
-        public long size() {
-            return 0;
-        }
-
-        @Override
-        public List<CaptureWarning> warnings() {
-            return List.of();
-        }
-
-        @Override
-        public void close() {
-            file.close();
         }
     }
 
