@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
             "Exit status: 0 ok; 1 partial input (a capture was damaged or an input in a folder was"
                     + " not a capture; all good records were still written); 2 usage error (bad option,"
                     + " or a named input that is missing or not a capture); 3 an output could not be"
-                    + " written (permission, full disk, closed pipe; records already written are whole lines)."
+                    + " written (permission, full disk, closed pipe; records already written are whole lines); 130 analyze was stopped by a signal (every record so far written)."
         },
         subcommands = {AnalyzeCommand.class, LiveCommand.class, AuditCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
