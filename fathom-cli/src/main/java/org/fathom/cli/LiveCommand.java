@@ -184,6 +184,7 @@ final class LiveCommand implements Callable<Integer> {
                 if (opened.dirSink() != null) {
                     opened.dirSink().startCapture(name);
                 }
+                run.events.startCapture(name);
                 if (!run.quiet) {
                     // capture is active from here: frames wait in the kernel's buffer until read
                     System.err.printf("fathom: %s %s, %s; stop with Ctrl-C or SIGTERM%n",
@@ -197,6 +198,7 @@ final class LiveCommand implements Callable<Integer> {
                         opened.dirOutput().flush();
                         opened.dirSink().finishCapture();
                     }
+                    run.events.finishCapture();
                 }
                 format = source.format();
                 stats = src.live() != null ? src.live().stats() : List.of();

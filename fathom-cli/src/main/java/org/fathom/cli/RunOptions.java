@@ -73,6 +73,9 @@ final class RunOptions {
     @Mixin
     IpfixOptions ipfix = new IpfixOptions();
 
+    @Mixin
+    EventsOptions events = new EventsOptions();
+
     @Option(names = "--max-flows", paramLabel = "N", description = "Flows held at once; beyond it the stalest flow is evicted and counted (default: ${DEFAULT-VALUE}).")
     int maxFlows = FlowConfig.DEFAULT_MAX_FLOWS;
 
@@ -123,6 +126,7 @@ final class RunOptions {
         if (flows != null && flowsDir != null) {
             throw new UserError("--flows and --flows-dir cannot be used together");
         }
+        events.check();
         double active = activeTimeout == null ? defaultActiveTimeout : activeTimeout;
         FlowConfig flowConfig;
         try {
@@ -161,7 +165,8 @@ final class RunOptions {
 
     /** Where the summary goes: standard error when an output is standard output. */
     PrintStream report() {
-        boolean toStderr = "-".equals(flows) || "-".equals(aggregates) || "-".equals(calls) || "-".equals(alerts);
+        boolean toStderr = "-".equals(flows) || "-".equals(aggregates) || "-".equals(calls) || "-".equals(alerts)
+                || events.toStdout();
         return toStderr ? System.err : System.out;
     }
 
@@ -181,6 +186,7 @@ final class RunOptions {
         }
         PrivacyPolicy policy = privacy.policy(flows != null || flowsDir != null, aggregates != null);
         ipfix.check(policy);
+        events.check(policy);
         AuditLog audit;
         try {
             audit = AuditLog.open(policy.auditLog());
@@ -219,6 +225,7 @@ final class RunOptions {
             sinks.add(queued(outputs, "IPFIX " + prepared.ipfixTarget(), ipfixSink, IpfixOptions.overflow(prepared.chosen())));
             contents.put(outputs.getLast().name(), "flow records");
         }
+        events.open(this, sinks, outputs, contents, overflow);
         JsonLinesDirectorySink dirSink = null;
         AsyncSink dirOutput = null;
         if (flowsDir != null) {
@@ -322,7 +329,7 @@ final class RunOptions {
     }
 
     /** The output behind its own queue and thread, named as the user named it. */
-    private AsyncSink queued(List<AsyncSink> outputs, String target, FlowSink sink, AsyncSink.Overflow overflow) {
+    AsyncSink queued(List<AsyncSink> outputs, String target, FlowSink sink, AsyncSink.Overflow overflow) {
         AsyncSink a = new AsyncSink("-".equals(target) ? "standard output" : target, sink, sinkQueue, overflow);
         outputs.add(a);
         return a;
@@ -360,7 +367,7 @@ final class RunOptions {
         }
     }
 
-    private static FlowSink openSink(String target, Set<RecordKind> kinds) {
+    static FlowSink openSink(String target, Set<RecordKind> kinds) {
         if ("-".equals(target)) {
             return new JsonLinesFlowSink(new BufferedOutputStream(new NonClosingStream(System.out), 1 << 16), true, kinds);
         }

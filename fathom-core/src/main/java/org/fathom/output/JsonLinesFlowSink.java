@@ -8,6 +8,7 @@ import org.fathom.net.Addresses;
 import org.fathom.record.AggregateRecord;
 import org.fathom.record.AlertRecord;
 import org.fathom.record.CallRecord;
+import org.fathom.record.EventRecord;
 import org.fathom.record.ExportRecord;
 import org.fathom.record.FlowRecord;
 import org.fathom.record.FlowSink;
@@ -71,7 +72,40 @@ public final class JsonLinesFlowSink implements FlowSink {
                     alert(a);
                 }
             }
+            case EventRecord e -> {
+                if (kinds.contains(RecordKind.EVENT)) {
+                    event(e);
+                }
+            }
         }
+    }
+
+    @Override
+    public boolean takesEvents() {
+        return kinds.contains(RecordKind.EVENT);
+    }
+
+    private void event(EventRecord e) {
+        JsonGenerator g = gen;
+        g.writeStartObject();
+        g.writeStringProperty("type", "event");
+        g.writeStringProperty("event", e.event());
+        g.writeStringProperty("flow_id", e.flowId());
+        g.writeStringProperty("ts", Timestamps.iso(e.timestampNanos()));
+        g.writeStringProperty("l4", e.l4());
+        g.writeStringProperty("src_ip", e.srcIp());
+        g.writeNumberProperty("src_port", e.srcPort());
+        g.writeStringProperty("dst_ip", e.dstIp());
+        g.writeNumberProperty("dst_port", e.dstPort());
+        if (e.vlan() != 0) {
+            g.writeNumberProperty("vlan", e.vlan());
+        }
+        for (Map.Entry<String, Object> f : e.fields().entrySet()) {
+            g.writeName(f.getKey());
+            writeValue(g, f.getValue());
+        }
+        g.writeEndObject();
+        written = true;
     }
 
     private void call(CallRecord c) {

@@ -58,6 +58,17 @@ public final class Classifier implements PassiveObserver.AddressBook {
 
     private static final Risk[] RISKS = Risk.values();
 
+    /** Where per-transaction events go, or null (the default): then none is built. */
+    TransactionSink transactionSink;
+
+    /**
+     * Asks the dissectors for per-transaction events, handed to {@code sink} (null: none, the
+     * default). A recognised flow's dissector is then fed past {@link #MAX_METADATA_CALLS}.
+     */
+    public void transactions(TransactionSink sink) {
+        this.transactionSink = sink;
+    }
+
     private record AddressKey(long hi, long lo) {
         // explicit equals/hashCode: the generated ones go through method handles, slow under C1
         @Override
@@ -267,7 +278,8 @@ public final class Classifier implements PassiveObserver.AddressBook {
         fi.payloadPackets[fromClient ? 0 : 1]++;
         if (fi.matched >= 0) {
             int r = call(fi, fi.matched, fromClient, b, off, len);
-            if (r == Dissector.DONE || r == Dissector.NO || ++fi.metadataCalls >= MAX_METADATA_CALLS) {
+            if (r == Dissector.DONE || r == Dissector.NO
+                    || ++fi.metadataCalls >= MAX_METADATA_CALLS && transactionSink == null) {
                 fi.finishInspection();
             }
             return;
@@ -419,6 +431,17 @@ public final class Classifier implements PassiveObserver.AddressBook {
         if (fi != null) {
             if (ending && fi.toServer != null && !fi.done) {
                 flushStreams(fi);
+            }
+            if (ending && transactionSink != null && !fi.done && fi.matched >= 0
+                    && fi.stateOf(fi.matched) instanceof PendingTransactions p) {
+                fi.current = fi.matched;
+                try {
+                    p.flush(fi);
+                } catch (RuntimeException x) {
+                    // a dissector bug costs this flow its pending events, never the run
+                } finally {
+                    fi.current = -1;
+                }
             }
             if (fi.meter != null) {
                 try {
