@@ -104,6 +104,12 @@ final class SummaryReport {
         if (calls != null && calls.attempts() > 0) {
             printCalls(out, p.mode() == PrivacyMode.AGGREGATE);
         }
+        List<String> issues = s.issues.lines();
+        if (!issues.isEmpty()) {
+            out.println();
+            out.println("Traffic issues (docs/EVENTS.md)");
+            issues.forEach(out::println);
+        }
         long warnings = 0;
         for (CaptureResult c : s.captures) {
             warnings += c.warnings().size();
