@@ -236,7 +236,9 @@ public final class FieldInventory {
             Map.entry("ftp.argument", Treatment.DROP),
             Map.entry("smtp.rcpt_count", Treatment.KEEP),
             Map.entry("smtp.reply_code", Treatment.KEEP),
-            Map.entry("smtp.message_bytes", Treatment.KEEP));
+            Map.entry("smtp.message_bytes", Treatment.KEEP),
+            Map.entry("sip.cseq", Treatment.KEEP),
+            Map.entry("sip.cseq_method", Treatment.KEEP));
 
     private FieldInventory() {}
 

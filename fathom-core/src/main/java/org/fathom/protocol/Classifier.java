@@ -432,6 +432,9 @@ public final class Classifier implements PassiveObserver.AddressBook {
             if (ending && fi.toServer != null && !fi.done) {
                 flushStreams(fi);
             }
+            if (ending && transactionSink != null && fi.transactionCount == 0 && fi.meta != null) {
+                snapshotEvent(fi);
+            }
             if (ending && transactionSink != null && !fi.done && fi.matched >= 0
                     && fi.stateOf(fi.matched) instanceof PendingTransactions p) {
                 fi.current = fi.matched;
@@ -521,6 +524,31 @@ public final class Classifier implements PassiveObserver.AddressBook {
             riskNames.add(RISKS[Long.numberOfTrailingZeros(left)].label());
         }
         return new Classification(protocol, app, category, confidence, meta == null ? new LinkedHashMap<>() : meta, riskNames);
+    }
+
+    /**
+     * Protocols whose exchange is the flow (a key exchange, an authentication, a lease): when their
+     * dissector reported no transaction of its own, their one event is made as the flow ends from
+     * the fields it gathered under the prefix.
+     */
+    static final String[] SNAPSHOT_PREFIXES = {"ssh.", "kerberos.", "dhcp.", "smb.", "ntlm."};
+
+    private void snapshotEvent(FlowInspection fi) {
+        for (String prefix : SNAPSHOT_PREFIXES) {
+            LinkedHashMap<String, Object> e = null;
+            for (Map.Entry<String, Object> m : fi.meta.entrySet()) {
+                if (m.getKey().startsWith(prefix)) {
+                    if (e == null) {
+                        e = new LinkedHashMap<>();
+                    }
+                    e.put(m.getKey(), m.getValue());
+                }
+            }
+            if (e != null) {
+                fi.transaction(prefix.substring(0, prefix.length() - 1), e);
+                return;
+            }
+        }
     }
 
     /**
