@@ -93,10 +93,12 @@ public final class TcpHealth {
 
         // handshake and how the connection ended
         if (syn && !ack) {
-            w[base + SYN_TS] = now;
+            w[base + SYN_TS] = now;   // the most recent SYN (tshark's initial RTT starts there too)
             fl = (fl | F_SYN) & ~F_SYN_FROM_B | (fromA ? 0 : F_SYN_FROM_B);
         } else if (syn) {
-            if ((fl & F_SYN) != 0 && ((fl & F_SYN_FROM_B) != 0) == fromA && (fl & F_RTT_SERVER) == 0) {
+            // the latest SYN-ACK to the latest SYN before it, until the handshake's ACK: after
+            // retransmitted SYNs, the pair that completed the handshake (as tshark's initial RTT)
+            if ((fl & F_SYN) != 0 && ((fl & F_SYN_FROM_B) != 0) == fromA && (fl & F_RTT_CLIENT) == 0) {
                 w[base + RTT_SERVER] = now - w[base + SYN_TS];
                 fl |= F_RTT_SERVER;
             }
@@ -117,41 +119,51 @@ public final class TcpHealth {
             }
         }
 
-        // sequence analysis (Wireshark's tcp_analyze_sequence_number)
+        // sequence analysis, in the order of Wireshark's tcp_analyze_sequence_number
         boolean nextSet = (fl & (F_NEXTSEQ_A << fbit)) != 0;
         int nextseq = (int) w[fwd + NEXTSEQ];
         boolean revWindowKnown = (fl & (F_WINDOW_A << (1 - fbit))) != 0;
         int revWindow = (int) (w[rev + NEXTSEQ] >>> 32);
-        boolean zeroWindowProbe = nextSet && seglen == 1 && seq == nextseq && revWindowKnown && revWindow == 0;
-        if (window == 0 && !(rst || fin || syn)) {
-            w[fwd + ZERO_WINDOW]++;
-        }
-        boolean keepAlive = nextSet && seglen <= 1 && !(syn || fin || rst) && seq == nextseq - 1;
         boolean fwdWindowKnown = (fl & (F_WINDOW_A << fbit)) != 0;
         int fwdWindow = (int) (w[fwd + NEXTSEQ] >>> 32);
         boolean lastAckSet = (fl & (F_LASTACK_A << fbit)) != 0;
         int lastack = (int) w[fwd + LASTACK];
-        boolean dupAck = lastAckSet && fwdWindowKnown && seglen == 0 && window != 0 && window == fwdWindow
-                && nextSet && seq == nextseq && d.tcpAck == lastack && !(syn || fin || rst);
         long dup = w[fwd + LASTACK] >>> 32;
-        dup = dupAck ? dup + 1 : 0;
-        if ((seglen > 0 || syn || fin) && nextSet && seq - nextseq < 0 && !keepAlive) {
+        boolean keepAlive = false;
+        // a zero-window probe: one byte at the next sequence number while the peer's window is closed
+        boolean zeroWindowProbe = nextSet && seglen == 1 && seq == nextseq && revWindowKnown && revWindow == 0;
+        if (!zeroWindowProbe) {
+            if (window == 0 && !(rst || fin || syn)) {
+                w[fwd + ZERO_WINDOW]++;
+            }
+            keepAlive = nextSet && seglen <= 1 && !(syn || fin || rst) && seq == nextseq - 1;
+            if (lastAckSet && fwdWindowKnown && seglen == 0 && window != 0 && window == fwdWindow && nextSet
+                    && seq == nextseq && d.tcpAck == lastack && !(syn || fin || rst)) {
+                dup++;   // a duplicate ACK
+            }
+        }
+        if (!lastAckSet || d.tcpAck != lastack) {
+            dup = 0;
+        }
+        if ((seglen > 0 || syn || fin) && !keepAlive) {
+            boolean notAdvanced = nextSet && seq - nextseq < 0 && !(seglen > 1 && nextseq - 1 == seq);
             long revLast = w[rev + LASTACK];
             boolean revAckSet = (fl & (F_LASTACK_A << (1 - fbit))) != 0;
             long ooo = (fl & F_RTT_CLIENT) != 0 ? w[base + RTT_SERVER] + w[base + RTT_CLIENT] : OOO_DEFAULT_NANOS;
             if (ooo == 0) {
                 ooo = OOO_DEFAULT_NANOS;
             }
-            if (revAckSet && (revLast >>> 32) >= 2 && (int) revLast == seq && now - w[rev + LASTACK_TS] < FAST_RETRANS_NANOS) {
-                w[fwd + RETRANS]++;                      // fast retransmission
+            if (seglen > 0 && revAckSet && (seq + seglen) - (int) revLast <= 0) {
+                w[fwd + SPURIOUS]++;                      // data the receiver had acknowledged already
                 w[fwd + RETRANS_BYTES] += seglen;
-            } else if (seglen > 0 && now - w[fwd + NEXTSEQ_TS] < ooo && nextseq != seq + seglen) {
+            } else if (notAdvanced && revAckSet && (revLast >>> 32) >= 2 && (int) revLast == seq
+                    && now - w[rev + LASTACK_TS] < FAST_RETRANS_NANOS) {
+                w[fwd + RETRANS]++;                       // fast retransmission
+                w[fwd + RETRANS_BYTES] += seglen;
+            } else if (notAdvanced && now - w[fwd + NEXTSEQ_TS] < ooo && nextseq != seq + seglen + (syn || fin ? 1 : 0)) {
                 w[fwd + RETRANS] += 1L << 32;             // out of order
                 w[fwd + OOO_BYTES] += seglen;
-            } else if (seglen > 0 && revAckSet && (seq + seglen) - (int) revLast <= 0) {
-                w[fwd + SPURIOUS]++;                      // data the receiver had acknowledged
-                w[fwd + RETRANS_BYTES] += seglen;
-            } else {
+            } else if (notAdvanced) {
                 w[fwd + RETRANS]++;
                 w[fwd + RETRANS_BYTES] += seglen;
             }
@@ -164,11 +176,12 @@ public final class TcpHealth {
         }
         if (ack) {
             w[fwd + LASTACK] = (d.tcpAck & 0xFFFF_FFFFL) | dup << 32;
-            w[fwd + LASTACK_TS] = now;
             fl |= F_LASTACK_A << fbit;
         } else {
-            w[fwd + LASTACK] = (w[fwd + LASTACK] & 0xFFFF_FFFFL) | dup << 32;
+            w[fwd + LASTACK] = 0;
+            fl &= ~(F_LASTACK_A << fbit);
         }
+        w[fwd + LASTACK_TS] = now;
         w[fwd + NEXTSEQ] = (w[fwd + NEXTSEQ] & 0xFFFF_FFFFL) | (long) (window & 0xFFFF) << 32;
         fl |= F_WINDOW_A << fbit;
         w[base + FLAGS] = fl;
