@@ -207,8 +207,8 @@ public final class TcpHealth {
         }
         int c = base + (clientIsB ? DIR : 0);
         int s = base + (clientIsB ? 0 : DIR);
-        direction(meta, "c2s", c);
-        direction(meta, "s2c", s);
+        direction(meta, C2S, c);
+        direction(meta, S2C, s);
         if ((fl & F_REFUSED) != 0) {
             meta.put("tcp.refused", Boolean.TRUE);
         } else if ((fl & (F_RST_A | F_RST_B)) != 0) {
@@ -221,21 +221,27 @@ public final class TcpHealth {
         }
     }
 
-    private void direction(Map<String, Object> meta, String dir, int at) {
+    /** Keys per direction: retransmitted, their bytes, out of order, their bytes, zero window. */
+    private static final String[] C2S = {"tcp.retrans_c2s", "tcp.retrans_bytes_c2s", "tcp.out_of_order_c2s",
+        "tcp.out_of_order_bytes_c2s", "tcp.zero_window_c2s"};
+    private static final String[] S2C = {"tcp.retrans_s2c", "tcp.retrans_bytes_s2c", "tcp.out_of_order_s2c",
+        "tcp.out_of_order_bytes_s2c", "tcp.zero_window_s2c"};
+
+    private void direction(Map<String, Object> meta, String[] keys, int at) {
         long r = w[at + RETRANS];
         long retrans = r & 0xFFFF_FFFFL;
         long ooo = r >>> 32;
         long spurious = w[at + SPURIOUS];
         if (retrans + spurious > 0) {
-            meta.put("tcp.retrans_" + dir, retrans + spurious);
-            meta.put("tcp.retrans_bytes_" + dir, w[at + RETRANS_BYTES]);
+            meta.put(keys[0], retrans + spurious);
+            meta.put(keys[1], w[at + RETRANS_BYTES]);
         }
         if (ooo > 0) {
-            meta.put("tcp.out_of_order_" + dir, ooo);
-            meta.put("tcp.out_of_order_bytes_" + dir, w[at + OOO_BYTES]);
+            meta.put(keys[2], ooo);
+            meta.put(keys[3], w[at + OOO_BYTES]);
         }
         if (w[at + ZERO_WINDOW] > 0) {
-            meta.put("tcp.zero_window_" + dir, w[at + ZERO_WINDOW]);
+            meta.put(keys[4], w[at + ZERO_WINDOW]);
         }
     }
 

@@ -57,32 +57,55 @@ public final class FlowIds {
             int p = aPort; aPort = bPort; bPort = p;
         }
         long ports = (aPort & 0xFFFFL) | (bPort & 0xFFFFL) << 16 | (l4 & 0xFFL) << 32 | (vlan & 0xFFFFL) << 40;
-        return String.format("%016x", sip(aHi, aLo, bHi, bLo, ports, firstSeenNanos));
+        return hex(sip(aHi, aLo, bHi, bLo, ports, firstSeenNanos));
     }
 
-    /** SipHash-2-4 over six 64-bit words (48 bytes). */
+    private static final byte[] DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+    /** 16 lower-case hex digits: one small array and the string (no formatter). */
+    static String hex(long v) {
+        byte[] b = new byte[16];
+        for (int i = 15; i >= 0; i--) {
+            b[i] = DIGITS[(int) (v & 0xF)];
+            v >>>= 4;
+        }
+        return new String(b, StandardCharsets.ISO_8859_1);
+    }
+
+    /** SipHash-2-4 over six 64-bit words (48 bytes); nothing allocated. */
     private long sip(long m0, long m1, long m2, long m3, long m4, long m5) {
         long v0 = k0 ^ 0x736f6d6570736575L;
         long v1 = k1 ^ 0x646f72616e646f6dL;
         long v2 = k0 ^ 0x6c7967656e657261L;
         long v3 = k1 ^ 0x7465646279746573L;
-        long[] m = {m0, m1, m2, m3, m4, m5, 48L << 56};
-        for (long w : m) {
-            v3 ^= w;
-            for (int r = 0; r < 2; r++) {
+        for (int i = 0; i < 11; i++) {
+            long m = switch (i) {
+                case 0 -> m0;
+                case 1 -> m1;
+                case 2 -> m2;
+                case 3 -> m3;
+                case 4 -> m4;
+                case 5 -> m5;
+                default -> 48L << 56;   // the length block, then finalisation
+            };
+            int rounds = 2;
+            if (i < 7) {
+                v3 ^= m;
+            } else if (i == 7) {
+                v2 ^= 0xff;
+                rounds = 4;
+            } else {
+                break;
+            }
+            for (int r = 0; r < rounds; r++) {
                 v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
                 v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
                 v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
                 v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
             }
-            v0 ^= w;
-        }
-        v2 ^= 0xff;
-        for (int r = 0; r < 4; r++) {
-            v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
-            v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
-            v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
-            v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
+            if (i < 7) {
+                v0 ^= m;
+            }
         }
         return v0 ^ v1 ^ v2 ^ v3;
     }
