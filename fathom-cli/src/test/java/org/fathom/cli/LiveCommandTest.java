@@ -255,8 +255,10 @@ class LiveCommandTest {
                 assertThat(dump.waitFor(10, TimeUnit.SECONDS)).isTrue();
                 assertThat(r[0]).as("exit status; stderr: %s", f.err()).isZero();
             }
+            // the live run's audit log, so its key too: the same flows get the same flow_id
             AnalyzeCommandTest.Run a = AnalyzeCommandTest.fathom("analyze", pcap.toString(), "-w", "1", "--subscriber-networks",
-                    "none", "--flows", analyzedFlows.toString(), "--active-timeout", "300");
+                    "none", "--flows", analyzedFlows.toString(), "--active-timeout", "300",
+                    "--audit-log", dir.resolve("audit.log").toString());
             assertThat(a.status()).as(a.err()).isZero();
             List<String> live = sorted(flows(liveFlows));
             assertThat(live).hasSizeGreaterThanOrEqualTo(8);   // ICMP, UDP, 6 SYN/RST flows

@@ -8,7 +8,8 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * The {@code flow_id} of flow records and their events: SipHash-2-4 of the flow's unordered
  * endpoint pair, L4 protocol, VLAN and first-packet time, keyed by a key derived from the
- * pseudonymisation master key (HMAC-SHA256(master, "flow-id")). So it is
+ * pseudonymisation master key (HMAC-SHA256(master, "flow-id")); the time in microseconds, the
+ * precision records show. So it is
  * <ul>
  *   <li>the same for a flow's final and interim records and for all its events, whatever worker
  *       made them and however many workers ran (it depends on nothing but the flow);</li>
@@ -57,7 +58,9 @@ public final class FlowIds {
             int p = aPort; aPort = bPort; bPort = p;
         }
         long ports = (aPort & 0xFFFFL) | (bPort & 0xFFFFL) << 16 | (l4 & 0xFFL) << 32 | (vlan & 0xFFFFL) << 40;
-        return hex(sip(aHi, aLo, bHi, bLo, ports, firstSeenNanos));
+        // the first packet's time at the precision records show (microseconds): a live capture's
+        // nanosecond clock and a pcap of the same traffic name the flow alike
+        return hex(sip(aHi, aLo, bHi, bLo, ports, Math.floorDiv(firstSeenNanos, 1000L)));
     }
 
     private static final byte[] DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);

@@ -60,12 +60,13 @@ class FlowIdsTest {
         long first = 1_800_000_000_123_456_000L;
         ByteBuffer b = ByteBuffer.allocate(48).order(ByteOrder.LITTLE_ENDIAN);
         b.putLong(aHi).putLong(aLo).putLong(bHi).putLong(bLo)
-                .putLong(40000L | 443L << 16 | 6L << 32 | 100L << 40).putLong(first);
+                .putLong(40000L | 443L << 16 | 6L << 32 | 100L << 40).putLong(first / 1000);   // microseconds
         String expected = String.format("%016x", reference(K0, K1, b.array()));
         assertThat(ids.of(6, aHi, aLo, 40000, bHi, bLo, 443, 100, first)).isEqualTo(expected);
         // either direction, the same id; anything else of the flow changes it
         assertThat(ids.of(6, bHi, bLo, 443, aHi, aLo, 40000, 100, first)).isEqualTo(expected);
         assertThat(ids.of(6, aHi, aLo, 40000, bHi, bLo, 443, 100, first + 1000)).isNotEqualTo(expected);
+        assertThat(ids.of(6, aHi, aLo, 40000, bHi, bLo, 443, 100, first + 999)).isEqualTo(expected);   // below the records' precision
         assertThat(ids.of(17, aHi, aLo, 40000, bHi, bLo, 443, 100, first)).isNotEqualTo(expected);
         assertThat(FlowIds.withKey(K0 + 1, K1).of(6, aHi, aLo, 40000, bHi, bLo, 443, 100, first)).isNotEqualTo(expected);
     }
