@@ -248,7 +248,9 @@ class LiveCommandTest {
                 v.inPeer("hping3", "-q", "--icmp", "-c", "10", "-i", "u20000", v.captureAddr);
                 v.inPeer("hping3", "-q", "-2", "-s", "46000", "-k", "-p", "9995", "-c", "4", "-i", "u20000", v.captureAddr);
                 v.inPeer("hping3", "-q", "-S", "-p", "443", "-c", "6", "-i", "u20000", v.captureAddr);
-                Thread.sleep(300);
+                // tcpdump stops at SIGINT without reading what the kernel still holds for it: on a
+                // busy machine (load 10-15) 300 ms was too short and its file lost the last packets
+                Thread.sleep(1500);
             } finally {
                 long[] r = f.terminate();
                 new ProcessBuilder("kill", "-INT", Long.toString(dump.pid())).start().waitFor(10, TimeUnit.SECONDS);
