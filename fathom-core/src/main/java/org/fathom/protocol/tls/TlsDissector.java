@@ -71,6 +71,9 @@ public final class TlsDissector implements Dissector {
         public boolean alert(int level, int description) {
             ctx.put("tls.alert", alertName(description));
             ctx.put("tls.alert_from", fromClient ? "client" : "server");
+            if (level == 1) {
+                return true;   // a warning (e.g. unrecognized_name before the ServerHello): the handshake goes on
+            }
             if (ctx.transactions()) {
                 emit(ctx);
             }
