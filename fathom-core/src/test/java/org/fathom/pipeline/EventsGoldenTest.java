@@ -132,6 +132,19 @@ class EventsGoldenTest {
     }
 
     @Test
+    void aWarningAlertDoesNotEndTheHandshake() throws Exception {
+        // corpus: the server warns unrecognized_name before its ServerHello, and the handshake goes on
+        Path pcap = CaptureAnalyzerTest.CORPUS.resolve("http_ipv6.pcap");
+        assumeTrue(java.nio.file.Files.exists(pcap), "nDPI corpus not present");
+        CollectingSink s = Analyze.withEvents(pcap, 1, Analyze.labPolicy());
+        List<EventRecord> warned = of(s, "tls").stream().filter(e -> "unrecognized_name".equals(e.fields().get("tls.alert"))).toList();
+        assertThat(warned).hasSize(4).allSatisfy(e -> assertThat(e.fields()).containsEntry("tls.alert_from", "server")
+                .containsEntry("tls.version", "TLSv1.2").containsKeys("tls.cert_subject", "tls.cert_sha1", "tls.ja3s"));
+        assertThat(Analyze.flows(pcap).stream().filter(f -> "unrecognized_name".equals(f.metadata().get("tls.alert"))))
+                .hasSize(4).allSatisfy(f -> assertThat(f.metadata()).containsKeys("tls.version", "tls.cert_subject"));
+    }
+
+    @Test
     void sshKeyExchange() throws Exception {
         Map<String, Object> f = of(run("ssh/ssh.pcap"), "ssh").getFirst().fields();
         // the values Wireshark gives for the same file (README beside it)
