@@ -97,6 +97,8 @@ public final class NfQueue implements AutoCloseable {
     private final MemorySegment rx;
     private final MemorySegment tx;
     private final MemorySegment pollfd;
+    /** The first bytes of a packet whose DSCP is rewritten (an IPv4 header is at most 60). */
+    private final byte[] scratch = new byte[60];
     private final int[] queues;
     private final Settings settings;
     private int fd = -1;
@@ -300,7 +302,7 @@ public final class NfQueue implements AutoCloseable {
                     if (type == (NFNL_SUBSYS_QUEUE << 8 | NFQNL_MSG_PACKET) && parsePacket(at, len)) {
                         // a queue bound a moment ago has traffic already: let it pass while we set up
                         acceptedAtStart++;
-                        verdict(NF_ACCEPT, null, 0, 0);
+                        verdict(NF_ACCEPT);
                     }
                     at += (len + 3) & ~3;
                 }
@@ -456,27 +458,62 @@ public final class NfQueue implements AutoCloseable {
     }
 
     /**
-     * The verdict for the packet last returned by {@link #next}: {@link #NF_ACCEPT} or
-     * {@link #NF_DROP}, with {@code replacement} (else null) the bytes to send on instead of the
-     * packet. One {@code send} of one small message; the kernel answers only when it refuses.
+     * The verdict for the packet last returned by {@link #next} (whose bytes stay in the receive
+     * buffer until the next call): {@link #NF_ACCEPT} or {@link #NF_DROP}. One {@code send} of one
+     * small message; the kernel answers only when it refuses.
      *
      * @return true when sent
      */
-    public boolean verdict(int verdict, byte[] replacement, int off, int len) {
+    public boolean verdict(int verdict) {
         int at = begin(NFQNL_MSG_VERDICT, NLM_F_REQUEST, 0, queue);
         at = attr(at, NFQA_VERDICT_HDR, 8);
         tx.set(BE_INT, at - 8, verdict);
         tx.set(BE_INT, at - 4, packetId);
-        if (replacement != null) {
-            int n = Math.min(len, COPY_RANGE);
-            int v = at + 4;
-            attrHeader(at, NFQA_PAYLOAD, n);
-            MemorySegment.copy(replacement, off, tx, ValueLayout.JAVA_BYTE, v, n);
-            at = (v + n + 3) & ~3;
+        return sendVerdict(at);
+    }
+
+    /**
+     * Accepts the packet last returned by {@link #next} with its DSCP set to {@code dscp}: the packet
+     * is copied from the receive buffer into the verdict, its IP header rewritten there
+     * ({@link Dscp#set}). A packet cut by the copy range, or not IP, is accepted unchanged.
+     *
+     * @return {@link Dscp#CHANGED} when a rewritten packet was sent, else what {@link Dscp#set} said
+     *         ({@link Dscp#NOT_IP} also for a cut packet)
+     */
+    public int acceptWithDscp(int dscp) {
+        int n = payloadLength;
+        if (n != wireLength || n > COPY_RANGE) {
+            verdict(NF_ACCEPT);
+            return Dscp.NOT_IP;
         }
-        tx.set(HOST_INT, 0, at);
+        int head = Math.min(n, scratch.length);
+        MemorySegment.copy(rx, ValueLayout.JAVA_BYTE, payloadAt, scratch, 0, head);
+        int r = Dscp.set(scratch, 0, head, dscp);
+        if (r != Dscp.CHANGED) {
+            verdict(NF_ACCEPT);
+            return r;
+        }
+        int at = begin(NFQNL_MSG_VERDICT, NLM_F_REQUEST, 0, queue);
+        at = attr(at, NFQA_VERDICT_HDR, 8);
+        tx.set(BE_INT, at - 8, NF_ACCEPT);
+        tx.set(BE_INT, at - 4, packetId);
+        int v = at + 4;
+        attrHeader(at, NFQA_PAYLOAD, n);
+        MemorySegment.copy(rx, payloadAt, tx, v, n);
+        MemorySegment.copy(scratch, 0, tx, ValueLayout.JAVA_BYTE, v, 12);   // TOS/class and checksum lie in the first 12 bytes
+        int end = v + n;
+        at = (end + 3) & ~3;
+        for (int i = end; i < at; i++) {
+            tx.set(ValueLayout.JAVA_BYTE, i, (byte) 0);
+        }
+        sendVerdict(at);
+        return Dscp.CHANGED;
+    }
+
+    private boolean sendVerdict(int length) {
+        tx.set(HOST_INT, 0, length);
         try {
-            long sent = (long) Libc.send.invokeExact(state, fd, tx, (long) at, 0);
+            long sent = (long) Libc.send.invokeExact(state, fd, tx, (long) length, 0);
             if (sent < 0) {
                 lastError = Libc.errno(state);
                 verdictErrors++;

@@ -16,14 +16,23 @@ import org.fathom.decode.PacketDecoder;
  * Packets from netfilter queues ({@link NfQueue}), each answered before the engine sees it.
  *
  * <p><b>Verdict timing.</b> {@link #read} runs on the engine's reading thread (the dispatcher, or
- * the one worker's loop). For every packet it decodes the headers, asks the {@link PacketVerdicts}
- * (the policy's verdict table), applies the token bucket of a rate limit or rewrites the DSCP of a
- * mark, sends the verdict to the kernel, and only then returns the packet to the engine. So a packet
- * waits in user space for one header decode and one table lookup, never for classification. A
- * flow's verdict exists once the engine has classified the flow; packets before it pass (the packet
- * that classifies a flow passes itself, under the verdict that was in force when it was read), and
- * every packet after it gets the verdict. Packets are never held, so no queue of ours can fill and
- * no packet waits for another.
+ * the one worker's loop). It hands each packet to the engine at once, and gives its verdict at the
+ * next call of {@link #read}, that is as soon as the engine has taken the packet in, and before it
+ * waits for anything: it asks the {@link PacketVerdicts} (the policy's verdict table) with the
+ * packet's decoded headers, applies a rate limit's token bucket or a mark's DSCP, and answers the
+ * kernel. So the analysis that ran on the packet itself counts for its verdict:
+ * <ul>
+ *   <li>with one worker ({@code -w 1}) the engine classified the packet's flow, and ran the call
+ *       and attack analyzers over it, before its verdict: the packet that classifies a flow, starts
+ *       an emergency call or completes an attack gets the verdict it caused;</li>
+ *   <li>with several workers the call and attack analyzers (run by the dispatcher) have seen it;
+ *       flow classification runs in a worker meanwhile, so a flow's own verdict applies from the
+ *       first packet read after the worker decided it (the packet that classifies the flow, and
+ *       perhaps a few after it, pass under the verdict in force before).</li>
+ * </ul>
+ * Packets before a flow's verdict pass. A packet waits in user space for the engine's work on it
+ * (microseconds, see fathom-bench/README.md), never for later packets: nothing is held, so no
+ * queue of ours fills.
  *
  * <p>The engine sees every packet the queue delivered, dropped ones included, so a blocked flow is
  * still classified and its records say what was attempted; the summary says what was dropped.
@@ -49,6 +58,10 @@ public final class QueueSource implements PacketSource {
     private boolean draining;
     private boolean ended;
     private long packets;
+    /** A packet was handed to the engine and waits for its verdict (given at the next read). */
+    private boolean pending;
+    private boolean pendingDecoded;
+    private int pendingBytes;
     private long accepted;
     private long dropped;
     private long rateDropped;
@@ -88,6 +101,9 @@ public final class QueueSource implements PacketSource {
 
     @Override
     public int read(Packet p) {
+        if (pending) {
+            answer();   // the engine is done with the packet read last: its verdict now
+        }
         if (ended) {
             return END;
         }
@@ -100,7 +116,7 @@ public final class QueueSource implements PacketSource {
             }
             int r = queue.next(!draining);
             if (r == NfQueue.PACKET) {
-                answer(p);
+                take(p);
                 return PACKET;
             }
             if (r == NfQueue.IDLE) {
@@ -121,60 +137,64 @@ public final class QueueSource implements PacketSource {
         }
     }
 
-    /** Reads the packet into {@code p}, decides and sends its verdict. */
-    private void answer(Packet p) {
+    /** Copies the packet into {@code p} and decodes its headers; its verdict waits for the next read. */
+    private void take(Packet p) {
         NfQueue q = queue;
         int len = Math.min(q.payloadLength(), Packet.MAX_FRAME);
         q.copyPayload(p.data, 0, len);
-        long now = now();
         p.offset = 0;
         p.length = len;
         p.frameLength = len;
         p.wireLength = q.wireLength();
-        p.timestampNanos = now;
+        p.timestampNanos = now();
         p.linkType = LinkType.RAW;
         p.fileOffset = packets;
         packets++;
+        pendingBytes = p.wireLength;
+        int dr = decoder.decode(p, headers);
+        pendingDecoded = dr == PacketDecoder.OK || dr == PacketDecoder.FRAGMENT;
+        pending = true;
+    }
+
+    /** Decides and sends the verdict of the packet read last. */
+    private void answer() {
+        pending = false;
+        NfQueue q = queue;
         DecodedPacket d = headers;
-        int dr = decoder.decode(p, d);
-        InlineVerdict v = dr == PacketDecoder.OK || dr == PacketDecoder.FRAGMENT ? verdicts.decide(d) : null;
-        int nf = NfQueue.NF_ACCEPT;
-        boolean rewritten = false;
-        if (v != null) {
-            switch (v.kind()) {
-                case InlineVerdict.DROP -> nf = NfQueue.NF_DROP;
-                case InlineVerdict.MARK -> {
-                    // a packet cut by the copy range cannot be sent back whole: it passes unmarked
-                    if (len == p.wireLength) {
-                        rewritten = Dscp.set(p.data, 0, len, v.dscp()) == Dscp.CHANGED;
-                    }
-                }
-                case InlineVerdict.RATE_LIMIT -> {
-                    if (!buckets.take(d, p.wireLength, v.rateBitsPerSecond(), now)) {
-                        nf = NfQueue.NF_DROP;
-                        rateDropped++;
-                    }
-                }
-                default -> { }
-            }
-            InlineStats.RuleCounters c = v.counters;
-            if (c == null) {
-                c = rules.computeIfAbsent(v.rule(), k -> new InlineStats.RuleCounters(v.rule(), v.action()));
-                v.counters = c;
-            }
-            c.packets++;
-            c.bytes += p.wireLength;
-            if (nf == NfQueue.NF_DROP) {
-                c.dropped++;
-            }
-            if (rewritten) {
-                c.marked++;
-            }
+        InlineVerdict v = pendingDecoded ? verdicts.decide(d) : null;
+        if (v == null) {
+            q.verdict(NfQueue.NF_ACCEPT);
+            accepted++;
+            return;
         }
-        q.verdict(nf, rewritten ? p.data : null, 0, len);
-        if (nf == NfQueue.NF_DROP) {
+        boolean drop = false;
+        boolean rewritten = false;
+        switch (v.kind()) {
+            case InlineVerdict.DROP -> drop = true;
+            case InlineVerdict.MARK -> rewritten = q.acceptWithDscp(v.dscp()) == Dscp.CHANGED;
+            case InlineVerdict.RATE_LIMIT -> {
+                if (!buckets.take(d, pendingBytes, v.rateBitsPerSecond(), now())) {
+                    drop = true;
+                    rateDropped++;
+                }
+            }
+            default -> { }
+        }
+        if (v.kind() != InlineVerdict.MARK) {
+            q.verdict(drop ? NfQueue.NF_DROP : NfQueue.NF_ACCEPT);
+        }
+        InlineStats.RuleCounters c = v.counters;
+        if (c == null) {
+            c = rules.computeIfAbsent(v.rule(), k -> new InlineStats.RuleCounters(v.rule(), v.action()));
+            v.counters = c;
+        }
+        c.packets++;
+        c.bytes += pendingBytes;
+        if (drop) {
+            c.dropped++;
             dropped++;
         } else if (rewritten) {
+            c.marked++;
             marked++;
         } else {
             accepted++;
@@ -236,6 +256,9 @@ public final class QueueSource implements PacketSource {
 
     @Override
     public void close() {
+        if (pending) {
+            answer();   // the engine stopped reading (a failure): the last packet still gets its verdict
+        }
         queue.close();
     }
 }
