@@ -233,7 +233,27 @@ public final class NfQueue implements AutoCloseable {
         }
     }
 
+    /** Whether /proc lists queue {@code n} of this namespace as bound (by anyone). */
+    static boolean boundInKernel(int n) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/net/netfilter/nfnetlink_queue"))) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 1 && f[0].equals(Integer.toString(n))) {
+                    return true;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
+        return false;
+    }
+
     private static InlineException bindError(int n, int err) {
+        // the kernel says EPERM both to a process without CAP_NET_ADMIN and to a second listener
+        if ((err == Libc.EPERM || err == Libc.EBUSY) && boundInKernel(n)) {
+            return new InlineException(InlineException.Kind.BUSY, "queue " + n
+                    + " is already bound by another program (one listener per queue)");
+        }
         return switch (err) {
             case Libc.EPERM -> new InlineException(InlineException.Kind.NOT_PERMITTED, "queue " + n
                     + ": binding a netfilter queue is not permitted (run as root, or give java the capability: "
