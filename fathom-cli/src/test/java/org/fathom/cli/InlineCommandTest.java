@@ -30,6 +30,7 @@ class InlineCommandTest {
     @BeforeAll
     void lab() throws Exception {
         InlineLab.assumeUsable();
+        InlineLab.assumeTools("ping");
         lab = InlineLab.create();
         try {
             lab.queueForwarded(QUEUE);

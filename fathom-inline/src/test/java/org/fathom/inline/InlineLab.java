@@ -54,6 +54,13 @@ public final class InlineLab implements AutoCloseable {
         assumeTrue(onPath("iptables"), "needs iptables (Debian package iptables)");
     }
 
+    /** Skips unless every tool is installed. */
+    public static void assumeTools(String... tools) {
+        for (String t : tools) {
+            assumeTrue(onPath(t), "needs " + t);
+        }
+    }
+
     public static boolean onPath(String tool) {
         for (String d : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
             if (Files.isExecutable(Path.of(d, tool))) {

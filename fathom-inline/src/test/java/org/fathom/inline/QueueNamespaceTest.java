@@ -49,6 +49,7 @@ class QueueNamespaceTest {
     @BeforeAll
     void lab() throws Exception {
         InlineLab.assumeUsable();
+        InlineLab.assumeTools("python3", "tcpdump", "ping");
         lab = InlineLab.create();
         try {
             lab.queueForwarded(QUEUE);
