@@ -143,6 +143,8 @@ public final class PolicyEngine {
     private static final class CallState {
         final Facts facts = new Facts();
         Verdict verdict;
+        /** Whether the call holds its signalling flow's verdict (to let go of when it ends). */
+        boolean signalling;
         final List<long[]> endpoints = new ArrayList<>(4);
     }
 
@@ -191,7 +193,7 @@ public final class PolicyEngine {
             f.nanos = nanos;
             c.verdict = policy.decideCall(f);
             if (callRule(c.verdict)) {
-                table.putCallFlow(l4, cHi, cLo, cPort, sHi, sLo, sPort, c.verdict, nanos, Long.MAX_VALUE);
+                c.signalling = table.putCallFlow(l4, cHi, cLo, cPort, sHi, sLo, sPort, c.verdict, nanos);
             }
             return c;
         }
@@ -225,12 +227,12 @@ public final class PolicyEngine {
                 return r;
             }
             long end = Math.max(r.endNanos(), c.facts.nanos);
-            if (callRule(c.verdict)) {
+            if (c.signalling) {
                 Facts f = c.facts;
-                table.endCallFlow(f.l4, f.srcHi, f.srcLo, f.srcPort, f.dstHi, f.dstLo, f.dstPort, end);
-                for (long[] e : c.endpoints) {
-                    table.endEndpoint(e[0], e[1], (int) e[2], IpProtocol.UDP, end);
-                }
+                table.endCallFlow(f.l4, f.srcHi, f.srcLo, f.srcPort, f.dstHi, f.dstLo, f.dstPort, c.verdict, end);
+            }
+            for (long[] e : c.endpoints) {
+                table.endEndpoint(e[0], e[1], (int) e[2], IpProtocol.UDP, c.verdict, end);
             }
             // the record's verdict: the call's facts with its outcome now known (outcome rules)
             c.facts.outcome = r.outcome();

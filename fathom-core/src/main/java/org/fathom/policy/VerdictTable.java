@@ -43,7 +43,10 @@ public final class VerdictTable {
     private final int capacity;
     private final int mask;
     private final long[] keys;
-    private final long[] windows;   // from, until per slot
+    /** Per slot: from, until (the window in force or last), and the window before it (from, until). */
+    private final long[] windows;
+    /** Per slot: calls holding an open window (call flows and endpoints), for {@link #endEndpoint}. */
+    private final int[] holders;
     private final Verdict[] verdicts;
     private final StampedLock lock = new StampedLock();
     // written under the write lock, read anywhere
@@ -55,7 +58,8 @@ public final class VerdictTable {
     private int cursor;
 
     /** Entries by default: a verdict for every flow of a full default flow table would be 2 M. */
-    public static final int DEFAULT_CAPACITY = 1 << 18;
+    public static final int DEFAULT_CAPACITY = 1 << 17;
+    private static final int W = 4;
 
     /**
      * @param fallback the verdict when nothing is in force (the policy's default)
@@ -70,7 +74,8 @@ public final class VerdictTable {
         int slots = Integer.highestOneBit(Math.max(4, capacity) * 2 - 1) << 1;
         this.mask = slots - 1;
         this.keys = new long[slots * STRIDE];
-        this.windows = new long[slots * 2];
+        this.windows = new long[slots * W];
+        this.holders = new int[slots];
         this.verdicts = new Verdict[slots];
     }
 
@@ -174,8 +179,9 @@ public final class VerdictTable {
         if (slot < 0) {
             return null;
         }
-        long from = windows[slot * 2], until = windows[slot * 2 + 1];
-        return ts >= from && ts < until ? verdicts[slot] : null;
+        int o = slot * W;
+        long[] w = windows;
+        return ts >= w[o] && ts < w[o + 1] || ts >= w[o + 2] && ts < w[o + 3] ? verdicts[slot] : null;
     }
 
     /** The flow verdict held for a flow (either direction), or null; for tests and the verdict log. */
@@ -234,6 +240,9 @@ public final class VerdictTable {
 
     // ------------------------------------------------------------------ writing
 
+    /** How a put treats an entry that exists. */
+    private static final int FORCE = 0, TIMED = 1, HELD = 2;
+
     /**
      * Sets a flow's verdict (both directions), replacing what it had. The flow's owner calls it
      * when the flow is classified; {@link #removeFlow} when it ends.
@@ -242,9 +251,9 @@ public final class VerdictTable {
         long stamp = lock.writeLock();
         try {
             if (first(sHi, sLo, sPort, dHi, dLo, dPort)) {
-                put(sHi, sLo, dHi, dLo, flowMeta(l4, vlan, sPort, dPort), v, Long.MIN_VALUE, Long.MAX_VALUE, 0, true);
+                put(sHi, sLo, dHi, dLo, flowMeta(l4, vlan, sPort, dPort), v, Long.MIN_VALUE, Long.MAX_VALUE, FORCE);
             } else {
-                put(dHi, dLo, sHi, sLo, flowMeta(l4, vlan, dPort, sPort), v, Long.MIN_VALUE, Long.MAX_VALUE, 0, true);
+                put(dHi, dLo, sHi, sLo, flowMeta(l4, vlan, dPort, sPort), v, Long.MIN_VALUE, Long.MAX_VALUE, FORCE);
             }
         } finally {
             lock.unlockWrite(stamp);
@@ -267,43 +276,43 @@ public final class VerdictTable {
 
     /**
      * Puts a verdict on an address for capture time {@code [from, until)}: every packet from or to
-     * it. An address already under a verdict of an earlier rule that is still in force at
-     * {@code from} keeps it (first match wins).
+     * it. The same verdict again (an alert raised anew) extends the window when the two meet, else
+     * opens a new one (the previous window is kept too, for packets still on their way through
+     * the workers). An address under another rule's verdict that is in force at {@code from}
+     * keeps it when that rule comes first, and takes the new one otherwise.
      *
      * @return false when the earlier verdict was kept
      */
     public boolean putAddress(long hi, long lo, Verdict v, long from, long until) {
         long stamp = lock.writeLock();
         try {
-            return put(hi, lo, 0, 0, KIND_ADDRESS, v, from, until, from, false);
+            return put(hi, lo, 0, 0, KIND_ADDRESS, v, from, until, TIMED);
         } finally {
             lock.unlockWrite(stamp);
         }
     }
 
     /**
-     * Puts a verdict on a media endpoint (address and port, UDP or TCP) for capture time
-     * {@code [from, until)}: every packet from or to it. {@link #endEndpoint} closes the window.
+     * Puts a call's verdict on a media endpoint (address and port) from capture time {@code from}
+     * until {@link #endEndpoint}: every packet from or to it. Calls that share the endpoint hold it
+     * together: it ends when the last of them ends.
      *
-     * @return false when an earlier rule's verdict in force was kept
+     * @return false when another rule's verdict in force was kept (do not end it then)
      */
     public boolean putEndpoint(long hi, long lo, int port, int l4, Verdict v, long from, long until) {
         long stamp = lock.writeLock();
         try {
-            return put(hi, lo, 0, 0, endpointMeta(l4, port), v, from, until, from, false);
+            return put(hi, lo, 0, 0, endpointMeta(l4, port), v, from, until, HELD);
         } finally {
             lock.unlockWrite(stamp);
         }
     }
 
-    /** Ends an endpoint's verdict at capture time {@code until} (the call ended). */
-    public void endEndpoint(long hi, long lo, int port, int l4, long until) {
+    /** One call that held the endpoint's verdict {@code v} ended at capture time {@code until}. */
+    public void endEndpoint(long hi, long lo, int port, int l4, Verdict v, long until) {
         long stamp = lock.writeLock();
         try {
-            int s = find(hi, lo, 0, 0, endpointMeta(l4, port));
-            if (s >= 0 && windows[s * 2 + 1] > until) {
-                windows[s * 2 + 1] = Math.max(until, windows[s * 2]);
-            }
+            release(find(hi, lo, 0, 0, endpointMeta(l4, port)), v, until);
         } finally {
             lock.unlockWrite(stamp);
         }
@@ -315,33 +324,42 @@ public final class VerdictTable {
     }
 
     /**
-     * Puts a verdict on a call's signalling flow (either direction, any VLAN) for capture time
-     * {@code [from, until)}; {@link #endCallFlow} closes the window. Kept apart from the flow's
-     * own verdict (the worker's), and looked up with it: the first rule wins.
+     * Puts a call's verdict on its signalling flow (either direction, any VLAN) from capture time
+     * {@code from} until {@link #endCallFlow}. Kept apart from the flow's own verdict (the
+     * worker's) and looked up with it: the first rule wins. Calls on the same flow hold it together.
+     *
+     * @return false when another rule's verdict in force was kept (do not end it then)
      */
-    public void putCallFlow(int l4, long sHi, long sLo, int sPort, long dHi, long dLo, int dPort, Verdict v, long from, long until) {
+    public boolean putCallFlow(int l4, long sHi, long sLo, int sPort, long dHi, long dLo, int dPort, Verdict v, long from) {
         long stamp = lock.writeLock();
         try {
             if (first(sHi, sLo, sPort, dHi, dLo, dPort)) {
-                put(sHi, sLo, dHi, dLo, flowMeta(l4, 0, sPort, dPort) | CALL_FLOW, v, from, until, from, false);
-            } else {
-                put(dHi, dLo, sHi, sLo, flowMeta(l4, 0, dPort, sPort) | CALL_FLOW, v, from, until, from, false);
+                return put(sHi, sLo, dHi, dLo, flowMeta(l4, 0, sPort, dPort) | CALL_FLOW, v, from, Long.MAX_VALUE, HELD);
             }
+            return put(dHi, dLo, sHi, sLo, flowMeta(l4, 0, dPort, sPort) | CALL_FLOW, v, from, Long.MAX_VALUE, HELD);
         } finally {
             lock.unlockWrite(stamp);
         }
     }
 
-    /** Ends a call's signalling verdict at capture time {@code until}. */
-    public void endCallFlow(int l4, long sHi, long sLo, int sPort, long dHi, long dLo, int dPort, long until) {
+    /** One call that held its signalling flow's verdict {@code v} ended at capture time {@code until}. */
+    public void endCallFlow(int l4, long sHi, long sLo, int sPort, long dHi, long dLo, int dPort, Verdict v, long until) {
         long stamp = lock.writeLock();
         try {
-            int s = callFlowSlot(l4, sHi, sLo, sPort, dHi, dLo, dPort);
-            if (s >= 0 && windows[s * 2 + 1] > until) {
-                windows[s * 2 + 1] = Math.max(until, windows[s * 2]);
-            }
+            release(callFlowSlot(l4, sHi, sLo, sPort, dHi, dLo, dPort), v, until);
         } finally {
             lock.unlockWrite(stamp);
+        }
+    }
+
+    /** Under the write lock: one holder of the slot's open window let go. */
+    private void release(int s, Verdict v, long until) {
+        if (s < 0 || verdicts[s] != v || holders[s] <= 0) {
+            return;
+        }
+        if (--holders[s] == 0) {
+            int o = s * W;
+            windows[o + 1] = Math.max(until, windows[o]);
         }
     }
 
@@ -355,21 +373,40 @@ public final class VerdictTable {
         }
     }
 
-    /** Under the write lock. {@code force}: replace whatever is there. */
-    private boolean put(long aHi, long aLo, long bHi, long bLo, long meta, Verdict v, long from, long until, long now,
-                        boolean force) {
+    /** Under the write lock. */
+    private boolean put(long aHi, long aLo, long bHi, long bLo, long meta, Verdict v, long from, long until, int mode) {
         int s = find(aHi, aLo, bHi, bLo, meta);
-        if (s >= 0) {
-            if (!force) {
-                Verdict old = verdicts[s];
-                boolean inForce = now >= windows[s * 2] && now < windows[s * 2 + 1];
-                if (inForce && old.index() < v.index()) {
-                    return false;
+        if (s >= 0 && mode != FORCE) {
+            int o = s * W;
+            Verdict old = verdicts[s];
+            boolean inForce = from >= windows[o] && from < windows[o + 1];
+            if (old == v) {
+                if (mode == HELD && holders[s] > 0) {
+                    holders[s]++;                          // another call on the open window
+                } else if (mode == TIMED && from <= windows[o + 1]) {
+                    windows[o + 1] = Math.max(windows[o + 1], until);   // the windows meet: one longer window
+                } else {
+                    windows[o + 2] = windows[o];           // a new window; the last one kept for late packets
+                    windows[o + 3] = windows[o + 1];
+                    windows[o] = from;
+                    windows[o + 1] = until;
+                    holders[s] = mode == HELD ? 1 : 0;
                 }
+                return true;
             }
-        } else {
+            if (inForce && old.index() < v.index()) {
+                return false;
+            }
+            verdicts[s] = v;
+            windows[o] = from;
+            windows[o + 1] = until;
+            windows[o + 2] = windows[o + 3] = Long.MIN_VALUE;
+            holders[s] = mode == HELD ? 1 : 0;
+            return true;
+        }
+        if (s < 0) {
             if (size >= capacity) {
-                makeRoom(now);
+                makeRoom(from);
             }
             s = hash(aHi, aLo, bHi, bLo, meta) & mask;
             while (keys[s * STRIDE + 4] != 0) {
@@ -381,8 +418,10 @@ public final class VerdictTable {
         int o = s * STRIDE;
         // the verdict and window first, the key's meta last: a reader that sees the key sees a full entry
         verdicts[s] = v;
-        windows[s * 2] = from;
-        windows[s * 2 + 1] = until;
+        windows[s * W] = from;
+        windows[s * W + 1] = until;
+        windows[s * W + 2] = windows[s * W + 3] = Long.MIN_VALUE;
+        holders[s] = mode == HELD ? 1 : 0;
         keys[o] = aHi;
         keys[o + 1] = aLo;
         keys[o + 2] = bHi;
@@ -402,7 +441,7 @@ public final class VerdictTable {
         }
     }
 
-    /** Full: reuse an entry whose window has passed, else evict one (counted). */
+    /** Full: reuse an entry whose windows have passed, else evict one (counted). */
     private void makeRoom(long now) {
         int slots = mask + 1;
         int victim = -1;
@@ -414,7 +453,7 @@ public final class VerdictTable {
             if (victim < 0) {
                 victim = i;
             }
-            if (windows[i * 2 + 1] <= now) {
+            if (windows[i * W + 1] <= now && holders[i] == 0) {
                 delete(i);
                 return;
             }
@@ -440,8 +479,8 @@ public final class VerdictTable {
             boolean stays = hole <= i ? home > hole && home <= i : home > hole || home <= i;
             if (!stays) {
                 System.arraycopy(k, o, k, hole * STRIDE, STRIDE);
-                windows[hole * 2] = windows[i * 2];
-                windows[hole * 2 + 1] = windows[i * 2 + 1];
+                System.arraycopy(windows, i * W, windows, hole * W, W);
+                holders[hole] = holders[i];
                 verdicts[hole] = verdicts[i];
                 hole = i;
             }
@@ -450,6 +489,7 @@ public final class VerdictTable {
         k[o + 4] = 0;
         k[o] = k[o + 1] = k[o + 2] = k[o + 3] = 0;
         verdicts[hole] = null;
+        holders[hole] = 0;
         size--;
     }
 }

@@ -79,14 +79,37 @@ class VerdictTableTest {
         assertThat(t.lookup(packet("10.0.0.5", 4000, "198.51.100.7", 9000, 17, 150))).isSameAs(PRIO);
         assertThat(t.lookup(packet("10.0.0.5", 4001, "198.51.100.7", 9000, 17, 150))).isSameAs(Verdict.DEFAULT_ALLOW);
         assertThat(t.lookupEvents(packet("10.0.0.5", 4000, "198.51.100.7", 9000, 17, 150))).isSameAs(PRIO);
-        t.endEndpoint(m[0], m[1], 4000, 17, 500);
+        t.endEndpoint(m[0], m[1], 4000, 17, PRIO, 500);
         assertThat(t.lookup(packet("10.0.0.5", 4000, "198.51.100.7", 9000, 17, 499))).isSameAs(PRIO);
         assertThat(t.lookup(packet("10.0.0.5", 4000, "198.51.100.7", 9000, 17, 500))).isSameAs(Verdict.DEFAULT_ALLOW);
         long[] c = ip("10.0.0.5"), s = ip("192.0.2.60");
-        t.putCallFlow(17, c[0], c[1], 5060, s[0], s[1], 5060, PRIO, 100, Long.MAX_VALUE);
+        t.putCallFlow(17, c[0], c[1], 5060, s[0], s[1], 5060, PRIO, 100);
         assertThat(t.lookup(packet("192.0.2.60", 5060, "10.0.0.5", 5060, 17, 200))).isSameAs(PRIO);
-        t.endCallFlow(17, s[0], s[1], 5060, c[0], c[1], 5060, 300);
+        t.endCallFlow(17, s[0], s[1], 5060, c[0], c[1], 5060, PRIO, 300);
         assertThat(t.lookup(packet("192.0.2.60", 5060, "10.0.0.5", 5060, 17, 300))).isSameAs(Verdict.DEFAULT_ALLOW);
+    }
+
+    @Test
+    void callsSharingAnEndpointHoldItTogetherAndEarlierWindowsStay() {
+        VerdictTable t = new VerdictTable(Verdict.DEFAULT_ALLOW, 16);
+        long[] m = ip("10.0.0.5");
+        t.putEndpoint(m[0], m[1], 4000, 17, PRIO, 100, Long.MAX_VALUE);    // call 1
+        t.putEndpoint(m[0], m[1], 4000, 17, PRIO, 200, Long.MAX_VALUE);    // call 2, same endpoint
+        t.endEndpoint(m[0], m[1], 4000, 17, PRIO, 300);                    // call 1 ends
+        assertThat(t.lookup(packet("10.0.0.5", 4000, "198.51.100.7", 9000, 17, 350))).isSameAs(PRIO);
+        t.endEndpoint(m[0], m[1], 4000, 17, PRIO, 400);                    // call 2 ends
+        assertThat(t.lookup(packet("10.0.0.5", 4000, "198.51.100.7", 9000, 17, 400))).isSameAs(Verdict.DEFAULT_ALLOW);
+        t.putEndpoint(m[0], m[1], 4000, 17, PRIO, 1000, Long.MAX_VALUE);   // call 3, later
+        // a packet of call 1 still on its way through a worker is judged by its own time
+        assertThat(t.lookup(packet("10.0.0.5", 4000, "198.51.100.7", 9000, 17, 150))).isSameAs(PRIO);
+        assertThat(t.lookup(packet("10.0.0.5", 4000, "198.51.100.7", 9000, 17, 500))).isSameAs(Verdict.DEFAULT_ALLOW);
+        assertThat(t.lookup(packet("10.0.0.5", 4000, "198.51.100.7", 9000, 17, 1000))).isSameAs(PRIO);
+        // an alert raised again extends its address's window
+        long[] a = ip("10.0.0.66");
+        t.putAddress(a[0], a[1], BLOCK, 0, 100);
+        t.putAddress(a[0], a[1], BLOCK, 50, 150);
+        assertThat(t.address(a[0], a[1], 120)).isSameAs(BLOCK);
+        assertThat(t.address(a[0], a[1], 150)).isNull();
     }
 
     @Test
