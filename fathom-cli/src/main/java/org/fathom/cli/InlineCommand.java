@@ -14,6 +14,7 @@ import org.fathom.inline.InlineException;
 import org.fathom.inline.InlineStats;
 import org.fathom.inline.NfQueue;
 import org.fathom.inline.PacketVerdicts;
+import org.fathom.inline.PolicyVerdicts;
 import org.fathom.inline.QueueSource;
 import org.fathom.inline.TokenBuckets;
 import org.fathom.pipeline.AnalysisSummary;
@@ -38,7 +39,8 @@ import picocli.CommandLine.Option;
             "",
             "SIGINT or SIGTERM: every packet already queued gets its verdict, the queues are unbound, every open "
                     + "flow, call and alert is written as a record, the summary (packets accepted, dropped, marked, "
-                    + "per rule) is printed, exit status 0. SIGHUP reloads the policy file when the policy allows it.",
+                    + "per rule) is printed, exit status 0. SIGHUP is not handled: the policy is read once, at start "
+                    + "(to change it, restart; with --queue-bypass traffic passes meanwhile).",
             "",
             "Needs root, or the capability cap_net_admin on the java binary (setcap cap_net_admin+eip JAVA).",
         },
@@ -54,6 +56,7 @@ final class InlineCommand implements Callable<Integer> {
     @Option(names = "--queue", paramLabel = "N", required = true,
             description = "Netfilter queue number to answer (iptables -j NFQUEUE --queue-num N); repeat for several.")
     List<Integer> queues = new ArrayList<>();
+    // --policy FILE and --verdicts FILE come with the run options (PolicyOptions), as for analyze and live
 
     @Mixin
     InlineOptions inline = new InlineOptions();
@@ -66,7 +69,7 @@ final class InlineCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RunOptions.Prepared prepared = inline.withPolicy(run.prepare(300));
+        RunOptions.Prepared prepared = run.prepare(300);
         QueueSource source = openQueue(prepared);
         RunOptions.Opened opened;
         try {
@@ -96,7 +99,6 @@ final class InlineCommand implements Callable<Integer> {
             Runtime.getRuntime().halt(status.get());
         });
         Runtime.getRuntime().addShutdownHook(hook);
-        inline.onReload(source, prepared);
         try {
             status.set(serve(source, opened, report, signalled));
         } catch (UserError e) {
@@ -125,7 +127,9 @@ final class InlineCommand implements Callable<Integer> {
                 q.close();
                 throw new UserError("--rate-buckets must be between 16 and " + (1 << 24) + ", not " + inline.buckets);
             }
-            return new QueueSource(q, inline.verdicts(prepared), new TokenBuckets(inline.buckets));
+            org.fathom.policy.PolicyEngine policy = run.policyOptions.engine;
+            PacketVerdicts verdicts = policy == null ? PacketVerdicts.NONE : new PolicyVerdicts(policy.policy(), policy.verdicts());
+            return new QueueSource(q, verdicts, new TokenBuckets(inline.buckets));
         } catch (InlineException e) {
             throw new UserError(e.getMessage());
         }
@@ -169,7 +173,7 @@ final class InlineCommand implements Callable<Integer> {
         }
         if (!run.quiet) {
             new SummaryReport(summary, List.of(), opened.guard(), opened.table(), opened.callStats(), opened.outputStats())
-                    .withIpfix(opened.ipfixLine())
+                    .withIpfix(opened.ipfixLine()).withPolicy(run.policyOptions.summary(true))
                     .withLive(verdictLines(source.name(), stats, kernel))
                     .print(report);
             report.flush();
@@ -217,18 +221,5 @@ final class InlineCommand implements Callable<Integer> {
         @Option(names = "--rate-buckets", paramLabel = "N", description = "Token buckets held for rate-limited flows (one per flow direction); beyond it the stalest is reused (default: ${DEFAULT-VALUE}).")
         int buckets = 65_536;
 
-        /** The engine's options with the policy loaded (nothing before the policy is merged in). */
-        RunOptions.Prepared withPolicy(RunOptions.Prepared p) {
-            return p;
-        }
-
-        /** What answers each packet. */
-        PacketVerdicts verdicts(RunOptions.Prepared p) {
-            return PacketVerdicts.NONE;
-        }
-
-        /** Reload on SIGHUP, where the policy allows it. */
-        void onReload(QueueSource source, RunOptions.Prepared p) {
-        }
     }
 }

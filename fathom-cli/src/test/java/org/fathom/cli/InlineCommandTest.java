@@ -176,4 +176,223 @@ class InlineCommandTest {
             assertThat(f.terminate()).isZero();
         }
     }
+
+    static final String POLICY = """
+            policy:
+              name: inline-test
+              rules:
+                - name: emergency-calls-first
+                  match: { emergency_call: true }
+                  action: prioritise
+                - name: block-spam-runs
+                  match: { alert: spam_run }
+                  action: block
+                  for: 8s
+                - name: no-forbidden-tls
+                  match: { sni: "*.forbidden.test" }
+                  action: block
+                - name: no-forbidden-web
+                  match: { host: forbidden.test }
+                  action: block
+                - name: throttle-bulk
+                  match: { port: 7000, l4: udp }
+                  action: rate_limit
+                  rate: 2mbit
+              default: allow
+            """;
+
+    static final String SMTP_SINK = """
+            import socketserver
+            class H(socketserver.StreamRequestHandler):
+                def handle(self):
+                    self.wfile.write(b'220 sink ESMTP\\r\\n')
+                    data = False
+                    for line in self.rfile:
+                        if data:
+                            if line.strip() == b'.':
+                                data = False
+                                self.wfile.write(b'250 queued\\r\\n')
+                            continue
+                        cmd = line[:4].upper()
+                        if cmd == b'DATA':
+                            data = True
+                            self.wfile.write(b'354 go on\\r\\n')
+                        elif cmd == b'QUIT':
+                            self.wfile.write(b'221 bye\\r\\n')
+                            return
+                        else:
+                            self.wfile.write(b'250 ok\\r\\n')
+            class S(socketserver.ThreadingTCPServer):
+                allow_reuse_address = True
+                daemon_threads = True
+            S(('10.77.2.2', 25), H).serve_forever()
+            """;
+
+    static final String SPAM_RUN = """
+            import smtplib
+            n = 0
+            try:
+                s = smtplib.SMTP('10.77.2.2', 25, timeout=2)
+                s.ehlo('bulk.spammer.test')
+                s.mail('offers@spammer.test')
+                for i in range(130):
+                    s.rcpt('victim%d@example.test' % i)
+                    n += 1
+                s.quit()
+                print('rcpts', n, 'completed')
+            except Exception as e:
+                print('rcpts', n, 'stopped', type(e).__name__)
+            """;
+
+    static final String SMTP_PROBE = """
+            import smtplib
+            s = smtplib.SMTP('10.77.2.2', 25, timeout=2)
+            s.noop()
+            s.quit()
+            """;
+
+    /** Waits until B's sockets listen on every one of {@code ports} (as ss prints them, ":8080 "). */
+    static void awaitListening(List<String> ports) throws Exception {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (true) {
+            String ss = InlineLab.in(InlineLab.B, "ss", "-lntu");
+            if (ports.stream().allMatch(ss::contains)) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("servers in B did not start listening: %s", ss).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    /** Runs python3 code in namespace A: its exit status. */
+    static int python(String ns, String code) throws Exception {
+        return InlineLab.status(ns, "python3", "-c", code);
+    }
+
+    @Test
+    void aPolicyBlocksPrioritisesAndRateLimitsRealTraffic() throws Exception {
+        InlineLab.assumeTools("python3", "curl", "openssl", "sipp", "tcpdump");
+        Path policy = dir.resolve("policy.yaml");
+        Files.writeString(policy, POLICY);
+        Path alerts = dir.resolve("alerts.jsonl");
+        Path verdicts = dir.resolve("verdicts.jsonl");
+        Path calls = dir.resolve("calls.jsonl");
+        List<Process> servers = new ArrayList<>();
+        Fathom f = start("--policy", policy.toString(), "-w", "1", "--alerts", alerts.toString(), "--verdicts",
+                verdicts.toString(), "--calls", calls.toString(), "--flows", dir.resolve("flows.jsonl").toString());
+        try {
+            f.awaitAnswering();
+            // servers in B: HTTP, TLS (any name), SMTP sink, SIP answering with RTP echo
+            servers.add(InlineLab.start(InlineLab.B, dir.resolve("http.txt"), "python3", "-m", "http.server", "8080",
+                    "--bind", InlineLab.B_IP));
+            InlineLab.run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-keyout", dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString(), "-days", "1",
+                    "-subj", "/CN=inline.test");
+            servers.add(InlineLab.start(InlineLab.B, dir.resolve("tls.txt"), "openssl", "s_server", "-accept", InlineLab.B_IP + ":4433",
+                    "-cert", dir.resolve("cert.pem").toString(), "-key", dir.resolve("key.pem").toString(), "-www"));
+            servers.add(InlineLab.start(InlineLab.B, dir.resolve("smtp.txt"), "python3", "-c", SMTP_SINK));
+            Path sippDir = Path.of(getClass().getResource("/inline/uac_call_rtp.xml").toURI()).getParent();
+            servers.add(new ProcessBuilder("ip", "netns", "exec", InlineLab.B, "sipp", "-sf", "uas_answer.xml", "-i", InlineLab.B_IP,
+                    "-p", "5060", "-mp", "20000", "-rtp_echo", "-m", "2", "-timeout", "30s", "-default_behaviors", "none", "-nostdin")
+                    .directory(sippDir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("uas.txt").toFile()).start());
+            awaitListening(List.of(":8080 ", ":4433 ", ":25 ", ":5060 "));
+
+            // web: the forbidden host gets no answer, another does
+            assertThat(InlineLab.in(InlineLab.A, "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5",
+                    "http://" + InlineLab.B_IP + ":8080/")).isEqualTo("200");
+            assertThat(InlineLab.status(InlineLab.A, "curl", "-s", "-o", "/dev/null", "--max-time", "3", "-H", "Host: forbidden.test",
+                    "http://" + InlineLab.B_IP + ":8080/")).as("curl to the forbidden host").isNotZero();
+
+            // TLS with SNI: a forbidden name does not complete its handshake, another name does
+            assertThat(InlineLab.in(InlineLab.A, "sh", "-c", "timeout 5 openssl s_client -connect " + InlineLab.B_IP
+                    + ":4433 -servername www.allowed.test </dev/null 2>&1")).contains("Cipher is");
+            String forbidden;
+            try {
+                forbidden = InlineLab.in(InlineLab.A, "sh", "-c", "timeout 4 openssl s_client -connect " + InlineLab.B_IP
+                        + ":4433 -servername www.forbidden.test </dev/null 2>&1");
+            } catch (IOException e) {
+                forbidden = e.getMessage();
+            }
+            assertThat(forbidden).doesNotContain("Cipher is");
+
+            // calls: an emergency call (112) and an ordinary one, each with RTP; tcpdump on the far side
+            Path pcap = dir.resolve("calls.pcap");
+            Process dump = InlineLab.start(InlineLab.B, dir.resolve("tcpdump.txt"), "tcpdump", "-i", InlineLab.B_IF, "-U", "-n",
+                    "-w", pcap.toString(), "udp and src host " + InlineLab.A_IP);
+            Thread.sleep(800);
+            for (String[] call : new String[][] {{"112", "6060", "30000"}, {"2001", "6070", "30010"}}) {
+                Process uac = new ProcessBuilder("ip", "netns", "exec", InlineLab.A, "sipp", InlineLab.B_IP + ":5060", "-sf",
+                        "uac_call_rtp.xml", "-i", InlineLab.A_IP, "-p", call[1], "-mp", call[2], "-s", call[0], "-m", "1",
+                        "-timeout", "20s", "-default_behaviors", "none", "-nostdin")
+                        .directory(sippDir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("uac" + call[0] + ".txt").toFile()).start();
+                assertThat(uac.waitFor(25, TimeUnit.SECONDS)).isTrue();
+                assertThat(uac.exitValue()).as("sipp call to %s: %s", call[0], Files.readString(dir.resolve("uac" + call[0] + ".txt"))).isZero();
+            }
+            Thread.sleep(500);
+            InlineLab.run("kill", "-INT", Long.toString(dump.pid()));
+            dump.waitFor(10, TimeUnit.SECONDS);
+            int[] emergency = new int[2];   // packets with EF, without
+            List<String> unmarked = new ArrayList<>();
+            int[] ordinary = new int[2];
+            try (org.fathom.capture.CaptureReader r = org.fathom.capture.CaptureFiles.open(pcap)) {
+                org.fathom.capture.Packet p = new org.fathom.capture.Packet();
+                while (r.read(p) == org.fathom.capture.PacketSource.PACKET) {
+                    int ip = 14;
+                    int dscp = (p.data[ip + 1] & 0xff) >>> 2;
+                    int l4 = ip + (p.data[ip] & 0x0f) * 4;
+                    int sport = (p.data[l4] & 0xff) << 8 | (p.data[l4 + 1] & 0xff);
+                    assertThat(org.fathom.inline.Dscp.ipv4ChecksumValid(p.data, ip)).isTrue();
+                    int[] c = sport == 6060 || sport >= 30000 && sport < 30004 ? emergency
+                            : sport == 6070 || sport >= 30010 && sport < 30014 ? ordinary : null;
+                    if (c != null) {
+                        c[dscp == 46 ? 0 : 1]++;
+                        if (c == emergency && dscp != 46) {
+                            int at = l4 + 8;
+                            String head = new String(p.data, at, Math.min(40, p.length - at), java.nio.charset.StandardCharsets.ISO_8859_1);
+                            unmarked.add(sport + ">" + ((p.data[l4 + 2] & 0xff) << 8 | (p.data[l4 + 3] & 0xff)) + " " + head.lines().findFirst().orElse(""));
+                        }
+                    }
+                }
+            }
+            assertThat(emergency[0]).as("emergency call packets (SIP and RTP) with DSCP EF").isGreaterThan(40);
+            assertThat(unmarked).as("emergency call packets without EF").isEmpty();
+            assertThat(ordinary[1]).as("ordinary call packets without EF").isGreaterThan(40);
+            assertThat(ordinary[0]).as("ordinary call packets with EF").isZero();
+
+            // a rate-limited flow: 4 Mbit/s offered, 2 Mbit/s allowed
+            Path rateOut = dir.resolve("rate.txt");
+            Process rr = InlineLab.receiver(7000, 5, false, rateOut);
+            InlineLab.send(7000, 1500, 1000, 2000, false, 0);
+            long[] res = InlineLab.result(rr, rateOut);
+            double seconds = (res[3] - res[2]) / 1e9;
+            double bits = (res[1] + res[0] * 28.0) * 8 - org.fathom.inline.TokenBuckets.burstBytes(2_000_000) * 8.0;
+            assertThat(bits / seconds).as("throughput of the rate-limited flow, bit/s").isBetween(1_800_000.0, 2_200_000.0);
+
+            // a spam run: the source is blocked once the attack detector flags it, and again free after for: 8s
+            String run = InlineLab.in(InlineLab.A, "python3", "-c", SPAM_RUN);
+            long flagged = System.nanoTime();
+            assertThat(run).as("the spam run is cut off").contains("stopped");
+            int rcpts = Integer.parseInt(run.trim().split(" ")[1]);
+            assertThat(rcpts).isBetween(95, 129);
+            assertThat(python(InlineLab.A, SMTP_PROBE)).as("SMTP from the flagged source while blocked").isNotZero();
+            assertThat(InlineLab.status(InlineLab.A, "ping", "-c", "1", "-W", "1", InlineLab.B_IP)).as("ping while blocked").isNotZero();
+            long wait = flagged + 9_000_000_000L - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000);
+            }
+            assertThat(python(InlineLab.A, SMTP_PROBE)).as("SMTP after the block ended").isZero();
+        } finally {
+            for (Process p : servers) {
+                p.destroy();
+            }
+        }
+        assertThat(f.terminate()).as(f.err()).isZero();
+        String summary = f.out();
+        assertThat(summary).contains("applied inline").contains("no-forbidden-web").contains("emergency-calls-first")
+                .contains("block-spam-runs");
+        assertThat(Files.readString(alerts)).contains("\"spam_run\"");
+        assertThat(Files.readString(calls)).contains("\"emergency\":true");
+        assertThat(Files.readString(verdicts)).contains("block-spam-runs");
+        System.err.println(summary);
+    }
 }

@@ -20,6 +20,12 @@ public final class InlineVerdict {
     private final int kind;
     private final int dscp;
     private final long rateBitsPerSecond;
+    /**
+     * The rule's place in the policy (first match wins: smaller first); {@link Integer#MAX_VALUE}
+     * for the policy's default. Decides between the verdict a packet had when it arrived and the one
+     * it has once the engine has seen it.
+     */
+    int order = Integer.MAX_VALUE - 1;
     /** The source's counters for this rule, found once (single reading thread). */
     InlineStats.RuleCounters counters;
 
@@ -34,8 +40,8 @@ public final class InlineVerdict {
         if (kind == MARK && (dscp < 0 || dscp > 63)) {
             throw new IllegalArgumentException("DSCP must be 0..63, not " + dscp);
         }
-        if (kind == RATE_LIMIT && (rateBitsPerSecond < 8_000 || rateBitsPerSecond > TokenBuckets.MAX_RATE)) {
-            throw new IllegalArgumentException("rate must be between 8 kbit/s and 100 Gbit/s, not " + rateBitsPerSecond + " bit/s");
+        if (kind == RATE_LIMIT && (rateBitsPerSecond < 1 || rateBitsPerSecond > TokenBuckets.MAX_RATE)) {
+            throw new IllegalArgumentException("rate must be between 1 bit/s and 100 Gbit/s, not " + rateBitsPerSecond + " bit/s");
         }
         this.rule = rule;
         this.action = action;
@@ -58,6 +64,17 @@ public final class InlineVerdict {
 
     public static InlineVerdict rateLimit(String rule, String action, long bitsPerSecond) {
         return new InlineVerdict(rule, action, RATE_LIMIT, 0, bitsPerSecond);
+    }
+
+    /** This verdict with its rule's place in the policy (see {@link #order()}); returns this. */
+    public InlineVerdict ordered(int place) {
+        this.order = place;
+        return this;
+    }
+
+    /** The rule's place in the policy: of two verdicts for a packet, the smaller wins. */
+    public int order() {
+        return order;
     }
 
     public String rule() {

@@ -18,17 +18,20 @@ import org.fathom.decode.PacketDecoder;
  * <p><b>Verdict timing.</b> {@link #read} runs on the engine's reading thread (the dispatcher, or
  * the one worker's loop). It hands each packet to the engine at once, and gives its verdict at the
  * next call of {@link #read}, that is as soon as the engine has taken the packet in, and before it
- * waits for anything: it asks the {@link PacketVerdicts} (the policy's verdict table) with the
- * packet's decoded headers, applies a rate limit's token bucket or a mark's DSCP, and answers the
- * kernel. So the analysis that ran on the packet itself counts for its verdict:
+ * waits for anything. The verdict is the first rule (in policy order) among the verdict in force
+ * when the packet arrived and the one in force once the engine has seen it (both asked of the
+ * {@link PacketVerdicts}, the policy's verdict table, with the packet's decoded headers and time);
+ * a rate limit's token bucket or a mark's DSCP is then applied and the kernel answered. So:
  * <ul>
- *   <li>with one worker ({@code -w 1}) the engine classified the packet's flow, and ran the call
- *       and attack analyzers over it, before its verdict: the packet that classifies a flow, starts
- *       an emergency call or completes an attack gets the verdict it caused;</li>
- *   <li>with several workers the call and attack analyzers (run by the dispatcher) have seen it;
- *       flow classification runs in a worker meanwhile, so a flow's own verdict applies from the
- *       first packet read after the worker decided it (the packet that classifies the flow, and
- *       perhaps a few after it, pass under the verdict in force before).</li>
+ *   <li>what a packet starts counts for it: with one worker ({@code -w 1}) the engine has
+ *       classified the packet's flow and run the call and attack analyzers over it, so the packet
+ *       that classifies a flow, starts an emergency call or completes an attack gets the verdict
+ *       it caused; with several workers the call and attack analyzers (run by the dispatcher) have
+ *       seen it, while flow classification runs in a worker meanwhile, so a flow's own verdict
+ *       applies from the first packet read after the worker decided it (the classifying packet,
+ *       and perhaps a few after it, pass under the verdict in force before);</li>
+ *   <li>what a packet ends still counts for it: the BYE that ends an emergency call is marked
+ *       like the rest of the call.</li>
  * </ul>
  * Packets before a flow's verdict pass. A packet waits in user space for the engine's work on it
  * (microseconds, see fathom-bench/README.md), never for later packets: nothing is held, so no
@@ -61,6 +64,7 @@ public final class QueueSource implements PacketSource {
     /** A packet was handed to the engine and waits for its verdict (given at the next read). */
     private boolean pending;
     private boolean pendingDecoded;
+    private InlineVerdict pendingBefore;
     private int pendingBytes;
     private long accepted;
     private long dropped;
@@ -153,6 +157,9 @@ public final class QueueSource implements PacketSource {
         pendingBytes = p.wireLength;
         int dr = decoder.decode(p, headers);
         pendingDecoded = dr == PacketDecoder.OK || dr == PacketDecoder.FRAGMENT;
+        // the verdict in force as it arrives: what ends with this packet (a call's BYE ends the
+        // call's verdict) still applies to it
+        pendingBefore = pendingDecoded ? verdicts.decide(headers) : null;
         pending = true;
     }
 
@@ -162,6 +169,11 @@ public final class QueueSource implements PacketSource {
         NfQueue q = queue;
         DecodedPacket d = headers;
         InlineVerdict v = pendingDecoded ? verdicts.decide(d) : null;
+        InlineVerdict before = pendingBefore;
+        pendingBefore = null;
+        if (before != null && (v == null || before.order() < v.order())) {
+            v = before;   // first match wins between the verdict on arrival and the one after the engine's look
+        }
         if (v == null) {
             q.verdict(NfQueue.NF_ACCEPT);
             accepted++;
@@ -185,8 +197,7 @@ public final class QueueSource implements PacketSource {
         }
         InlineStats.RuleCounters c = v.counters;
         if (c == null) {
-            c = rules.computeIfAbsent(v.rule(), k -> new InlineStats.RuleCounters(v.rule(), v.action()));
-            v.counters = c;
+            c = counters(v);
         }
         c.packets++;
         c.bytes += pendingBytes;
@@ -199,6 +210,13 @@ public final class QueueSource implements PacketSource {
         } else {
             accepted++;
         }
+    }
+
+    /** The counters of {@code v}'s rule, made at its first packet. */
+    private InlineStats.RuleCounters counters(InlineVerdict v) {
+        InlineStats.RuleCounters c = rules.computeIfAbsent(v.rule(), k -> new InlineStats.RuleCounters(v.rule(), v.action()));
+        v.counters = c;
+        return c;
     }
 
     /** What the queue did so far (call from the reading thread, or after it ended). */

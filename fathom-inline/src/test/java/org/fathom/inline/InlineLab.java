@@ -183,6 +183,58 @@ public final class InlineLab implements AutoCloseable {
         return p.exitValue();
     }
 
+    /** python3 in B: counts UDP datagrams to {@code port} for {@code seconds}; prints "count bytes first last". */
+    public static Process receiver(int port, double seconds, boolean v6, Path out) throws Exception {
+        String py = "import socket,time,sys\n"
+                + "s=socket.socket(socket.AF_INET" + (v6 ? "6" : "") + ",socket.SOCK_DGRAM)\n"
+                + (v6 ? "s.setsockopt(socket.IPPROTO_IPV6,socket.IPV6_V6ONLY,1)\n" : "")
+                + "s.bind(('" + (v6 ? "::" : "0.0.0.0") + "'," + port + "))\n"
+                + "s.settimeout(0.2)\n"
+                + "n=0;b=0;t0=None;t1=None;end=time.time()+" + seconds + "\n"
+                + "print('ready',flush=True)\n"
+                + "while time.time()<end:\n"
+                + "  try:\n"
+                + "    d=s.recv(65535)\n"
+                + "  except socket.timeout:\n"
+                + "    continue\n"
+                + "  now=time.time();n+=1;b+=len(d);t0=t0 or now;t1=now\n"
+                + "print('result',n,b,t0 or 0,t1 or 0,flush=True)\n";
+        Process p = start(B, out, "python3", "-c", py);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline && !(Files.exists(out) && Files.readString(out).contains("ready"))) {
+            Thread.sleep(20);
+        }
+        return p;
+    }
+
+    /** python3 in A: {@code count} datagrams of {@code size} bytes to B:port, one every {@code gapMicros}, with a TOS/class byte. */
+    public static void send(int port, int count, int size, int gapMicros, boolean v6, int tos) throws Exception {
+        String py = "import socket,time\n"
+                + "s=socket.socket(socket.AF_INET" + (v6 ? "6" : "") + ",socket.SOCK_DGRAM)\n"
+                + (v6 ? "s.setsockopt(socket.IPPROTO_IPV6,socket.IPV6_TCLASS," + tos + ")\n"
+                      : "s.setsockopt(socket.IPPROTO_IP,socket.IP_TOS," + tos + ")\n")
+                + "d=b'x'*" + size + "\n"
+                + "t=time.time()\n"
+                + "for i in range(" + count + "):\n"
+                + "  s.sendto(d,('" + (v6 ? B_IP6 : B_IP) + "'," + port + "))\n"
+                + "  t+=" + gapMicros + "/1e6\n"
+                + "  w=t-time.time()\n"
+                + "  if w>0: time.sleep(w)\n";
+        in(A, "python3", "-c", py);
+    }
+
+    public static long[] result(Process p, Path out) throws Exception {
+        p.waitFor();
+        for (String line : Files.readAllLines(out)) {
+            if (line.startsWith("result")) {
+                String[] f = line.split(" ");
+                return new long[] {Long.parseLong(f[1]), Long.parseLong(f[2]),
+                        (long) (Double.parseDouble(f[3]) * 1e9), (long) (Double.parseDouble(f[4]) * 1e9)};
+            }
+        }
+        throw new AssertionError("receiver printed no result: " + Files.readString(out));
+    }
+
     private static final MethodHandle OPEN, SETNS, CLOSE;
 
     static {

@@ -88,69 +88,17 @@ class QueueNamespaceTest {
         assertThat(failure.get()).isNull();
     }
 
-    /** python3 in B: counts UDP datagrams to {@code port} for {@code seconds}; prints "count bytes first last". */
-    static Process receiver(int port, double seconds, boolean v6, Path out) throws Exception {
-        String py = "import socket,time,sys\n"
-                + "s=socket.socket(socket.AF_INET" + (v6 ? "6" : "") + ",socket.SOCK_DGRAM)\n"
-                + (v6 ? "s.setsockopt(socket.IPPROTO_IPV6,socket.IPV6_V6ONLY,1)\n" : "")
-                + "s.bind(('" + (v6 ? "::" : "0.0.0.0") + "'," + port + "))\n"
-                + "s.settimeout(0.2)\n"
-                + "n=0;b=0;t0=None;t1=None;end=time.time()+" + seconds + "\n"
-                + "print('ready',flush=True)\n"
-                + "while time.time()<end:\n"
-                + "  try:\n"
-                + "    d=s.recv(65535)\n"
-                + "  except socket.timeout:\n"
-                + "    continue\n"
-                + "  now=time.time();n+=1;b+=len(d);t0=t0 or now;t1=now\n"
-                + "print('result',n,b,t0 or 0,t1 or 0,flush=True)\n";
-        Process p = InlineLab.start(InlineLab.B, out, "python3", "-c", py);
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (System.nanoTime() < deadline && !(Files.exists(out) && Files.readString(out).contains("ready"))) {
-            Thread.sleep(20);
-        }
-        return p;
-    }
-
-    /** python3 in A: {@code count} datagrams of {@code size} bytes to B:port, one every {@code gapMicros}, with a TOS/class byte. */
-    static void send(int port, int count, int size, int gapMicros, boolean v6, int tos) throws Exception {
-        String py = "import socket,time\n"
-                + "s=socket.socket(socket.AF_INET" + (v6 ? "6" : "") + ",socket.SOCK_DGRAM)\n"
-                + (v6 ? "s.setsockopt(socket.IPPROTO_IPV6,socket.IPV6_TCLASS," + tos + ")\n"
-                      : "s.setsockopt(socket.IPPROTO_IP,socket.IP_TOS," + tos + ")\n")
-                + "d=b'x'*" + size + "\n"
-                + "t=time.time()\n"
-                + "for i in range(" + count + "):\n"
-                + "  s.sendto(d,('" + (v6 ? InlineLab.B_IP6 : InlineLab.B_IP) + "'," + port + "))\n"
-                + "  t+=" + gapMicros + "/1e6\n"
-                + "  w=t-time.time()\n"
-                + "  if w>0: time.sleep(w)\n";
-        InlineLab.in(InlineLab.A, "python3", "-c", py);
-    }
-
-    static long[] result(Process p, Path out) throws Exception {
-        p.waitFor();
-        for (String line : Files.readAllLines(out)) {
-            if (line.startsWith("result")) {
-                String[] f = line.split(" ");
-                return new long[] {Long.parseLong(f[1]), Long.parseLong(f[2]),
-                        (long) (Double.parseDouble(f[3]) * 1e9), (long) (Double.parseDouble(f[4]) * 1e9)};
-            }
-        }
-        throw new AssertionError("receiver printed no result: " + Files.readString(out));
-    }
-
     @Test
     void blockedTrafficDoesNotArriveAndOtherTrafficDoes(@TempDir Path tmp) throws Exception {
         Path blockedOut = tmp.resolve("blocked.txt");
         Path openOut = tmp.resolve("open.txt");
-        Process blocked = receiver(9, 2.5, false, blockedOut);
-        Process open = receiver(9999, 2.5, false, openOut);
-        send(9, 20, 200, 1000, false, 0);
-        send(9999, 20, 200, 1000, false, 0);
-        long[] br = result(blocked, blockedOut);
+        Process blocked = InlineLab.receiver(9, 2.5, false, blockedOut);
+        Process open = InlineLab.receiver(9999, 2.5, false, openOut);
+        InlineLab.send(9, 20, 200, 1000, false, 0);
+        InlineLab.send(9999, 20, 200, 1000, false, 0);
+        long[] br = InlineLab.result(blocked, blockedOut);
         assertThat(br[0]).isZero();
-        assertThat(result(open, openOut)[0]).isEqualTo(20);
+        assertThat(InlineLab.result(open, openOut)[0]).isEqualTo(20);
         // ping exits 0 when a reply came; otherwise this throws with its output
         InlineLab.in(InlineLab.A, "ping", "-c", "3", "-i", "0.2", "-W", "2", InlineLab.B_IP);
         InlineLab.in(InlineLab.A, "ping", "-6", "-c", "3", "-i", "0.2", "-W", "2", InlineLab.B_IP6);
@@ -166,15 +114,15 @@ class QueueNamespaceTest {
             Path o1 = tmp.resolve("r1.txt");
             Path o2 = tmp.resolve("r2.txt");
             Path o3 = tmp.resolve("r3.txt");
-            Process r1 = receiver(5060, 2.5, false, o1);
-            Process r2 = receiver(5060, 2.5, true, o2);
-            Process r3 = receiver(5070, 2.5, false, o3);
-            send(5060, 5, 300, 1000, false, 0x01);   // ECT(1), no DSCP
-            send(5060, 5, 300, 1000, true, 0x02);    // ECT(0)
-            send(5070, 5, 300, 1000, false, 0x01);   // not marked
-            assertThat(result(r1, o1)[0]).isEqualTo(5);   // the far end's stack took them: IPv4 checksum valid
-            assertThat(result(r2, o2)[0]).isEqualTo(5);
-            assertThat(result(r3, o3)[0]).isEqualTo(5);
+            Process r1 = InlineLab.receiver(5060, 2.5, false, o1);
+            Process r2 = InlineLab.receiver(5060, 2.5, true, o2);
+            Process r3 = InlineLab.receiver(5070, 2.5, false, o3);
+            InlineLab.send(5060, 5, 300, 1000, false, 0x01);   // ECT(1), no DSCP
+            InlineLab.send(5060, 5, 300, 1000, true, 0x02);    // ECT(0)
+            InlineLab.send(5070, 5, 300, 1000, false, 0x01);   // not marked
+            assertThat(InlineLab.result(r1, o1)[0]).isEqualTo(5);   // the far end's stack took them: IPv4 checksum valid
+            assertThat(InlineLab.result(r2, o2)[0]).isEqualTo(5);
+            assertThat(InlineLab.result(r3, o3)[0]).isEqualTo(5);
             Thread.sleep(300);
         } finally {
             InlineLab.run("kill", "-INT", Long.toString(dump.pid()));
@@ -215,9 +163,9 @@ class QueueNamespaceTest {
     void aRateLimitedFlowStaysWithinTenPercentOfItsRate(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("rate.txt");
         // 4 Mbit/s offered for 3 s (1000-byte datagrams, one every 2 ms) through a 2 Mbit/s limit
-        Process r = receiver(7000, 5, false, out);
-        send(7000, 1500, 1000, 2000, false, 0);
-        long[] res = result(r, out);
+        Process r = InlineLab.receiver(7000, 5, false, out);
+        InlineLab.send(7000, 1500, 1000, 2000, false, 0);
+        long[] res = InlineLab.result(r, out);
         double seconds = (res[3] - res[2]) / 1e9;
         double bits = (res[1] + res[0] * 28.0) * 8;   // IP bytes, as the bucket counts them
         // the bucket starts full (100 ms of the rate): take that out of what a rate over time may carry
