@@ -6,7 +6,7 @@ import org.fathom.decode.DecodedPacket;
 import org.fathom.decode.IpProtocol;
 import org.fathom.flow.FlowEnd;
 import org.fathom.flow.FlowTable;
-import org.fathom.pipeline.FlowEvents;
+import org.fathom.lifecycle.FlowEvents;
 import org.fathom.privacy.PrivacyGuard;
 import org.fathom.protocol.Classification;
 import org.fathom.record.VerdictRecord;
