@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.fathom.capture.CaptureFiles;
 import org.fathom.capture.CaptureReader;
@@ -157,6 +158,48 @@ class QueueNamespaceTest {
             assertThat(r.rule()).isEqualTo("sip-first");
             assertThat(r.marked()).isEqualTo(10);
         });
+    }
+
+    @Test
+    void theReadingThreadAllocatesNothingPerPacket(@TempDir Path tmp) throws Exception {
+        InlineLab.assumeTools("hping3");
+        // the router's own loopback traffic to UDP 7100-7101 goes to queue 11, answered by a JVM of its own
+        InlineLab.in(InlineLab.R, "iptables", "-A", "OUTPUT", "-o", "lo", "-p", "udp", "--dport", "7100:7101", "-j", "NFQUEUE",
+                "--queue-num", "11", "--queue-bypass");
+        Path out = tmp.resolve("probe.txt");
+        // C2 alone (-XX:-TieredCompilation): the loop is compiled after 10,000 iterations, so the
+        // steady state comes within the warm-up; the test JVM (C1 only) does not scalar-replace the
+        // FFM downcalls' temporaries, so it cannot measure this itself
+        Process probe = InlineLab.start(InlineLab.R, out, ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED", "-XX:-TieredCompilation", "-cp", System.getProperty("java.class.path"),
+                "org.fathom.inline.AllocationProbe", "11", "100000", "40000");
+        List<Process> floods = new ArrayList<>();
+        try {
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (!Files.readString(out).contains("ready") && System.nanoTime() < deadline && probe.isAlive()) {
+                Thread.sleep(50);
+            }
+            // as fast as hping3 goes to the rate-limited port (what passes the queue is bounded by the
+            // probe's pace), and a steady stream to the marked one
+            floods.add(InlineLab.start(InlineLab.R, null, "timeout", "-s", "INT", "50", "hping3", "-q", "-2", "-p", "7100",
+                    "-d", "64", "--flood", "127.0.0.1"));
+            floods.add(InlineLab.start(InlineLab.R, null, "timeout", "-s", "INT", "50", "hping3", "-q", "-2", "-p", "7101",
+                    "-d", "64", "-i", "u100", "127.0.0.1"));
+            assertThat(probe.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            for (Process f : floods) {
+                f.destroy();
+            }
+            probe.destroyForcibly();
+        }
+        String result = Files.readString(out);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("marked (\\d+) bytes/packet per chunk (.+)").matcher(result);
+        assertThat(m.find()).as(result).isTrue();
+        assertThat(Long.parseLong(m.group(1))).as("packets marked").isPositive();
+        double[] chunks = java.util.Arrays.stream(m.group(2).trim().split(" ")).mapToDouble(Double::parseDouble).sorted().toArray();
+        assertThat(chunks).hasSize(5);
+        // a per-packet allocation would show in every chunk; a late compilation shows in one
+        assertThat(chunks[2]).as("median bytes allocated per packet by the reading thread: %s", result).isLessThanOrEqualTo(1.0);
     }
 
     @Test
