@@ -163,6 +163,26 @@ class InlineCommandTest {
     }
 
     @Test
+    void severalQueuesAreAnsweredByOneFathom() throws Exception {
+        // ICMP goes to queue 6 (a rule before the one that queues everything to 5)
+        InlineLab.in(InlineLab.R, lab.iptables(), "-I", "FORWARD", "1", "-p", "icmp", "-j", "NFQUEUE", "--queue-num", "6",
+                "--queue-bypass");
+        try {
+            Fathom f = start("--queue", "6", "-w", "2");
+            f.awaitAnswering();
+            assertThat(f.err()).contains("answering nfqueue " + QUEUE + ",6");
+            assertThat(ping(4, "0.1")).isEqualTo(4);
+            assertThat(InlineLab.in(InlineLab.R, "cat", "/proc/net/netfilter/nfnetlink_queue"))
+                    .as("both queues bound").containsPattern("(?m)^\\s+" + QUEUE + "\\s").containsPattern("(?m)^\\s+6\\s");
+            assertThat(f.terminate()).isZero();
+            assertThat(f.out()).containsPattern("Queue      nfqueue " + QUEUE + ",6: ([8-9]|[1-9]\\d+) packets answered");
+        } finally {
+            InlineLab.in(InlineLab.R, lab.iptables(), "-D", "FORWARD", "1");
+        }
+        assertThat(ping(2, "0.1")).isEqualTo(2);
+    }
+
+    @Test
     void aQueueAlreadyBoundIsOneLineAndStatusTwo() throws Exception {
         Fathom f = start();
         try {

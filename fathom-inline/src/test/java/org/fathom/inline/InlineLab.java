@@ -127,6 +127,11 @@ public final class InlineLab implements AutoCloseable {
         }
     }
 
+    /** The iptables command that works here (iptables, or iptables-legacy). */
+    public String iptables() {
+        return iptables;
+    }
+
     /** Removes the queue rules: forwarding without the queue. */
     public void unqueue() throws IOException, InterruptedException {
         in(R, iptables, "-F", "FORWARD");
