@@ -13,7 +13,7 @@ import org.fathom.decode.DecodedPacket;
 import org.fathom.decode.PacketDecoder;
 
 /**
- * Packets from netfilter queues ({@link NfQueue}), each answered before the engine sees it.
+ * Packets from netfilter queues ({@link NfQueue}), each answered once the engine has taken it in.
  *
  * <p><b>Verdict timing.</b> {@link #read} runs on the engine's reading thread (the dispatcher, or
  * the one worker's loop). It hands each packet to the engine at once, and gives its verdict at the

@@ -164,7 +164,7 @@ class QueueNamespaceTest {
     void theReadingThreadAllocatesNothingPerPacket(@TempDir Path tmp) throws Exception {
         InlineLab.assumeTools("hping3");
         // the router's own loopback traffic to UDP 7100-7101 goes to queue 11, answered by a JVM of its own
-        InlineLab.in(InlineLab.R, "iptables", "-A", "OUTPUT", "-o", "lo", "-p", "udp", "--dport", "7100:7101", "-j", "NFQUEUE",
+        InlineLab.in(InlineLab.R, lab.iptables(), "-A", "OUTPUT", "-o", "lo", "-p", "udp", "--dport", "7100:7101", "-j", "NFQUEUE",
                 "--queue-num", "11", "--queue-bypass");
         Path out = tmp.resolve("probe.txt");
         // C2 alone (-XX:-TieredCompilation): the loop is compiled after 10,000 iterations, so the
