@@ -30,9 +30,11 @@ import picocli.CommandLine.Option;
                     + "accept with a new DSCP (mark, prioritise), or drop what is over a per-flow rate (rate_limit).",
             "",
             "The same engine, outputs and privacy guard as 'live': the packets are classified, calls and attacks "
-                    + "analysed, records written. Each packet gets its verdict as it is read, from the verdicts in "
-                    + "force (a flow's once it is classified, an address's while an alert rule's 'for:' lasts, a "
-                    + "call's media while the call lives); packets before a flow's verdict pass. See docs/INLINE.md.",
+                    + "analysed, records written. Each packet gets its verdict once the engine has taken it in (so "
+                    + "the packet that classifies a flow or starts a call counts; fully with -w 1), from the verdicts "
+                    + "in force (a flow's once it is classified, an address's while an alert rule's 'for:' lasts, a "
+                    + "call's signalling and media while the call lives); packets before a flow's verdict pass, none "
+                    + "is held. See docs/INLINE.md.",
             "",
             "Send traffic to the queue with the queue-bypass flag, so it passes when fathom is not running:",
             "  iptables -A FORWARD -j NFQUEUE --queue-num 0 --queue-bypass   (and the same with ip6tables)",
