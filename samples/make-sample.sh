@@ -23,7 +23,7 @@ trap 'exit 130' INT TERM
 "$LAB" down $TAG   # what an interrupted run may have left
 "$LAB" up $TAG
 "$LAB" servers $TAG
-ip netns exec "$SRV" tcpdump -i "$SIF" -s 0 -U -n -w "$WORK/demo.pcap" 2>"$WORK/tcpdump.log" &
+ip netns exec "$SRV" tcpdump -i "$SIF" -s 0 -B 32768 -U --immediate-mode -n -w "$WORK/demo.pcap" 2>"$WORK/tcpdump.log" &
 DUMP=$!
 for _ in $(seq 1 100); do grep -q 'listening on' "$WORK/tcpdump.log" && break; sleep 0.1; done
 # in the background, so that a signal interrupts the wait and the trap cleans up at once
@@ -31,10 +31,11 @@ setsid "$LAB" traffic $TAG &
 TRAFFIC=$!
 wait "$TRAFFIC"
 TRAFFIC=
-sleep 0.5
+sleep 1   # the last answers, and tcpdump writes what it holds (immediate mode)
 kill -INT "$DUMP"
 wait "$DUMP" || true
 DUMP=
 grep -q '^0 packets dropped by kernel' "$WORK/tcpdump.log" || { cat "$WORK/tcpdump.log" >&2; echo "make-sample: tcpdump dropped packets" >&2; exit 1; }
 mv "$WORK/demo.pcap" "$OUT"
+chown --reference="$(dirname "$OUT")" "$OUT"   # tcpdump wrote it as its own user
 echo "make-sample: wrote $OUT ($(stat -c %s "$OUT") bytes)"

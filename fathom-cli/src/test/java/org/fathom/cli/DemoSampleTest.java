@@ -152,7 +152,7 @@ class DemoSampleTest {
             Map<String, Object> target = (Map<String, Object>) a.get("target");
             assertThat(text(target, "ip")).isEqualTo("192.0.2.43");
             assertThat(text(target, "port")).isEqualTo("443");
-            assertThat(((Number) a.get("packets")).longValue()).isBetween(1_000L, 1_500L);
+            assertThat(((Number) a.get("packets")).longValue()).isBetween(1_500L, 2_000L);
             assertThat(text(a, "detail")).contains("spoofed sources likely");
         });
         assertThat(run.out()).startsWith("Alerts     1\n  syn_flood              192.0.2.43 port 443 TCP");

@@ -80,7 +80,7 @@ final class Lab implements AutoCloseable {
 
     /** tcpdump on the server side of the veth, writing PCAP; returns once it listens. */
     Process tcpdump(Path pcap, Path log) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("ip", "netns", "exec", srv, "tcpdump", "-i", srvIf, "-s", "0", "-U", "-n", "-w",
+        Process p = new ProcessBuilder("ip", "netns", "exec", srv, "tcpdump", "-i", srvIf, "-s", "0", "-B", "32768", "-U", "--immediate-mode", "-n", "-w",
                 pcap.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (!Files.readString(log).contains("listening on")) {
@@ -92,8 +92,12 @@ final class Lab implements AutoCloseable {
         return p;
     }
 
-    /** Stops tcpdump as Ctrl-C does (it writes what it holds) and returns its statistics. */
+    /**
+     * Stops tcpdump as Ctrl-C does and returns its statistics. It runs in immediate mode and is
+     * given half a second first: what the kernel holds for it when the signal comes is not written.
+     */
     static String stop(Process tcpdump, Path log) throws IOException, InterruptedException {
+        Thread.sleep(500);
         new ProcessBuilder("kill", "-INT", Long.toString(tcpdump.pid())).start().waitFor(10, TimeUnit.SECONDS);
         if (!tcpdump.waitFor(10, TimeUnit.SECONDS)) {
             tcpdump.destroyForcibly();

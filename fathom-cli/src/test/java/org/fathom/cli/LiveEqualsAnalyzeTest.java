@@ -235,7 +235,8 @@ class LiveEqualsAnalyzeTest {
         // interface, one order), and analyze over them must give every record the live run gave
         Path first = dir.resolve("first.pcap");
         long copied = firstPackets(pcap, first, seen);
-        assertThat(copied).as("tcpdump's capture holds at least the packets fathom saw").isEqualTo(seen);
+        assertThat(copied).as("tcpdump's capture holds at least the packets fathom saw; tcpdump: %s", Files.readString(dumpLog))
+                .isEqualTo(seen);
         AnalyzeCommandTest.Run a = analyze(first, "30");
         assertSameRecords();
 
