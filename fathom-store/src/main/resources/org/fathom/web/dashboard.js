@@ -16,6 +16,12 @@
     while (v >= 1000 && i < u.length - 1) { v /= 1000; i++; }
     return (i === 0 ? v.toFixed(0) : v.toFixed(1)) + " " + u[i];
   }
+  function compact(v) {
+    if (v === null || v === undefined) return "";
+    const a = Math.abs(v), u = [[1e12, "T"], [1e9, "G"], [1e6, "M"], [1e3, "k"]];
+    for (const [d, n] of u) if (a >= d) return (v / d).toFixed(a / d >= 100 ? 0 : 1) + n;
+    return Number.isInteger(v) ? String(v) : v.toFixed(1);
+  }
   function iso(sec) { return new Date(sec * 1000).toISOString().replace("T", " ").replace(/\.\d+Z$/, ""); }
   function width(el) { return Math.max(320, Math.min(560, el.parentElement.parentElement.clientWidth / 2 - 30)); }
 
@@ -36,7 +42,9 @@
     const cfg = {
       width: width(el), height: 220,
       scales: { x: { time: opts.time !== false } },
-      axes: opts.time === false ? [{ values: (u, vals) => vals.map(v => opts.labels[v] || "") }, {}] : [{}, {}],
+      tzDate: ts => uPlot.tzDate(new Date(ts * 1e3), "Etc/UTC"),
+      axes: [opts.time === false ? { values: (u, vals) => vals.map(v => opts.labels[v] || "") } : {},
+             { size: 56, values: (u, vals) => vals.map(compact) }],
       series: [{ label: opts.time === false ? "bucket" : "time" }],
     };
     // stacked: draw the top layer first, so each lower layer paints over it
