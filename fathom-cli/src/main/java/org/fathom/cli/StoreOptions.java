@@ -60,10 +60,10 @@ final class StoreOptions {
      * @throws UserError when the store cannot be opened
      */
     StoreSink open(AuditLog audit) {
+        Duration keep = retentionPeriod();
         if (!enabled()) {
             return null;
         }
-        Duration keep = retentionPeriod();
         try {
             Store s = store != null ? Store.open(store) : Store.inMemory();
             String text = retention != null ? retention : keep == null ? null : "1d";

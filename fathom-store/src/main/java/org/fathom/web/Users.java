@@ -97,20 +97,28 @@ public final class Users {
     /** Whether the name and password match an entry. */
     public boolean check(String name, String password) {
         Entry e = users.get(name);
-        Entry against = e == null ? decoy : e;
+        Entry against = e == null ? decoy : e;   // the decoy costs the default rounds
         byte[] h = pbkdf2(password, against.salt(), against.iterations(), against.hash().length);
         return MessageDigest.isEqual(h, against.hash()) && e != null;
     }
 
     /** A users-file line for {@code name} with a fresh salt. */
     public static String line(String name, String password) {
+        return line(name, password, DEFAULT_ITERATIONS);
+    }
+
+    /** A users-file line with {@code iterations} rounds (at least {@value #MIN_ITERATIONS}; tests use few). */
+    public static String line(String name, String password, int iterations) {
+        if (iterations < MIN_ITERATIONS || iterations > MAX_ITERATIONS) {
+            throw new IllegalArgumentException("iterations must be between " + MIN_ITERATIONS + " and " + MAX_ITERATIONS);
+        }
         if (name.isEmpty() || name.contains(":") || name.chars().anyMatch(Character::isWhitespace)) {
             throw new IllegalArgumentException("a user name must be non-empty, without ':' or white space");
         }
         byte[] salt = new byte[16];
         new SecureRandom().nextBytes(salt);
-        byte[] hash = pbkdf2(password, salt, DEFAULT_ITERATIONS, 32);
-        return name + ":" + SCHEME + ":" + DEFAULT_ITERATIONS + ":" + Base64.getEncoder().encodeToString(salt) + ":"
+        byte[] hash = pbkdf2(password, salt, iterations, 32);
+        return name + ":" + SCHEME + ":" + iterations + ":" + Base64.getEncoder().encodeToString(salt) + ":"
                 + Base64.getEncoder().encodeToString(hash);
     }
 
