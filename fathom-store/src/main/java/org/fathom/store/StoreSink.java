@@ -57,6 +57,7 @@ public final class StoreSink implements FlowSink {
     static final long KEEP_MINUTES = 10;
     private static final long MINUTE_NANOS = 60_000_000_000L;
     private static final JsonFactory JSON = JsonFactory.builder().build();
+    private static final java.time.format.DateTimeFormatter MINUTE_FORMAT = java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss");
 
     private final Store store;
     private final boolean keepFlows;
@@ -361,59 +362,44 @@ public final class StoreSink implements FlowSink {
         alerts.flush();
         aggregates.flush();
         if (!traffic.isEmpty()) {
-            try (PreparedStatement ps = store.connection().prepareStatement("INSERT INTO traffic_minute VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                    + " ON CONFLICT (minute, category, application) DO UPDATE SET flows = flows + excluded.flows,"
-                    + " packets = packets + excluded.packets, bytes = bytes + excluded.bytes,"
+            // one statement per chunk of groups: DuckDB runs a batch of prepared upserts one by one,
+            // which cost more than all the appends together
+            List<String> rows = new java.util.ArrayList<>();
+            for (Iterator<Map.Entry<TrafficKey, Traffic>> it = traffic.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<TrafficKey, Traffic> e = it.next();
+                Traffic t = e.getValue();
+                if (t.dirty()) {
+                    rows.add("(" + minuteLiteral(e.getKey().minute()) + ", " + literal(e.getKey().category()) + ", "
+                            + literal(e.getKey().application()) + ", " + t.flows + ", " + t.packets + ", " + t.bytes + ", "
+                            + t.clients.size() + ", " + t.refused + ", " + t.reset + ", " + t.unanswered + ", " + t.risky + ")");
+                    t.reset();
+                }
+                // the client set is kept while its minute may still get records, so the count stays exact
+                if (e.getKey().minute() < newestMinute - KEEP_MINUTES || traffic.size() >= MAX_GROUPS) {
+                    it.remove();
+                }
+            }
+            upsert("INSERT INTO traffic_minute VALUES ", rows, " ON CONFLICT (minute, category, application) DO UPDATE SET"
+                    + " flows = flows + excluded.flows, packets = packets + excluded.packets, bytes = bytes + excluded.bytes,"
                     + " clients = greatest(clients, excluded.clients), tcp_refused = tcp_refused + excluded.tcp_refused,"
                     + " tcp_reset = tcp_reset + excluded.tcp_reset, tcp_unanswered = tcp_unanswered + excluded.tcp_unanswered,"
-                    + " risky = risky + excluded.risky")) {
-                int n = 0;
-                for (Iterator<Map.Entry<TrafficKey, Traffic>> it = traffic.entrySet().iterator(); it.hasNext(); ) {
-                    Map.Entry<TrafficKey, Traffic> e = it.next();
-                    Traffic t = e.getValue();
-                    if (t.dirty()) {
-                        ps.setObject(1, minuteTime(e.getKey().minute()));
-                        ps.setString(2, e.getKey().category());
-                        ps.setString(3, e.getKey().application());
-                        ps.setLong(4, t.flows);
-                        ps.setLong(5, t.packets);
-                        ps.setLong(6, t.bytes);
-                        ps.setInt(7, t.clients.size());
-                        ps.setLong(8, t.refused);
-                        ps.setLong(9, t.reset);
-                        ps.setLong(10, t.unanswered);
-                        ps.setLong(11, t.risky);
-                        ps.addBatch();
-                        n++;
-                        t.reset();
-                    }
-                    // the client set is kept while its minute may still get records, so the count stays exact
-                    if (e.getKey().minute() < newestMinute - KEEP_MINUTES || traffic.size() >= MAX_GROUPS) {
-                        it.remove();
-                    }
-                }
-                if (n > 0) {
-                    ps.executeBatch();
-                }
-            }
+                    + " risky = risky + excluded.risky");
         }
         if (!callMinutes.isEmpty()) {
-            try (PreparedStatement ps = store.connection().prepareStatement("INSERT INTO call_minute VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                    + " ON CONFLICT (minute) DO UPDATE SET attempts = attempts + excluded.attempts, answered = answered + excluded.answered,"
-                    + " completed = completed + excluded.completed, dropped = dropped + excluded.dropped,"
-                    + " blocked = blocked + excluded.blocked, busy = busy + excluded.busy, no_answer = no_answer + excluded.no_answer,"
-                    + " cancelled = cancelled + excluded.cancelled, redirected = redirected + excluded.redirected,"
-                    + " in_progress = in_progress + excluded.in_progress, emergency = emergency + excluded.emergency,"
-                    + " emergency_answered = emergency_answered + excluded.emergency_answered")) {
-                for (Map.Entry<Long, long[]> e : callMinutes.entrySet()) {
-                    ps.setObject(1, minuteTime(e.getKey()));
-                    for (int i = 0; i < 12; i++) {
-                        ps.setLong(i + 2, e.getValue()[i]);
-                    }
-                    ps.addBatch();
+            List<String> rows = new java.util.ArrayList<>();
+            for (Map.Entry<Long, long[]> e : callMinutes.entrySet()) {
+                StringBuilder b = new StringBuilder("(").append(minuteLiteral(e.getKey()));
+                for (long v : e.getValue()) {
+                    b.append(", ").append(v);
                 }
-                ps.executeBatch();
+                rows.add(b.append(')').toString());
             }
+            upsert("INSERT INTO call_minute VALUES ", rows, " ON CONFLICT (minute) DO UPDATE SET attempts = attempts + excluded.attempts,"
+                    + " answered = answered + excluded.answered, completed = completed + excluded.completed,"
+                    + " dropped = dropped + excluded.dropped, blocked = blocked + excluded.blocked, busy = busy + excluded.busy,"
+                    + " no_answer = no_answer + excluded.no_answer, cancelled = cancelled + excluded.cancelled,"
+                    + " redirected = redirected + excluded.redirected, in_progress = in_progress + excluded.in_progress,"
+                    + " emergency = emergency + excluded.emergency, emergency_answered = emergency_answered + excluded.emergency_answered");
             callMinutes.clear();
         }
         if (runId > 0) {
@@ -527,6 +513,32 @@ public final class StoreSink implements FlowSink {
                 throw new IOException("store " + store.where() + ": " + Store.oneLine(e), e);
             }
         }
+    }
+
+    private void upsert(String head, List<String> rows, String tail) throws SQLException {
+        try (Statement st = store.connection().createStatement()) {
+            for (int i = 0; i < rows.size(); i += 2000) {
+                st.execute(head + String.join(", ", rows.subList(i, Math.min(rows.size(), i + 2000))) + tail);
+            }
+        }
+    }
+
+    private static String minuteLiteral(long minute) {
+        return "TIMESTAMP '" + MINUTE_FORMAT.format(minuteTime(minute)) + "'";
+    }
+
+    /** A SQL string literal: quotes doubled, control characters dropped (names come from the catalogs and rule files). */
+    static String literal(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 2).append('\'');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\'') {
+                b.append("''");
+            } else if (!Character.isISOControl(c)) {
+                b.append(c);
+            }
+        }
+        return b.append('\'').toString();
     }
 
     private static java.time.LocalDateTime minuteTime(long minute) {

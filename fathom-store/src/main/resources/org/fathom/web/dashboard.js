@@ -91,7 +91,7 @@
     text("traffic-k", t.k);
     draw("plot-categories", d.times, t.categories, { stacked: true });
     draw("plot-applications", d.times, t.applications, { stacked: true });
-    draw("plot-unknown", d.times, { "unknown %": t.unknown_share }, {});
+    draw("plot-unknown", d.times, { "unknown %": t.unknown_share }, { bars: true, fill: true });
 
     const c = d.calls, ct = c.totals;
     text("calls-attempts", num(ct.attempts));
