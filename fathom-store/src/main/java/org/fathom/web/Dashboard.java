@@ -129,7 +129,13 @@ public final class Dashboard {
     public String overview(long range, Instant now) throws SQLException {
         try (Connection c = store.reader()) {
             Instant newest = Store.newest(c);
-            Instant end = live || newest == null ? now : newest;
+            // live: the range ends now, unless the newest record is older than the whole range (a
+            // replayed capture keeps its own clock, a link quiet for longer than the range): then, as
+            // for a stored run, it ends at the newest record
+            Instant end = newest == null || live && newest.isAfter(now.minusSeconds(range)) ? now : newest;
+            if (end.isAfter(now) && live) {
+                end = now;
+            }
             long step = Math.max(60, (range / MAX_POINTS + 59) / 60 * 60);
             long to = Math.floorDiv(end.getEpochSecond() + step - 1, step) * step;
             long from = to - range;
