@@ -107,7 +107,9 @@ final class LiveCommand implements Callable<Integer> {
             }
             if (web != null) {
                 server = HttpOptions.start(web, run.store.sink().store(), true, httpRoutes);
-                System.err.println("fathom: dashboard on " + server.url());
+                if (!run.quiet) {
+                    System.err.println("fathom: dashboard on " + server.url());
+                }
             }
         } catch (RuntimeException e) {
             source.packets().close();
