@@ -122,6 +122,12 @@ class StoreCommandTest {
         AnalyzeCommandTest.Run write = fathom("query", "--store", store.toString(), "DELETE FROM flows");
         assertThat(write.status()).isEqualTo(2);
         assertThat(write.errLines()).singleElement().asString().contains("read-only");
+        AnalyzeCommandTest.Run copy = fathom("query", "--store", store.toString(), "COPY (SELECT 1 AS a) TO '" + dir.resolve("x.csv") + "'");
+        assertThat(copy.status()).isEqualTo(2);
+        assertThat(dir.resolve("x.csv")).doesNotExist();
+        Files.writeString(dir.resolve("other.csv"), "a\n1\n");
+        assertThat(fathom("query", "--store", store.toString(), "SELECT * FROM read_csv('" + dir.resolve("other.csv") + "')")
+                .status()).isEqualTo(2);
         assertThat(fathom("query", "--store", store.toString(), "--json", "SELECT count(*) AS n FROM flows").out().strip())
                 .isEqualTo("{\"n\":6}");
     }

@@ -121,8 +121,13 @@ public final class Store implements AutoCloseable {
 
     private static Connection connect(String url, boolean readOnly, Path dir) throws StoreException {
         Properties p = new Properties();
+        // never fetch extensions from the network (NOCs are often offline; a store needs none)
+        p.setProperty("autoinstall_known_extensions", "false");
+        p.setProperty("autoload_known_extensions", "false");
         if (readOnly) {
             p.setProperty("duckdb.read_only", "true");
+            // read-only means no file either: no COPY ... TO, no read_csv of other files
+            p.setProperty("enable_external_access", "false");
         }
         try {
             Class.forName("org.duckdb.DuckDBDriver");
