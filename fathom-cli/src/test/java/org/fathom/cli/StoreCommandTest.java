@@ -186,6 +186,23 @@ class StoreCommandTest {
     }
 
     @Test
+    void aggregateModeFillsTheStoreWithAggregatesAndTheDashboardDrawsThem() throws Exception {
+        assumeTrue(Files.isRegularFile(FAX), "corpus captures are not here");
+        Path store = dir.resolve("store");
+        AnalyzeCommandTest.Run r = analyze(FAX.toString(), "--store", store.toString(), "--privacy", "aggregate", "--k", "2");
+        assertThat(r.status()).as(r.err()).isZero();
+        AnalyzeCommandTest.Run q = fathom("query", "--store", store.toString(), "--json",
+                "SELECT (SELECT count(*) FROM flows) AS flows, (SELECT count(*) FROM calls) AS calls,"
+                        + " (SELECT count(*) > 0 FROM aggregates) AS aggregates, (SELECT mode FROM runs) AS mode");
+        assertThat(q.out().strip()).isEqualTo("{\"flows\":0,\"calls\":0,\"aggregates\":true,\"mode\":\"aggregate\"}");
+        try (org.fathom.store.Store s = org.fathom.store.Store.openReadOnly(store)) {
+            String json = new org.fathom.web.Dashboard(s, false, null).overview(86400, java.time.Instant.now());
+            assertThat(json).contains("\"source\":\"aggregates\"").contains("\"mode\":\"aggregate\"")
+                    .doesNotContain("\"bytes\":0,");
+        }
+    }
+
+    @Test
     void passwdMakesALineTheServerAccepts() throws Exception {
         InputStream in = System.in;
         AnalyzeCommandTest.Run r;

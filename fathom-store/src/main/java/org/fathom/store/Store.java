@@ -226,7 +226,8 @@ public final class Store implements AutoCloseable {
         try (Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT greatest((SELECT max(last_seen) FROM flows), (SELECT max(end_time) FROM calls),"
                      + " (SELECT max(end_time) FROM alerts), (SELECT max(minute) + INTERVAL 1 MINUTE FROM traffic_minute),"
-                     + " (SELECT max(minute) + INTERVAL 1 MINUTE FROM call_minute))")) {
+                     + " (SELECT max(minute) + INTERVAL 1 MINUTE FROM call_minute),"
+                     + " (SELECT max(bucket_start + to_seconds(bucket_seconds)) FROM aggregates))")) {
             if (rs.next()) {
                 java.time.LocalDateTime t = rs.getObject(1, java.time.LocalDateTime.class);
                 return t == null ? null : t.toInstant(java.time.ZoneOffset.UTC);

@@ -189,12 +189,28 @@ public final class Dashboard {
         return ps;
     }
 
+    /**
+     * Aggregate mode releases no flows, only the guard's aggregate rows (already k-suppressed, with
+     * their own "(suppressed)" row): then the traffic comes from those, by their bucket.
+     */
+    private static final String FROM_AGGREGATES = "(SELECT bucket_start AS minute, category, application, flows,"
+            + " bytes_up + bytes_down AS bytes, 2147483647 AS clients, 0 AS tcp_refused, 0 AS tcp_reset, 0 AS tcp_unanswered,"
+            + " 0 AS risky FROM aggregates WHERE protocol <> '*')";
+
+    private static String trafficSource(Connection c, long from, long to) throws SQLException {
+        try (PreparedStatement ps = ranged(c, "SELECT (SELECT count(*) FROM traffic_minute WHERE minute >= ? AND minute < ?) = 0"
+                + " AND EXISTS (SELECT 1 FROM aggregates)", from, to); ResultSet rs = ps.executeQuery()) {
+            return rs.next() && rs.getBoolean(1) ? FROM_AGGREGATES : "traffic_minute";
+        }
+    }
+
     private void traffic(JsonGenerator g, Connection c, long from, long to, long step, int n, int k) throws SQLException {
+        String source = trafficSource(c, from, to);
         // which names may be shown: some minute of the group had at least k distinct clients
         Map<String, Long> appBytes = new HashMap<>();
         Set<String> shownApps = new java.util.HashSet<>();
         Set<String> shownCats = new java.util.HashSet<>();
-        try (PreparedStatement ps = ranged(c, "SELECT application, category, max(clients), sum(bytes) FROM traffic_minute"
+        try (PreparedStatement ps = ranged(c, "SELECT application, category, max(clients), sum(bytes) FROM " + source
                 + " WHERE minute >= ? AND minute < ? GROUP BY 1, 2", from, to); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 if (rs.getInt(3) >= k) {
@@ -203,7 +219,7 @@ public final class Dashboard {
                 }
             }
         }
-        try (PreparedStatement ps = ranged(c, "SELECT category, max(clients) FROM traffic_minute"
+        try (PreparedStatement ps = ranged(c, "SELECT category, max(clients) FROM " + source
                 + " WHERE minute >= ? AND minute < ? GROUP BY 1", from, to); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 if (rs.getInt(2) >= k) {
@@ -224,7 +240,7 @@ public final class Dashboard {
         long suppressedGroups = 0;
         Set<String> suppressedNames = new java.util.HashSet<>();
         try (PreparedStatement ps = ranged(c, "SELECT epoch(minute)::BIGINT, category, application, flows, bytes, tcp_refused,"
-                + " tcp_reset, tcp_unanswered, risky FROM traffic_minute WHERE minute >= ? AND minute < ?", from, to);
+                + " tcp_reset, tcp_unanswered, risky FROM " + source + " WHERE minute >= ? AND minute < ?", from, to);
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 int i = (int) ((rs.getLong(1) - from) / step);
@@ -254,6 +270,7 @@ public final class Dashboard {
         g.writeName("traffic");
         g.writeStartObject();
         g.writeNumberProperty("k", k);
+        g.writeStringProperty("source", source.equals("traffic_minute") ? "flows" : "aggregates");
         g.writeNumberProperty("suppressed_applications", suppressedGroups);
         g.writeNumberProperty("bytes", sum(total));
         g.writeNumberProperty("flows", sum(flows));
