@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
         },
         footer = {
             "",
-            "Example: fathom analyze samples/ --store /tmp/st && fathom serve --store /tmp/st --http 127.0.0.1:8080",
+            "Example: fathom analyze samples/http-loopback.pcap --store /tmp/st && fathom serve --store /tmp/st --http 127.0.0.1:8080",
             "",
             "Exit status: 0 stopped; 2 no store, store in use, bad option, address cannot be bound, or a",
             "non-loopback address without --http-users or --http-allow-unauthenticated.",
