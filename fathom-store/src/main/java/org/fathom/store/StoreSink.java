@@ -71,6 +71,7 @@ public final class StoreSink implements FlowSink {
     private DuckDBAppender alerts;
     private DuckDBAppender aggregates;
     private long runId;
+    private org.fathom.privacy.SubscriberNetworks subscribers = org.fathom.privacy.SubscriberNetworks.NONE;
     private long pending;
     private long lastFlush = System.nanoTime();
     private long nFlows, nCalls, nAlerts, nAggregates;
@@ -137,6 +138,11 @@ public final class StoreSink implements FlowSink {
     }
 
     private void header(PrivacyHeader h) throws SQLException {
+        try {
+            subscribers = org.fathom.privacy.SubscriberNetworks.parse(h.subscriberNetworks());
+        } catch (IllegalArgumentException e) {
+            subscribers = org.fathom.privacy.SubscriberNetworks.NONE;
+        }
         try (Statement st = store.connection().createStatement();
              ResultSet rs = st.executeQuery("SELECT coalesce(max(run_id), 0) + 1 FROM runs")) {
             rs.next();
@@ -213,7 +219,12 @@ public final class StoreSink implements FlowSink {
         }
         t.packets += r.packetsC2s() + r.packetsS2c();
         t.bytes += r.bytesC2s() + r.bytesS2c();
-        if (t.clients.size() < MAX_CLIENTS) {
+        // k-suppression protects subscribers: a flow counts its client only when a subscriber is
+        // in it (the guard pseudonymised an address, or, as in identified mode, an address is in
+        // the subscriber networks); a group with no subscriber flow needs no suppression
+        boolean subscriber = r.metadata().containsKey("pseudonym_epoch") || subscribers.contains(r.srcHi(), r.srcLo())
+                || subscribers.contains(r.dstHi(), r.dstLo());
+        if (subscriber && t.clients.size() < MAX_CLIENTS) {
             t.clients.add(r.srcHi() * 31 + r.srcLo());
         }
         if (!interim && "TCP".equals(r.l4())) {

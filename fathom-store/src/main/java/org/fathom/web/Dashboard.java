@@ -32,8 +32,8 @@ import tools.jackson.core.json.JsonFactory;
  * The overview dashboard over a {@link Store}: the page ({@code /}, its script and the bundled
  * uPlot) and the JSON it draws ({@code /api/overview?range=SECONDS}). Everything it answers is a
  * sum over time buckets or a count; applications and categories are named only when some minute
- * of them in the range had at least k distinct clients (k of the runs that filled the store), the
- * rest is summed as "(suppressed)". The one per-record list is the attacks (kind, target, size),
+ * of them in the range had at least k distinct subscriber clients (k of the runs that filled the
+ * store), or none at all; the rest is summed as "(suppressed)". The one per-record list is the attacks (kind, target, size),
  * whose target is the address as the guard released it (a pseudonym for a subscriber).
  */
 public final class Dashboard {
@@ -213,7 +213,7 @@ public final class Dashboard {
         try (PreparedStatement ps = ranged(c, "SELECT application, category, max(clients), sum(bytes) FROM " + source
                 + " WHERE minute >= ? AND minute < ? GROUP BY 1, 2", from, to); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                if (rs.getInt(3) >= k) {
+                if (rs.getInt(3) >= k || rs.getInt(3) == 0) {   // 0: no subscriber in it
                     shownApps.add(rs.getString(1));
                     appBytes.merge(rs.getString(1), rs.getLong(4), Long::sum);
                 }
@@ -222,7 +222,7 @@ public final class Dashboard {
         try (PreparedStatement ps = ranged(c, "SELECT category, max(clients) FROM " + source
                 + " WHERE minute >= ? AND minute < ? GROUP BY 1", from, to); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                if (rs.getInt(2) >= k) {
+                if (rs.getInt(2) >= k || rs.getInt(2) == 0) {
                     shownCats.add(rs.getString(1));
                 }
             }
