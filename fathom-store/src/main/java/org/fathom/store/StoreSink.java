@@ -127,6 +127,9 @@ public final class StoreSink implements FlowSink {
                 case CallRecord c -> call(c);
                 case AlertRecord a -> alert(a);
                 case AggregateRecord a -> aggregate(a);
+                case org.fathom.record.VerdictRecord v -> {
+                    // policy verdicts (fathom inline) have their own --verdicts log; not stored (yet)
+                }
             }
             if (++pending >= BATCH || System.nanoTime() - lastFlush >= FLUSH_INTERVAL.toNanos()
                     || traffic.size() >= MAX_GROUPS) {
