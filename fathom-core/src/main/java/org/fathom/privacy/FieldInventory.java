@@ -238,7 +238,11 @@ public final class FieldInventory {
             Map.entry("smtp.reply_code", Treatment.KEEP),
             Map.entry("smtp.message_bytes", Treatment.KEEP),
             Map.entry("sip.cseq", Treatment.KEEP),
-            Map.entry("sip.cseq_method", Treatment.KEEP));
+            Map.entry("sip.cseq_method", Treatment.KEEP),
+            // policy dry run (docs/POLICY.md): the operator's rule name and its action, not personal
+            // (call records carry the same two as fields of their own)
+            Map.entry("policy.rule", Treatment.KEEP),
+            Map.entry("policy.action", Treatment.KEEP));
 
     private FieldInventory() {}
 

@@ -109,6 +109,18 @@ public final class PrivacyGuard implements AutoCloseable {
         }
     }
 
+    /**
+     * Releases a policy verdict change (the verdict log): subscriber addresses pseudonymised as in
+     * flow records; aggregate mode releases none.
+     */
+    public void emitVerdict(org.fathom.record.VerdictRecord v) {
+        checkOpen();
+        org.fathom.record.VerdictRecord out = redactor.verdict(v);
+        if (out != null) {
+            release(out);
+        }
+    }
+
     /** Events released so far, and withheld by aggregate mode. */
     public long releasedEvents() {
         return redactor.releasedEvents();

@@ -14,6 +14,7 @@ public final class CollectingSink implements FlowSink {
     private final List<AlertRecord> alerts = new ArrayList<>();
     private final List<EventRecord> events = new ArrayList<>();
     private final boolean takesEvents;
+    private final List<VerdictRecord> verdicts = new ArrayList<>();
     private PrivacyHeader header;
 
     /** A sink for every kind but events. */
@@ -45,7 +46,12 @@ public final class CollectingSink implements FlowSink {
             case CallRecord c -> calls.add(c);
             case AlertRecord a -> alerts.add(a);
             case EventRecord e -> events.add(e);
+            case VerdictRecord v -> verdicts.add(v);
         }
+    }
+
+    public List<VerdictRecord> verdicts() {
+        return verdicts;
     }
 
     public List<AlertRecord> alerts() {
