@@ -36,6 +36,7 @@ public final class Classifier implements PassiveObserver.AddressBook {
     static final int MAX_EXPECTATIONS = 4_096;
 
     final ProtocolRegistry registry;
+    private final PortCatalog ports = PortCatalog.bundled();
     private final ServiceCatalog catalog;
     private final AddressCatalog addresses;
     private final Map<AddressKey, String> learned = new LinkedHashMap<>(1024, 0.75f, true) {
@@ -212,6 +213,7 @@ public final class Classifier implements PassiveObserver.AddressBook {
         FlowInspection fi = new FlowInspection(this, d.l4, d.ipVersion == 6, registry.size());
         fi.flow = f;
         endpoints(fi, t, f);
+        fi.sawSyn = d.l4 == IpProtocol.TCP && (t.tcpFlags(f, true) & DecodedPacket.TCP_SYN) != 0;
         if (!learned.isEmpty()) {
             // looked up when the flow starts: what this worker has observed up to this packet,
             // the same whatever the number of workers
@@ -305,6 +307,9 @@ public final class Classifier implements PassiveObserver.AddressBook {
             int r = call(fi, i, fromClient, b, off, len);
             if (r == Dissector.NO) {
                 fi.exclude(i);
+                if (tried == null && fi.sawSyn && order == registry.byPort(true, fi.serverPort)) {
+                    fi.refuse(i); // the server port's own protocol refused the stream's start
+                }
             } else if (r == Dissector.MATCH || r == Dissector.DONE) {
                 fi.matched = i;
                 if (fi.protocol == null) {
@@ -446,7 +451,7 @@ public final class Classifier implements PassiveObserver.AddressBook {
             protoCategory = s.category();
             confidence = "DPI";
         } else {
-            Descriptor guess = portGuess(l4, t.port(f, false), t.port(f, true));
+            Service guess = portGuess(fi, l4, t.port(f, false), t.port(f, true));
             if (guess != null) {
                 protocol = guess.name();
                 protoCategory = guess.category();
@@ -469,10 +474,14 @@ public final class Classifier implements PassiveObserver.AddressBook {
                     }
                 }
             }
-            if (s == null && !"DPI".equals(confidence)) {
+            boolean relay = "STUN".equals(protocol);
+            if (s == null && (!"DPI".equals(confidence) || relay)) {
                 s = addresses.lookup(t.addrHi(f, false), t.addrLo(f, false));
                 if (s == null) {
                     s = addresses.lookup(t.addrHi(f, true), t.addrLo(f, true));
+                }
+                if (s != null && relay && "DPI".equals(confidence) && !callService(s.name())) {
+                    s = null; // a STUN server on a cloud or CDN address says nothing of the service
                 }
                 if (s != null && "unknown".equals(confidence)) {
                     confidence = "ip";
@@ -481,6 +490,13 @@ public final class Classifier implements PassiveObserver.AddressBook {
             if (s != null) {
                 app = s.name();
                 appCategory = s.category();
+            }
+        }
+        if (app != null && callCarrier(protocol)) {
+            String call = callVariant(app);
+            if (call != null) {
+                app = call;
+                appCategory = "VoIP";
             }
         }
         if (app == null) {
@@ -525,16 +541,74 @@ public final class Classifier implements PassiveObserver.AddressBook {
         feeding = null;
     }
 
-    private Descriptor portGuess(int l4, int serverPort, int clientPort) {
+    /**
+     * The port guess, the last resort: the protocol registered for the server port (else the
+     * client port) whose dissector did not reject the flow's payload (nDPI drops a guessed
+     * protocol its dissector excluded the same way: a binary protocol on TCP 80 is not HTTP), else
+     * the {@link PortCatalog} protocol of the port (known only by its port, nothing to refute it).
+     */
+    private Service portGuess(FlowInspection fi, int l4, int serverPort, int clientPort) {
         if (l4 != IpProtocol.TCP && l4 != IpProtocol.UDP) {
             return null;
         }
         boolean tcp = l4 == IpProtocol.TCP;
-        int[] c = registry.byPort(tcp, serverPort);
-        if (c == null) {
-            c = registry.byPort(tcp, clientPort);
+        boolean refuted = false;
+        for (int port : new int[] {serverPort, clientPort}) {
+            int[] c = registry.byPort(tcp, port);
+            if (c == null) {
+                continue;
+            }
+            for (int i : c) {
+                if (fi == null || !fi.rejected(i)) {
+                    Descriptor d = registry.get(i).descriptor();
+                    return new Service(d.name(), d.category());
+                }
+            }
+            refuted = true;
         }
-        return c == null ? null : registry.get(c[0]).descriptor();
+        if (refuted) {
+            return null;
+        }
+        Service s = ports.lookup(tcp, serverPort);
+        return s != null ? s : ports.lookup(tcp, clientPort);
+    }
+
+    /**
+     * Protocols that carry a call's media or its NAT traversal: on them a messaging service named
+     * by host, DNS or address becomes its call variant. On STUN the server's address may name the
+     * service even though inspection found the protocol, when that service runs its own relays
+     * ({@link #callService}): a TURN relay in WhatsApp's block is WhatsApp's.
+     */
+    static boolean callCarrier(String protocol) {
+        return switch (protocol) {
+            case "STUN", "DTLS", "SRTP", "RTP", "RTCP" -> true;
+            default -> false;
+        };
+    }
+
+    /** Services whose own address blocks hold the STUN/TURN relays of their calls. */
+    static boolean callService(String app) {
+        return callVariant(app) != null || switch (app) {
+            case "Zoom", "Webex", "Discord", "GoTo", "Telegram" -> true;
+            default -> false;
+        };
+    }
+
+    /** The call service of a messaging service, in nDPI's names, or null. */
+    static String callVariant(String app) {
+        return switch (app) {
+            case "WhatsApp" -> "WhatsAppCall";
+            case "Facebook", "FacebookMessenger", "Instagram" -> "FacebookVoip";
+            case "Signal" -> "SignalVoip";
+            case "Telegram" -> "TelegramVoip";
+            case "Google", "GoogleServices", "GoogleMeet", "GoogleChat" -> "GoogleCall";
+            case "Teams", "Skype_Teams" -> "Skype_TeamsCall";
+            case "Snapchat" -> "SnapchatCall";
+            case "Line" -> "LineCall";
+            case "Viber" -> "ViberVoip";
+            case "KakaoTalk" -> "KakaoTalk_Voice";
+            default -> null;
+        };
     }
 
     private static long portRisk(Descriptor d, int l4, int clientPort, int serverPort) {
