@@ -257,6 +257,7 @@ public final class Classifier implements PassiveObserver.AddressBook {
             case IpProtocol.PGM -> new Service("PGM", "Network");
             case IpProtocol.SCTP -> new Service("SCTP", "Network");
             case IpProtocol.IPIP -> new Service("IP_in_IP", "Network");
+            case 8 -> new Service("EGP", "Network");
             case 88 -> new Service("IP_EGRP", "Network");
             default -> null;
         };
@@ -492,6 +493,13 @@ public final class Classifier implements PassiveObserver.AddressBook {
                 appCategory = s.category();
             }
         }
+        if (app == null && meta != null && ("HTTP".equals(protocol) || "HTTP_Proxy".equals(protocol))) {
+            Service s = httpService(meta);
+            if (s != null) {
+                app = s.name();
+                appCategory = s.category();
+            }
+        }
         if (app != null && callCarrier(protocol)) {
             String call = callVariant(app);
             if (call != null) {
@@ -584,6 +592,52 @@ public final class Classifier implements PassiveObserver.AddressBook {
             case "STUN", "DTLS", "SRTP", "RTP", "RTCP" -> true;
             default -> false;
         };
+    }
+
+    /** What HTTP carries, named from the request's method, URL and content type (nDPI's names). */
+    static final List<Service> HTTP_SERVICES = List.of(new Service("WebDAV", "Collaborative"), new Service("MS-RPCH", "RPC"),
+            new Service("IPP", "System"), new Service("HLS", "Media"), new Service("MpegDash", "Media"),
+            new Service("SOAP", "RPC"), new Service("IceCast", "Media"));
+
+    /**
+     * The service an HTTP flow's own metadata shows (the first request's method and URL, the
+     * content type, the server header), or null: WebDAV methods (RFC 4918), Outlook Anywhere's
+     * RPC over HTTP methods, IPP (RFC 8010, {@code application/ipp}), HLS playlists (RFC 8216),
+     * DASH manifests (ISO/IEC 23009-1), SOAP 1.2 ({@code application/soap+xml}), an Icecast server.
+     */
+    static Service httpService(Map<String, Object> meta) {
+        Object m = meta.get("http.method");
+        if (m instanceof String method) {
+            switch (method) {
+                case "PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK" -> {
+                    return HTTP_SERVICES.get(0);
+                }
+                case "RPC_IN_DATA", "RPC_OUT_DATA" -> {
+                    return HTTP_SERVICES.get(1);
+                }
+                default -> { }
+            }
+        }
+        String ct = meta.get("http.content_type") instanceof String c ? c.toLowerCase(java.util.Locale.ROOT) : "";
+        String url = meta.get("http.url") instanceof String u ? u.toLowerCase(java.util.Locale.ROOT) : "";
+        int q = url.indexOf('?');
+        String path = q >= 0 ? url.substring(0, q) : url;
+        if (ct.startsWith("application/ipp")) {
+            return HTTP_SERVICES.get(2);
+        }
+        if (ct.startsWith("application/vnd.apple.mpegurl") || ct.startsWith("application/x-mpegurl") || path.endsWith(".m3u8")) {
+            return HTTP_SERVICES.get(3);
+        }
+        if (ct.startsWith("application/dash+xml") || path.endsWith(".mpd")) {
+            return HTTP_SERVICES.get(4);
+        }
+        if (ct.startsWith("application/soap+xml")) {
+            return HTTP_SERVICES.get(5);
+        }
+        if (meta.get("http.server") instanceof String srv && srv.regionMatches(true, 0, "Icecast", 0, 7)) {
+            return HTTP_SERVICES.get(6);
+        }
+        return null;
     }
 
     /** Services whose own address blocks hold the STUN/TURN relays of their calls. */

@@ -24,6 +24,15 @@ public interface Dissector {
     Descriptor descriptor();
 
     /**
+     * Other protocol or application names this dissector may give a flow besides its descriptor's
+     * ({@link FlowContext#setProtocol}, {@link FlowContext#setApplication}, {@link FlowContext#expect}):
+     * what {@code fathom protocols} lists as detected by payload. A test checks each is declared.
+     */
+    default java.util.List<Service> alsoReports() {
+        return java.util.List.of();
+    }
+
+    /**
      * Looks at payload of the flow.
      *
      * @param fromClient whether the bytes were sent by the flow's client

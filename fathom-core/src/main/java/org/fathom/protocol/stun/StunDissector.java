@@ -179,4 +179,10 @@ public final class StunDissector implements Dissector {
     static int u32(byte[] b, int i) {
         return (u16(b, i) << 16) | u16(b, i + 2);
     }
+
+    /** Names given besides the descriptor's (for {@code fathom protocols}). */
+    @Override
+    public java.util.List<org.fathom.protocol.Service> alsoReports() {
+        return java.util.List.of(new org.fathom.protocol.Service("DTLS", "Web"), new org.fathom.protocol.Service("SRTP", "Media"), new org.fathom.protocol.Service("WhatsAppCall", "VoIP"), new org.fathom.protocol.Service("Skype_TeamsCall", "VoIP"), new org.fathom.protocol.Service("Zoom", "Video"), new org.fathom.protocol.Service("GoogleCall", "VoIP"));
+    }
 }
