@@ -594,14 +594,14 @@ public final class Classifier implements PassiveObserver.AddressBook {
         };
     }
 
-    /** What HTTP carries, named from the request's method, URL and content type (nDPI's names). */
+    /** What HTTP carries, named from the request's method and the content type (nDPI's names). */
     static final List<Service> HTTP_SERVICES = List.of(new Service("WebDAV", "Collaborative"), new Service("MS-RPCH", "RPC"),
             new Service("IPP", "System"), new Service("HLS", "Media"), new Service("MpegDash", "Media"),
             new Service("SOAP", "RPC"), new Service("IceCast", "Media"));
 
     /**
-     * The service an HTTP flow's own metadata shows (the first request's method and URL, the
-     * content type, the server header), or null: WebDAV methods (RFC 4918), Outlook Anywhere's
+     * The service an HTTP flow's own metadata shows (the first request's method, the content
+     * type, the server header), or null: WebDAV methods (RFC 4918), Outlook Anywhere's
      * RPC over HTTP methods, IPP (RFC 8010, {@code application/ipp}), HLS playlists (RFC 8216),
      * DASH manifests (ISO/IEC 23009-1), SOAP 1.2 ({@code application/soap+xml}), an Icecast server.
      */
@@ -619,16 +619,14 @@ public final class Classifier implements PassiveObserver.AddressBook {
             }
         }
         String ct = meta.get("http.content_type") instanceof String c ? c.toLowerCase(java.util.Locale.ROOT) : "";
-        String url = meta.get("http.url") instanceof String u ? u.toLowerCase(java.util.Locale.ROOT) : "";
-        int q = url.indexOf('?');
-        String path = q >= 0 ? url.substring(0, q) : url;
         if (ct.startsWith("application/ipp")) {
             return HTTP_SERVICES.get(2);
         }
-        if (ct.startsWith("application/vnd.apple.mpegurl") || ct.startsWith("application/x-mpegurl") || path.endsWith(".m3u8")) {
+        // by what was served, not by the URL asked for (a playlist URL answered 403 is no stream)
+        if (ct.startsWith("application/vnd.apple.mpegurl") || ct.startsWith("application/x-mpegurl")) {
             return HTTP_SERVICES.get(3);
         }
-        if (ct.startsWith("application/dash+xml") || path.endsWith(".mpd")) {
+        if (ct.startsWith("application/dash+xml")) {
             return HTTP_SERVICES.get(4);
         }
         if (ct.startsWith("application/soap+xml")) {

@@ -69,7 +69,7 @@ public final class ProtocolList {
             }
         }
         for (Service s : Classifier.HTTP_SERVICES) {
-            add(m, s.name(), s.category(), Method.DPI, "HTTP method, URL or content type");
+            add(m, s.name(), s.category(), Method.DPI, "HTTP method, content type or server");
         }
         for (int proto = 0; proto < 256; proto++) {
             Service s = Classifier.byIpProtocol(proto);

@@ -356,8 +356,11 @@ class ClassifierCatalogTest {
     void httpServicesComeFromTheRequestItself() {
         tcp(ipv4(198, 51, 100, 12), 80, "PROPFIND /dav/");
         assertThat(only().application()).isEqualTo("WebDAV");
-        tcp(ipv4(198, 51, 100, 12), 80, "GET /live/index.m3u8?x=1");
+        tcp(ipv4(198, 51, 100, 12), 80, "GET /live/index.m3u8?x=1 application/vnd.apple.mpegurl");
         assertThat(only().application()).isEqualTo("HLS");
+        // what was served decides, not the URL asked for (a playlist URL answered with an error page)
+        tcp(ipv4(198, 51, 100, 12), 80, "GET /live/index.m3u8?x=1 text/html");
+        assertThat(only().application()).isEqualTo("HTTP");
         tcp(ipv4(198, 51, 100, 12), 80, "POST /printers/p1 application/ipp");
         Classification ipp = only();
         assertThat(ipp.application()).isEqualTo("IPP");

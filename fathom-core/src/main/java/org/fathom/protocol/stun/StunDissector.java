@@ -49,18 +49,30 @@ public final class StunDissector implements Dissector {
             return MATCH; // after a match (e.g. media multiplexed on the flow)
         }
         if (r != NO && ctx.state() == null) {
-            ctx.setState(Boolean.TRUE);
+            ctx.setState(MATCHED);
         }
         return r;
     }
 
-    /** RFC 7983 demultiplexing of what follows STUN on the same 5-tuple (WebRTC, ICE). */
+    /** Per-flow state: matched, then which carrier was seen after STUN. */
+    private static final Integer MATCHED = 1;
+    private static final Integer DTLS_SEEN = 2;
+    private static final Integer SRTP_SEEN = 3;
+
+    /**
+     * RFC 7983 demultiplexing of what follows STUN on the same 5-tuple (WebRTC, ICE). DTLS, once
+     * seen, stays the flow's name (its keys protect the SRTP that follows, as nDPI names it).
+     */
     private static void demultiplex(FlowContext ctx, byte[] b, int off, int len) {
         int first = b[off] & 0xFF;
-        if (first >= 20 && first <= 63 && len >= 13 && first <= 23 && (b[off + 1] & 0xFF) == 0xFE) {
-            ctx.setProtocol("DTLS", "Web");
-        } else if (first >= 128 && first <= 191 && len >= 12) {
+        if (first >= 20 && first <= 23 && len >= 13 && (b[off + 1] & 0xFF) == 0xFE) {
+            if (ctx.state() != DTLS_SEEN) {
+                ctx.setProtocol("DTLS", "Web");
+                ctx.setState(DTLS_SEEN);
+            }
+        } else if (first >= 128 && first <= 191 && len >= 12 && ctx.state() == MATCHED) {
             ctx.setProtocol("SRTP", "Media");
+            ctx.setState(SRTP_SEEN);
         }
     }
 

@@ -119,5 +119,8 @@ class StunDissectorTest {
         assertThat(r.feed(d, true, bindingRequest())).isEqualTo(Dissector.MATCH);
         assertThat(r.feed(d, false, Bytes.of(0x80, 0x60).zeros(30).get())).isEqualTo(Dissector.MATCH);
         assertThat(r.protocol).isEqualTo("SRTP");
+        // SRTP after the DTLS handshake keeps the flow DTLS (DTLS-SRTP, as nDPI names it)
+        assertThat(c.feed(d, false, Bytes.of(0x80, 0x60).zeros(30).get())).isEqualTo(Dissector.MATCH);
+        assertThat(c.protocol).isEqualTo("DTLS");
     }
 }
