@@ -276,6 +276,15 @@ public final class Classifier implements PassiveObserver.AddressBook {
             return;
         }
         boolean tcp = fi.l4 == IpProtocol.TCP;
+        if (fi.payloadPackets[fromClient ? 0 : 1] == 1) {
+            // a direction's first bytes rule out the protocols that cannot start so, without a call
+            long[] no = registry.excludedByFirstByte(fromClient, b[off]);
+            if (no != null) {
+                for (int k = 0; k < no.length; k++) {
+                    fi.excluded[k] |= no[k];
+                }
+            }
+        }
         int[] hinted = registry.byPort(tcp, fi.serverPort);
         if (hinted != null && probe(fi, hinted, null, null, fromClient, b, off, len)) {
             return;

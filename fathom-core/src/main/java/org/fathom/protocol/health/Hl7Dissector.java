@@ -38,4 +38,11 @@ public final class Hl7Dissector extends PrefixDissector {
         }
         return MATCH;
     }
+
+    private static final long[] FIRST = org.fathom.protocol.Dissector.bytes(0x0B);
+
+    @Override
+    public long[] firstBytes(boolean fromClient) {
+        return FIRST;
+    }
 }

@@ -92,4 +92,12 @@ public final class Z3950Dissector extends PrefixDissector {
         out[1] = 1 + n;
         return 1;
     }
+
+    private static final long[] FIRST_CLIENT = org.fathom.protocol.Dissector.bytes(0xB4);
+    private static final long[] FIRST_SERVER = org.fathom.protocol.Dissector.bytes(0xB5);
+
+    @Override
+    public long[] firstBytes(boolean fromClient) {
+        return fromClient ? FIRST_CLIENT : FIRST_SERVER;
+    }
 }

@@ -42,4 +42,11 @@ public final class GiopDissector extends PrefixDissector {
         }
         return MATCH;
     }
+
+    private static final long[] FIRST = org.fathom.protocol.Dissector.bytes('G');
+
+    @Override
+    public long[] firstBytes(boolean fromClient) {
+        return FIRST;
+    }
 }

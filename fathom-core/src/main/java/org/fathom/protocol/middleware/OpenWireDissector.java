@@ -21,6 +21,9 @@ public final class OpenWireDissector extends PrefixDissector {
 
     @Override
     public int judge(FlowContext ctx, boolean fromClient, boolean matched, byte[] b, int off, int len) {
+        if (len >= 1 && b[off] != 0) {
+            return NO; // the size is below 2^20: its first byte is zero
+        }
         if (len >= 5 && (u8(b, off + 4) != 1 || u32(b, off) < 9 || u32(b, off) > 1 << 20)) {
             return NO;
         }
@@ -31,5 +34,12 @@ public final class OpenWireDissector extends PrefixDissector {
             }
         }
         return len < 13 ? NEED_MORE : MATCH;
+    }
+
+    private static final long[] FIRST = org.fathom.protocol.Dissector.bytes(0);
+
+    @Override
+    public long[] firstBytes(boolean fromClient) {
+        return FIRST;
     }
 }

@@ -74,4 +74,12 @@ public final class ProxyProtocolDissector extends PrefixDissector {
         }
         return maybe ? NEED_MORE : NO;
     }
+
+    private static final long[] FIRST_CLIENT = org.fathom.protocol.Dissector.bytes('P', 0x0D);
+    private static final long[] FIRST_SERVER = null;
+
+    @Override
+    public long[] firstBytes(boolean fromClient) {
+        return fromClient ? FIRST_CLIENT : FIRST_SERVER;
+    }
 }

@@ -31,4 +31,11 @@ public final class RtpsDissector implements Dissector {
         boolean known = sub >= 0x01 && sub <= 0x16 || sub >= 0x80; // defined ids, or vendor-specific
         return major == 2 && minor <= 5 && known ? DONE : NO;
     }
+
+    private static final long[] FIRST = Dissector.bytes('R');
+
+    @Override
+    public long[] firstBytes(boolean fromClient) {
+        return FIRST;
+    }
 }

@@ -39,4 +39,11 @@ public final class ZabbixDissector extends PrefixDissector {
         long length = u32le(b, off + 5);
         return (flags & 0x04) == 0 && length > 1 << 30 ? NO : MATCH;
     }
+
+    private static final long[] FIRST = org.fathom.protocol.Dissector.bytes('Z');
+
+    @Override
+    public long[] firstBytes(boolean fromClient) {
+        return FIRST;
+    }
 }

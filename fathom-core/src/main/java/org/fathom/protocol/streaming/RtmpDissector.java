@@ -49,4 +49,12 @@ public final class RtmpDissector implements Dissector {
         }
         return st.clientBytes == C0_C1 && (b[off] & 0xFF) == st.version ? DONE : NO;
     }
+
+    private static final long[] FIRST_CLIENT = Dissector.bytes(3, 6);
+    private static final long[] FIRST_SERVER = null;
+
+    @Override
+    public long[] firstBytes(boolean fromClient) {
+        return fromClient ? FIRST_CLIENT : FIRST_SERVER;
+    }
 }

@@ -20,7 +20,7 @@ public final class TincDissector extends PrefixDissector {
     @Override
     public int judge(FlowContext ctx, boolean fromClient, boolean matched, byte[] b, int off, int len) {
         if (len < 2) {
-            return NEED_MORE;
+            return len == 1 && b[off] != '0' ? NO : NEED_MORE;
         }
         if (b[off] != '0' || b[off + 1] != ' ') {
             return NO;
@@ -64,5 +64,12 @@ public final class TincDissector extends PrefixDissector {
 
     private static boolean name(byte c) {
         return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_';
+    }
+
+    private static final long[] FIRST = org.fathom.protocol.Dissector.bytes('0');
+
+    @Override
+    public long[] firstBytes(boolean fromClient) {
+        return FIRST;
     }
 }
