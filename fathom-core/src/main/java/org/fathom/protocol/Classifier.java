@@ -569,25 +569,28 @@ public final class Classifier implements PassiveObserver.AddressBook {
             return null;
         }
         boolean tcp = l4 == IpProtocol.TCP;
-        boolean refuted = false;
-        for (int port : new int[] {serverPort, clientPort}) {
-            int[] c = registry.byPort(tcp, port);
-            if (c == null) {
-                continue;
-            }
-            for (int i : c) {
+        int[] c = registry.byPort(tcp, serverPort);
+        int[] c2 = registry.byPort(tcp, clientPort);
+        if (c == null && c2 == null) {
+            Service s = ports.lookup(tcp, serverPort);
+            return s != null ? s : ports.lookup(tcp, clientPort);
+        }
+        Descriptor d = firstNotRejected(fi, c);
+        if (d == null) {
+            d = firstNotRejected(fi, c2);
+        }
+        return d == null ? null : new Service(d.name(), d.category());
+    }
+
+    private Descriptor firstNotRejected(FlowInspection fi, int[] candidates) {
+        if (candidates != null) {
+            for (int i : candidates) {
                 if (fi == null || !fi.rejected(i)) {
-                    Descriptor d = registry.get(i).descriptor();
-                    return new Service(d.name(), d.category());
+                    return registry.get(i).descriptor();
                 }
             }
-            refuted = true;
         }
-        if (refuted) {
-            return null;
-        }
-        Service s = ports.lookup(tcp, serverPort);
-        return s != null ? s : ports.lookup(tcp, clientPort);
+        return null;
     }
 
     /**
