@@ -172,6 +172,8 @@ final class Dissectors {
         // handshakes that decide only when the other side answers, and port-gated plain text
         l.add(new org.fathom.protocol.streaming.RtmpDissector());
         l.add(new org.fathom.protocol.lookup.WhoisDissector());
+        l.add(new org.fathom.protocol.news.NntpDissector());
+        l.add(new org.fathom.protocol.monitoring.KismetDissector());
 
         return l;
     }

@@ -22,7 +22,9 @@ import org.fathom.protocol.middleware.GiopDissector;
 import org.fathom.protocol.middleware.OpenWireDissector;
 import org.fathom.protocol.middleware.ProxyProtocolDissector;
 import org.fathom.protocol.middleware.RtpsDissector;
+import org.fathom.protocol.monitoring.KismetDissector;
 import org.fathom.protocol.monitoring.ZabbixDissector;
+import org.fathom.protocol.news.NntpDissector;
 import org.fathom.protocol.stun.StunDissector;
 import org.fathom.protocol.streaming.RtmpDissector;
 import org.fathom.protocol.testing.TestFlow;
@@ -48,11 +50,14 @@ class BreadthFuzzProperties {
             hex("00000120 01 4163746976654d51 0000000c"),
             hex("5a425844 01 0a000000 00000000 6167656e742e70696e67"),
             ascii("\u000BMSH|^~\\&|ADT1|GHH|LAB|GHH|20070101120000||ADT^A01|M1|P|2.5\r"),
-            hex("0003006a2112a44200009b50688113221d806d09400000660100b2f3a431734fd3"));
+            hex("0003006a2112a44200009b50688113221d806d09400000660100b2f3a431734fd3"),
+            ascii("200 NNTP Service Ready, posting permitted\r\n"),
+            ascii("*KISMET: 0.0.0 1104444555 kismet 0.0 2\n"));
 
     static final List<Dissector> DISSECTORS = List.of(new RtmpDissector(), new TincDissector(), new WhoisDissector(), new Z3950Dissector(),
             new DrdaDissector(), new OracleTnsDissector(), new GiopDissector(), new ProxyProtocolDissector(), new RtpsDissector(),
-            new OpenWireDissector(), new ZabbixDissector(), new Hl7Dissector(), new StunDissector());
+            new OpenWireDissector(), new ZabbixDissector(), new Hl7Dissector(), new StunDissector(), new NntpDissector(),
+            new KismetDissector());
 
     @Property(tries = 300)
     void randomChunksNeverBreakADissector(@ForAll @Size(max = 700) byte[] data, @ForAll @IntRange(min = 0, max = 200) int which,
