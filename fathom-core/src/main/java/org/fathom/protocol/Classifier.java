@@ -283,6 +283,14 @@ public final class Classifier implements PassiveObserver.AddressBook {
                 for (int k = 0; k < no.length; k++) {
                     fi.excluded[k] |= no[k];
                 }
+                int[] own = fi.sawSyn ? registry.byPort(true, fi.serverPort) : null;
+                if (own != null) {
+                    for (int i : own) {
+                        if ((no[i >>> 6] & (1L << i)) != 0) {
+                            fi.refuse(i); // as if it had said no itself: the port's protocol refused the stream's start
+                        }
+                    }
+                }
             }
         }
         int[] hinted = registry.byPort(tcp, fi.serverPort);

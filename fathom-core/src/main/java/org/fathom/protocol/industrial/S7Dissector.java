@@ -91,4 +91,12 @@ public final class S7Dissector extends PrefixDissector {
     public java.util.List<org.fathom.protocol.Service> alsoReports() {
         return java.util.List.of(new org.fathom.protocol.Service("S7CommPlus", "IoT-Scada"), new org.fathom.protocol.Service("ISO9506-1-MMS", "IoT-Scada"));
     }
+
+    private static final long[] FIRST = org.fathom.protocol.Dissector.bytes(0x03);
+
+    /** See {@link org.fathom.protocol.Dissector#firstBytes}. */
+    @Override
+    public long[] firstBytes(boolean fromClient) {
+        return FIRST;
+    }
 }

@@ -89,4 +89,12 @@ public final class AjpDissector extends PrefixDissector {
         }
         return DONE;
     }
+
+    private static final long[] FIRST_CLIENT = org.fathom.protocol.Dissector.bytes(0x12);
+
+    /** See {@link org.fathom.protocol.Dissector#firstBytes}: the client's opening only. */
+    @Override
+    public long[] firstBytes(boolean fromClient) {
+        return fromClient ? FIRST_CLIENT : null;
+    }
 }
