@@ -73,6 +73,12 @@ final class RunOptions {
     @Mixin
     IpfixOptions ipfix = new IpfixOptions();
 
+    @Mixin
+    PolicyOptions policyOptions = new PolicyOptions();
+
+    @Mixin
+    StoreOptions store = new StoreOptions();
+
     @Option(names = "--max-flows", paramLabel = "N", description = "Flows held at once; beyond it the stalest flow is evicted and counted (default: ${DEFAULT-VALUE}).")
     int maxFlows = FlowConfig.DEFAULT_MAX_FLOWS;
 
@@ -143,6 +149,7 @@ final class RunOptions {
         // always on, so the summary has its calls section; cheap for traffic that is not SIP
         AnalysisOptions options = catalogs(AnalysisOptions.defaults().withFlows(flowConfig))
                 .withStandardAnalyzers(callConfig, callStats, alertThresholds == null ? List.of() : thresholdRules());
+        options = policyOptions.apply(options);
         if (workers < 1 || workers > 256) {
             throw new UserError("--workers must be between 1 and 256, not " + workers);
         }
@@ -161,7 +168,8 @@ final class RunOptions {
 
     /** Where the summary goes: standard error when an output is standard output. */
     PrintStream report() {
-        boolean toStderr = "-".equals(flows) || "-".equals(aggregates) || "-".equals(calls) || "-".equals(alerts);
+        boolean toStderr = "-".equals(flows) || "-".equals(aggregates) || "-".equals(calls) || "-".equals(alerts)
+                || "-".equals(policyOptions.verdicts);
         return toStderr ? System.err : System.out;
     }
 
@@ -214,10 +222,19 @@ final class RunOptions {
             sinks.add(queued(outputs, alerts, openSink(alerts, EnumSet.of(RecordKind.ALERT)), overflow));
             contents.put(outputs.getLast().name(), "alerts");
         }
+        if (policyOptions.verdicts != null) {
+            sinks.add(queued(outputs, policyOptions.verdicts, openSink(policyOptions.verdicts, EnumSet.of(RecordKind.VERDICT)), overflow));
+            contents.put(outputs.getLast().name(), "verdicts");
+        }
         if (prepared.ipfixTarget() != null) {
             ipfixSink = ipfix.open(prepared.ipfixTarget());
             sinks.add(queued(outputs, "IPFIX " + prepared.ipfixTarget(), ipfixSink, IpfixOptions.overflow(prepared.chosen())));
             contents.put(outputs.getLast().name(), "flow records");
+        }
+        org.fathom.store.StoreSink storeSink = store.open(audit);
+        if (storeSink != null) {
+            sinks.add(queued(outputs, "store " + storeSink.store().where(), storeSink, overflow));
+            contents.put(outputs.getLast().name(), "records");
         }
         JsonLinesDirectorySink dirSink = null;
         AsyncSink dirOutput = null;
@@ -234,6 +251,7 @@ final class RunOptions {
             closeQuietly(outputs);
             throw new UserError("privacy key " + policy.keyFile() + ": " + message(e));
         }
+        policyOptions.audit(guard.audit());
         Engine engine = new Engine(prepared.options(), workers, guard);
         String writing = "-".equals(flows) ? "standard output" : flows != null ? flows : flowsDir != null ? flowsDir.toString() : aggregates;
         return new Opened(engine, guard, table, outputs, dirSink, dirOutput, prepared.callStats(), writing, contents,
