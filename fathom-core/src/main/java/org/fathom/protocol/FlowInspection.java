@@ -83,6 +83,36 @@ final class FlowInspection implements FlowContext {
         excluded = null;
     }
 
+    /** Whether the client's SYN was seen: the stream is inspected from its first byte. */
+    boolean sawSyn;
+
+    /** Dissectors registered for the flow's port that said no to the start of its stream (few). */
+    private int[] refused;
+
+    void refuse(int dissector) {
+        if (refused == null) {
+            refused = new int[] {dissector};
+        } else if (refused.length < 8) {
+            refused = java.util.Arrays.copyOf(refused, refused.length + 1);
+            refused[refused.length - 1] = dissector;
+        }
+    }
+
+    /**
+     * Whether dissector {@code i} said no to this flow's payload from the stream's first byte (TCP
+     * with its SYN seen): then the port guess must not name its protocol.
+     */
+    boolean rejected(int i) {
+        if (refused != null) {
+            for (int r : refused) {
+                if (r == i) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     @Override
     public int l4() {
         return l4;

@@ -146,6 +146,23 @@ public abstract sealed class RuleCatalog<K, T> permits AddressCatalog, ServiceCa
         table = null;
     }
 
+    /**
+     * Every service some rule names, with the first key naming it (for {@code fathom protocols}
+     * and tests): the application in load order, bundled rules first.
+     */
+    public final Map<Service, K> services() {
+        Map<K, Service> rules = own;
+        if (bundle != null) {
+            rules = new LinkedHashMap<>(bundle.rules);
+            rules.putAll(own);
+        }
+        Map<Service, K> out = new LinkedHashMap<>();
+        for (Map.Entry<K, Service> e : rules.entrySet()) {
+            out.putIfAbsent(e.getValue(), e.getKey());
+        }
+        return out;
+    }
+
     /** The number of distinct keys with a rule. */
     public final int size() {
         if (bundle == null) {

@@ -196,4 +196,10 @@ public final class FtpDissector extends TextDissector {
         }
         return Ascii.string(b, p, end - p, max);
     }
+
+    /** Names given besides the descriptor's (for {@code fathom protocols}). */
+    @Override
+    public java.util.List<org.fathom.protocol.Service> alsoReports() {
+        return java.util.List.of(new org.fathom.protocol.Service("FTP_DATA", "Download"), new org.fathom.protocol.Service("FTPS", "Download"));
+    }
 }

@@ -790,4 +790,10 @@ public final class HttpDissector implements Dissector {
         }
         return v;
     }
+
+    /** Names given besides the descriptor's (for {@code fathom protocols}). */
+    @Override
+    public java.util.List<org.fathom.protocol.Service> alsoReports() {
+        return java.util.List.of(new org.fathom.protocol.Service("HTTP_Connect", "Web"), new org.fathom.protocol.Service("HTTP_Proxy", "Web"), new org.fathom.protocol.Service("Gnutella", "Download"));
+    }
 }

@@ -167,4 +167,10 @@ public final class SmtpDissector extends TextDissector {
     public SmtpDissector() {
         super(DESCRIPTOR, Session::new, HELLO, "220");
     }
+
+    /** Names given besides the descriptor's (for {@code fathom protocols}). */
+    @Override
+    public java.util.List<org.fathom.protocol.Service> alsoReports() {
+        return java.util.List.of(new org.fathom.protocol.Service("SMTPS", "Email"));
+    }
 }

@@ -249,4 +249,10 @@ public final class SipDissector implements Dissector {
         }
         return true;
     }
+
+    /** Names given besides the descriptor's (for {@code fathom protocols}). */
+    @Override
+    public java.util.List<org.fathom.protocol.Service> alsoReports() {
+        return java.util.List.of(new org.fathom.protocol.Service("RTP", "Media"));
+    }
 }

@@ -534,4 +534,10 @@ public final class TlsDissector implements Dissector {
         ctx.addRisk(Risk.MISSING_SNI);
         return MATCH;
     }
+
+    /** Names given besides the descriptor's (for {@code fathom protocols}). */
+    @Override
+    public java.util.List<org.fathom.protocol.Service> alsoReports() {
+        return java.util.List.of(new org.fathom.protocol.Service("DoH_DoT", "Network"));
+    }
 }
