@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.fathom.capture.CaptureException;
 import org.fathom.capture.CaptureFiles;
 import org.fathom.capture.CaptureReader;
+import org.fathom.capture.PacketSource;
 import org.fathom.output.AsyncSink;
 import org.fathom.output.JsonLinesDirectorySink;
 import org.fathom.pipeline.AnalysisSummary;
@@ -157,7 +158,8 @@ final class AnalyzeCommand implements Callable<Integer> {
                         break;
                     }
                     try (CaptureReader file = CaptureFiles.open(capture)) {
-                        engine.run(new StoppableSource(file, stop), summary, shown);
+                        PacketSource in = new StoppableSource(file, stop);
+                        engine.run(run.metrics != null ? run.metrics.count(in) : in, summary, shown);
                     }
                 } catch (CaptureException e) {
                     boolean named = inputs.contains(capture);

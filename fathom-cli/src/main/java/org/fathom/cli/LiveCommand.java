@@ -73,6 +73,9 @@ final class LiveCommand implements Callable<Integer> {
     @Mixin
     RunOptions run = new RunOptions();
 
+    /** libpcap's counters (received, drops) are read this often while capture runs, for the metrics. */
+    static final long STATS_INTERVAL_NANOS = 1_000_000_000L;
+
     /** Growing kernel drops are reported on standard error at most this often. */
     static final long DROP_WARNING_INTERVAL_NANOS = 60_000_000_000L;
 
@@ -148,11 +151,12 @@ final class LiveCommand implements Callable<Integer> {
         try {
             LiveSource s = LiveSource.open(interfaces, new LiveSource.Settings(snaplen, promiscuous, bufferSize, filter,
                     LiveSource.Settings.DEFAULT_POLL_MILLIS));
-            // while it runs, growing drops are a warning line at most once a minute; the summary has the totals
-            s.onDrops((iface, kernel, ifDrops, nanos) -> System.err.printf(
-                    "fathom: %s: %,d packets dropped by the kernel (capture buffer full) and %,d by the interface in the "
-                            + "last %d s%n", iface, kernel, ifDrops, Math.max(1, nanos / 1_000_000_000L)),
-                    DROP_WARNING_INTERVAL_NANOS);
+            // libpcap's counters are read every second (for the metrics); growing drops are a warning
+            // line at most once a minute; the summary has the totals
+            s.onDrops(new DropWarnings(System.err, DROP_WARNING_INTERVAL_NANOS), STATS_INTERVAL_NANOS);
+            if (run.metrics != null) {
+                run.metrics.live(s);
+            }
             return new Source(s, s::stop, s, String.join("+", interfaces));
         } catch (LiveCaptureException e) {
             throw new UserError(e.getMessage());
@@ -191,7 +195,8 @@ final class LiveCommand implements Callable<Integer> {
                                     ? String.join(", ", interfaces) : replayFile.toString(), source.format());
                 }
                 try {
-                    opened.engine().run(source, summary, progress == null ? Progress.NONE : progress);
+                    opened.engine().run(run.metrics != null ? run.metrics.count(source) : source, summary,
+                            progress == null ? Progress.NONE : progress);
                 } finally {
                     if (opened.dirSink() != null) {
                         opened.dirOutput().flush();
@@ -231,6 +236,39 @@ final class LiveCommand implements Callable<Integer> {
                     summary.packets, dropped > 0 ? String.format(" (%,d dropped at capture)", dropped) : "");
         }
         return summary.partial() ? Main.EXIT_PARTIAL : Main.EXIT_OK;
+    }
+
+    /**
+     * Drops reported by the source every {@link #STATS_INTERVAL_NANOS}, said on standard error at
+     * most once per {@code interval} per interface, summed since that interface's last line.
+     */
+    static final class DropWarnings implements LiveSource.DropListener {
+        private final PrintStream err;
+        private final long interval;
+        private final java.util.Map<String, long[]> pending = new java.util.HashMap<>();   // kernel, iface, since, last said
+
+        DropWarnings(PrintStream err, long intervalNanos) {
+            this.err = err;
+            this.interval = intervalNanos;
+        }
+
+        @Override
+        public void dropped(String iface, long kernel, long ifDrops, long nanos) {
+            long now = System.nanoTime();
+            long[] p = pending.computeIfAbsent(iface, k -> new long[] {0, 0, 0, now - interval});
+            if (p[0] == 0 && p[1] == 0) {
+                p[2] = now - nanos;   // this batch of drops began with the source's last report
+            }
+            p[0] += kernel;
+            p[1] += ifDrops;
+            if (now - p[3] >= interval) {
+                err.printf("fathom: %s: %,d packets dropped by the kernel (capture buffer full) and %,d by the interface in the "
+                        + "last %d s%n", iface, p[0], p[1], Math.max(1, (now - p[2]) / 1_000_000_000L));
+                p[0] = 0;
+                p[1] = 0;
+                p[3] = now;
+            }
+        }
     }
 
     /** The live part of the summary: interfaces, packets captured, the kernel's drops. */

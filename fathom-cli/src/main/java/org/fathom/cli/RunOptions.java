@@ -100,6 +100,9 @@ final class RunOptions {
     @Option(names = {"-q", "--quiet"}, description = "Print no summary and no progress. Warnings and errors still go to standard error.")
     boolean quiet;
 
+    /** The run's metrics (/metrics), or null when nothing serves them; set before {@link #prepare}. */
+    FathomMetrics metrics;
+
     /** Records per output queue at most: a queue is an array of references, 8 bytes each at worst. */
     static final int MAX_SINK_QUEUE = 1 << 24;
 
@@ -143,6 +146,9 @@ final class RunOptions {
         // always on, so the summary has its calls section; cheap for traffic that is not SIP
         AnalysisOptions options = catalogs(AnalysisOptions.defaults().withFlows(flowConfig))
                 .withStandardAnalyzers(callConfig, callStats, alertThresholds == null ? List.of() : thresholdRules());
+        if (metrics != null) {
+            options = metrics.attach(options);
+        }
         if (workers < 1 || workers > 256) {
             throw new UserError("--workers must be between 1 and 256, not " + workers);
         }
@@ -195,6 +201,9 @@ final class RunOptions {
         List<AsyncSink> outputs = new ArrayList<>();
         SummaryTable table = new SummaryTable();
         sinks.add(table);
+        if (metrics != null) {
+            sinks.add(metrics.sink());   // synchronous, like the table: a few counters per record
+        }
         AsyncSink.Overflow overflow = prepared.overflow();
         java.util.Map<String, String> contents = new java.util.HashMap<>();   // output name -> what it holds, for messages
         FlowSink ipfixSink = null;
@@ -233,6 +242,12 @@ final class RunOptions {
         } catch (IOException e) {
             closeQuietly(outputs);
             throw new UserError("privacy key " + policy.keyFile() + ": " + message(e));
+        }
+        if (metrics != null) {
+            metrics.guard(guard);
+            metrics.calls(prepared.callStats());
+            List<AsyncSink> queues = List.copyOf(outputs);
+            metrics.outputs(() -> queues.stream().map(AsyncSink::stats).toList());
         }
         Engine engine = new Engine(prepared.options(), workers, guard);
         String writing = "-".equals(flows) ? "standard output" : flows != null ? flows : flowsDir != null ? flowsDir.toString() : aggregates;
