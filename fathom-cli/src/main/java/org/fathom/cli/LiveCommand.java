@@ -177,8 +177,9 @@ final class LiveCommand implements Callable<Integer> {
         ProgressLine progress = run.quiet ? null : ProgressLine.forTerminal();
         org.fathom.capture.PacketSource source = src.packets();
         // a run's own file: a restarted service must not overwrite the records of the run before
-        String name = src.name() + "-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
-                .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now());
+        // (rotated files are named after their own start: DIR/eth0-20261206T080000Z.jsonl, ...)
+        String name = run.rotation.enabled() ? src.name() : src.name() + "-" + java.time.format.DateTimeFormatter
+                .ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now());
         String writing = run.flowsDir != null ? run.flowsDir.resolve(name + ".jsonl").toString() : opened.writing();
         List<LiveSource.InterfaceStats> stats;
         String format;

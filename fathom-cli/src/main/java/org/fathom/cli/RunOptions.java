@@ -73,6 +73,9 @@ final class RunOptions {
     @Mixin
     IpfixOptions ipfix = new IpfixOptions();
 
+    @Mixin
+    RotationOptions rotation = new RotationOptions();
+
     @Option(names = "--max-flows", paramLabel = "N", description = "Flows held at once; beyond it the stalest flow is evicted and counted (default: ${DEFAULT-VALUE}).")
     int maxFlows = FlowConfig.DEFAULT_MAX_FLOWS;
 
@@ -187,6 +190,10 @@ final class RunOptions {
         }
         PrivacyPolicy policy = privacy.policy(flows != null || flowsDir != null, aggregates != null);
         ipfix.check(policy);
+        org.fathom.output.Rotation rotating = rotation.rotation();
+        if (rotating != null && flowsDir == null && !isFile(flows) && !isFile(calls) && !isFile(alerts)) {
+            throw new UserError("--rotate and --rotate-size need a file output to rotate (--flows FILE, --flows-dir, --calls, --alerts)");
+        }
         AuditLog audit;
         try {
             audit = AuditLog.open(policy.auditLog());
@@ -208,19 +215,19 @@ final class RunOptions {
         java.util.Map<String, String> contents = new java.util.HashMap<>();   // output name -> what it holds, for messages
         FlowSink ipfixSink = null;
         if (flows != null) {
-            sinks.add(queued(outputs, flows, openSink(flows, EnumSet.of(RecordKind.FLOW, RecordKind.AGGREGATE)), overflow));
+            sinks.add(queued(outputs, flows, openSink(flows, EnumSet.of(RecordKind.FLOW, RecordKind.AGGREGATE), rotating), overflow));
             contents.put(outputs.getLast().name(), "flow records");
         }
         if (aggregates != null) {
-            sinks.add(queued(outputs, aggregates, openSink(aggregates, EnumSet.of(RecordKind.AGGREGATE)), overflow));
+            sinks.add(queued(outputs, aggregates, openSink(aggregates, EnumSet.of(RecordKind.AGGREGATE), null), overflow));
             contents.put(outputs.getLast().name(), "aggregates");
         }
         if (calls != null) {
-            sinks.add(queued(outputs, calls, openSink(calls, EnumSet.of(RecordKind.CALL)), overflow));
+            sinks.add(queued(outputs, calls, openSink(calls, EnumSet.of(RecordKind.CALL), rotating), overflow));
             contents.put(outputs.getLast().name(), "call records");
         }
         if (alerts != null) {
-            sinks.add(queued(outputs, alerts, openSink(alerts, EnumSet.of(RecordKind.ALERT)), overflow));
+            sinks.add(queued(outputs, alerts, openSink(alerts, EnumSet.of(RecordKind.ALERT), rotating), overflow));
             contents.put(outputs.getLast().name(), "alerts");
         }
         if (prepared.ipfixTarget() != null) {
@@ -231,7 +238,7 @@ final class RunOptions {
         JsonLinesDirectorySink dirSink = null;
         AsyncSink dirOutput = null;
         if (flowsDir != null) {
-            dirSink = new JsonLinesDirectorySink(flowsDir);
+            dirSink = new JsonLinesDirectorySink(flowsDir, rotating);
             dirOutput = queued(outputs, flowsDir.toString(), dirSink, overflow);
             sinks.add(dirOutput);
             contents.put(dirOutput.name(), "flow records");
@@ -252,14 +259,14 @@ final class RunOptions {
         Engine engine = new Engine(prepared.options(), workers, guard);
         String writing = "-".equals(flows) ? "standard output" : flows != null ? flows : flowsDir != null ? flowsDir.toString() : aggregates;
         return new Opened(engine, guard, table, outputs, dirSink, dirOutput, prepared.callStats(), writing, contents,
-                ipfixSink instanceof org.fathom.output.ipfix.IpfixSink i ? i : null, prepared.ipfixTarget());
+                ipfixSink instanceof org.fathom.output.ipfix.IpfixSink i ? i : null, prepared.ipfixTarget(), rotating);
     }
 
     /** The assembled data path and its outputs. */
     record Opened(Engine engine, PrivacyGuard guard, SummaryTable table, List<AsyncSink> outputs,
                   JsonLinesDirectorySink dirSink, AsyncSink dirOutput, CallStats callStats, String writing,
                   java.util.Map<String, String> contents, org.fathom.output.ipfix.IpfixSink ipfix,
-                  org.fathom.output.ipfix.IpfixTarget ipfixTarget) {
+                  org.fathom.output.ipfix.IpfixTarget ipfixTarget, org.fathom.output.Rotation rotation) {
         /** The IPFIX export's line for the summary, or null without one (read after the guard closed). */
         String ipfixLine() {
             if (ipfix == null) {
@@ -375,7 +382,18 @@ final class RunOptions {
         }
     }
 
-    private static FlowSink openSink(String target, Set<RecordKind> kinds) {
+    private static boolean isFile(String target) {
+        return target != null && !"-".equals(target);
+    }
+
+    private static FlowSink openSink(String target, Set<RecordKind> kinds, org.fathom.output.Rotation rotation) {
+        if (rotation != null && isFile(target)) {
+            Path parent = Path.of(target).toAbsolutePath().getParent();
+            if (parent != null && !Files.isDirectory(parent)) {
+                throw new UserError(target + ": folder " + parent + " does not exist");
+            }
+            return org.fathom.output.RotatingSink.forFile(Path.of(target), kinds, rotation);
+        }
         if ("-".equals(target)) {
             return new JsonLinesFlowSink(new BufferedOutputStream(new NonClosingStream(System.out), 1 << 16), true, kinds);
         }

@@ -17,18 +17,32 @@ import org.fathom.record.Released;
  */
 public final class JsonLinesDirectorySink implements FlowSink {
     private final Path dir;
+    private final Rotation rotation;
     private Released<? extends ExportRecord> header;
-    private JsonLinesFlowSink current;
+    private FlowSink current;
 
     public JsonLinesDirectorySink(Path dir) {
-        this.dir = dir;
+        this(dir, null);
     }
 
-    /** Closes the previous capture's file and opens {@code DIR/<name>.jsonl}. */
+    /**
+     * @param rotation null for one file per capture; else each capture's records go to a series of
+     *                 files {@code DIR/<name>-<time>.jsonl} ({@link RotatingSink})
+     */
+    public JsonLinesDirectorySink(Path dir, Rotation rotation) {
+        this.dir = dir;
+        this.rotation = rotation;
+    }
+
+    /** Closes the previous capture's file and opens {@code DIR/<name>.jsonl} (or its rotated series). */
     public void startCapture(String captureFileName) throws IOException {
         finishCapture();
-        Path out = dir.resolve(captureFileName + ".jsonl");
-        current = new JsonLinesFlowSink(WholeLineFile.open(out), true);
+        if (rotation != null) {
+            current = new RotatingSink(dir, captureFileName,
+                    java.util.EnumSet.of(org.fathom.record.RecordKind.FLOW, org.fathom.record.RecordKind.AGGREGATE), rotation);
+        } else {
+            current = new JsonLinesFlowSink(WholeLineFile.open(dir.resolve(captureFileName + ".jsonl")), true);
+        }
         if (header != null) {
             current.accept(header);
         }
@@ -44,7 +58,7 @@ public final class JsonLinesDirectorySink implements FlowSink {
 
     /** Flow records and aggregates go to the current capture's file; calls and alerts are not taken. */
     @Override
-    public void accept(Released<? extends ExportRecord> released) {
+    public void accept(Released<? extends ExportRecord> released) throws IOException {
         switch (released.record()) {
             case PrivacyHeader h -> {
                 header = released;
