@@ -51,6 +51,9 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Mixin
     RunOptions run = new RunOptions();
 
+    @Mixin
+    ConfigFile.Option config = new ConfigFile.Option();
+
     /** How long a signal waits for the records to be written before the process ends anyway. */
     private static final long FLUSH_LIMIT_SECONDS = 60;
 

@@ -73,6 +73,9 @@ final class LiveCommand implements Callable<Integer> {
     @Mixin
     RunOptions run = new RunOptions();
 
+    @Mixin
+    ConfigFile.Option config = new ConfigFile.Option();
+
     /** libpcap's counters (received, drops) are read this often while capture runs, for the metrics. */
     static final long STATS_INTERVAL_NANOS = 1_000_000_000L;
 
