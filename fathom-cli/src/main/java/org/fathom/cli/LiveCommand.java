@@ -32,7 +32,8 @@ import picocli.CommandLine.Option;
             "SIGINT (Ctrl-C) or SIGTERM stops capture: every open flow, call and alert is written as a record "
                     + "(end_reason end_of_input), the outputs and the audit log are closed, the summary is printed "
                     + "with the packets captured and the kernel's drops, and fathom exits with status 0. "
-                    + "SIGHUP is not handled (rule files are read once, at start).",
+                    + "SIGHUP reads the rule files (--services, --addresses, --alert-thresholds) again without losing any "
+                    + "flow, call or alert; a bad file keeps the rules in use and says why on standard error.",
             "",
             "Needs root, or the capabilities cap_net_raw and cap_net_admin on the java binary "
                     + "(setcap cap_net_raw,cap_net_admin+eip JAVA), and libpcap (Debian: libpcap0.8).",
@@ -125,6 +126,9 @@ final class LiveCommand implements Callable<Integer> {
             Runtime.getRuntime().halt(status.get());
         });
         Runtime.getRuntime().addShutdownHook(hook);
+        // SIGHUP: read the rule files again, keep flows, calls and alerts
+        RuleReloader reloader = run.reloader(prepared, opened.guard().audit());
+        AutoCloseable hangup = RuleReloader.onHangup(() -> System.err.println(reloader.reload()));
         try {
             status.set(capture(source, opened, report, signalled));
         } catch (UserError e) {
@@ -138,6 +142,13 @@ final class LiveCommand implements Callable<Integer> {
             status.set(Main.EXIT_USAGE);
         } finally {
             done.countDown();
+            if (hangup != null) {
+                try {
+                    hangup.close();   // the JVM's own handling again
+                } catch (Exception e) {
+                    // nothing to undo
+                }
+            }
         }
         try {
             Runtime.getRuntime().removeShutdownHook(hook);

@@ -103,6 +103,9 @@ final class RunOptions {
     @Option(names = {"-q", "--quiet"}, description = "Print no summary and no progress. Warnings and errors still go to standard error.")
     boolean quiet;
 
+    /** The attack thresholds of the run, which a reload (SIGHUP) replaces; set by {@link #prepare}. */
+    org.fathom.security.AttackDetector.Rules thresholds;
+
     /** The run's metrics (/metrics), or null when nothing serves them; set before {@link #prepare}. */
     FathomMetrics metrics;
 
@@ -147,8 +150,9 @@ final class RunOptions {
                 .withEmergencyNumbers(new java.util.HashSet<>(emergencyNumbers));
         CallStats callStats = new CallStats();
         // always on, so the summary has its calls section; cheap for traffic that is not SIP
+        thresholds = new org.fathom.security.AttackDetector.Rules(alertThresholds == null ? List.of() : thresholdRules());
         AnalysisOptions options = catalogs(AnalysisOptions.defaults().withFlows(flowConfig))
-                .withStandardAnalyzers(callConfig, callStats, alertThresholds == null ? List.of() : thresholdRules());
+                .withStandardAnalyzers(callConfig, callStats, thresholds);
         if (metrics != null) {
             options = metrics.attach(options);
         }
@@ -303,6 +307,12 @@ final class RunOptions {
             }
             return RunOptions.writeFailure(cause, writingNow, dirOutput, contents);
         }
+    }
+
+    /** Reloads the rule files into the running engine of {@code prepared} (SIGHUP in live). */
+    RuleReloader reloader(Prepared prepared, org.fathom.privacy.AuditLog audit) {
+        return new RuleReloader(servicesFiles, addressesFiles, alertThresholds, prepared.options().services(),
+                prepared.options().addresses(), thresholds, audit);
     }
 
     /** The bundled catalogs with the user's rule files added, in the order given. */

@@ -146,6 +146,22 @@ public abstract sealed class RuleCatalog<K, T> permits AddressCatalog, ServiceCa
         table = null;
     }
 
+    /**
+     * Replaces this catalog's own rules with those of {@code other} (a catalog made the same way,
+     * e.g. bundled and then loaded with the user's files again), while lookups run on other
+     * threads: {@code other}'s table is compiled first, then published with one volatile write, so
+     * a lookup sees the old rules or the new ones, never a mix, and takes no lock. Flows already
+     * named keep their application; flows named from then on use the new rules.
+     */
+    public final void replaceRules(RuleCatalog<K, T> other) {
+        T compiled = other.table();
+        synchronized (this) {
+            own.clear();
+            own.putAll(other.own);
+            table = compiled;
+        }
+    }
+
     /** The number of distinct keys with a rule. */
     public final int size() {
         if (bundle == null) {
@@ -166,7 +182,7 @@ public abstract sealed class RuleCatalog<K, T> permits AddressCatalog, ServiceCa
         return t != null ? t : compileNow();
     }
 
-    private synchronized T compileNow() {
+    private synchronized T compileNow() {   // the same lock as replaceRules
         T t = table;
         if (t != null) {
             return t;

@@ -43,9 +43,36 @@ public final class AttackDetector implements PacketAnalyzer {
     private static final int CMS_W = 4096, CMS_D = 4, ADMIT = 32;
     private static final long SCAN_WINDOW = 30 * SEC;
 
+    /**
+     * Per-network thresholds that can be replaced while the detectors run (a reload on SIGHUP): an
+     * immutable array published through a volatile field. A detector looks at it once per second
+     * (its sweep), on its own thread; when it changed, the thresholds of the destinations it
+     * tracks are looked up again. No lock, nothing read per packet.
+     */
+    public static final class Rules {
+        private volatile NetworkThresholds[] networks;
+
+        public Rules(List<NetworkThresholds> networks) {
+            set(networks);
+        }
+
+        /** Publishes new thresholds; detectors take them at their next sweep (within a second of capture time). */
+        public void set(List<NetworkThresholds> networks) {
+            this.networks = List.copyOf(networks).toArray(NetworkThresholds[]::new);
+        }
+
+        public List<NetworkThresholds> get() {
+            return List.of(networks);
+        }
+
+        NetworkThresholds[] array() {
+            return networks;
+        }
+    }
+
     private final PrivacyGuard guard;
-    private final List<NetworkThresholds> networks;
-    private final NetworkThresholds[] networkArray;
+    private final Rules rules;
+    private NetworkThresholds[] networkArray;
     /** Slots of the source table; the destination table has twice as many and is kept at most half full. */
     private final int cap;
     private final int dcap;
@@ -86,9 +113,14 @@ public final class AttackDetector implements PacketAnalyzer {
     }
 
     public AttackDetector(PrivacyGuard guard, List<NetworkThresholds> networks, int capacity) {
+        this(guard, new Rules(networks), capacity);
+    }
+
+    /** A detector whose thresholds follow {@code rules} (replaced at run time, e.g. on SIGHUP). */
+    public AttackDetector(PrivacyGuard guard, Rules rules, int capacity) {
         this.guard = guard;
-        this.networks = List.copyOf(networks);
-        this.networkArray = this.networks.toArray(NetworkThresholds[]::new);
+        this.rules = rules;
+        this.networkArray = rules.array();
         this.cap = Integer.highestOneBit(Math.max(64, capacity));
         this.dcap = 2 * cap;
         int dc = dcap;
@@ -118,6 +150,11 @@ public final class AttackDetector implements PacketAnalyzer {
 
     public static PacketAnalyzer.Factory factory(List<NetworkThresholds> networks) {
         return g -> new AttackDetector(g, networks, 4096);
+    }
+
+    /** Detectors whose thresholds follow {@code rules}, which may be replaced while they run. */
+    public static PacketAnalyzer.Factory factory(Rules rules) {
+        return g -> new AttackDetector(g, rules, 4096);
     }
 
     /** A fragment not (yet) part of a complete datagram: counted towards a fragment flood on its destination. */
@@ -615,6 +652,15 @@ public final class AttackDetector implements PacketAnalyzer {
 
     private void sweep(long ts) {
         lastSweep = ts;
+        NetworkThresholds[] now = rules.array();   // one volatile read per second
+        if (now != networkArray) {
+            networkArray = now;
+            for (int i = 0; i < dcap; i++) {
+                if (dUsed[i]) {
+                    dTh[i] = thresholdsFor(dHi[i], dLo[i]);
+                }
+            }
+        }
         for (int i = 0; i < active.length; i++) {
             Alert a = active[i];
             if (a != null && (ts - a.last > QUIET || ts < a.start)) {
