@@ -28,12 +28,12 @@ import org.fathom.pipeline.AnalysisOptions;
 import org.fathom.pipeline.FlowEvents;
 import org.fathom.privacy.PrivacyGuard;
 import org.fathom.record.AggregateRecord;
-import org.fathom.record.AlertRecord;
 import org.fathom.record.CallRecord;
 import org.fathom.record.ExportRecord;
 import org.fathom.record.FlowRecord;
 import org.fathom.record.FlowSink;
 import org.fathom.record.Released;
+import org.fathom.security.AlertCounts;
 import org.fathom.voip.CallStats;
 
 /**
@@ -46,9 +46,8 @@ import org.fathom.voip.CallStats;
  * source is wrapped ({@link #count}) so packets and bytes are counted with one plain store each on
  * the reading thread. Everything else is read when scraped: libpcap's counters as the reading
  * thread last read them ({@link LiveSource#lastStats}), the output queues' counters, the call
- * statistics, the privacy guard's counters, and counters per worker of flows started and ended
- * (a {@link FlowEvents} listener, {@link #attach}). Traffic per application and category, alerts,
- * and the post-dial delay and MOS histograms come from the records the privacy guard released
+ * statistics, the alerts the detector raised, the privacy guard's counters, and counters per worker of flows started and ended
+ * (a {@link FlowEvents} listener, {@link #attach}). Traffic per application and category and the post-dial delay and MOS histograms come from the records the privacy guard released
  * ({@link #sink}): what /metrics shows is what the guard let out.
  *
  * <p>Use: set {@code RunOptions.metrics} before the run (the command then wires the pieces) and
@@ -76,8 +75,6 @@ public final class FathomMetrics {
     // from released records (the guard's exit serialises them), read at scrape time under this lock
     private final Object lock = new Object();
     private final Map<String, long[]> traffic = new HashMap<>();   // "application\0category" -> packets, bytes, flows
-    private final Map<String, long[]> alertsRaised = new HashMap<>();   // kind -> count
-    private long aggregateSuppressedRows;
 
     private final Histogram pdd;
     private final Histogram mos;
@@ -86,6 +83,7 @@ public final class FathomMetrics {
     private volatile LiveSource live;
     private volatile Supplier<List<AsyncSink.Stats>> outputs = List::of;
     private volatile CallStats calls;
+    private volatile AlertCounts alerts;
     private volatile PrivacyGuard guard;
 
     public FathomMetrics() {
@@ -198,13 +196,24 @@ public final class FathomMetrics {
         mos = Histogram.builder().name("fathom_call_mos")
                 .help("Estimated MOS of each RTP stream of released call records")
                 .classicOnly().classicUpperBounds(MOS_BUCKETS).register(registry);
-        CounterWithCallback.builder().name("fathom_alerts_raised").help("Attack and abuse alerts released, by kind")
+        CounterWithCallback.builder().name("fathom_alerts_raised").help("Attack and abuse alerts raised, by kind")
                 .labelNames("kind")
                 .callback(cb -> {
-                    synchronized (lock) {
-                        alertsRaised.forEach((k, v) -> cb.call(v[0], k));
+                    AlertCounts a = alerts;
+                    if (a != null) {
+                        a.raised().forEach((k, v) -> cb.call(v, k));
                     }
                 }).register(registry);
+        GaugeWithCallback.builder().name("fathom_alerts_active").help("Attacks going on now (alerts raised and not ended), by kind")
+                .labelNames("kind")
+                .callback(cb -> {
+                    AlertCounts a = alerts;
+                    if (a != null) {
+                        a.active().forEach((k, v) -> cb.call(v, k));
+                    }
+                }).register(registry);
+        CounterWithCallback.builder().name("fathom_privacy_alerts_released").help("Alert records the privacy guard released")
+                .callback(cb -> withGuard(c -> cb.call(c.alertsReleased()))).register(registry);
         CounterWithCallback.builder().name("fathom_privacy_flow_records_released").help("Flow records the privacy guard released")
                 .callback(cb -> withGuard(c -> cb.call(c.flowsReleased()))).register(registry);
         CounterWithCallback.builder().name("fathom_privacy_records_pseudonymised")
@@ -257,6 +266,10 @@ public final class FathomMetrics {
 
     void calls(CallStats stats) {
         this.calls = stats;
+    }
+
+    void alerts(AlertCounts counts) {
+        this.alerts = counts;
     }
 
     void guard(PrivacyGuard g) {
@@ -395,11 +408,6 @@ public final class FathomMetrics {
                         if (Double.isFinite(m.mos()) && m.mos() > 0) {
                             mos.observe(m.mos());
                         }
-                    }
-                }
-                case AlertRecord a -> {
-                    synchronized (lock) {
-                        alertsRaised.computeIfAbsent(a.kind(), k -> new long[1])[0]++;
                     }
                 }
                 default -> { }

@@ -106,6 +106,9 @@ final class RunOptions {
     /** The attack thresholds of the run, which a reload (SIGHUP) replaces; set by {@link #prepare}. */
     org.fathom.security.AttackDetector.Rules thresholds;
 
+    /** Alerts raised and ended while the run goes on (metrics). */
+    final org.fathom.security.AlertCounts alertCounts = new org.fathom.security.AlertCounts();
+
     /** The run's metrics (/metrics), or null when nothing serves them; set before {@link #prepare}. */
     FathomMetrics metrics;
 
@@ -152,7 +155,7 @@ final class RunOptions {
         // always on, so the summary has its calls section; cheap for traffic that is not SIP
         thresholds = new org.fathom.security.AttackDetector.Rules(alertThresholds == null ? List.of() : thresholdRules());
         AnalysisOptions options = catalogs(AnalysisOptions.defaults().withFlows(flowConfig))
-                .withStandardAnalyzers(callConfig, callStats, thresholds);
+                .withStandardAnalyzers(callConfig, callStats, thresholds, alertCounts);
         if (metrics != null) {
             options = metrics.attach(options);
         }
@@ -257,6 +260,7 @@ final class RunOptions {
         if (metrics != null) {
             metrics.guard(guard);
             metrics.calls(prepared.callStats());
+            metrics.alerts(alertCounts);
             List<AsyncSink> queues = List.copyOf(outputs);
             metrics.outputs(() -> queues.stream().map(AsyncSink::stats).toList());
         }

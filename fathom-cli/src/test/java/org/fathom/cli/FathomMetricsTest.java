@@ -164,7 +164,9 @@ class FathomMetricsTest {
     @Test
     void analyzeMetricsScrapedOverHttpEqualTheSummaryAndTheReleasedRecords() throws Exception {
         assumeParser();
-        List<String> inputs = new ArrayList<>(List.of(SAMPLE.toString()));
+        // a UDP flood recorded on loopback (hping3), one of core's attack captures
+        Path floodFile = Path.of("..", "fathom-core", "src", "test", "resources", "captures", "attacks", "udp-flood.pcap");
+        List<String> inputs = new ArrayList<>(List.of(SAMPLE.toString(), floodFile.toString()));
         boolean sip = Files.isRegularFile(SIP_CALL);
         if (sip) {
             inputs.add(SIP_CALL.toString());
@@ -225,9 +227,9 @@ class FathomMetricsTest {
             assertThat(value(s, "fathom_audit_log_entries")).as(Files.readString(audit)).isEqualTo(Files.readAllLines(audit).size());
             List<Map<String, Object>> callRecords = JsonLines.parse(Files.readString(calls)).stream()
                     .filter(c -> "call".equals(c.get("type"))).toList();
-            // the outputs: every released record (header, flows, calls) through each queue, none dropped
+            // the outputs: every released record (header, flows, calls, alerts) through each queue, none dropped
             assertThat(value(s, "fathom_output_queue_records_total", "output", flows.toString()))
-                    .isEqualTo(1 + summaryFlows + callRecords.size());
+                    .isEqualTo(1 + summaryFlows + callRecords.size() + summaryNumber(r.out(), "Alerts +([\\d,]+)"));
             assertThat(value(s, "fathom_output_dropped_records_total")).isZero();
             assertThat(value(s, "fathom_call_attempts_total")).isEqualTo(callRecords.size());
             if (sip) {
@@ -247,6 +249,14 @@ class FathomMetricsTest {
                 String asr = String.format("ASR %.1f%%", 100 * value(s, "fathom_call_asr_ratio"));
                 assertThat(r.out()).contains(asr);
             }
+
+            // alerts: raised as the summary lists them, none open after the run
+            long alerts = summaryNumber(r.out(), "Alerts +([\\d,]+)");
+            assertThat(alerts).isPositive();
+            assertThat(value(s, "fathom_alerts_raised_total")).isEqualTo(alerts);
+            assertThat(value(s, "fathom_alerts_raised_total", "kind", "udp_flood")).isPositive();
+            assertThat(value(s, "fathom_alerts_active")).isZero();
+            assertThat(value(s, "fathom_privacy_alerts_released_total")).isEqualTo(alerts);
 
             // aggregates only: no label value is an address
             for (Sample x : s) {

@@ -63,12 +63,13 @@ public record AnalysisOptions(FlowConfig flows, ProtocolRegistry protocols, Serv
 
     /**
      * The standard analyzers with attack thresholds that may be replaced while the run goes on
-     * ({@code fathom live} reloads them on SIGHUP).
+     * ({@code fathom live} reloads them on SIGHUP), counting alerts raised and ended into {@code alerts}.
      */
     public AnalysisOptions withStandardAnalyzers(org.fathom.voip.CallConfig calls, org.fathom.voip.CallStats callStats,
-                                                 org.fathom.security.AttackDetector.Rules thresholds) {
+                                                 org.fathom.security.AttackDetector.Rules thresholds,
+                                                 org.fathom.security.AlertCounts alerts) {
         return withAnalyzer(org.fathom.voip.CallAnalyzer.factory(calls, callStats))
-                .withAnalyzer(org.fathom.security.AttackDetector.factory(thresholds));
+                .withAnalyzer(org.fathom.security.AttackDetector.factory(thresholds, alerts));
     }
 
     /** Adds a cross-flow analyzer (VoIP calls, attack detection) run over every packet. */

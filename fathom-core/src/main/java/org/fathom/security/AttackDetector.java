@@ -72,6 +72,7 @@ public final class AttackDetector implements PacketAnalyzer {
 
     private final PrivacyGuard guard;
     private final Rules rules;
+    private final AlertCounts counts;
     private NetworkThresholds[] networkArray;
     /** Slots of the source table; the destination table has twice as many and is kept at most half full. */
     private final int cap;
@@ -118,8 +119,14 @@ public final class AttackDetector implements PacketAnalyzer {
 
     /** A detector whose thresholds follow {@code rules} (replaced at run time, e.g. on SIGHUP). */
     public AttackDetector(PrivacyGuard guard, Rules rules, int capacity) {
+        this(guard, rules, capacity, new AlertCounts());
+    }
+
+    /** A detector whose thresholds follow {@code rules} and that counts its alerts into {@code counts}. */
+    public AttackDetector(PrivacyGuard guard, Rules rules, int capacity, AlertCounts counts) {
         this.guard = guard;
         this.rules = rules;
+        this.counts = counts;
         this.networkArray = rules.array();
         this.cap = Integer.highestOneBit(Math.max(64, capacity));
         this.dcap = 2 * cap;
@@ -155,6 +162,11 @@ public final class AttackDetector implements PacketAnalyzer {
     /** Detectors whose thresholds follow {@code rules}, which may be replaced while they run. */
     public static PacketAnalyzer.Factory factory(Rules rules) {
         return g -> new AttackDetector(g, rules, 4096);
+    }
+
+    /** As {@link #factory(Rules)}, counting the alerts raised and ended into {@code counts}. */
+    public static PacketAnalyzer.Factory factory(Rules rules, AlertCounts counts) {
+        return g -> new AttackDetector(g, rules, 4096, counts);
     }
 
     /** A fragment not (yet) part of a complete datagram: counted towards a fragment flood on its destination. */
@@ -506,6 +518,7 @@ public final class AttackDetector implements PacketAnalyzer {
         String proto = c == UDP || amp ? "UDP" : c == ICMP ? (d.l4 == 58 ? "ICMPV6" : "ICMP") : c == FRAG ? null : "TCP";
         long start = runStart[i];
         Alert a = new Alert(kind, dHi[slot], dLo[slot], port, proto, start, ts);
+        counts.raised(kind);
         a.packets = (long) (cur[i] + prev[i]);
         a.bytes = (long) (a.packets * avgBytes(d));
         a.peakPps = r;
@@ -632,6 +645,7 @@ public final class AttackDetector implements PacketAnalyzer {
         Alert a = sActive[s][k];
         if (a == null) {
             a = new Alert(kind, hi, lo, port, k == 3 && port == 5060 ? "UDP" : "TCP", sStart[s], ts);
+            counts.raised(kind);
             a.packets = sProbes[s] - 1;
             a.sources.add(d.srcHi, d.srcLo);
             sActive[s][k] = a;
@@ -665,6 +679,7 @@ public final class AttackDetector implements PacketAnalyzer {
             Alert a = active[i];
             if (a != null && (ts - a.last > QUIET || ts < a.start)) {
                 done.add(a);
+                counts.ended(a.kind);
                 active[i] = null;
             }
         }
@@ -675,6 +690,7 @@ public final class AttackDetector implements PacketAnalyzer {
             for (int k = 0; k < as.length; k++) {
                 if (as[k] != null && (ts - as[k].last > SCAN_WINDOW || ts < as[k].start)) {
                     done.add(as[k]);
+                    counts.ended(as[k].kind);
                     as[k] = null;
                 }
                 any |= as[k] != null;
@@ -686,11 +702,11 @@ public final class AttackDetector implements PacketAnalyzer {
     @Override
     public void finish(PrivacyGuard g) {
         for (int i = 0; i < active.length; i++) {
-            if (active[i] != null) { done.add(active[i]); active[i] = null; }
+            if (active[i] != null) { done.add(active[i]); counts.ended(active[i].kind); active[i] = null; }
         }
         for (int s = 0; s < cap; s++) {
             if (sActive[s] != null) {
-                for (Alert a : sActive[s]) if (a != null) done.add(a);
+                for (Alert a : sActive[s]) if (a != null) { done.add(a); counts.ended(a.kind); }
                 sActive[s] = null;
             }
         }
