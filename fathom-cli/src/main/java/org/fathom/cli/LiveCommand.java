@@ -42,6 +42,7 @@ import picocli.CommandLine.Option;
             "",
             "Examples: fathom live -i eth0 --filter 'not port 22' --flows-dir /var/lib/fathom/flows --alerts alerts.jsonl",
             "          fathom live -r samples/http-loopback.pcap --replay --flows -     (no privileges needed)",
+            "          fathom live --config /etc/fathom/live.yaml     (as a service: docs/fathom-live.service, docs/OPERATIONS.md)",
             "",
             "Exit status: 0 stopped cleanly (by a signal); 1 an interface failed during capture;",
             "2 usage error (bad option, no such interface, capture not permitted, libpcap missing, bad filter).",

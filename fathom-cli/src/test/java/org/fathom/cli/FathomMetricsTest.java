@@ -183,6 +183,7 @@ class FathomMetricsTest {
             AnalyzeCommandTest.Run r = run(m, cmd, cmd.run, args.toArray(String[]::new));
             assertThat(r.status()).as(r.err()).isZero();
             String text = scrape(server);
+            Files.writeString(Path.of("target", "metrics-example.txt"), text);   // for a reader of the build
             List<Sample> s = parse(text);
 
             long frames = 0;
