@@ -173,7 +173,7 @@ public final class AttackDetector implements PacketAnalyzer {
     @Override
     public void onFragment(DecodedPacket d) {
         long ts = d.timestampNanos;
-        if (ts - lastSweep >= SEC || ts < lastSweep) {
+        if (ts - lastSweep >= SEC || ts < lastSweep || lastSweep == Long.MIN_VALUE) {   // ts - MIN_VALUE overflows
             sweep(ts);
         }
         int slot = destination(d.dstHi, d.dstLo, ts);
@@ -191,7 +191,7 @@ public final class AttackDetector implements PacketAnalyzer {
     @Override
     public void onPacket(DecodedPacket d) {
         long ts = d.timestampNanos;
-        if (ts - lastSweep >= SEC || ts < lastSweep) {
+        if (ts - lastSweep >= SEC || ts < lastSweep || lastSweep == Long.MIN_VALUE) {   // ts - MIN_VALUE overflows
             sweep(ts);
         }
         int l4 = d.l4;
