@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Alerts raised and ended so far, by kind, as the detector sees them (for metrics while a run
- * goes on; the alert records themselves leave when the alert ends). Counts only: no address.
+ * goes on; the detector releases the alert records themselves at the end of the run). Counts only: no address.
  * Updated when an alert opens or ends, never per packet; read from any thread.
  */
 public final class AlertCounts {
