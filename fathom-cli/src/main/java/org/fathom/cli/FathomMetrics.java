@@ -25,7 +25,7 @@ import org.fathom.flow.FlowEnd;
 import org.fathom.flow.FlowTable;
 import org.fathom.output.AsyncSink;
 import org.fathom.pipeline.AnalysisOptions;
-import org.fathom.pipeline.FlowEvents;
+import org.fathom.lifecycle.FlowEvents;
 import org.fathom.privacy.PrivacyGuard;
 import org.fathom.record.AggregateRecord;
 import org.fathom.record.CallRecord;

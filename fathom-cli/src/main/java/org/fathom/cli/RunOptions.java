@@ -74,6 +74,9 @@ final class RunOptions {
     IpfixOptions ipfix = new IpfixOptions();
 
     @Mixin
+    PolicyOptions policyOptions = new PolicyOptions();
+
+    @Mixin
     RotationOptions rotation = new RotationOptions();
 
     @Option(names = "--max-flows", paramLabel = "N", description = "Flows held at once; beyond it the stalest flow is evicted and counted (default: ${DEFAULT-VALUE}).")
@@ -156,6 +159,7 @@ final class RunOptions {
         thresholds = new org.fathom.security.AttackDetector.Rules(alertThresholds == null ? List.of() : thresholdRules());
         AnalysisOptions options = catalogs(AnalysisOptions.defaults().withFlows(flowConfig))
                 .withStandardAnalyzers(callConfig, callStats, thresholds, alertCounts);
+        options = policyOptions.apply(options);
         if (metrics != null) {
             options = metrics.attach(options);
         }
@@ -177,7 +181,8 @@ final class RunOptions {
 
     /** Where the summary goes: standard error when an output is standard output. */
     PrintStream report() {
-        boolean toStderr = "-".equals(flows) || "-".equals(aggregates) || "-".equals(calls) || "-".equals(alerts);
+        boolean toStderr = "-".equals(flows) || "-".equals(aggregates) || "-".equals(calls) || "-".equals(alerts)
+                || "-".equals(policyOptions.verdicts);
         return toStderr ? System.err : System.out;
     }
 
@@ -198,7 +203,8 @@ final class RunOptions {
         PrivacyPolicy policy = privacy.policy(flows != null || flowsDir != null, aggregates != null);
         ipfix.check(policy);
         org.fathom.output.Rotation rotating = rotation.rotation();
-        if (rotating != null && flowsDir == null && !isFile(flows) && !isFile(calls) && !isFile(alerts)) {
+        if (rotating != null && flowsDir == null && !isFile(flows) && !isFile(calls) && !isFile(alerts)
+                && !isFile(policyOptions.verdicts)) {
             throw new UserError("--rotate and --rotate-size need a file output to rotate (--flows FILE, --flows-dir, --calls, --alerts)");
         }
         AuditLog audit;
@@ -237,6 +243,10 @@ final class RunOptions {
             sinks.add(queued(outputs, alerts, openSink(alerts, EnumSet.of(RecordKind.ALERT), rotating), overflow));
             contents.put(outputs.getLast().name(), "alerts");
         }
+        if (policyOptions.verdicts != null) {
+            sinks.add(queued(outputs, policyOptions.verdicts, openSink(policyOptions.verdicts, EnumSet.of(RecordKind.VERDICT), rotating), overflow));
+            contents.put(outputs.getLast().name(), "verdicts");
+        }
         if (prepared.ipfixTarget() != null) {
             ipfixSink = ipfix.open(prepared.ipfixTarget());
             sinks.add(queued(outputs, "IPFIX " + prepared.ipfixTarget(), ipfixSink, IpfixOptions.overflow(prepared.chosen())));
@@ -257,6 +267,7 @@ final class RunOptions {
             closeQuietly(outputs);
             throw new UserError("privacy key " + policy.keyFile() + ": " + message(e));
         }
+        policyOptions.audit(guard.audit());
         if (metrics != null) {
             metrics.guard(guard);
             metrics.calls(prepared.callStats());

@@ -14,6 +14,7 @@ import org.fathom.record.FlowSink;
 import org.fathom.record.PrivacyHeader;
 import org.fathom.record.RecordKind;
 import org.fathom.record.Released;
+import org.fathom.record.VerdictRecord;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.json.JsonFactory;
@@ -71,6 +72,11 @@ public final class JsonLinesFlowSink implements FlowSink {
                     alert(a);
                 }
             }
+            case VerdictRecord v -> {
+                if (kinds.contains(RecordKind.VERDICT)) {
+                    verdict(v);
+                }
+            }
         }
     }
 
@@ -117,6 +123,55 @@ public final class JsonLinesFlowSink implements FlowSink {
             g.writeEndObject();
         }
         g.writeEndArray();
+        if (c.policyRule() != null) {
+            g.writeStringProperty("policy.rule", c.policyRule());
+            g.writeStringProperty("policy.action", c.policyAction());
+        }
+        g.writeEndObject();
+        written = true;
+    }
+
+    /** One verdict change (docs/POLICY.md, "Verdict log"). */
+    private void verdict(VerdictRecord v) {
+        JsonGenerator g = gen;
+        g.writeStartObject();
+        g.writeStringProperty("type", "verdict");
+        g.writeStringProperty("time", Timestamps.iso(v.nanos()));
+        g.writeStringProperty("scope", v.scope());
+        g.writeStringProperty("rule", v.rule());
+        g.writeStringProperty("action", v.action());
+        if (v.dscp() >= 0) {
+            g.writeNumberProperty("dscp", v.dscp());
+        }
+        if (v.rateBps() > 0) {
+            g.writeNumberProperty("rate_bps", v.rateBps());
+        }
+        if (v.previous() != null) {
+            g.writeStringProperty("previous", v.previous());
+        }
+        g.writeStringProperty("cause", v.cause());
+        if (v.l4() != null) {
+            g.writeStringProperty("l4", v.l4());
+        }
+        switch (v.scope()) {
+            case "flow" -> {
+                g.writeStringProperty("src_ip", Addresses.format(v.srcHi(), v.srcLo()));
+                g.writeNumberProperty("src_port", v.srcPort());
+                g.writeStringProperty("dst_ip", Addresses.format(v.dstHi(), v.dstLo()));
+                g.writeNumberProperty("dst_port", v.dstPort());
+            }
+            case "endpoint" -> {
+                g.writeStringProperty("ip", Addresses.format(v.srcHi(), v.srcLo()));
+                g.writeNumberProperty("port", v.srcPort());
+            }
+            default -> g.writeStringProperty("ip", Addresses.format(v.srcHi(), v.srcLo()));
+        }
+        if (v.vlan() != 0) {
+            g.writeNumberProperty("vlan", v.vlan());
+        }
+        if (v.untilNanos() != 0) {
+            g.writeStringProperty("until", v.untilNanos() == Long.MAX_VALUE ? null : Timestamps.iso(v.untilNanos()));
+        }
         g.writeEndObject();
         written = true;
     }

@@ -20,6 +20,7 @@ import org.fathom.record.FlowSink;
 import org.fathom.record.PrivacyHeader;
 import org.fathom.record.RecordKind;
 import org.fathom.record.Released;
+import org.fathom.record.VerdictRecord;
 
 /**
  * JSON lines in a series of files that a collector can take as they are finished
@@ -93,6 +94,7 @@ public final class RotatingSink implements FlowSink {
             case AggregateRecord a -> RecordKind.AGGREGATE;
             case CallRecord c -> RecordKind.CALL;
             case AlertRecord a -> RecordKind.ALERT;
+            case VerdictRecord v -> RecordKind.VERDICT;
         };
         if (kind == null) {
             header = released;

@@ -1,5 +1,6 @@
 package org.fathom.pipeline;
 
+import org.fathom.lifecycle.FlowEvents;
 import org.fathom.analysis.PacketAnalyzer;
 import org.fathom.capture.Packet;
 import org.fathom.decode.DecodedPacket;
@@ -30,10 +31,13 @@ final class Worker {
 
     /** Listeners to the flow lifecycle; empty in most runs, so each event costs a length test. */
     private final FlowEvents[] events;
+    /** This worker's part of the policy, or null without one. */
+    private final org.fathom.policy.PolicyShard policy;
 
     Worker(int index, AnalysisOptions options, int share, PrivacyGuard exit, PacketAnalyzer[] inlineAnalyzers) {
         this.exit = exit;
         this.events = options.flowEvents().stream().map(f -> f.create(index)).toArray(FlowEvents[]::new);
+        this.policy = options.policy() == null ? null : options.policy().shard(index, exit);
         this.classifier = new Classifier(options.protocols(), options.services(), options.addresses());
         this.analyzers = inlineAnalyzers;
         this.table = new FlowTable(options.flows().withMaxFlows(Math.max(1, share)), new FlowTable.Listener() {
@@ -55,6 +59,9 @@ final class Worker {
 
     private void flowEnded(FlowTable t, int f, FlowEnd reason) {
         Classification c = classifier.finish(t, f);
+        if (policy != null) {
+            policy.annotate(t, f, c, true);
+        }
         FlowRecord r = FlowRecordFactory.build(t, f, reason, c.protocol(), c.application(), c.category(),
                 c.confidence(), c.metadata(), c.risks());
         flows++;
@@ -62,12 +69,18 @@ final class Worker {
         for (FlowEvents e : events) {
             e.ended(t, f, reason);
         }
+        if (policy != null) {
+            policy.ended(t, f, reason);
+        }
         exit.emit(r);
     }
 
     /** An interim record of a flow that lives on (active timeout): counted as traffic, not as a flow. */
     private void flowActive(FlowTable t, int f) {
         Classification c = classifier.verdict(t, f);
+        if (policy != null) {
+            policy.annotate(t, f, c, false);
+        }
         FlowRecord r = FlowRecordFactory.build(t, f, FlowEnd.ACTIVE, c.protocol(), c.application(), c.category(),
                 c.confidence(), c.metadata(), c.risks());
         local.add(r);
@@ -93,21 +106,30 @@ final class Worker {
         for (PacketAnalyzer a : analyzers) {
             a.onPacket(d);
         }
-        if (events.length == 0) {
+        if (events.length == 0 && policy == null) {
             classifier.onPacket(table, table.update(d), d);
         } else {
             long created = table.created();
             int f = table.update(d);
             if (table.created() != created) {
+                if (policy != null) {
+                    policy.started(table, f);
+                }
                 for (FlowEvents e : events) {
                     e.started(table, f);
                 }
             }
             if (classifier.onPacket(table, f, d)) {
                 Classification c = classifier.verdict(table, f);
+                if (policy != null) {
+                    policy.classified(table, f, c);
+                }
                 for (FlowEvents e : events) {
                     e.classified(table, f, c);
                 }
+            }
+            if (policy != null) {
+                policy.packet(table, f, d);   // the verdict this packet would get (dry run), counted
             }
         }
     }
@@ -134,6 +156,9 @@ final class Worker {
         table.flush();
         for (PacketAnalyzer a : analyzers) {
             a.finish(exit);
+        }
+        if (policy != null) {
+            policy.finish();
         }
     }
 

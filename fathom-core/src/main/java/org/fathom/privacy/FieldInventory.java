@@ -194,7 +194,11 @@ public final class FieldInventory {
             Map.entry("socks.host", Treatment.SCRUB),
             // authentication and directories: realms are organisations, not people
             Map.entry("kerberos.realm", Treatment.SCRUB),
-            Map.entry("kerberos.msg_type", Treatment.KEEP));
+            Map.entry("kerberos.msg_type", Treatment.KEEP),
+            // policy dry run (docs/POLICY.md): the operator's rule name and its action, not personal
+            // (call records carry the same two as fields of their own)
+            Map.entry("policy.rule", Treatment.KEEP),
+            Map.entry("policy.action", Treatment.KEEP));
 
     private FieldInventory() {}
 

@@ -83,6 +83,18 @@ public final class PrivacyGuard implements AutoCloseable {
         release(redactor.alert(a));
     }
 
+    /**
+     * Releases a policy verdict change (the verdict log): subscriber addresses pseudonymised as in
+     * flow records; aggregate mode releases none.
+     */
+    public void emitVerdict(org.fathom.record.VerdictRecord v) {
+        checkOpen();
+        org.fathom.record.VerdictRecord out = redactor.verdict(v);
+        if (out != null) {
+            release(out);
+        }
+    }
+
     private void checkOpen() {
         if (closed) {
             throw new IllegalStateException("privacy guard closed");

@@ -59,6 +59,8 @@ final class Redactor {
     private final LongAdder releasedCalls = new LongAdder();
     private final LongAdder withheldCalls = new LongAdder();
     private final LongAdder releasedAlerts = new LongAdder();
+    private final LongAdder releasedVerdicts = new LongAdder();
+    private final LongAdder withheldVerdicts = new LongAdder();
     private final ConcurrentSkipListMap<String, Long> droppedFields = new ConcurrentSkipListMap<>();
     private final ConcurrentSkipListSet<String> epochs = new ConcurrentSkipListSet<>();
 
@@ -218,6 +220,32 @@ final class Redactor {
         }
         releasedAlerts.increment();
         return a.withAddresses(tHi, tLo, sources);
+    }
+
+    /**
+     * A policy verdict change as it may leave, or null in aggregate mode (no individual records):
+     * subscriber addresses are pseudonymised as in flow records, unless identified mode covers them.
+     */
+    org.fathom.record.VerdictRecord verdict(org.fathom.record.VerdictRecord v) {
+        if (aggregator != null) {
+            withheldVerdicts.increment();
+            return null;
+        }
+        boolean identifiedMode = policy.mode() == PrivacyMode.IDENTIFIED;
+        long epoch = pseudonyms.get().epoch(v.nanos());
+        long sHi = v.srcHi(), sLo = v.srcLo(), dHi = v.dstHi(), dLo = v.dstLo();
+        if (policy.subscribers().contains(sHi, sLo) && !(identifiedMode && scoped(sHi, sLo, v.nanos()))) {
+            long[] p = pseudonyms.get().address(epoch, sHi, sLo);
+            sHi = p[0];
+            sLo = p[1];
+        }
+        if (v.hasDestination() && policy.subscribers().contains(dHi, dLo) && !(identifiedMode && scoped(dHi, dLo, v.nanos()))) {
+            long[] p = pseudonyms.get().address(epoch, dHi, dLo);
+            dHi = p[0];
+            dLo = p[1];
+        }
+        releasedVerdicts.increment();
+        return v.withAddresses(sHi, sLo, dHi, dLo);
     }
 
     private boolean scoped(long hi, long lo, long ts) {
@@ -658,6 +686,12 @@ final class Redactor {
         long alerts = releasedAlerts.sum();
         if (alerts > 0) {
             end.put("alerts_released", alerts);
+        }
+        long verdicts = releasedVerdicts.sum();
+        long withheldV = withheldVerdicts.sum();
+        if (verdicts > 0 || withheldV > 0) {
+            end.put("verdicts_released", verdicts);
+            end.put("verdicts_withheld_aggregate_mode", withheldV);
         }
         audit.append("run_finished", end);
     }

@@ -12,6 +12,7 @@ public final class CollectingSink implements FlowSink {
     private final List<AggregateRecord> aggregates = new ArrayList<>();
     private final List<CallRecord> calls = new ArrayList<>();
     private final List<AlertRecord> alerts = new ArrayList<>();
+    private final List<VerdictRecord> verdicts = new ArrayList<>();
     private PrivacyHeader header;
 
     @Override
@@ -22,7 +23,12 @@ public final class CollectingSink implements FlowSink {
             case AggregateRecord a -> aggregates.add(a);
             case CallRecord c -> calls.add(c);
             case AlertRecord a -> alerts.add(a);
+            case VerdictRecord v -> verdicts.add(v);
         }
+    }
+
+    public List<VerdictRecord> verdicts() {
+        return verdicts;
     }
 
     public List<AlertRecord> alerts() {
