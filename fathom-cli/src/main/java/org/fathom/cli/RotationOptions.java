@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
  * mixin, so that each command adds it in one place. See docs/OPERATIONS.md ("Rotation").
  */
 final class RotationOptions {
-    @Option(names = "--rotate", paramLabel = "DURATION", description = "Finish the output files (--flows FILE, --flows-dir, --calls, --alerts) every DURATION of wall-clock time, aligned to the clock (1h: on the hour), e.g. 15m, 1h, 1d. Each file is written as NAME.jsonl.part and renamed to NAME.jsonl, named after its start: calls.jsonl gives calls-20261206T080000Z.jsonl, ... (see docs/OPERATIONS.md).")
+    @Option(names = "--rotate", paramLabel = "DURATION", description = "Finish the output files (--flows FILE, --flows-dir, --calls, --alerts, --verdicts) every DURATION of wall-clock time, aligned to the clock (1h: on the hour), e.g. 15m, 1h, 1d. Each file is written as NAME.jsonl.part and renamed to NAME.jsonl, named after its start: calls.jsonl gives calls-20261206T080000Z.jsonl, ... (see docs/OPERATIONS.md).")
     String rotate;
 
     @Option(names = "--rotate-size", paramLabel = "SIZE", description = "Also finish an output file once it holds SIZE bytes (at the next whole record), e.g. 100M, 1G; K, M, G are powers of 1024.")

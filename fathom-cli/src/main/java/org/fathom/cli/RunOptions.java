@@ -205,7 +205,7 @@ final class RunOptions {
         org.fathom.output.Rotation rotating = rotation.rotation();
         if (rotating != null && flowsDir == null && !isFile(flows) && !isFile(calls) && !isFile(alerts)
                 && !isFile(policyOptions.verdicts)) {
-            throw new UserError("--rotate and --rotate-size need a file output to rotate (--flows FILE, --flows-dir, --calls, --alerts)");
+            throw new UserError("--rotate and --rotate-size need a file output to rotate (--flows FILE, --flows-dir, --calls, --alerts, --verdicts)");
         }
         AuditLog audit;
         try {

@@ -236,8 +236,10 @@ class LiveCommandTest {
         Path analyzedFlows = dir.resolve("analyzed.jsonl");
         try (VethPair v = VethPair.create()) {
             Path dumpErr = dir.resolve("tcpdump.err");
+            // --immediate-mode: without it libpcap hands tcpdump packets in blocks, at the latest after its
+            // 1 s timeout, and the packets of a block not yet handed over when SIGINT comes are lost
             Process dump = new ProcessBuilder("ip", "netns", "exec", v.capture, "tcpdump", "-i", v.captureIf, "-U", "-n",
-                    "-w", pcap.toString()).redirectErrorStream(true).redirectOutput(dumpErr.toFile()).start();
+                    "--immediate-mode", "-w", pcap.toString()).redirectErrorStream(true).redirectOutput(dumpErr.toFile()).start();
             Fathom f = start(v, "--flows", liveFlows.toString(), "-w", "2");
             try {
                 f.awaitCapturing();

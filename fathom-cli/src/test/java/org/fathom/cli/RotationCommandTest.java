@@ -114,7 +114,7 @@ class RotationCommandTest {
                 new Case("fathom: --rotate: at least 1s, not 0s", "--rotate", "0s", "--flows", dir.resolve("a.jsonl").toString()),
                 new Case("fathom: --rotate-size: from 1K, not 10", "--rotate-size", "10", "--flows", dir.resolve("a.jsonl").toString()),
                 new Case("fathom: --rotate-size: bad size 'big' (e.g. 100M, 1G)", "--rotate-size", "big", "--flows", dir.resolve("a.jsonl").toString()),
-                new Case("fathom: --rotate and --rotate-size need a file output to rotate (--flows FILE, --flows-dir, --calls, --alerts)",
+                new Case("fathom: --rotate and --rotate-size need a file output to rotate (--flows FILE, --flows-dir, --calls, --alerts, --verdicts)",
                         "--rotate", "1h", "--flows", "-"));
         for (Case c : cases) {
             List<String> args = new ArrayList<>(List.of("analyze", sample, "--audit-log", audit));
