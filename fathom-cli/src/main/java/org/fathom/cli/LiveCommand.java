@@ -76,7 +76,13 @@ final class LiveCommand implements Callable<Integer> {
     RunOptions run = new RunOptions();
 
     @Mixin
+    HttpOptions http = new HttpOptions();
+
+    @Mixin
     ConfigFile.Option config = new ConfigFile.Option();
+
+    /** Extra routes of the web server beside the dashboard (path to handler, e.g. /metrics). */
+    final java.util.Map<String, com.sun.net.httpserver.HttpHandler> httpRoutes = new java.util.LinkedHashMap<>();
 
     /** libpcap's counters (received, drops) are read this often while capture runs, for the metrics. */
     static final long STATS_INTERVAL_NANOS = 1_000_000_000L;
@@ -89,6 +95,11 @@ final class LiveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (http.enabled() && run.metrics == null) {
+            // /metrics beside the dashboard (docs/OPERATIONS.md): set before prepare, which attaches its flow counters
+            run.metrics = new FathomMetrics();
+            httpRoutes.putIfAbsent("/metrics", run.metrics.handler());
+        }
         RunOptions.Prepared prepared = run.prepare(300);
         if (interfaces.isEmpty() == (replayFile == null)) {
             throw new UserError("give the interfaces to capture from (-i IFACE ...) or a capture to replay (-r CAPTURE --replay)");
@@ -96,10 +107,23 @@ final class LiveCommand implements Callable<Integer> {
         if (replayFile != null && !replay) {
             throw new UserError("-r needs --replay (to read a capture at full speed, use 'fathom analyze')");
         }
+        HttpOptions.Prepared web = http.prepare();
+        run.store.command = "live";
+        run.store.inMemoryForDashboard = web != null;   // without --store, the dashboard's store is in memory
         Source source = replayFile != null ? replaySource() : liveSource();
         RunOptions.Opened opened;
+        org.fathom.web.WebServer server = null;
         try {
             opened = run.open(prepared);
+            if (run.store.sink() != null) {
+                run.store.sink().startMaintenance(java.time.Duration.ofSeconds(2), java.time.Duration.ofMinutes(10));
+            }
+            if (web != null) {
+                server = HttpOptions.start(web, run.store.sink().store(), true, httpRoutes);
+                if (!run.quiet) {
+                    System.err.println("fathom: dashboard on " + server.url());
+                }
+            }
         } catch (RuntimeException e) {
             source.packets().close();
             throw e;
@@ -142,6 +166,9 @@ final class LiveCommand implements Callable<Integer> {
             e.printStackTrace();
             status.set(Main.EXIT_USAGE);
         } finally {
+            if (server != null) {
+                server.close();
+            }
             done.countDown();
             if (hangup != null) {
                 try {
