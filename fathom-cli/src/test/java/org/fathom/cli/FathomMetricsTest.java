@@ -324,4 +324,44 @@ class FathomMetricsTest {
             server.stop(0);
         }
     }
+
+    @Test
+    void liveHttpServesMetricsBesideTheDashboard() throws Exception {
+        assumeParser();
+        TinyPcap pcap = new TinyPcap(System.currentTimeMillis() / 1000);
+        for (int i = 0; i < 4; i++) {
+            pcap.tcp("10.1.0.5", 41000 + i, "10.2.0.9", 80, "GET / HTTP/1.1\r\nHost: example.org\r\n\r\n", "HTTP/1.1 200 OK\r\n\r\n");
+            pcap.advanceMicros(1_000_000);
+        }
+        Path capture = dir.resolve("web.pcap");
+        pcap.write(capture);
+        long[] fb = framesAndBytes(capture);
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        AtomicReference<AnalyzeCommandTest.Run> result = new AtomicReference<>();
+        Thread live = Thread.ofPlatform().start(() -> result.set(AnalyzeCommandTest.fathom("live", "-q", "-r", capture.toString(),
+                "--replay", "-w", "2", "--http", "127.0.0.1:" + port, "--audit-log", dir.resolve("audit.log").toString())));
+        double seen = 0;
+        try (HttpClient c = HttpClient.newHttpClient()) {
+            long until = System.nanoTime() + 30_000_000_000L;
+            while (live.isAlive() && System.nanoTime() < until && seen == 0) {
+                try {
+                    HttpResponse<String> r = c.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() == 200) {
+                        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain; version=0.0.4");
+                        seen = value(parse(r.body()), "fathom_packets_total");
+                    }
+                } catch (IOException e) {
+                    // not listening yet
+                }
+                Thread.sleep(100);
+            }
+        }
+        live.join(60_000);
+        assertThat(result.get().status()).as(result.get().err()).isZero();
+        assertThat(seen).as("/metrics of the running live process counted packets").isGreaterThan(0).isLessThanOrEqualTo(fb[0]);
+    }
 }
