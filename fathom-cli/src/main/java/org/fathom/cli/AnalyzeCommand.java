@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.fathom.capture.CaptureException;
 import org.fathom.capture.CaptureFiles;
 import org.fathom.capture.CaptureReader;
+import org.fathom.capture.PacketSource;
 import org.fathom.output.AsyncSink;
 import org.fathom.output.JsonLinesDirectorySink;
 import org.fathom.pipeline.AnalysisSummary;
@@ -49,6 +50,9 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     @Mixin
     RunOptions run = new RunOptions();
+
+    @Mixin
+    ConfigFile.Option config = new ConfigFile.Option();
 
     /** How long a signal waits for the records to be written before the process ends anyway. */
     private static final long FLUSH_LIMIT_SECONDS = 60;
@@ -160,7 +164,8 @@ final class AnalyzeCommand implements Callable<Integer> {
                         break;
                     }
                     try (CaptureReader file = CaptureFiles.open(capture)) {
-                        engine.run(new StoppableSource(file, stop), summary, shown);
+                        PacketSource in = new StoppableSource(file, stop);
+                        engine.run(run.metrics != null ? run.metrics.count(in) : in, summary, shown);
                     }
                 } catch (CaptureException e) {
                     boolean named = inputs.contains(capture);

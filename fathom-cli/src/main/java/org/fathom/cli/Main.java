@@ -53,7 +53,15 @@ public final class Main implements Runnable {
             }
             throw ex;
         });
-        return cl.execute(args);
+        String[] expanded;
+        try {
+            expanded = ConfigFile.expand(cl, args);   // --config FILE: the file's options before the command line's
+        } catch (UserError e) {
+            cl.getErr().println("fathom: " + e.getMessage());
+            cl.getErr().flush();
+            return e.status();
+        }
+        return cl.execute(expanded);
     }
 
     static final class Version implements CommandLine.IVersionProvider {

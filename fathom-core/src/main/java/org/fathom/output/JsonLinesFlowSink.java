@@ -351,6 +351,12 @@ public final class JsonLinesFlowSink implements FlowSink {
         }
     }
 
+    /** Bytes written so far that the JSON writer still holds (not yet handed to the stream). */
+    public int bufferedBytes() {
+        int n = gen.streamWriteOutputBuffered();
+        return Math.max(0, n);
+    }
+
     @Override
     public void close() throws IOException {
         if (written) {

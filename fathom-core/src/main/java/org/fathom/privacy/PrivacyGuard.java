@@ -152,6 +152,20 @@ public final class PrivacyGuard implements AutoCloseable {
         return redactor.released();
     }
 
+    /**
+     * What the guard has let out so far, as counts (for metrics): flow records released, of them
+     * with pseudonymised addresses and released identified (identified mode), call records released
+     * and withheld (aggregate mode), alerts released, and aggregate groups suppressed for having
+     * fewer than k subscribers (known once the aggregates are published, at close).
+     */
+    public record Counters(long flowsReleased, long flowsPseudonymised, long flowsIdentified, long callsReleased,
+                           long callsWithheld, long alertsReleased, long suppressedGroups) {}
+
+    /** The release counters so far; cheap, from any thread. */
+    public Counters counters() {
+        return redactor.counters();
+    }
+
     /** Fields dropped because the inventory does not list them, with counts. */
     public Map<String, Long> droppedFields() {
         return redactor.droppedFields();

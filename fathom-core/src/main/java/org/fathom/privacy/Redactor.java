@@ -688,6 +688,13 @@ final class Redactor {
         return released.sum();
     }
 
+    /** The counters of what was released so far (no personal data: counts only). */
+    PrivacyGuard.Counters counters() {
+        return new PrivacyGuard.Counters(released.sum(), pseudonymisedAddresses.sum(), identified.sum(),
+                releasedCalls.sum(), withheldCalls.sum(), releasedAlerts.sum(),
+                aggregator == null ? 0 : aggregator.suppressedGroups);
+    }
+
     /** Fields dropped because the inventory does not list them, with counts. */
     Map<String, Long> droppedFields() {
         return new TreeMap<>(droppedFields);
