@@ -221,7 +221,7 @@ final class LiveCommand implements Callable<Integer> {
         }
         if (!run.quiet) {
             new SummaryReport(summary, List.of(), opened.guard(), opened.table(), opened.callStats(), opened.outputStats())
-                    .withIpfix(opened.ipfixLine())
+                    .withIpfix(opened.ipfixLine()).withKafka(run.kafka.summaryLine())
                     .withLive(liveLines(format, stats, summary.packets))
                     .print(report);
             report.flush();

@@ -64,7 +64,7 @@ final class RunOptions {
     @Option(names = "--sink-queue", paramLabel = "N", description = "Records queued per output. Each output is written by its own thread, so a slow one holds up the analysis only while its queue is full (default: ${DEFAULT-VALUE}).")
     int sinkQueue = AsyncSink.DEFAULT_CAPACITY;
 
-    @Option(names = "--on-full", paramLabel = "block|drop", description = "When an output's queue is full: 'block' waits for room, nothing is lost; 'drop' drops the record and counts it in the summary (default: block for files and standard output, drop for the --ipfix export).")
+    @Option(names = "--on-full", paramLabel = "block|drop", description = "When an output's queue is full: 'block' waits for room, nothing is lost; 'drop' drops the record and counts it in the summary (default: block for files and standard output, drop for the --ipfix and --kafka exports).")
     String onFull;
 
     @Mixin
@@ -72,6 +72,9 @@ final class RunOptions {
 
     @Mixin
     IpfixOptions ipfix = new IpfixOptions();
+
+    @Mixin
+    KafkaOptions kafka = new KafkaOptions();
 
     @Option(names = "--max-flows", paramLabel = "N", description = "Flows held at once; beyond it the stalest flow is evicted and counted (default: ${DEFAULT-VALUE}).")
     int maxFlows = FlowConfig.DEFAULT_MAX_FLOWS;
@@ -156,6 +159,7 @@ final class RunOptions {
             throw new UserError("--on-full: " + e.getMessage());
         }
         org.fathom.output.ipfix.IpfixTarget ipfixTarget = ipfix.enabled() ? ipfix.target() : null;
+        kafka.check();
         return new Prepared(options, callStats, chosen == null ? AsyncSink.Overflow.BLOCK : chosen, chosen, ipfixTarget);
     }
 
@@ -218,6 +222,17 @@ final class RunOptions {
             ipfixSink = ipfix.open(prepared.ipfixTarget());
             sinks.add(queued(outputs, "IPFIX " + prepared.ipfixTarget(), ipfixSink, IpfixOptions.overflow(prepared.chosen())));
             contents.put(outputs.getLast().name(), "flow records");
+        }
+        if (kafka.enabled()) {
+            FlowSink kafkaSink;
+            try {
+                kafkaSink = kafka.open(prepared.chosen());
+            } catch (UserError e) {
+                closeQuietly(outputs);
+                throw e;
+            }
+            sinks.add(queued(outputs, kafka.name(), kafkaSink, KafkaOptions.overflow(prepared.chosen())));
+            contents.put(outputs.getLast().name(), "records");
         }
         JsonLinesDirectorySink dirSink = null;
         AsyncSink dirOutput = null;

@@ -49,6 +49,15 @@ final class SummaryReport {
         return this;
     }
 
+    /** The Kafka export's line, or null. */
+    private String kafka;
+
+    /** Adds the Kafka export's line (sent, acknowledged, failed, dropped); null adds nothing. */
+    SummaryReport withKafka(String line) {
+        this.kafka = line;
+        return this;
+    }
+
     /** A live run's lines (interfaces, packets captured, drops) instead of the captures line. */
     SummaryReport withLive(List<String> lines) {
         this.live = lines;
@@ -89,6 +98,9 @@ final class SummaryReport {
         }
         if (ipfix != null) {
             out.println(ipfix);
+        }
+        if (kafka != null) {
+            out.println(kafka);
         }
         for (String line : outputLines(outputs)) {
             out.println(line);
