@@ -182,6 +182,9 @@ public final class KafkaBroker implements AutoCloseable {
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
             List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(10)).stream()
                     .map(i -> new TopicPartition(topic, i.partition())).toList();
+            if (parts.isEmpty()) {
+                return out;   // no such topic: nothing was ever written to it
+            }
             c.assign(parts);
             c.seekToBeginning(parts);
             long deadline = System.nanoTime() + limit.toNanos();
@@ -199,6 +202,22 @@ public final class KafkaBroker implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** Creates topics of {@code partitions} partitions that do not exist yet. */
+    public void createTopics(int partitions, String... topics) throws Exception {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        try (Admin admin = Admin.create(p)) {
+            java.util.Set<String> existing = admin.listTopics().names().get();
+            List<org.apache.kafka.clients.admin.NewTopic> wanted = new ArrayList<>();
+            for (String t : topics) {
+                if (!existing.contains(t)) {
+                    wanted.add(new org.apache.kafka.clients.admin.NewTopic(t, partitions, (short) 1));
+                }
+            }
+            admin.createTopics(wanted).all().get();
+        }
     }
 
     private static int freePort() throws IOException {
