@@ -279,6 +279,8 @@ public final class NetworkViewJob {
             env.enableCheckpointing(c.checkpointInterval().toMillis());
         }
         build(env, c);
+        long t0 = System.nanoTime();
         env.execute("Fathom network-wide view");
+        System.err.printf("fathom-network-view: finished in %.1f s%n", (System.nanoTime() - t0) / 1e9);
     }
 }
