@@ -162,11 +162,11 @@ class KafkaExportTest {
 
     @Test
     void noBrokerIsOneLineAndStatus2() throws Exception {
-        Path props = Files.writeString(dir.resolve("client.properties"), "max.block.ms=1000\n");
+        Path props = Files.writeString(dir.resolve("client.properties"), "max.block.ms=100\n");
         AnalyzeCommandTest.Run r = AnalyzeCommandTest.fathom("analyze", IpfixInteropTest.SAMPLE.toString(),
                 "--kafka", "127.0.0.1:1", "--kafka-properties", props.toString());
         assertThat(r.status()).isEqualTo(2);
-        assertThat(r.errLines()).containsExactly("fathom: --kafka 127.0.0.1:1: no broker answered within 1.0 s");
+        assertThat(r.errLines()).containsExactly("fathom: --kafka 127.0.0.1:1: no broker answered within 3.0 s");
 
         AnalyzeCommandTest.Run bad = AnalyzeCommandTest.fathom("analyze", IpfixInteropTest.SAMPLE.toString(),
                 "--kafka", "not an address", "--kafka-properties", props.toString());

@@ -66,6 +66,8 @@ public final class KafkaSink implements FlowSink {
             PRIVACY = "privacy";
     public static final String DEFAULT_PREFIX = "fathom.";
 
+    static final long MIN_CONNECT_MILLIS = 3000;
+
     private static final JsonFactory FACTORY = JsonFactory.builder().build();
 
     /** Counters of the export, for the summary. */
@@ -143,7 +145,7 @@ public final class KafkaSink implements FlowSink {
     }
 
     /**
-     * Connects: checks that a broker answers (within {@code max.block.ms}, default 10 s), creates the topics
+     * Connects: checks that a broker answers (within {@code max.block.ms}, default 10 s, at least 3 s), creates the topics
      * that do not exist yet (with the broker's default partitions and replication; where creating
      * is not allowed the broker's auto-creation or the operator's topics are used), then starts the
      * producer.
@@ -159,7 +161,9 @@ public final class KafkaSink implements FlowSink {
         Properties config = producerConfig(bootstrap, client);
         Duration connectTimeout;
         try {
-            connectTimeout = Duration.ofMillis(Long.parseLong(config.getProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG).strip()));
+            // at least 3 s, however short max.block.ms is (a connection and a TLS handshake take a while)
+            connectTimeout = Duration.ofMillis(Math.max(MIN_CONNECT_MILLIS,
+                    Long.parseLong(config.getProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG).strip())));
         } catch (NumberFormatException e) {
             throw new IOException("max.block.ms is not a number: " + config.getProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG));
         }
@@ -187,11 +191,28 @@ public final class KafkaSink implements FlowSink {
         } catch (KafkaException e) {
             throw new IOException(reason(e));
         }
+        KafkaProducer<byte[], byte[]> producer;
         try {
-            return new KafkaSink(new KafkaProducer<>(config), prefix, probeId, blockWhenFull, warn);
+            producer = new KafkaProducer<>(config);
         } catch (KafkaException e) {
             throw new IOException(reason(e));
         }
+        // the topics' metadata now, so that the first records do not wait for it (or, with a short
+        // max.block.ms, find it missing)
+        long deadline = System.nanoTime() + connectTimeout.toNanos();
+        for (String kind : List.of(PRIVACY, FLOWS, CALLS, ALERTS, AGGREGATES)) {
+            while (System.nanoTime() < deadline) {
+                try {
+                    producer.partitionsFor(prefix + kind);
+                    break;
+                } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                    // ask again until the deadline; the records will wait for it otherwise
+                } catch (KafkaException e) {
+                    break;   // e.g. not authorised to describe: the send will say
+                }
+            }
+        }
+        return new KafkaSink(producer, prefix, probeId, blockWhenFull, warn);
     }
 
     private static void createTopics(Admin admin, String prefix, Consumer<String> warn, Duration connectTimeout) throws InterruptedException {

@@ -121,7 +121,9 @@ public final class KafkaBroker implements AutoCloseable {
     private void launch() throws IOException, InterruptedException {
         process = new ProcessBuilder(java("kafka.Kafka", dir.resolve("server.properties").toString()))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.log").toFile())).start();
+        long t0 = System.nanoTime();
         awaitReady(Duration.ofSeconds(60));
+        System.out.printf("kafka broker on %s ready in %.1f s%n", bootstrap(), (System.nanoTime() - t0) / 1e9);
     }
 
     private void awaitReady(Duration limit) throws IOException, InterruptedException {
