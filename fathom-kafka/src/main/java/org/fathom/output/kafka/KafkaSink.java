@@ -231,7 +231,8 @@ public final class KafkaSink implements FlowSink {
         if (wanted.isEmpty()) {
             return;
         }
-        for (Map.Entry<String, org.apache.kafka.common.KafkaFuture<Void>> e : admin.createTopics(wanted).values().entrySet()) {
+        Map<String, org.apache.kafka.common.KafkaFuture<Void>> created = admin.createTopics(wanted).values();
+        for (Map.Entry<String, org.apache.kafka.common.KafkaFuture<Void>> e : created.entrySet()) {
             try {
                 e.getValue().get(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException x) {
@@ -242,6 +243,33 @@ public final class KafkaSink implements FlowSink {
             } catch (TimeoutException x) {
                 warn.accept("kafka: topic " + e.getKey() + " not created within " + connectTimeout.toSeconds() + " s");
             }
+        }
+        awaitLeaders(admin, created.keySet(), connectTimeout);
+    }
+
+    /**
+     * Waits (up to {@code limit}) until every partition of the new topics has a leader, so that the
+     * first records do not wait in the producer for a leader election (seen to stall a partition
+     * of a just-created topic until delivery.timeout.ms on a busy single-node cluster).
+     */
+    private static void awaitLeaders(Admin admin, java.util.Collection<String> topics, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                boolean all = true;
+                for (org.apache.kafka.clients.admin.TopicDescription d
+                        : admin.describeTopics(topics).allTopicNames().get(limit.toMillis(), TimeUnit.MILLISECONDS).values()) {
+                    for (org.apache.kafka.common.TopicPartitionInfo p : d.partitions()) {
+                        all &= p.leader() != null && !p.leader().isEmpty();
+                    }
+                }
+                if (all) {
+                    return;
+                }
+            } catch (ExecutionException | TimeoutException e) {
+                // not visible yet: ask again
+            }
+            Thread.sleep(100);
         }
     }
 

@@ -95,6 +95,7 @@ public final class KafkaBroker implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 "-cp", System.getProperty("java.class.path"), mainClass));
         cmd.addAll(List.of(args));
         return cmd;
@@ -231,6 +232,15 @@ public final class KafkaBroker implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            Path log = dir.resolve("broker.log");
+            if (Files.exists(log)) {   // the broker's warnings and errors (with a logger on the class path), for the test output
+                Files.readAllLines(log).stream().filter(l -> l.contains("WARN") || l.contains("ERROR")).limit(40)
+                        .forEach(l -> System.out.println("broker: " + l));
+            }
+        } catch (IOException e) {
+            // only a diagnostic
+        }
         try {
             kill();
         } catch (InterruptedException e) {
