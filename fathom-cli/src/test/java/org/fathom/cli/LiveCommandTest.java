@@ -236,7 +236,7 @@ class LiveCommandTest {
         Path analyzedFlows = dir.resolve("analyzed.jsonl");
         try (VethPair v = VethPair.create()) {
             Path dumpErr = dir.resolve("tcpdump.err");
-            Process dump = new ProcessBuilder("ip", "netns", "exec", v.capture, "tcpdump", "-i", v.captureIf, "-U", "-n",
+            Process dump = new ProcessBuilder("ip", "netns", "exec", v.capture, "tcpdump", "-i", v.captureIf, "-U", "--immediate-mode", "-n",
                     "-w", pcap.toString()).redirectErrorStream(true).redirectOutput(dumpErr.toFile()).start();
             Fathom f = start(v, "--flows", liveFlows.toString(), "-w", "2");
             try {
