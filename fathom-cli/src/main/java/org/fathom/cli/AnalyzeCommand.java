@@ -137,7 +137,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             for (Path capture : captures) {
                 Progress shown = progress == null ? Progress.NONE : progress;
                 try {
-                    if (dirSink != null) {
+                    if (dirSink != null || run.events.eventsDir != null) {
                         String name = capture.getFileName().toString();
                         if (!dirNames.add(name)) {
                             // two captures of the same name in different folders: keep both
@@ -149,9 +149,12 @@ final class AnalyzeCommand implements Callable<Integer> {
                                     + "; its records go to " + name + "." + k + ".jsonl");
                             name = name + "." + k;
                         }
-                        dirOutput.flush();   // the sink's thread is idle until the next record
-                        writing = run.flowsDir.resolve(name + ".jsonl").toString();
-                        dirSink.startCapture(name);
+                        run.events.startCapture(name);
+                        if (dirSink != null) {
+                            dirOutput.flush();   // the sink's thread is idle until the next record
+                            writing = run.flowsDir.resolve(name + ".jsonl").toString();
+                            dirSink.startCapture(name);
+                        }
                     }
                     if (stop.get()) {
                         break;
@@ -168,6 +171,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                         dirOutput.flush();   // this capture's records into its file, then close it
                         dirSink.finishCapture();
                     }
+                    run.events.finishCapture();
                 }
                 if (progress != null) {
                     progress.clear();
@@ -192,7 +196,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         Warnings.print(System.err, skipped, summary);
         if (!run.quiet && !captures.isEmpty()) {
             new SummaryReport(summary, skipped, guard, opened.table(), opened.callStats(), opened.outputStats())
-                    .withIpfix(opened.ipfixLine()).withKafka(run.kafka.summaryLine()).print(report);
+                    .withIpfix(opened.ipfixLine()).withKafka(run.kafka.summaryLine()).withPolicy(run.policyOptions.summary()).print(report);
             report.flush();
             if (report.checkError()) {   // a PrintStream keeps write errors to itself (> /dev/full, a closed pipe)
                 throw UserError.io("cannot write the summary to " + (report == System.err ? "standard error" : "standard output"));

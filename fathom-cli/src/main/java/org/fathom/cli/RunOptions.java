@@ -76,6 +76,15 @@ final class RunOptions {
     @Mixin
     KafkaOptions kafka = new KafkaOptions();
 
+    @Mixin
+    EventsOptions events = new EventsOptions();
+
+    @Mixin
+    PolicyOptions policyOptions = new PolicyOptions();
+
+    @Mixin
+    StoreOptions store = new StoreOptions();
+
     @Option(names = "--max-flows", paramLabel = "N", description = "Flows held at once; beyond it the stalest flow is evicted and counted (default: ${DEFAULT-VALUE}).")
     int maxFlows = FlowConfig.DEFAULT_MAX_FLOWS;
 
@@ -126,6 +135,7 @@ final class RunOptions {
         if (flows != null && flowsDir != null) {
             throw new UserError("--flows and --flows-dir cannot be used together");
         }
+        events.check();
         double active = activeTimeout == null ? defaultActiveTimeout : activeTimeout;
         FlowConfig flowConfig;
         try {
@@ -146,6 +156,7 @@ final class RunOptions {
         // always on, so the summary has its calls section; cheap for traffic that is not SIP
         AnalysisOptions options = catalogs(AnalysisOptions.defaults().withFlows(flowConfig))
                 .withStandardAnalyzers(callConfig, callStats, alertThresholds == null ? List.of() : thresholdRules());
+        options = policyOptions.apply(options);
         if (workers < 1 || workers > 256) {
             throw new UserError("--workers must be between 1 and 256, not " + workers);
         }
@@ -165,7 +176,9 @@ final class RunOptions {
 
     /** Where the summary goes: standard error when an output is standard output. */
     PrintStream report() {
-        boolean toStderr = "-".equals(flows) || "-".equals(aggregates) || "-".equals(calls) || "-".equals(alerts);
+        boolean toStderr = "-".equals(flows) || "-".equals(aggregates) || "-".equals(calls) || "-".equals(alerts)
+                || events.toStdout()
+                || "-".equals(policyOptions.verdicts);
         return toStderr ? System.err : System.out;
     }
 
@@ -185,6 +198,7 @@ final class RunOptions {
         }
         PrivacyPolicy policy = privacy.policy(flows != null || flowsDir != null, aggregates != null);
         ipfix.check(policy);
+        events.check(policy);
         AuditLog audit;
         try {
             audit = AuditLog.open(policy.auditLog());
@@ -218,6 +232,10 @@ final class RunOptions {
             sinks.add(queued(outputs, alerts, openSink(alerts, EnumSet.of(RecordKind.ALERT)), overflow));
             contents.put(outputs.getLast().name(), "alerts");
         }
+        if (policyOptions.verdicts != null) {
+            sinks.add(queued(outputs, policyOptions.verdicts, openSink(policyOptions.verdicts, EnumSet.of(RecordKind.VERDICT)), overflow));
+            contents.put(outputs.getLast().name(), "verdicts");
+        }
         if (prepared.ipfixTarget() != null) {
             ipfixSink = ipfix.open(prepared.ipfixTarget());
             sinks.add(queued(outputs, "IPFIX " + prepared.ipfixTarget(), ipfixSink, IpfixOptions.overflow(prepared.chosen())));
@@ -232,6 +250,12 @@ final class RunOptions {
                 throw e;
             }
             sinks.add(queued(outputs, kafka.name(), kafkaSink, KafkaOptions.overflow(prepared.chosen())));
+            contents.put(outputs.getLast().name(), "records");
+        }
+        events.open(this, sinks, outputs, contents, overflow);
+        org.fathom.store.StoreSink storeSink = store.open(audit);
+        if (storeSink != null) {
+            sinks.add(queued(outputs, "store " + storeSink.store().where(), storeSink, overflow));
             contents.put(outputs.getLast().name(), "records");
         }
         JsonLinesDirectorySink dirSink = null;
@@ -249,6 +273,7 @@ final class RunOptions {
             closeQuietly(outputs);
             throw new UserError("privacy key " + policy.keyFile() + ": " + message(e));
         }
+        policyOptions.audit(guard.audit());
         Engine engine = new Engine(prepared.options(), workers, guard);
         String writing = "-".equals(flows) ? "standard output" : flows != null ? flows : flowsDir != null ? flowsDir.toString() : aggregates;
         return new Opened(engine, guard, table, outputs, dirSink, dirOutput, prepared.callStats(), writing, contents,
@@ -337,7 +362,7 @@ final class RunOptions {
     }
 
     /** The output behind its own queue and thread, named as the user named it. */
-    private AsyncSink queued(List<AsyncSink> outputs, String target, FlowSink sink, AsyncSink.Overflow overflow) {
+    AsyncSink queued(List<AsyncSink> outputs, String target, FlowSink sink, AsyncSink.Overflow overflow) {
         AsyncSink a = new AsyncSink("-".equals(target) ? "standard output" : target, sink, sinkQueue, overflow);
         outputs.add(a);
         return a;
@@ -375,7 +400,7 @@ final class RunOptions {
         }
     }
 
-    private static FlowSink openSink(String target, Set<RecordKind> kinds) {
+    static FlowSink openSink(String target, Set<RecordKind> kinds) {
         if ("-".equals(target)) {
             return new JsonLinesFlowSink(new BufferedOutputStream(new NonClosingStream(System.out), 1 << 16), true, kinds);
         }

@@ -58,6 +58,14 @@ final class SummaryReport {
         return this;
     }
 
+    /** The policy section (docs/POLICY.md): hits per rule; empty without a policy. */
+    private List<String> policy = List.of();
+
+    SummaryReport withPolicy(List<String> lines) {
+        this.policy = lines;
+        return this;
+    }
+
     /** A live run's lines (interfaces, packets captured, drops) instead of the captures line. */
     SummaryReport withLive(List<String> lines) {
         this.live = lines;
@@ -115,6 +123,16 @@ final class SummaryReport {
         }
         if (calls != null && calls.attempts() > 0) {
             printCalls(out, p.mode() == PrivacyMode.AGGREGATE);
+        }
+        List<String> issues = s.issues.lines();
+        if (!issues.isEmpty()) {
+            out.println();
+            out.println("Traffic issues (docs/EVENTS.md)");
+            issues.forEach(out::println);
+        }
+        if (!policy.isEmpty()) {
+            out.println();
+            policy.forEach(out::println);
         }
         long warnings = 0;
         for (CaptureResult c : s.captures) {

@@ -41,6 +41,13 @@ public interface PacketAnalyzer {
         return false;
     }
 
+    /**
+     * Tells this analyzer whom to tell of its events (alerts raised, calls started and ended) as
+     * they happen; analyzers without such events ignore it. Called once, before the first packet.
+     */
+    default void listen(AnalysisEvents events) {
+    }
+
     /** The capture has ended: release what is still open through the guard. */
     void finish(PrivacyGuard guard);
 

@@ -19,16 +19,28 @@ public final class JsonLinesDirectorySink implements FlowSink {
     private final Path dir;
     private Released<? extends ExportRecord> header;
     private JsonLinesFlowSink current;
+    private final java.util.Set<org.fathom.record.RecordKind> kinds;
 
     public JsonLinesDirectorySink(Path dir) {
+        this(dir, java.util.EnumSet.of(org.fathom.record.RecordKind.FLOW, org.fathom.record.RecordKind.AGGREGATE));
+    }
+
+    /** @param kinds the record kinds written (flows and aggregates, or events for {@code --events-dir}) */
+    public JsonLinesDirectorySink(Path dir, java.util.Set<org.fathom.record.RecordKind> kinds) {
         this.dir = dir;
+        this.kinds = java.util.EnumSet.copyOf(kinds);
+    }
+
+    @Override
+    public boolean takesEvents() {
+        return kinds.contains(org.fathom.record.RecordKind.EVENT);
     }
 
     /** Closes the previous capture's file and opens {@code DIR/<name>.jsonl}. */
     public void startCapture(String captureFileName) throws IOException {
         finishCapture();
         Path out = dir.resolve(captureFileName + ".jsonl");
-        current = new JsonLinesFlowSink(WholeLineFile.open(out), true);
+        current = new JsonLinesFlowSink(WholeLineFile.open(out), true, kinds);
         if (header != null) {
             current.accept(header);
         }
@@ -53,6 +65,9 @@ public final class JsonLinesDirectorySink implements FlowSink {
                 }
             }
             case FlowRecord f -> {
+                if (!kinds.contains(org.fathom.record.RecordKind.FLOW)) {
+                    return;
+                }
                 if (current == null) {
                     throw new IllegalStateException("no capture started");
                 }
@@ -60,6 +75,14 @@ public final class JsonLinesDirectorySink implements FlowSink {
             }
             case AggregateRecord a -> {
                 if (current != null) {
+                    current.accept(released);
+                }
+            }
+            case org.fathom.record.EventRecord e -> {
+                if (kinds.contains(org.fathom.record.RecordKind.EVENT)) {
+                    if (current == null) {
+                        throw new IllegalStateException("no capture started");
+                    }
                     current.accept(released);
                 }
             }

@@ -8,12 +8,14 @@ import org.fathom.net.Addresses;
 import org.fathom.record.AggregateRecord;
 import org.fathom.record.AlertRecord;
 import org.fathom.record.CallRecord;
+import org.fathom.record.EventRecord;
 import org.fathom.record.ExportRecord;
 import org.fathom.record.FlowRecord;
 import org.fathom.record.FlowSink;
 import org.fathom.record.PrivacyHeader;
 import org.fathom.record.RecordKind;
 import org.fathom.record.Released;
+import org.fathom.record.VerdictRecord;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.json.JsonFactory;
@@ -78,7 +80,24 @@ public final class JsonLinesFlowSink implements FlowSink {
                     written = true;
                 }
             }
+            case EventRecord e -> {
+                if (kinds.contains(RecordKind.EVENT)) {
+                    event(gen, e, null);
+                    written = true;
+                }
+            }
+            case VerdictRecord v -> {
+                if (kinds.contains(RecordKind.VERDICT)) {
+                    verdict(gen, v, null);
+                    written = true;
+                }
+            }
         }
+    }
+
+    @Override
+    public boolean takesEvents() {
+        return kinds.contains(RecordKind.EVENT);
     }
 
     /**
@@ -93,6 +112,8 @@ public final class JsonLinesFlowSink implements FlowSink {
             case AggregateRecord a -> aggregate(g, a, probeId);
             case CallRecord c -> call(g, c, probeId);
             case AlertRecord a -> alert(g, a, probeId);
+            case EventRecord e -> event(g, e, probeId);
+            case VerdictRecord v -> verdict(g, v, probeId);
         }
     }
 
@@ -100,6 +121,28 @@ public final class JsonLinesFlowSink implements FlowSink {
         if (probeId != null) {
             g.writeStringProperty("probe_id", probeId);
         }
+    }
+
+    private static void event(JsonGenerator g, EventRecord e, String probeId) {
+        g.writeStartObject();
+        g.writeStringProperty("type", "event");
+        probe(g, probeId);
+        g.writeStringProperty("event", e.event());
+        g.writeStringProperty("flow_id", e.flowId());
+        g.writeStringProperty("ts", Timestamps.iso(e.timestampNanos()));
+        g.writeStringProperty("l4", e.l4());
+        g.writeStringProperty("src_ip", e.srcIp());
+        g.writeNumberProperty("src_port", e.srcPort());
+        g.writeStringProperty("dst_ip", e.dstIp());
+        g.writeNumberProperty("dst_port", e.dstPort());
+        if (e.vlan() != 0) {
+            g.writeNumberProperty("vlan", e.vlan());
+        }
+        for (Map.Entry<String, Object> f : e.fields().entrySet()) {
+            g.writeName(f.getKey());
+            writeValue(g, f.getValue());
+        }
+        g.writeEndObject();
     }
 
     private static void call(JsonGenerator g, CallRecord c, String probeId) {
@@ -145,6 +188,54 @@ public final class JsonLinesFlowSink implements FlowSink {
             g.writeEndObject();
         }
         g.writeEndArray();
+        if (c.policyRule() != null) {
+            g.writeStringProperty("policy.rule", c.policyRule());
+            g.writeStringProperty("policy.action", c.policyAction());
+        }
+        g.writeEndObject();
+    }
+
+    /** One verdict change (docs/POLICY.md, "Verdict log"). */
+    private static void verdict(JsonGenerator g, VerdictRecord v, String probeId) {
+        g.writeStartObject();
+        g.writeStringProperty("type", "verdict");
+        probe(g, probeId);
+        g.writeStringProperty("time", Timestamps.iso(v.nanos()));
+        g.writeStringProperty("scope", v.scope());
+        g.writeStringProperty("rule", v.rule());
+        g.writeStringProperty("action", v.action());
+        if (v.dscp() >= 0) {
+            g.writeNumberProperty("dscp", v.dscp());
+        }
+        if (v.rateBps() > 0) {
+            g.writeNumberProperty("rate_bps", v.rateBps());
+        }
+        if (v.previous() != null) {
+            g.writeStringProperty("previous", v.previous());
+        }
+        g.writeStringProperty("cause", v.cause());
+        if (v.l4() != null) {
+            g.writeStringProperty("l4", v.l4());
+        }
+        switch (v.scope()) {
+            case "flow" -> {
+                g.writeStringProperty("src_ip", Addresses.format(v.srcHi(), v.srcLo()));
+                g.writeNumberProperty("src_port", v.srcPort());
+                g.writeStringProperty("dst_ip", Addresses.format(v.dstHi(), v.dstLo()));
+                g.writeNumberProperty("dst_port", v.dstPort());
+            }
+            case "endpoint" -> {
+                g.writeStringProperty("ip", Addresses.format(v.srcHi(), v.srcLo()));
+                g.writeNumberProperty("port", v.srcPort());
+            }
+            default -> g.writeStringProperty("ip", Addresses.format(v.srcHi(), v.srcLo()));
+        }
+        if (v.vlan() != 0) {
+            g.writeNumberProperty("vlan", v.vlan());
+        }
+        if (v.untilNanos() != 0) {
+            g.writeStringProperty("until", v.untilNanos() == Long.MAX_VALUE ? null : Timestamps.iso(v.untilNanos()));
+        }
         g.writeEndObject();
     }
 

@@ -1,5 +1,6 @@
 package org.fathom.pipeline;
 
+import org.fathom.lifecycle.FlowEvents;
 import java.util.List;
 import org.fathom.analysis.PacketAnalyzer;
 import org.fathom.flow.FlowConfig;
@@ -14,12 +15,28 @@ import org.fathom.protocol.ServiceCatalog;
  * @param protocols the dissectors to run (immutable, shared by workers)
  * @param services  the service catalog naming applications from host names
  * @param addresses the address catalog naming applications from well-known provider addresses
+ * @param policy    the policy to apply (verdicts, dry-run fields, hit counts), or null for none
  */
 public record AnalysisOptions(FlowConfig flows, ProtocolRegistry protocols, ServiceCatalog services, AddressCatalog addresses,
-                              List<PacketAnalyzer.Factory> analyzers, List<FlowEvents.Factory> flowEvents) {
+                              List<PacketAnalyzer.Factory> analyzers, List<FlowEvents.Factory> flowEvents,
+                              org.fathom.policy.PolicyEngine policy) {
     public AnalysisOptions {
         analyzers = List.copyOf(analyzers);
         flowEvents = List.copyOf(flowEvents);
+    }
+
+    public AnalysisOptions(FlowConfig flows, ProtocolRegistry protocols, ServiceCatalog services, AddressCatalog addresses,
+                           List<PacketAnalyzer.Factory> analyzers, List<FlowEvents.Factory> flowEvents) {
+        this(flows, protocols, services, addresses, analyzers, flowEvents, null);
+    }
+
+    /**
+     * Applies a policy in every run of the engine (docs/POLICY.md): flows get their verdict when
+     * their facts are known, alerts and calls through the analyzers' events; records carry the
+     * rule and action; verdict changes leave through the guard. Null removes it.
+     */
+    public AnalysisOptions withPolicy(org.fathom.policy.PolicyEngine p) {
+        return new AnalysisOptions(flows, protocols, services, addresses, analyzers, flowEvents, p);
     }
 
     public AnalysisOptions(FlowConfig flows, ProtocolRegistry protocols, ServiceCatalog services, AddressCatalog addresses,
@@ -37,15 +54,15 @@ public record AnalysisOptions(FlowConfig flows, ProtocolRegistry protocols, Serv
     }
 
     public AnalysisOptions withFlows(FlowConfig f) {
-        return new AnalysisOptions(f, protocols, services, addresses, analyzers, flowEvents);
+        return new AnalysisOptions(f, protocols, services, addresses, analyzers, flowEvents, policy);
     }
 
     public AnalysisOptions withServices(ServiceCatalog s) {
-        return new AnalysisOptions(flows, protocols, s, addresses, analyzers, flowEvents);
+        return new AnalysisOptions(flows, protocols, s, addresses, analyzers, flowEvents, policy);
     }
 
     public AnalysisOptions withAddresses(AddressCatalog a) {
-        return new AnalysisOptions(flows, protocols, services, a, analyzers, flowEvents);
+        return new AnalysisOptions(flows, protocols, services, a, analyzers, flowEvents, policy);
     }
 
     /**
@@ -65,13 +82,13 @@ public record AnalysisOptions(FlowConfig flows, ProtocolRegistry protocols, Serv
     public AnalysisOptions withAnalyzer(PacketAnalyzer.Factory f) {
         List<PacketAnalyzer.Factory> l = new java.util.ArrayList<>(analyzers);
         l.add(f);
-        return new AnalysisOptions(flows, protocols, services, addresses, l, flowEvents);
+        return new AnalysisOptions(flows, protocols, services, addresses, l, flowEvents, policy);
     }
 
     /** Adds a listener to the flow lifecycle (started, classified, ended), one instance per worker. */
     public AnalysisOptions withFlowEvents(FlowEvents.Factory f) {
         List<FlowEvents.Factory> l = new java.util.ArrayList<>(flowEvents);
         l.add(f);
-        return new AnalysisOptions(flows, protocols, services, addresses, analyzers, l);
+        return new AnalysisOptions(flows, protocols, services, addresses, analyzers, l, policy);
     }
 }

@@ -87,8 +87,13 @@ public final class Engine {
 
     private PacketAnalyzer[] analyzers() {
         List<PacketAnalyzer> l = new ArrayList<>();
+        org.fathom.analysis.AnalysisEvents events = options.policy() == null ? null : options.policy().events(exit);
         for (PacketAnalyzer.Factory f : options.analyzers()) {
-            l.add(f.create(exit));
+            PacketAnalyzer a = f.create(exit);
+            if (events != null) {
+                a.listen(events);
+            }
+            l.add(a);
         }
         return l.toArray(PacketAnalyzer[]::new);
     }

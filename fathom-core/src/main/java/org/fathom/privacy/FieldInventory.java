@@ -194,7 +194,55 @@ public final class FieldInventory {
             Map.entry("socks.host", Treatment.SCRUB),
             // authentication and directories: realms are organisations, not people
             Map.entry("kerberos.realm", Treatment.SCRUB),
-            Map.entry("kerberos.msg_type", Treatment.KEEP));
+            Map.entry("kerberos.msg_type", Treatment.KEEP),
+            // flow id (keyed hash, privacy.FlowIds) and TCP traffic issues (flow.TcpHealth; docs/EVENTS.md)
+            Map.entry("flow_id", Treatment.KEEP),
+            Map.entry("tcp.rtt_server_ms", Treatment.KEEP),
+            Map.entry("tcp.rtt_client_ms", Treatment.KEEP),
+            Map.entry("tcp.retrans_c2s", Treatment.KEEP),
+            Map.entry("tcp.retrans_s2c", Treatment.KEEP),
+            Map.entry("tcp.retrans_bytes_c2s", Treatment.KEEP),
+            Map.entry("tcp.retrans_bytes_s2c", Treatment.KEEP),
+            Map.entry("tcp.out_of_order_c2s", Treatment.KEEP),
+            Map.entry("tcp.out_of_order_s2c", Treatment.KEEP),
+            Map.entry("tcp.out_of_order_bytes_c2s", Treatment.KEEP),
+            Map.entry("tcp.out_of_order_bytes_s2c", Treatment.KEEP),
+            Map.entry("tcp.zero_window_c2s", Treatment.KEEP),
+            Map.entry("tcp.zero_window_s2c", Treatment.KEEP),
+            Map.entry("tcp.refused", Treatment.KEEP),
+            Map.entry("tcp.reset_by", Treatment.KEEP),
+            Map.entry("tcp.unanswered", Treatment.KEEP),
+            // application response times and failures (flows and events)
+            Map.entry("http.response_ms", Treatment.KEEP),
+            Map.entry("http.version", Treatment.KEEP),
+            Map.entry("http.request_bytes", Treatment.KEEP),
+            Map.entry("http.response_bytes", Treatment.KEEP),
+            Map.entry("http.errors_4xx", Treatment.KEEP),
+            Map.entry("http.errors_5xx", Treatment.KEEP),
+            Map.entry("dns.id", Treatment.KEEP),
+            Map.entry("dns.message", Treatment.KEEP),
+            Map.entry("dns.response_ms", Treatment.KEEP),
+            Map.entry("dns.no_answer", Treatment.KEEP),
+            Map.entry("tls.handshake_ms", Treatment.KEEP),
+            Map.entry("tls.alert", Treatment.KEEP),
+            Map.entry("tls.alert_from", Treatment.KEEP),
+            Map.entry("tls.cert_sha1", Treatment.KEEP),
+            // events of line protocols: commands and replies are protocol facts; arguments that
+            // name people (user names, mailbox addresses, file names) are treated as in flows
+            Map.entry("ftp.command", Treatment.KEEP),
+            Map.entry("ftp.reply_code", Treatment.KEEP),
+            Map.entry("ftp.reply_ms", Treatment.KEEP),
+            Map.entry("ftp.user", Treatment.DROP),
+            Map.entry("ftp.argument", Treatment.DROP),
+            Map.entry("smtp.rcpt_count", Treatment.KEEP),
+            Map.entry("smtp.reply_code", Treatment.KEEP),
+            Map.entry("smtp.message_bytes", Treatment.KEEP),
+            Map.entry("sip.cseq", Treatment.KEEP),
+            Map.entry("sip.cseq_method", Treatment.KEEP),
+            // policy dry run (docs/POLICY.md): the operator's rule name and its action, not personal
+            // (call records carry the same two as fields of their own)
+            Map.entry("policy.rule", Treatment.KEEP),
+            Map.entry("policy.action", Treatment.KEEP));
 
     private FieldInventory() {}
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.fathom.record.AggregateRecord;
 import org.fathom.record.AlertRecord;
 import org.fathom.record.CallRecord;
+import org.fathom.record.EventRecord;
 import org.fathom.record.ExportRecord;
 import org.fathom.record.FlowRecord;
 import org.fathom.record.FlowSink;
@@ -81,6 +82,52 @@ public final class PrivacyGuard implements AutoCloseable {
     public void emitAlert(AlertRecord a) {
         checkOpen();
         release(redactor.alert(a));
+    }
+
+    /**
+     * Whether some output takes per-transaction events. When none does, the engine builds no
+     * event at all (the dissectors are not even asked to keep transactions).
+     */
+    public boolean eventsWanted() {
+        return exit.takesEvents();
+    }
+
+    /** The keyed ids that link a flow record and its events ({@code flow_id}). */
+    public FlowIds flowIds() {
+        return redactor.flowIds();
+    }
+
+    /**
+     * Releases one per-transaction event, treated as its flow is (addresses pseudonymised, fields
+     * by the inventory); aggregate mode releases no individual events.
+     */
+    public void emitEvent(EventRecord e) {
+        checkOpen();
+        EventRecord out = redactor.event(e);
+        if (out != null) {
+            release(out);
+        }
+    }
+
+    /**
+     * Releases a policy verdict change (the verdict log): subscriber addresses pseudonymised as in
+     * flow records; aggregate mode releases none.
+     */
+    public void emitVerdict(org.fathom.record.VerdictRecord v) {
+        checkOpen();
+        org.fathom.record.VerdictRecord out = redactor.verdict(v);
+        if (out != null) {
+            release(out);
+        }
+    }
+
+    /** Events released so far, and withheld by aggregate mode. */
+    public long releasedEvents() {
+        return redactor.releasedEvents();
+    }
+
+    public long withheldEvents() {
+        return redactor.withheldEvents();
     }
 
     private void checkOpen() {

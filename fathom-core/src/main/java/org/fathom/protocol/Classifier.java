@@ -58,6 +58,17 @@ public final class Classifier implements PassiveObserver.AddressBook {
 
     private static final Risk[] RISKS = Risk.values();
 
+    /** Where per-transaction events go, or null (the default): then none is built. */
+    TransactionSink transactionSink;
+
+    /**
+     * Asks the dissectors for per-transaction events, handed to {@code sink} (null: none, the
+     * default). A recognised flow's dissector is then fed past {@link #MAX_METADATA_CALLS}.
+     */
+    public void transactions(TransactionSink sink) {
+        this.transactionSink = sink;
+    }
+
     private record AddressKey(long hi, long lo) {
         // explicit equals/hashCode: the generated ones go through method handles, slow under C1
         @Override
@@ -267,7 +278,8 @@ public final class Classifier implements PassiveObserver.AddressBook {
         fi.payloadPackets[fromClient ? 0 : 1]++;
         if (fi.matched >= 0) {
             int r = call(fi, fi.matched, fromClient, b, off, len);
-            if (r == Dissector.DONE || r == Dissector.NO || ++fi.metadataCalls >= MAX_METADATA_CALLS) {
+            if (r == Dissector.DONE || r == Dissector.NO
+                    || ++fi.metadataCalls >= MAX_METADATA_CALLS && transactionSink == null) {
                 fi.finishInspection();
             }
             return;
@@ -420,6 +432,20 @@ public final class Classifier implements PassiveObserver.AddressBook {
             if (ending && fi.toServer != null && !fi.done) {
                 flushStreams(fi);
             }
+            if (ending && transactionSink != null && fi.transactionCount == 0 && fi.meta != null) {
+                snapshotEvent(fi);
+            }
+            if (ending && transactionSink != null && !fi.done && fi.matched >= 0
+                    && fi.stateOf(fi.matched) instanceof PendingTransactions p) {
+                fi.current = fi.matched;
+                try {
+                    p.flush(fi);
+                } catch (RuntimeException x) {
+                    // a dissector bug costs this flow its pending events, never the run
+                } finally {
+                    fi.current = -1;
+                }
+            }
             if (fi.meter != null) {
                 try {
                     fi.meter.publish(fi);
@@ -498,6 +524,31 @@ public final class Classifier implements PassiveObserver.AddressBook {
             riskNames.add(RISKS[Long.numberOfTrailingZeros(left)].label());
         }
         return new Classification(protocol, app, category, confidence, meta == null ? new LinkedHashMap<>() : meta, riskNames);
+    }
+
+    /**
+     * Protocols whose exchange is the flow (a key exchange, an authentication, a lease): when their
+     * dissector reported no transaction of its own, their one event is made as the flow ends from
+     * the fields it gathered under the prefix.
+     */
+    static final String[] SNAPSHOT_PREFIXES = {"ssh.", "kerberos.", "dhcp.", "smb.", "ntlm."};
+
+    private void snapshotEvent(FlowInspection fi) {
+        for (String prefix : SNAPSHOT_PREFIXES) {
+            LinkedHashMap<String, Object> e = null;
+            for (Map.Entry<String, Object> m : fi.meta.entrySet()) {
+                if (m.getKey().startsWith(prefix)) {
+                    if (e == null) {
+                        e = new LinkedHashMap<>();
+                    }
+                    e.put(m.getKey(), m.getValue());
+                }
+            }
+            if (e != null) {
+                fi.transaction(prefix.substring(0, prefix.length() - 1), e);
+                return;
+            }
+        }
     }
 
     /**

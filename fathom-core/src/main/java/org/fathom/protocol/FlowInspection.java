@@ -12,6 +12,9 @@ import org.fathom.reassembly.TcpReorderer;
  */
 final class FlowInspection implements FlowContext {
     static final int MAX_METADATA_KEYS = 48;
+    /** Events one flow may report at most (a keep-alive connection of a million requests is cut here). */
+    static final int MAX_TRANSACTIONS = 100_000;
+    int transactionCount;
 
     final Classifier owner;
     final int l4;
@@ -219,6 +222,29 @@ final class FlowInspection implements FlowContext {
             return sb.toString();
         }
         return s.length() > MAX_VALUE_LENGTH ? s.substring(0, MAX_VALUE_LENGTH) : s;
+    }
+
+    @Override
+    public boolean transactions() {
+        return owner.transactionSink != null;
+    }
+
+    @Override
+    public void transaction(String event, java.util.Map<String, Object> fields) {
+        TransactionSink t = owner.transactionSink;
+        if (t == null || fields == null) {
+            return;
+        }
+        if (++transactionCount > MAX_TRANSACTIONS) {
+            return;
+        }
+        LinkedHashMap<String, Object> out = new LinkedHashMap<>();
+        for (java.util.Map.Entry<String, Object> e : fields.entrySet()) {
+            if (e.getValue() != null) {
+                out.put(e.getKey(), bound(e.getValue()));
+            }
+        }
+        t.transaction(flow, timestamp, event, out);
     }
 
     @Override

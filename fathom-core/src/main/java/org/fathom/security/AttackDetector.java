@@ -81,6 +81,14 @@ public final class AttackDetector implements PacketAnalyzer {
     private final long[] evictable, evictHi, evictLo;
     private final int[] evictSlots;
 
+    /** Told of each alert when it is raised (the policy engine); nobody by default. */
+    private org.fathom.analysis.AnalysisEvents events = org.fathom.analysis.AnalysisEvents.NONE;
+
+    @Override
+    public void listen(org.fathom.analysis.AnalysisEvents events) {
+        this.events = events;
+    }
+
     public AttackDetector(PrivacyGuard guard) {
         this(guard, List.of(), 4096);
     }
@@ -477,6 +485,7 @@ public final class AttackDetector implements PacketAnalyzer {
             a.detail = "reflection from " + AmpService.name(ampPort) + " (UDP " + ampPort + ")";
         }
         active[i] = a;
+        events.alertRaised(kind, a.hi, a.lo, port, false, 0, 0, ts);
     }
 
     private int synPortCount(int slot) {
@@ -598,6 +607,7 @@ public final class AttackDetector implements PacketAnalyzer {
             a.packets = sProbes[s] - 1;
             a.sources.add(d.srcHi, d.srcLo);
             sActive[s][k] = a;
+            events.alertRaised(kind, hi, lo, port, true, sHi[s], sLo[s], ts);
         }
         return a;
     }

@@ -29,6 +29,8 @@ final class Call {
     /** Last packet on a bound endpoint that was not measured as audio RTP (video, T.38, RTCP). */
     long otherMediaNanos;
     int byeCause = -1;
+    /** The handle the analyzer's listener gave for this call (the policy's state), or null. */
+    Object listener;
     /** Media announced by each side: SDP of the caller's offers and of the callee's answers. */
     Map<Integer, String> callerRtpmap = Map.of();
     Map<Integer, String> calleeRtpmap = Map.of();

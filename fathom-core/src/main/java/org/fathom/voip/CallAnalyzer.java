@@ -72,6 +72,8 @@ public final class CallAnalyzer implements PacketAnalyzer {
     private long now;
     private long nextSweep;
     private long evicted;
+    /** Told of calls as they start, announce media and end (the policy engine); nobody by default. */
+    private org.fathom.analysis.AnalysisEvents events = org.fathom.analysis.AnalysisEvents.NONE;
 
     public CallAnalyzer(CallConfig config, CallStats stats, PrivacyGuard guard) {
         this.config = config;
@@ -83,6 +85,11 @@ public final class CallAnalyzer implements PacketAnalyzer {
     /** A factory for {@link org.fathom.pipeline.AnalysisOptions#withAnalyzer}; all captures count into {@code stats}. */
     public static Factory factory(CallConfig config, CallStats stats) {
         return g -> new CallAnalyzer(config, stats, g);
+    }
+
+    @Override
+    public void listen(org.fathom.analysis.AnalysisEvents events) {
+        this.events = events;
     }
 
     /** Calls ended early because {@link CallConfig#maxDialogs} was reached. */
@@ -215,6 +222,8 @@ public final class CallAnalyzer implements PacketAnalyzer {
                         c.inviteCseq = m.cseq();
                         c.inviteNanos = t;
                         calls.put(m.callId(), c);
+                        c.listener = events.callStarted(sos, "TCP".equals(transport) ? TCP : UDP, d.srcHi, d.srcLo,
+                                d.srcPort, d.dstHi, d.dstLo, d.dstPort, t);
                     } else if (!c.answered() && (c.finalStatus == 401 || c.finalStatus == 407) && m.cseq() > c.inviteCseq) {
                         c.finalStatus = 0;      // the challenge was answered: same call goes on
                         c.inviteCseq = m.cseq();
@@ -329,6 +338,7 @@ public final class CallAnalyzer implements PacketAnalyzer {
                     mediaFilter[mediaSlot(md.hi(), md.lo(), md.port())]++;
                 }
                 c.endpoints.add(new long[] {md.hi(), md.lo(), md.port(), side});
+                events.mediaAnnounced(c.listener, md.hi(), md.lo(), md.port(), now);
             }
         }
     }
@@ -416,7 +426,7 @@ public final class CallAnalyzer implements PacketAnalyzer {
         for (long[] e : c.endpoints) {
             mediaRemove(e[0], e[1], (int) e[2], c);
         }
-        CallRecord r = c.toRecord(outcome, reason, end);
+        CallRecord r = events.callEnded(c.listener, c.toRecord(outcome, reason, end));
         stats.add(r);
         guard.emitCall(r);
     }

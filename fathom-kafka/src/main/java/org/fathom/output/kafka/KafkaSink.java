@@ -285,15 +285,18 @@ public final class KafkaSink implements FlowSink {
         return nl < 0 ? m : m.substring(0, nl);
     }
 
-    /** The topic of a record kind. */
+    /** The topic of a record kind; null for the kinds this export does not publish (events, verdicts). */
     public String topic(ExportRecord r) {
-        return prefix + switch (r) {
+        String kind = switch (r) {
             case FlowRecord f -> FLOWS;
             case CallRecord c -> CALLS;
             case AlertRecord a -> ALERTS;
             case AggregateRecord a -> AGGREGATES;
             case PrivacyHeader h -> PRIVACY;
+            case org.fathom.record.EventRecord e -> null;
+            case org.fathom.record.VerdictRecord v -> null;
         };
+        return kind == null ? null : prefix + kind;
     }
 
     /**
@@ -312,6 +315,8 @@ public final class KafkaSink implements FlowSink {
             case AlertRecord a -> Addresses.format(a.targetHi(), a.targetLo()) + "|" + a.targetPort();
             case AggregateRecord a -> probeId + "|" + a.segment();
             case PrivacyHeader h -> probeId;
+            case org.fathom.record.EventRecord e -> probeId;
+            case org.fathom.record.VerdictRecord v -> probeId;
         };
     }
 
@@ -328,7 +333,11 @@ public final class KafkaSink implements FlowSink {
     public void accept(Released<? extends ExportRecord> released) throws IOException {
         caller[0] = Thread.currentThread();
         ExportRecord r = released.record();
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic(r),
+        String topic = topic(r);
+        if (topic == null) {
+            return;   // not published (events, verdicts)
+        }
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic,
                 key(r, probeId).getBytes(StandardCharsets.UTF_8), value(r));
         long waitStart = 0;
         while (true) {

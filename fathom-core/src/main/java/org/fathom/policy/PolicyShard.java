@@ -1,0 +1,198 @@
+package org.fathom.policy;
+
+import java.util.Arrays;
+import java.util.Map;
+import org.fathom.decode.DecodedPacket;
+import org.fathom.decode.IpProtocol;
+import org.fathom.flow.FlowEnd;
+import org.fathom.flow.FlowTable;
+import org.fathom.lifecycle.FlowEvents;
+import org.fathom.privacy.PrivacyGuard;
+import org.fathom.protocol.Classification;
+import org.fathom.record.VerdictRecord;
+
+/**
+ * One worker's part of the {@link PolicyEngine}: the verdicts of the flows the worker owns. Not
+ * thread-safe: its worker drives it, in packet order. Per flow it keeps three verdicts in arrays
+ * indexed by flow id (no allocation per packet):
+ * <ul>
+ *   <li><b>decided</b>: the first flow rule that matches, known at the flow's first packet when
+ *       addresses, ports, VLAN and time suffice, else when the flow is classified (written to the
+ *       {@link VerdictTable} for the packet path);</li>
+ *   <li><b>current</b>: what applies to the packet now: the decided verdict or an alert's or
+ *       call's verdict in force (the table's events), the first rule winning; null before any
+ *       (packets before the verdict pass: counted apart);</li>
+ *   <li><b>applied</b>: the first rule that applied to any of its packets: what the flow record
+ *       says ({@code policy.rule}, {@code policy.action}).</li>
+ * </ul>
+ */
+public final class PolicyShard implements FlowEvents {
+    private final PolicyEngine engine;
+    private final Policy policy;
+    private final VerdictTable table;
+    private final PrivacyGuard guard;
+    private final Facts facts = new Facts();
+    private Verdict[] decided = new Verdict[1024];
+    private Verdict[] current = new Verdict[1024];
+    private Verdict[] applied = new Verdict[1024];
+    private final long[][] hits;
+    private long beforePackets;
+    private long beforeBytes;
+
+    PolicyShard(PolicyEngine engine, PrivacyGuard guard) {
+        this.engine = engine;
+        this.policy = engine.policy();
+        this.table = engine.verdicts();
+        this.guard = guard;
+        this.hits = new long[policy.rules().size() + 1][PolicyEngine.COUNTERS];
+    }
+
+    private void ensure(int f) {
+        if (f >= decided.length) {
+            int n = Math.max(f + 1, decided.length * 2);
+            decided = Arrays.copyOf(decided, n);
+            current = Arrays.copyOf(current, n);
+            applied = Arrays.copyOf(applied, n);
+        }
+    }
+
+    private Facts facts(FlowTable t, int f, long nanos) {
+        return facts.endpoints(t.l4(f), t.addrHi(f, true), t.addrLo(f, true), t.port(f, true), t.addrHi(f, false),
+                t.addrLo(f, false), t.port(f, false), t.vlan(f)).unclassified();
+    }
+
+    @Override
+    public void started(FlowTable t, int f) {
+        ensure(f);
+        current[f] = null;
+        applied[f] = null;
+        Facts x = facts(t, f, 0);
+        x.nanos = t.firstSeen(f);
+        Verdict v = policy.decideFlow(x, false);
+        decided[f] = v;
+        if (v != null) {
+            publish(t, f, v, "flow_start", x.nanos);
+        }
+    }
+
+    @Override
+    public void classified(FlowTable t, int f, Classification c) {
+        ensure(f);
+        if (decided[f] != null) {
+            return;   // decided at the first packet: no rule that needs classification came first
+        }
+        Facts x = facts(t, f, 0).classified(c.protocol(), c.application(), c.category(), c.confidence(), c.metadata(), c.risks());
+        x.nanos = t.lastSeen(f);
+        Verdict v = policy.decideFlow(x, true);
+        decided[f] = v;
+        publish(t, f, v, "classified", x.nanos);
+    }
+
+    /** A flow's own verdict is known: into the table for the packet path (the default needs no entry). */
+    private void publish(FlowTable t, int f, Verdict v, String cause, long nanos) {
+        if (!v.isDefault()) {
+            table.putFlow(t.l4(f), t.addrHi(f, true), t.addrLo(f, true), t.port(f, true), t.addrHi(f, false),
+                    t.addrLo(f, false), t.port(f, false), t.vlan(f), v);
+        }
+    }
+
+    /**
+     * One packet of flow {@code f}, after the flow table and the classifier saw it: the verdict
+     * that applies to it, counted, and logged when it changed. Allocates nothing unless the
+     * verdict changed.
+     */
+    public void packet(FlowTable t, int f, DecodedPacket d) {
+        ensure(f);
+        Verdict v = decided[f];
+        Verdict e = table.lookupEvents(d);
+        if (e != null && (v == null || e.index() < v.index())) {
+            v = e;
+        }
+        if (v == null) {
+            beforePackets += d.frames;
+            beforeBytes += d.wireBytes;
+        } else {
+            long[] h = hits[engine.slot(v)];
+            h[PolicyEngine.PACKETS] += d.frames;
+            h[PolicyEngine.BYTES] += d.wireBytes;
+            Verdict a = applied[f];
+            if (a == null || v.index() < a.index()) {
+                applied[f] = v;
+            }
+        }
+        Verdict was = current[f];
+        if (v != was) {
+            current[f] = v;
+            if (v != null && (!v.isDefault() || was != null && !was.isDefault())) {
+                log(t, f, v, was, cause(v, e), d.timestampNanos);
+            }
+        }
+    }
+
+    private String cause(Verdict v, Verdict fromEvents) {
+        if (v == fromEvents) {
+            return policy.rules().get(v.index()).kind() == Match.Kind.ALERT ? "alert" : "call";
+        }
+        return v.isDefault() ? "expired" : policy.rules().get(v.index()).match().needsClassification() ? "classified" : "flow_start";
+    }
+
+    private void log(FlowTable t, int f, Verdict v, Verdict was, String cause, long nanos) {
+        guard.emitVerdict(new VerdictRecord(nanos, "flow", v.ruleLabel(), v.action().label(), v.dscp(),
+                v.rateBitsPerSecond(), was == null ? null : was.ruleLabel(), cause, IpProtocol.name(t.l4(f)),
+                t.addrHi(f, true), t.addrLo(f, true), t.port(f, true), t.addrHi(f, false), t.addrLo(f, false),
+                t.port(f, false), t.vlan(f), 0));
+    }
+
+    /**
+     * Puts the flow's verdict on its record: the first rule that applied to any of its packets. A
+     * flow that ended before any verdict (never classified) gets the one its final classification
+     * selects, as "would have applied".
+     *
+     * @param last whether this is the flow's last record (counted as a flow), not an interim one
+     */
+    public void annotate(FlowTable t, int f, Classification c, boolean last) {
+        ensure(f);
+        Verdict v = applied[f];
+        if (v == null) {
+            v = decided[f];
+        }
+        if (v == null && last) {
+            Facts x = facts(t, f, 0).classified(c.protocol(), c.application(), c.category(), c.confidence(), c.metadata(), c.risks());
+            x.nanos = t.lastSeen(f);
+            v = policy.decideFlow(x, true);
+            decided[f] = v;
+            if (!v.isDefault()) {
+                log(t, f, v, null, "flow_end", x.nanos);
+            }
+        }
+        if (v == null) {
+            v = policy.fallback();   // an interim record of a flow still undecided
+        }
+        Map<String, Object> meta = c.metadata();
+        meta.put("policy.rule", v.ruleLabel());
+        meta.put("policy.action", v.action().label());
+        if (last) {
+            hits[engine.slot(v)][PolicyEngine.FLOWS]++;
+        }
+    }
+
+    @Override
+    public void ended(FlowTable t, int f, FlowEnd reason) {
+        ensure(f);
+        Verdict v = decided[f];
+        if (v != null && !v.isDefault()) {
+            table.removeFlow(t.l4(f), t.addrHi(f, true), t.addrLo(f, true), t.port(f, true), t.addrHi(f, false),
+                    t.addrLo(f, false), t.port(f, false), t.vlan(f));
+        }
+        decided[f] = current[f] = applied[f] = null;
+    }
+
+    /** The worker has finished: its counts join the engine's. */
+    public void finish() {
+        engine.merge(hits, beforePackets, beforeBytes);
+        for (long[] h : hits) {
+            Arrays.fill(h, 0);
+        }
+        beforePackets = beforeBytes = 0;
+    }
+}
