@@ -201,7 +201,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         Warnings.print(System.err, skipped, summary);
         if (!run.quiet && !captures.isEmpty()) {
             new SummaryReport(summary, skipped, guard, opened.table(), opened.callStats(), opened.outputStats())
-                    .withIpfix(opened.ipfixLine()).withPolicy(run.policyOptions.summary()).print(report);
+                    .withIpfix(opened.ipfixLine()).withKafka(run.kafka.summaryLine()).withPolicy(run.policyOptions.summary()).print(report);
             report.flush();
             if (report.checkError()) {   // a PrintStream keeps write errors to itself (> /dev/full, a closed pipe)
                 throw UserError.io("cannot write the summary to " + (report == System.err ? "standard error" : "standard output"));

@@ -271,7 +271,7 @@ final class LiveCommand implements Callable<Integer> {
         }
         if (!run.quiet) {
             new SummaryReport(summary, List.of(), opened.guard(), opened.table(), opened.callStats(), opened.outputStats())
-                    .withIpfix(opened.ipfixLine()).withPolicy(run.policyOptions.summary())
+                    .withIpfix(opened.ipfixLine()).withKafka(run.kafka.summaryLine()).withPolicy(run.policyOptions.summary())
                     .withLive(liveLines(format, stats, summary.packets))
                     .print(report);
             report.flush();

@@ -64,7 +64,7 @@ final class RunOptions {
     @Option(names = "--sink-queue", paramLabel = "N", description = "Records queued per output. Each output is written by its own thread, so a slow one holds up the analysis only while its queue is full (default: ${DEFAULT-VALUE}).")
     int sinkQueue = AsyncSink.DEFAULT_CAPACITY;
 
-    @Option(names = "--on-full", paramLabel = "block|drop", description = "When an output's queue is full: 'block' waits for room, nothing is lost; 'drop' drops the record and counts it in the summary (default: block for files and standard output, drop for the --ipfix export).")
+    @Option(names = "--on-full", paramLabel = "block|drop", description = "When an output's queue is full: 'block' waits for room, nothing is lost; 'drop' drops the record and counts it in the summary (default: block for files and standard output, drop for the --ipfix and --kafka exports).")
     String onFull;
 
     @Mixin
@@ -72,6 +72,9 @@ final class RunOptions {
 
     @Mixin
     IpfixOptions ipfix = new IpfixOptions();
+
+    @Mixin
+    KafkaOptions kafka = new KafkaOptions();
 
     @Mixin
     EventsOptions events = new EventsOptions();
@@ -183,6 +186,7 @@ final class RunOptions {
             throw new UserError("--on-full: " + e.getMessage());
         }
         org.fathom.output.ipfix.IpfixTarget ipfixTarget = ipfix.enabled() ? ipfix.target() : null;
+        kafka.check();
         return new Prepared(options, callStats, chosen == null ? AsyncSink.Overflow.BLOCK : chosen, chosen, ipfixTarget);
     }
 
@@ -260,6 +264,17 @@ final class RunOptions {
             ipfixSink = ipfix.open(prepared.ipfixTarget());
             sinks.add(queued(outputs, "IPFIX " + prepared.ipfixTarget(), ipfixSink, IpfixOptions.overflow(prepared.chosen())));
             contents.put(outputs.getLast().name(), "flow records");
+        }
+        if (kafka.enabled()) {
+            FlowSink kafkaSink;
+            try {
+                kafkaSink = kafka.open(prepared.chosen());
+            } catch (UserError e) {
+                closeQuietly(outputs);
+                throw e;
+            }
+            sinks.add(queued(outputs, kafka.name(), kafkaSink, KafkaOptions.overflow(prepared.chosen())));
+            contents.put(outputs.getLast().name(), "records");
         }
         events.open(this, sinks, outputs, contents, overflow);
         org.fathom.store.StoreSink storeSink = store.open(audit);

@@ -49,6 +49,15 @@ final class SummaryReport {
         return this;
     }
 
+    /** The Kafka export's line, or null. */
+    private String kafka;
+
+    /** Adds the Kafka export's line (sent, acknowledged, failed, dropped); null adds nothing. */
+    SummaryReport withKafka(String line) {
+        this.kafka = line;
+        return this;
+    }
+
     /** The policy section (docs/POLICY.md): hits per rule; empty without a policy. */
     private List<String> policy = List.of();
 
@@ -97,6 +106,9 @@ final class SummaryReport {
         }
         if (ipfix != null) {
             out.println(ipfix);
+        }
+        if (kafka != null) {
+            out.println(kafka);
         }
         for (String line : outputLines(outputs)) {
             out.println(line);
