@@ -707,6 +707,22 @@ public final class AttackDetector implements PacketAnalyzer {
             }
             if (!any) sActive[s] = null;
         }
+        releaseEnded();
+    }
+
+    /**
+     * Releases the alerts that ended at this sweep, oldest first, so a live run's outputs (files,
+     * store, dashboard, Kafka) see an attack once it is over, not only when the run stops.
+     */
+    private void releaseEnded() {
+        if (done.isEmpty()) {
+            return;
+        }
+        done.sort((a, b) -> Long.compare(a.start, b.start));
+        for (Alert a : done) {
+            guard.emitAlert(a.record());
+        }
+        done.clear();
     }
 
     @Override
