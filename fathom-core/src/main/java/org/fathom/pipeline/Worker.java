@@ -128,7 +128,7 @@ final class Worker {
                 }
             }
             if (policy != null) {
-                policy.packet(table, f, d);   // the verdict this packet would get (dry run), counted
+                policy.packet(table, f, d, classifier);   // the verdict this packet would get (dry run), counted
             }
         }
     }

@@ -9,6 +9,7 @@ import org.fathom.flow.FlowTable;
 import org.fathom.pipeline.FlowEvents;
 import org.fathom.privacy.PrivacyGuard;
 import org.fathom.protocol.Classification;
+import org.fathom.protocol.Classifier;
 import org.fathom.record.VerdictRecord;
 
 /**
@@ -35,6 +36,8 @@ public final class PolicyShard implements FlowEvents {
     private Verdict[] decided = new Verdict[1024];
     private Verdict[] current = new Verdict[1024];
     private Verdict[] applied = new Verdict[1024];
+    /** The classifier's revision when the flow's verdict was last decided; 0: not watched (final). */
+    private long[] revision = new long[1024];
     private final long[][] hits;
     private long beforePackets;
     private long beforeBytes;
@@ -53,6 +56,7 @@ public final class PolicyShard implements FlowEvents {
             decided = Arrays.copyOf(decided, n);
             current = Arrays.copyOf(current, n);
             applied = Arrays.copyOf(applied, n);
+            revision = Arrays.copyOf(revision, n);
         }
     }
 
@@ -66,6 +70,7 @@ public final class PolicyShard implements FlowEvents {
         ensure(f);
         current[f] = null;
         applied[f] = null;
+        revision[f] = 0;
         Facts x = facts(t, f, 0);
         x.nanos = t.firstSeen(f);
         Verdict v = policy.decideFlow(x, false);
@@ -85,7 +90,42 @@ public final class PolicyShard implements FlowEvents {
         x.nanos = t.lastSeen(f);
         Verdict v = policy.decideFlow(x, true);
         decided[f] = v;
+        revision[f] = v.index() == 0 ? 0 : -1;   // an earlier rule may still match on later facts: watch
         publish(t, f, v, "classified", x.nanos);
+    }
+
+    /**
+     * Inspection of a classified flow learned more (a risk from the server's answer, a name in a
+     * later packet): decide again, as the packet path would. Facts only accumulate, so the verdict
+     * moves to an earlier rule if any; the first rule ends the watch.
+     */
+    private void refresh(FlowTable t, int f, Classifier classifier) {
+        long r = classifier.revision(t, f);
+        if (revision[f] == -1) {
+            revision[f] = r;   // the facts the classification-time verdict saw
+            return;
+        }
+        if (r == revision[f]) {
+            return;
+        }
+        revision[f] = r;
+        Classification c = classifier.verdict(t, f);
+        Facts x = facts(t, f, 0).classified(c.protocol(), c.application(), c.category(), c.confidence(), c.metadata(), c.risks());
+        x.nanos = t.lastSeen(f);
+        Verdict v = policy.decideFlow(x, true);
+        Verdict old = decided[f];
+        if (v != old) {
+            decided[f] = v;
+            if (v.isDefault()) {
+                table.removeFlow(t.l4(f), t.addrHi(f, true), t.addrLo(f, true), t.port(f, true), t.addrHi(f, false),
+                        t.addrLo(f, false), t.port(f, false), t.vlan(f));
+            } else {
+                publish(t, f, v, "reclassified", x.nanos);
+            }
+        }
+        if (v.index() == 0) {
+            revision[f] = 0;
+        }
     }
 
     /** A flow's own verdict is known: into the table for the packet path (the default needs no entry). */
@@ -101,8 +141,11 @@ public final class PolicyShard implements FlowEvents {
      * that applies to it, counted, and logged when it changed. Allocates nothing unless the
      * verdict changed.
      */
-    public void packet(FlowTable t, int f, DecodedPacket d) {
+    public void packet(FlowTable t, int f, DecodedPacket d, Classifier classifier) {
         ensure(f);
+        if (revision[f] != 0) {
+            refresh(t, f, classifier);
+        }
         Verdict v = decided[f];
         Verdict e = table.lookupEvents(d);
         if (e != null && (v == null || e.index() < v.index())) {
@@ -134,6 +177,11 @@ public final class PolicyShard implements FlowEvents {
             return policy.rules().get(v.index()).kind() == Match.Kind.ALERT ? "alert" : "call";
         }
         return v.isDefault() ? "expired" : policy.rules().get(v.index()).match().needsClassification() ? "classified" : "flow_start";
+    }
+
+    /** Whether the flow's verdict is still being watched for later facts (tests). */
+    boolean watching(int f) {
+        return f < revision.length && revision[f] != 0;
     }
 
     private void log(FlowTable t, int f, Verdict v, Verdict was, String cause, long nanos) {
@@ -185,6 +233,7 @@ public final class PolicyShard implements FlowEvents {
                     t.addrLo(f, false), t.port(f, false), t.vlan(f));
         }
         decided[f] = current[f] = applied[f] = null;
+        revision[f] = 0;
     }
 
     /** The worker has finished: its counts join the engine's. */
