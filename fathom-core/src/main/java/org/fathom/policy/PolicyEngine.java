@@ -145,8 +145,13 @@ public final class PolicyEngine {
         Verdict verdict;
         /** Whether the call holds its signalling flow's verdict (to let go of when it ends). */
         boolean signalling;
+        /** Further legs (l4, addresses, ports) whose signalling flow's verdict the call holds. */
+        final List<long[]> legs = new ArrayList<>(2);
         final List<long[]> endpoints = new ArrayList<>(4);
     }
+
+    /** Max further signalling legs the policy covers per call. */
+    private static final int MAX_LEGS = 8;
 
     /** Max media endpoints the policy covers per call (the call analyzer caps them too). */
     private static final int MAX_ENDPOINTS = 16;
@@ -203,6 +208,22 @@ public final class PolicyEngine {
         }
 
         @Override
+        public void signalling(Object call, int l4, long sHi, long sLo, int sPort, long dHi, long dLo, int dPort, long nanos) {
+            if (!(call instanceof CallState c) || !callRule(c.verdict) || c.legs.size() >= MAX_LEGS) {
+                return;
+            }
+            for (long[] g : c.legs) {
+                if (g[0] == l4 && (g[1] == sHi && g[2] == sLo && g[3] == sPort && g[4] == dHi && g[5] == dLo && g[6] == dPort
+                        || g[1] == dHi && g[2] == dLo && g[3] == dPort && g[4] == sHi && g[5] == sLo && g[6] == sPort)) {
+                    return;
+                }
+            }
+            if (table.putCallFlow(l4, sHi, sLo, sPort, dHi, dLo, dPort, c.verdict, nanos)) {
+                c.legs.add(new long[] {l4, sHi, sLo, sPort, dHi, dLo, dPort});
+            }
+        }
+
+        @Override
         public void mediaAnnounced(Object call, long hi, long lo, int port, long nanos) {
             if (!(call instanceof CallState c) || !callRule(c.verdict) || c.endpoints.size() >= MAX_ENDPOINTS) {
                 return;
@@ -230,6 +251,9 @@ public final class PolicyEngine {
             if (c.signalling) {
                 Facts f = c.facts;
                 table.endCallFlow(f.l4, f.srcHi, f.srcLo, f.srcPort, f.dstHi, f.dstLo, f.dstPort, c.verdict, end);
+            }
+            for (long[] g : c.legs) {
+                table.endCallFlow((int) g[0], g[1], g[2], (int) g[3], g[4], g[5], (int) g[6], c.verdict, end);
             }
             for (long[] e : c.endpoints) {
                 table.endEndpoint(e[0], e[1], (int) e[2], IpProtocol.UDP, c.verdict, end);
