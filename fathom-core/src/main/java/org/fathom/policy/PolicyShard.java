@@ -6,7 +6,6 @@ import org.fathom.decode.DecodedPacket;
 import org.fathom.decode.IpProtocol;
 import org.fathom.flow.FlowEnd;
 import org.fathom.flow.FlowTable;
-import org.fathom.pipeline.FlowEvents;
 import org.fathom.privacy.PrivacyGuard;
 import org.fathom.protocol.Classification;
 import org.fathom.protocol.Classifier;
@@ -14,7 +13,10 @@ import org.fathom.record.VerdictRecord;
 
 /**
  * One worker's part of the {@link PolicyEngine}: the verdicts of the flows the worker owns. Not
- * thread-safe: its worker drives it, in packet order. Per flow it keeps three verdicts in arrays
+ * thread-safe: its worker drives it, in packet order, at the flow lifecycle's events (the same
+ * started, classified and ended as {@code pipeline.FlowEvents}, called by the worker itself so
+ * that this package does not depend on the pipeline's) and at each packet. Per flow it keeps
+ * three verdicts in arrays
  * indexed by flow id (no allocation per packet):
  * <ul>
  *   <li><b>decided</b>: the first flow rule that matches, known at the flow's first packet when
@@ -27,7 +29,7 @@ import org.fathom.record.VerdictRecord;
  *       says ({@code policy.rule}, {@code policy.action}).</li>
  * </ul>
  */
-public final class PolicyShard implements FlowEvents {
+public final class PolicyShard {
     private final PolicyEngine engine;
     private final Policy policy;
     private final VerdictTable table;
@@ -65,7 +67,7 @@ public final class PolicyShard implements FlowEvents {
                 t.addrLo(f, false), t.port(f, false), t.vlan(f)).unclassified();
     }
 
-    @Override
+    /** A flow's first packet was accounted. */
     public void started(FlowTable t, int f) {
         ensure(f);
         current[f] = null;
@@ -80,7 +82,7 @@ public final class PolicyShard implements FlowEvents {
         }
     }
 
-    @Override
+    /** The flow's protocol and application are known (at most once per flow). */
     public void classified(FlowTable t, int f, Classification c) {
         ensure(f);
         if (decided[f] != null) {
@@ -224,7 +226,7 @@ public final class PolicyShard implements FlowEvents {
         }
     }
 
-    @Override
+    /** The flow ends (its record has been annotated); its id is free after the call. */
     public void ended(FlowTable t, int f, FlowEnd reason) {
         ensure(f);
         Verdict v = decided[f];
