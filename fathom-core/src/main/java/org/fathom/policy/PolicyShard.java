@@ -16,8 +16,7 @@ import org.fathom.record.VerdictRecord;
  * thread-safe: its worker drives it, in packet order, at the flow lifecycle's events (the same
  * started, classified and ended as {@code pipeline.FlowEvents}, called by the worker itself so
  * that this package does not depend on the pipeline's) and at each packet. Per flow it keeps
- * three verdicts in arrays
- * indexed by flow id (no allocation per packet):
+ * three verdicts in arrays indexed by flow id (no allocation per packet):
  * <ul>
  *   <li><b>decided</b>: the first flow rule that matches, known at the flow's first packet when
  *       addresses, ports, VLAN and time suffice, else when the flow is classified (written to the
