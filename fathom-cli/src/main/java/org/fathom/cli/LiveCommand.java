@@ -73,6 +73,12 @@ final class LiveCommand implements Callable<Integer> {
     @Mixin
     RunOptions run = new RunOptions();
 
+    @Mixin
+    HttpOptions http = new HttpOptions();
+
+    /** Extra routes of the web server beside the dashboard (path to handler, e.g. /metrics). */
+    final java.util.Map<String, com.sun.net.httpserver.HttpHandler> httpRoutes = new java.util.LinkedHashMap<>();
+
     /** Growing kernel drops are reported on standard error at most this often. */
     static final long DROP_WARNING_INTERVAL_NANOS = 60_000_000_000L;
 
@@ -88,10 +94,23 @@ final class LiveCommand implements Callable<Integer> {
         if (replayFile != null && !replay) {
             throw new UserError("-r needs --replay (to read a capture at full speed, use 'fathom analyze')");
         }
+        HttpOptions.Prepared web = http.prepare();
+        run.store.command = "live";
+        run.store.inMemoryForDashboard = web != null;   // without --store, the dashboard's store is in memory
         Source source = replayFile != null ? replaySource() : liveSource();
         RunOptions.Opened opened;
+        org.fathom.web.WebServer server = null;
         try {
             opened = run.open(prepared);
+            if (run.store.sink() != null) {
+                run.store.sink().startMaintenance(java.time.Duration.ofSeconds(2), java.time.Duration.ofMinutes(10));
+            }
+            if (web != null) {
+                server = HttpOptions.start(web, run.store.sink().store(), true, httpRoutes);
+                if (!run.quiet) {
+                    System.err.println("fathom: dashboard on " + server.url());
+                }
+            }
         } catch (RuntimeException e) {
             source.packets().close();
             throw e;
@@ -131,6 +150,9 @@ final class LiveCommand implements Callable<Integer> {
             e.printStackTrace();
             status.set(Main.EXIT_USAGE);
         } finally {
+            if (server != null) {
+                server.close();
+            }
             done.countDown();
         }
         try {

@@ -62,13 +62,19 @@ final class PolicyOptions {
 
     /** The summary's policy section, empty without a policy. */
     List<String> summary() {
+        return summary(false);
+    }
+
+    /** The summary's policy section; {@code inline}: the verdicts were applied, not a dry run. */
+    List<String> summary(boolean inline) {
         List<String> l = new ArrayList<>();
         if (engine == null) {
             return l;
         }
         var p = engine.policy();
-        l.add(String.format("Policy     %s (%s, %,d rules, sha256 %s): dry run, verdicts as they would have applied",
-                p.name(), p.file(), p.rules().size(), p.sha256().substring(0, 16)));
+        l.add(String.format("Policy     %s (%s, %,d rules, sha256 %s): %s",
+                p.name(), p.file(), p.rules().size(), p.sha256().substring(0, 16),
+                inline ? "applied inline" : "dry run, verdicts as they would have applied"));
         l.add(String.format("%-28s %-11s %10s %14s %14s %8s %9s", "Rule", "Action", "Flows", "Packets", "Bytes", "Calls", "Addresses"));
         for (PolicyEngine.RuleHits h : engine.hits()) {
             String action = h.action().label();

@@ -76,6 +76,9 @@ final class RunOptions {
     @Mixin
     PolicyOptions policyOptions = new PolicyOptions();
 
+    @Mixin
+    StoreOptions store = new StoreOptions();
+
     @Option(names = "--max-flows", paramLabel = "N", description = "Flows held at once; beyond it the stalest flow is evicted and counted (default: ${DEFAULT-VALUE}).")
     int maxFlows = FlowConfig.DEFAULT_MAX_FLOWS;
 
@@ -227,6 +230,11 @@ final class RunOptions {
             ipfixSink = ipfix.open(prepared.ipfixTarget());
             sinks.add(queued(outputs, "IPFIX " + prepared.ipfixTarget(), ipfixSink, IpfixOptions.overflow(prepared.chosen())));
             contents.put(outputs.getLast().name(), "flow records");
+        }
+        org.fathom.store.StoreSink storeSink = store.open(audit);
+        if (storeSink != null) {
+            sinks.add(queued(outputs, "store " + storeSink.store().where(), storeSink, overflow));
+            contents.put(outputs.getLast().name(), "records");
         }
         JsonLinesDirectorySink dirSink = null;
         AsyncSink dirOutput = null;

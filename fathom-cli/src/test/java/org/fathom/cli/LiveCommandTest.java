@@ -236,7 +236,7 @@ class LiveCommandTest {
         Path analyzedFlows = dir.resolve("analyzed.jsonl");
         try (VethPair v = VethPair.create()) {
             Path dumpErr = dir.resolve("tcpdump.err");
-            Process dump = new ProcessBuilder("ip", "netns", "exec", v.capture, "tcpdump", "-i", v.captureIf, "-U", "-n",
+            Process dump = new ProcessBuilder("ip", "netns", "exec", v.capture, "tcpdump", "-i", v.captureIf, "-U", "--immediate-mode", "-n",
                     "-w", pcap.toString()).redirectErrorStream(true).redirectOutput(dumpErr.toFile()).start();
             Fathom f = start(v, "--flows", liveFlows.toString(), "-w", "2");
             try {
@@ -251,6 +251,9 @@ class LiveCommandTest {
                 Thread.sleep(300);
             } finally {
                 long[] r = f.terminate();
+                // tcpdump does not write what the kernel still holds for it when SIGINT comes (without
+                // immediate mode, up to a second of packets): immediate mode, and a moment first
+                Thread.sleep(300);
                 new ProcessBuilder("kill", "-INT", Long.toString(dump.pid())).start().waitFor(10, TimeUnit.SECONDS);
                 assertThat(dump.waitFor(10, TimeUnit.SECONDS)).isTrue();
                 assertThat(r[0]).as("exit status; stderr: %s", f.err()).isZero();

@@ -1,5 +1,6 @@
 package org.fathom.pipeline;
 
+import org.fathom.lifecycle.FlowEvents;
 import java.util.List;
 import org.fathom.analysis.PacketAnalyzer;
 import org.fathom.flow.FlowConfig;

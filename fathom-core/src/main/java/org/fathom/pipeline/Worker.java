@@ -1,5 +1,6 @@
 package org.fathom.pipeline;
 
+import org.fathom.lifecycle.FlowEvents;
 import org.fathom.analysis.PacketAnalyzer;
 import org.fathom.capture.Packet;
 import org.fathom.decode.DecodedPacket;

@@ -14,8 +14,8 @@ import org.fathom.record.VerdictRecord;
 /**
  * One worker's part of the {@link PolicyEngine}: the verdicts of the flows the worker owns. Not
  * thread-safe: its worker drives it, in packet order, at the flow lifecycle's events (the same
- * started, classified and ended as {@code pipeline.FlowEvents}, called by the worker itself so
- * that this package does not depend on the pipeline's) and at each packet. Per flow it keeps
+ * started, classified and ended as {@code lifecycle.FlowEvents}, called by the worker itself so
+ * that the verdict of a flow is decided before other listeners hear of it) and at each packet. Per flow it keeps
  * three verdicts in arrays indexed by flow id (no allocation per packet):
  * <ul>
  *   <li><b>decided</b>: the first flow rule that matches, known at the flow's first packet when

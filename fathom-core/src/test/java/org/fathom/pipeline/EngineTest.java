@@ -1,5 +1,6 @@
 package org.fathom.pipeline;
 
+import org.fathom.lifecycle.FlowEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package org.fathom.pipeline;
+package org.fathom.lifecycle;
 
 import org.fathom.flow.FlowEnd;
 import org.fathom.flow.FlowTable;
