@@ -198,7 +198,7 @@ public final class PolicyEngine {
             f.nanos = nanos;
             c.verdict = policy.decideCall(f);
             if (callRule(c.verdict)) {
-                c.signalling = table.putCallFlow(l4, cHi, cLo, cPort, sHi, sLo, sPort, c.verdict, nanos);
+                c.signalling = table.putCallFlow(l4, cHi, cLo, cPort, sHi, sLo, sPort, c.verdict, nanos) != VerdictTable.REFUSED;
             }
             return c;
         }
@@ -218,7 +218,7 @@ public final class PolicyEngine {
                     return;
                 }
             }
-            if (table.putCallFlow(l4, sHi, sLo, sPort, dHi, dLo, dPort, c.verdict, nanos)) {
+            if (table.putCallFlow(l4, sHi, sLo, sPort, dHi, dLo, dPort, c.verdict, nanos) != VerdictTable.REFUSED) {
                 c.legs.add(new long[] {l4, sHi, sLo, sPort, dHi, dLo, dPort});
             }
         }
@@ -234,8 +234,11 @@ public final class PolicyEngine {
                 }
             }
             Verdict v = c.verdict;
-            if (table.putEndpoint(hi, lo, port, IpProtocol.UDP, v, nanos, Long.MAX_VALUE)) {
+            int put = table.putEndpoint(hi, lo, port, IpProtocol.UDP, v, nanos, Long.MAX_VALUE);
+            if (put != VerdictTable.REFUSED) {
                 c.endpoints.add(new long[] {hi, lo, port});
+            }
+            if (put == VerdictTable.OPENED) {   // a change: not when another call holds the endpoint already
                 count(v, ENDPOINTS);
                 guard.emitVerdict(new VerdictRecord(nanos, "endpoint", v.rule(), v.action().label(), v.dscp(),
                         v.rateBitsPerSecond(), null, "call", "UDP", hi, lo, port, 0, 0, 0, 0, Long.MAX_VALUE));

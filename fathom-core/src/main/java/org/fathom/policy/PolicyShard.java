@@ -107,6 +107,9 @@ public final class PolicyShard {
             return;
         }
         if (r == revision[f]) {
+            if (!classifier.inspecting(t, f)) {
+                revision[f] = 0;   // inspection is over: nothing will change any more
+            }
             return;
         }
         revision[f] = r;

@@ -405,6 +405,11 @@ public final class Classifier implements PassiveObserver.AddressBook {
         return h * 31 + (fi.learnedName == null ? 0 : fi.learnedName.hashCode()) + 1;
     }
 
+    /** Whether inspection of flow {@code f} goes on (its {@link #revision} may still change). */
+    public boolean inspecting(FlowTable t, int f) {
+        return t.ext(f) instanceof FlowInspection fi && !fi.done;
+    }
+
     /** The verdict on flow {@code f} as it ends. */
     public Classification finish(FlowTable t, int f) {
         return verdict(t, f, true);

@@ -189,6 +189,10 @@ class PolicyEngineTest {
                 .map(f -> f.protocol()).toList()).containsOnly("SIP").hasSize(2);
         assertThat(one.verdicts().stream().filter(v -> v.scope().equals("endpoint")).map(VerdictRecord::rule).distinct())
                 .containsExactly("emergency-calls-first");
+        // one record per change: the two emergency runs' caller and callee endpoints, each opened once
+        // although every call of a run announces them again while the others hold them
+        assertThat(one.verdicts().stream().filter(v -> v.scope().equals("endpoint"))
+                .map(v -> Addresses.format(v.srcHi(), v.srcLo()) + ":" + v.srcPort()).toList()).hasSize(4).doesNotHaveDuplicates();
         assertThat(one.hits()).isEqualTo(two.hits());
         assertThat(one.flowRules()).isEqualTo(two.flowRules());
         assertThat(two.sink().calls().stream().map(c -> c.callId() + " " + c.policyRule()).sorted().toList())
