@@ -81,6 +81,11 @@ public final class PolicyShard {
         }
     }
 
+    /** Whether flow {@code f} still waits for its classification to be decided. */
+    public boolean undecided(int f) {
+        return f >= decided.length || decided[f] == null;
+    }
+
     /** The flow's protocol and application are known (at most once per flow). */
     public void classified(FlowTable t, int f, Classification c) {
         ensure(f);
