@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.fathom.capture.CaptureException;
 import org.fathom.capture.CaptureFiles;
 import org.fathom.capture.CaptureReader;
+import org.fathom.capture.PacketSource;
 import org.fathom.output.AsyncSink;
 import org.fathom.output.JsonLinesDirectorySink;
 import org.fathom.pipeline.AnalysisSummary;
@@ -49,6 +50,9 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     @Mixin
     RunOptions run = new RunOptions();
+
+    @Mixin
+    ConfigFile.Option config = new ConfigFile.Option();
 
     /** How long a signal waits for the records to be written before the process ends anyway. */
     private static final long FLUSH_LIMIT_SECONDS = 60;
@@ -137,7 +141,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             for (Path capture : captures) {
                 Progress shown = progress == null ? Progress.NONE : progress;
                 try {
-                    if (dirSink != null) {
+                    if (dirSink != null || run.events.eventsDir != null) {
                         String name = capture.getFileName().toString();
                         if (!dirNames.add(name)) {
                             // two captures of the same name in different folders: keep both
@@ -149,15 +153,19 @@ final class AnalyzeCommand implements Callable<Integer> {
                                     + "; its records go to " + name + "." + k + ".jsonl");
                             name = name + "." + k;
                         }
-                        dirOutput.flush();   // the sink's thread is idle until the next record
-                        writing = run.flowsDir.resolve(name + ".jsonl").toString();
-                        dirSink.startCapture(name);
+                        run.events.startCapture(name);
+                        if (dirSink != null) {
+                            dirOutput.flush();   // the sink's thread is idle until the next record
+                            writing = run.flowsDir.resolve(name + ".jsonl").toString();
+                            dirSink.startCapture(name);
+                        }
                     }
                     if (stop.get()) {
                         break;
                     }
                     try (CaptureReader file = CaptureFiles.open(capture)) {
-                        engine.run(new StoppableSource(file, stop), summary, shown);
+                        PacketSource in = new StoppableSource(file, stop);
+                        engine.run(run.metrics != null ? run.metrics.count(in) : in, summary, shown);
                     }
                 } catch (CaptureException e) {
                     boolean named = inputs.contains(capture);
@@ -168,6 +176,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                         dirOutput.flush();   // this capture's records into its file, then close it
                         dirSink.finishCapture();
                     }
+                    run.events.finishCapture();
                 }
                 if (progress != null) {
                     progress.clear();
@@ -192,7 +201,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         Warnings.print(System.err, skipped, summary);
         if (!run.quiet && !captures.isEmpty()) {
             new SummaryReport(summary, skipped, guard, opened.table(), opened.callStats(), opened.outputStats())
-                    .withIpfix(opened.ipfixLine()).withPolicy(run.policyOptions.summary()).print(report);
+                    .withIpfix(opened.ipfixLine()).withKafka(run.kafka.summaryLine()).withPolicy(run.policyOptions.summary()).print(report);
             report.flush();
             if (report.checkError()) {   // a PrintStream keeps write errors to itself (> /dev/full, a closed pipe)
                 throw UserError.io("cannot write the summary to " + (report == System.err ? "standard error" : "standard output"));

@@ -32,7 +32,8 @@ import picocli.CommandLine.Option;
             "SIGINT (Ctrl-C) or SIGTERM stops capture: every open flow, call and alert is written as a record "
                     + "(end_reason end_of_input), the outputs and the audit log are closed, the summary is printed "
                     + "with the packets captured and the kernel's drops, and fathom exits with status 0. "
-                    + "SIGHUP is not handled (rule files are read once, at start).",
+                    + "SIGHUP reads the rule files (--services, --addresses, --alert-thresholds) again without losing any "
+                    + "flow, call or alert; a bad file keeps the rules in use and says why on standard error.",
             "",
             "Needs root, or the capabilities cap_net_raw and cap_net_admin on the java binary "
                     + "(setcap cap_net_raw,cap_net_admin+eip JAVA), and libpcap (Debian: libpcap0.8).",
@@ -41,6 +42,7 @@ import picocli.CommandLine.Option;
             "",
             "Examples: fathom live -i eth0 --filter 'not port 22' --flows-dir /var/lib/fathom/flows --alerts alerts.jsonl",
             "          fathom live -r samples/http-loopback.pcap --replay --flows -     (no privileges needed)",
+            "          fathom live --config /etc/fathom/live.yaml     (as a service: docs/fathom-live.service, docs/OPERATIONS.md)",
             "",
             "Exit status: 0 stopped cleanly (by a signal); 1 an interface failed during capture;",
             "2 usage error (bad option, no such interface, capture not permitted, libpcap missing, bad filter).",
@@ -76,8 +78,14 @@ final class LiveCommand implements Callable<Integer> {
     @Mixin
     HttpOptions http = new HttpOptions();
 
+    @Mixin
+    ConfigFile.Option config = new ConfigFile.Option();
+
     /** Extra routes of the web server beside the dashboard (path to handler, e.g. /metrics). */
     final java.util.Map<String, com.sun.net.httpserver.HttpHandler> httpRoutes = new java.util.LinkedHashMap<>();
+
+    /** libpcap's counters (received, drops) are read this often while capture runs, for the metrics. */
+    static final long STATS_INTERVAL_NANOS = 1_000_000_000L;
 
     /** Growing kernel drops are reported on standard error at most this often. */
     static final long DROP_WARNING_INTERVAL_NANOS = 60_000_000_000L;
@@ -87,6 +95,11 @@ final class LiveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (http.enabled() && run.metrics == null) {
+            // /metrics beside the dashboard (docs/OPERATIONS.md): set before prepare, which attaches its flow counters
+            run.metrics = new FathomMetrics();
+            httpRoutes.putIfAbsent("/metrics", run.metrics.handler());
+        }
         RunOptions.Prepared prepared = run.prepare(300);
         if (interfaces.isEmpty() == (replayFile == null)) {
             throw new UserError("give the interfaces to capture from (-i IFACE ...) or a capture to replay (-r CAPTURE --replay)");
@@ -138,6 +151,9 @@ final class LiveCommand implements Callable<Integer> {
             Runtime.getRuntime().halt(status.get());
         });
         Runtime.getRuntime().addShutdownHook(hook);
+        // SIGHUP: read the rule files again, keep flows, calls and alerts
+        RuleReloader reloader = run.reloader(prepared, opened.guard().audit());
+        AutoCloseable hangup = RuleReloader.onHangup(() -> System.err.println(reloader.reload()));
         try {
             status.set(capture(source, opened, report, signalled));
         } catch (UserError e) {
@@ -154,6 +170,13 @@ final class LiveCommand implements Callable<Integer> {
                 server.close();
             }
             done.countDown();
+            if (hangup != null) {
+                try {
+                    hangup.close();   // the JVM's own handling again
+                } catch (Exception e) {
+                    // nothing to undo
+                }
+            }
         }
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
@@ -170,11 +193,12 @@ final class LiveCommand implements Callable<Integer> {
         try {
             LiveSource s = LiveSource.open(interfaces, new LiveSource.Settings(snaplen, promiscuous, bufferSize, filter,
                     LiveSource.Settings.DEFAULT_POLL_MILLIS));
-            // while it runs, growing drops are a warning line at most once a minute; the summary has the totals
-            s.onDrops((iface, kernel, ifDrops, nanos) -> System.err.printf(
-                    "fathom: %s: %,d packets dropped by the kernel (capture buffer full) and %,d by the interface in the "
-                            + "last %d s%n", iface, kernel, ifDrops, Math.max(1, nanos / 1_000_000_000L)),
-                    DROP_WARNING_INTERVAL_NANOS);
+            // libpcap's counters are read every second (for the metrics); growing drops are a warning
+            // line at most once a minute; the summary has the totals
+            s.onDrops(new DropWarnings(System.err, DROP_WARNING_INTERVAL_NANOS), STATS_INTERVAL_NANOS);
+            if (run.metrics != null) {
+                run.metrics.live(s);
+            }
             return new Source(s, s::stop, s, String.join("+", interfaces));
         } catch (LiveCaptureException e) {
             throw new UserError(e.getMessage());
@@ -195,8 +219,9 @@ final class LiveCommand implements Callable<Integer> {
         ProgressLine progress = run.quiet ? null : ProgressLine.forTerminal();
         org.fathom.capture.PacketSource source = src.packets();
         // a run's own file: a restarted service must not overwrite the records of the run before
-        String name = src.name() + "-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
-                .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now());
+        // (rotated files are named after their own start: DIR/eth0-20261206T080000Z.jsonl, ...)
+        String name = run.rotation.enabled() ? src.name() : src.name() + "-" + java.time.format.DateTimeFormatter
+                .ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now());
         String writing = run.flowsDir != null ? run.flowsDir.resolve(name + ".jsonl").toString() : opened.writing();
         List<LiveSource.InterfaceStats> stats;
         String format;
@@ -206,6 +231,7 @@ final class LiveCommand implements Callable<Integer> {
                 if (opened.dirSink() != null) {
                     opened.dirSink().startCapture(name);
                 }
+                run.events.startCapture(name);
                 if (!run.quiet) {
                     // capture is active from here: frames wait in the kernel's buffer until read
                     System.err.printf("fathom: %s %s, %s; stop with Ctrl-C or SIGTERM%n",
@@ -213,12 +239,14 @@ final class LiveCommand implements Callable<Integer> {
                                     ? String.join(", ", interfaces) : replayFile.toString(), source.format());
                 }
                 try {
-                    opened.engine().run(source, summary, progress == null ? Progress.NONE : progress);
+                    opened.engine().run(run.metrics != null ? run.metrics.count(source) : source, summary,
+                            progress == null ? Progress.NONE : progress);
                 } finally {
                     if (opened.dirSink() != null) {
                         opened.dirOutput().flush();
                         opened.dirSink().finishCapture();
                     }
+                    run.events.finishCapture();
                 }
                 format = source.format();
                 stats = src.live() != null ? src.live().stats() : List.of();
@@ -243,7 +271,7 @@ final class LiveCommand implements Callable<Integer> {
         }
         if (!run.quiet) {
             new SummaryReport(summary, List.of(), opened.guard(), opened.table(), opened.callStats(), opened.outputStats())
-                    .withIpfix(opened.ipfixLine()).withPolicy(run.policyOptions.summary())
+                    .withIpfix(opened.ipfixLine()).withKafka(run.kafka.summaryLine()).withPolicy(run.policyOptions.summary())
                     .withLive(liveLines(format, stats, summary.packets))
                     .print(report);
             report.flush();
@@ -253,6 +281,39 @@ final class LiveCommand implements Callable<Integer> {
                     summary.packets, dropped > 0 ? String.format(" (%,d dropped at capture)", dropped) : "");
         }
         return summary.partial() ? Main.EXIT_PARTIAL : Main.EXIT_OK;
+    }
+
+    /**
+     * Drops reported by the source every {@link #STATS_INTERVAL_NANOS}, said on standard error at
+     * most once per {@code interval} per interface, summed since that interface's last line.
+     */
+    static final class DropWarnings implements LiveSource.DropListener {
+        private final PrintStream err;
+        private final long interval;
+        private final java.util.Map<String, long[]> pending = new java.util.HashMap<>();   // kernel, iface, since, last said
+
+        DropWarnings(PrintStream err, long intervalNanos) {
+            this.err = err;
+            this.interval = intervalNanos;
+        }
+
+        @Override
+        public void dropped(String iface, long kernel, long ifDrops, long nanos) {
+            long now = System.nanoTime();
+            long[] p = pending.computeIfAbsent(iface, k -> new long[] {0, 0, 0, now - interval});
+            if (p[0] == 0 && p[1] == 0) {
+                p[2] = now - nanos;   // this batch of drops began with the source's last report
+            }
+            p[0] += kernel;
+            p[1] += ifDrops;
+            if (now - p[3] >= interval) {
+                err.printf("fathom: %s: %,d packets dropped by the kernel (capture buffer full) and %,d by the interface in the "
+                        + "last %d s%n", iface, p[0], p[1], Math.max(1, (now - p[2]) / 1_000_000_000L));
+                p[0] = 0;
+                p[1] = 0;
+                p[3] = now;
+            }
+        }
     }
 
     /** The live part of the summary: interfaces, packets captured, the kernel's drops. */

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
                     + " or a named input that is missing or not a capture); 3 an output could not be"
                     + " written (permission, full disk, closed pipe; records already written are whole lines); 130 analyze was stopped by a signal (every record so far written)."
         },
-        subcommands = {AnalyzeCommand.class, LiveCommand.class, InlineCommand.class, AuditCommand.class, QueryCommand.class, ServeCommand.class, PasswdCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {AnalyzeCommand.class, LiveCommand.class, InlineCommand.class, AuditCommand.class, QueryCommand.class, ServeCommand.class, PasswdCommand.class, ProtocolsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     static final int EXIT_OK = 0;
     static final int EXIT_PARTIAL = 1;
@@ -53,7 +53,15 @@ public final class Main implements Runnable {
             }
             throw ex;
         });
-        return cl.execute(args);
+        String[] expanded;
+        try {
+            expanded = ConfigFile.expand(cl, args);   // --config FILE: the file's options before the command line's
+        } catch (UserError e) {
+            cl.getErr().println("fathom: " + e.getMessage());
+            cl.getErr().flush();
+            return e.status();
+        }
+        return cl.execute(expanded);
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -64,7 +64,7 @@ final class RunOptions {
     @Option(names = "--sink-queue", paramLabel = "N", description = "Records queued per output. Each output is written by its own thread, so a slow one holds up the analysis only while its queue is full (default: ${DEFAULT-VALUE}).")
     int sinkQueue = AsyncSink.DEFAULT_CAPACITY;
 
-    @Option(names = "--on-full", paramLabel = "block|drop", description = "When an output's queue is full: 'block' waits for room, nothing is lost; 'drop' drops the record and counts it in the summary (default: block for files and standard output, drop for the --ipfix export).")
+    @Option(names = "--on-full", paramLabel = "block|drop", description = "When an output's queue is full: 'block' waits for room, nothing is lost; 'drop' drops the record and counts it in the summary (default: block for files and standard output, drop for the --ipfix and --kafka exports).")
     String onFull;
 
     @Mixin
@@ -74,10 +74,19 @@ final class RunOptions {
     IpfixOptions ipfix = new IpfixOptions();
 
     @Mixin
+    KafkaOptions kafka = new KafkaOptions();
+
+    @Mixin
+    EventsOptions events = new EventsOptions();
+
+    @Mixin
     PolicyOptions policyOptions = new PolicyOptions();
 
     @Mixin
     StoreOptions store = new StoreOptions();
+
+    @Mixin
+    RotationOptions rotation = new RotationOptions();
 
     @Option(names = "--max-flows", paramLabel = "N", description = "Flows held at once; beyond it the stalest flow is evicted and counted (default: ${DEFAULT-VALUE}).")
     int maxFlows = FlowConfig.DEFAULT_MAX_FLOWS;
@@ -106,6 +115,15 @@ final class RunOptions {
     @Option(names = {"-q", "--quiet"}, description = "Print no summary and no progress. Warnings and errors still go to standard error.")
     boolean quiet;
 
+    /** The attack thresholds of the run, which a reload (SIGHUP) replaces; set by {@link #prepare}. */
+    org.fathom.security.AttackDetector.Rules thresholds;
+
+    /** Alerts raised and ended while the run goes on (metrics). */
+    final org.fathom.security.AlertCounts alertCounts = new org.fathom.security.AlertCounts();
+
+    /** The run's metrics (/metrics), or null when nothing serves them; set before {@link #prepare}. */
+    FathomMetrics metrics;
+
     /** Records per output queue at most: a queue is an array of references, 8 bytes each at worst. */
     static final int MAX_SINK_QUEUE = 1 << 24;
 
@@ -129,6 +147,7 @@ final class RunOptions {
         if (flows != null && flowsDir != null) {
             throw new UserError("--flows and --flows-dir cannot be used together");
         }
+        events.check();
         double active = activeTimeout == null ? defaultActiveTimeout : activeTimeout;
         FlowConfig flowConfig;
         try {
@@ -147,9 +166,13 @@ final class RunOptions {
                 .withEmergencyNumbers(new java.util.HashSet<>(emergencyNumbers));
         CallStats callStats = new CallStats();
         // always on, so the summary has its calls section; cheap for traffic that is not SIP
+        thresholds = new org.fathom.security.AttackDetector.Rules(alertThresholds == null ? List.of() : thresholdRules());
         AnalysisOptions options = catalogs(AnalysisOptions.defaults().withFlows(flowConfig))
-                .withStandardAnalyzers(callConfig, callStats, alertThresholds == null ? List.of() : thresholdRules());
+                .withStandardAnalyzers(callConfig, callStats, thresholds, alertCounts);
         options = policyOptions.apply(options);
+        if (metrics != null) {
+            options = metrics.attach(options);
+        }
         if (workers < 1 || workers > 256) {
             throw new UserError("--workers must be between 1 and 256, not " + workers);
         }
@@ -163,12 +186,14 @@ final class RunOptions {
             throw new UserError("--on-full: " + e.getMessage());
         }
         org.fathom.output.ipfix.IpfixTarget ipfixTarget = ipfix.enabled() ? ipfix.target() : null;
+        kafka.check();
         return new Prepared(options, callStats, chosen == null ? AsyncSink.Overflow.BLOCK : chosen, chosen, ipfixTarget);
     }
 
     /** Where the summary goes: standard error when an output is standard output. */
     PrintStream report() {
         boolean toStderr = "-".equals(flows) || "-".equals(aggregates) || "-".equals(calls) || "-".equals(alerts)
+                || events.toStdout()
                 || "-".equals(policyOptions.verdicts);
         return toStderr ? System.err : System.out;
     }
@@ -189,6 +214,12 @@ final class RunOptions {
         }
         PrivacyPolicy policy = privacy.policy(flows != null || flowsDir != null, aggregates != null);
         ipfix.check(policy);
+        events.check(policy);
+        org.fathom.output.Rotation rotating = rotation.rotation();
+        if (rotating != null && flowsDir == null && !isFile(flows) && !isFile(calls) && !isFile(alerts)
+                && !isFile(policyOptions.verdicts)) {
+            throw new UserError("--rotate and --rotate-size need a file output to rotate (--flows FILE, --flows-dir, --calls, --alerts, --verdicts)");
+        }
         AuditLog audit;
         try {
             audit = AuditLog.open(policy.auditLog());
@@ -203,27 +234,30 @@ final class RunOptions {
         List<AsyncSink> outputs = new ArrayList<>();
         SummaryTable table = new SummaryTable();
         sinks.add(table);
+        if (metrics != null) {
+            sinks.add(metrics.sink());   // synchronous, like the table: a few counters per record
+        }
         AsyncSink.Overflow overflow = prepared.overflow();
         java.util.Map<String, String> contents = new java.util.HashMap<>();   // output name -> what it holds, for messages
         FlowSink ipfixSink = null;
         if (flows != null) {
-            sinks.add(queued(outputs, flows, openSink(flows, EnumSet.of(RecordKind.FLOW, RecordKind.AGGREGATE)), overflow));
+            sinks.add(queued(outputs, flows, openSink(flows, EnumSet.of(RecordKind.FLOW, RecordKind.AGGREGATE), rotating), overflow));
             contents.put(outputs.getLast().name(), "flow records");
         }
         if (aggregates != null) {
-            sinks.add(queued(outputs, aggregates, openSink(aggregates, EnumSet.of(RecordKind.AGGREGATE)), overflow));
+            sinks.add(queued(outputs, aggregates, openSink(aggregates, EnumSet.of(RecordKind.AGGREGATE), null), overflow));
             contents.put(outputs.getLast().name(), "aggregates");
         }
         if (calls != null) {
-            sinks.add(queued(outputs, calls, openSink(calls, EnumSet.of(RecordKind.CALL)), overflow));
+            sinks.add(queued(outputs, calls, openSink(calls, EnumSet.of(RecordKind.CALL), rotating), overflow));
             contents.put(outputs.getLast().name(), "call records");
         }
         if (alerts != null) {
-            sinks.add(queued(outputs, alerts, openSink(alerts, EnumSet.of(RecordKind.ALERT)), overflow));
+            sinks.add(queued(outputs, alerts, openSink(alerts, EnumSet.of(RecordKind.ALERT), rotating), overflow));
             contents.put(outputs.getLast().name(), "alerts");
         }
         if (policyOptions.verdicts != null) {
-            sinks.add(queued(outputs, policyOptions.verdicts, openSink(policyOptions.verdicts, EnumSet.of(RecordKind.VERDICT)), overflow));
+            sinks.add(queued(outputs, policyOptions.verdicts, openSink(policyOptions.verdicts, EnumSet.of(RecordKind.VERDICT), rotating), overflow));
             contents.put(outputs.getLast().name(), "verdicts");
         }
         if (prepared.ipfixTarget() != null) {
@@ -231,6 +265,18 @@ final class RunOptions {
             sinks.add(queued(outputs, "IPFIX " + prepared.ipfixTarget(), ipfixSink, IpfixOptions.overflow(prepared.chosen())));
             contents.put(outputs.getLast().name(), "flow records");
         }
+        if (kafka.enabled()) {
+            FlowSink kafkaSink;
+            try {
+                kafkaSink = kafka.open(prepared.chosen());
+            } catch (UserError e) {
+                closeQuietly(outputs);
+                throw e;
+            }
+            sinks.add(queued(outputs, kafka.name(), kafkaSink, KafkaOptions.overflow(prepared.chosen())));
+            contents.put(outputs.getLast().name(), "records");
+        }
+        events.open(this, sinks, outputs, contents, overflow);
         org.fathom.store.StoreSink storeSink = store.open(audit);
         if (storeSink != null) {
             sinks.add(queued(outputs, "store " + storeSink.store().where(), storeSink, overflow));
@@ -239,7 +285,7 @@ final class RunOptions {
         JsonLinesDirectorySink dirSink = null;
         AsyncSink dirOutput = null;
         if (flowsDir != null) {
-            dirSink = new JsonLinesDirectorySink(flowsDir);
+            dirSink = new JsonLinesDirectorySink(flowsDir, rotating);
             dirOutput = queued(outputs, flowsDir.toString(), dirSink, overflow);
             sinks.add(dirOutput);
             contents.put(dirOutput.name(), "flow records");
@@ -252,17 +298,24 @@ final class RunOptions {
             throw new UserError("privacy key " + policy.keyFile() + ": " + message(e));
         }
         policyOptions.audit(guard.audit());
+        if (metrics != null) {
+            metrics.guard(guard);
+            metrics.calls(prepared.callStats());
+            metrics.alerts(alertCounts);
+            List<AsyncSink> queues = List.copyOf(outputs);
+            metrics.outputs(() -> queues.stream().map(AsyncSink::stats).toList());
+        }
         Engine engine = new Engine(prepared.options(), workers, guard);
         String writing = "-".equals(flows) ? "standard output" : flows != null ? flows : flowsDir != null ? flowsDir.toString() : aggregates;
         return new Opened(engine, guard, table, outputs, dirSink, dirOutput, prepared.callStats(), writing, contents,
-                ipfixSink instanceof org.fathom.output.ipfix.IpfixSink i ? i : null, prepared.ipfixTarget());
+                ipfixSink instanceof org.fathom.output.ipfix.IpfixSink i ? i : null, prepared.ipfixTarget(), rotating);
     }
 
     /** The assembled data path and its outputs. */
     record Opened(Engine engine, PrivacyGuard guard, SummaryTable table, List<AsyncSink> outputs,
                   JsonLinesDirectorySink dirSink, AsyncSink dirOutput, CallStats callStats, String writing,
                   java.util.Map<String, String> contents, org.fathom.output.ipfix.IpfixSink ipfix,
-                  org.fathom.output.ipfix.IpfixTarget ipfixTarget) {
+                  org.fathom.output.ipfix.IpfixTarget ipfixTarget, org.fathom.output.Rotation rotation) {
         /** The IPFIX export's line for the summary, or null without one (read after the guard closed). */
         String ipfixLine() {
             if (ipfix == null) {
@@ -299,6 +352,12 @@ final class RunOptions {
             }
             return RunOptions.writeFailure(cause, writingNow, dirOutput, contents);
         }
+    }
+
+    /** Reloads the rule files into the running engine of {@code prepared} (SIGHUP in live). */
+    RuleReloader reloader(Prepared prepared, org.fathom.privacy.AuditLog audit) {
+        return new RuleReloader(servicesFiles, addressesFiles, alertThresholds, prepared.options().services(),
+                prepared.options().addresses(), thresholds, audit);
     }
 
     /** The bundled catalogs with the user's rule files added, in the order given. */
@@ -340,7 +399,7 @@ final class RunOptions {
     }
 
     /** The output behind its own queue and thread, named as the user named it. */
-    private AsyncSink queued(List<AsyncSink> outputs, String target, FlowSink sink, AsyncSink.Overflow overflow) {
+    AsyncSink queued(List<AsyncSink> outputs, String target, FlowSink sink, AsyncSink.Overflow overflow) {
         AsyncSink a = new AsyncSink("-".equals(target) ? "standard output" : target, sink, sinkQueue, overflow);
         outputs.add(a);
         return a;
@@ -378,7 +437,22 @@ final class RunOptions {
         }
     }
 
-    private static FlowSink openSink(String target, Set<RecordKind> kinds) {
+    static FlowSink openSink(String target, Set<RecordKind> kinds) {
+        return openSink(target, kinds, null);
+    }
+
+    private static boolean isFile(String target) {
+        return target != null && !"-".equals(target);
+    }
+
+    private static FlowSink openSink(String target, Set<RecordKind> kinds, org.fathom.output.Rotation rotation) {
+        if (rotation != null && isFile(target)) {
+            Path parent = Path.of(target).toAbsolutePath().getParent();
+            if (parent != null && !Files.isDirectory(parent)) {
+                throw new UserError(target + ": folder " + parent + " does not exist");
+            }
+            return org.fathom.output.RotatingSink.forFile(Path.of(target), kinds, rotation);
+        }
         if ("-".equals(target)) {
             return new JsonLinesFlowSink(new BufferedOutputStream(new NonClosingStream(System.out), 1 << 16), true, kinds);
         }

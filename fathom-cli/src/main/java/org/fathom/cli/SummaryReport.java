@@ -49,6 +49,15 @@ final class SummaryReport {
         return this;
     }
 
+    /** The Kafka export's line, or null. */
+    private String kafka;
+
+    /** Adds the Kafka export's line (sent, acknowledged, failed, dropped); null adds nothing. */
+    SummaryReport withKafka(String line) {
+        this.kafka = line;
+        return this;
+    }
+
     /** The policy section (docs/POLICY.md): hits per rule; empty without a policy. */
     private List<String> policy = List.of();
 
@@ -98,6 +107,9 @@ final class SummaryReport {
         if (ipfix != null) {
             out.println(ipfix);
         }
+        if (kafka != null) {
+            out.println(kafka);
+        }
         for (String line : outputLines(outputs)) {
             out.println(line);
         }
@@ -111,6 +123,12 @@ final class SummaryReport {
         }
         if (calls != null && calls.attempts() > 0) {
             printCalls(out, p.mode() == PrivacyMode.AGGREGATE);
+        }
+        List<String> issues = s.issues.lines();
+        if (!issues.isEmpty()) {
+            out.println();
+            out.println("Traffic issues (docs/EVENTS.md)");
+            issues.forEach(out::println);
         }
         if (!policy.isEmpty()) {
             out.println();

@@ -248,7 +248,9 @@ class LiveCommandTest {
                 v.inPeer("hping3", "-q", "--icmp", "-c", "10", "-i", "u20000", v.captureAddr);
                 v.inPeer("hping3", "-q", "-2", "-s", "46000", "-k", "-p", "9995", "-c", "4", "-i", "u20000", v.captureAddr);
                 v.inPeer("hping3", "-q", "-S", "-p", "443", "-c", "6", "-i", "u20000", v.captureAddr);
-                Thread.sleep(300);
+                // tcpdump stops at SIGINT without reading what the kernel still holds for it: on a
+                // busy machine (load 10-15) 300 ms was too short and its file lost the last packets
+                Thread.sleep(1500);
             } finally {
                 long[] r = f.terminate();
                 // tcpdump does not write what the kernel still holds for it when SIGINT comes (without
@@ -258,8 +260,10 @@ class LiveCommandTest {
                 assertThat(dump.waitFor(10, TimeUnit.SECONDS)).isTrue();
                 assertThat(r[0]).as("exit status; stderr: %s", f.err()).isZero();
             }
+            // the live run's audit log, so its key too: the same flows get the same flow_id
             AnalyzeCommandTest.Run a = AnalyzeCommandTest.fathom("analyze", pcap.toString(), "-w", "1", "--subscriber-networks",
-                    "none", "--flows", analyzedFlows.toString(), "--active-timeout", "300");
+                    "none", "--flows", analyzedFlows.toString(), "--active-timeout", "300",
+                    "--audit-log", dir.resolve("audit.log").toString());
             assertThat(a.status()).as(a.err()).isZero();
             List<String> live = sorted(flows(liveFlows));
             assertThat(live).hasSizeGreaterThanOrEqualTo(8);   // ICMP, UDP, 6 SYN/RST flows

@@ -12,6 +12,8 @@ public final class DecodedPacket {
     public int srcPort, dstPort;
     public int tcpFlags;
     public int tcpSeq, tcpAck;
+    /** TCP window field as sent (not scaled). */
+    public int tcpWindow;
     public int icmpType, icmpCode;
     public int ttl;
     /** Innermost VLAN id, 0 when untagged. */
@@ -37,6 +39,7 @@ public final class DecodedPacket {
         srcPort = dstPort = 0;
         tcpFlags = 0;
         tcpSeq = tcpAck = 0;
+        tcpWindow = 0;
         icmpType = icmpCode = 0;
         ttl = 0;
         vlan = 0;

@@ -561,6 +561,7 @@ public final class PacketDecoder {
                 d.dstPort = u16(b, off + 2);
                 d.tcpSeq = u32(b, off + 4);
                 d.tcpAck = u32(b, off + 8);
+                d.tcpWindow = u16(b, off + 14);
                 d.tcpFlags = b[off + 13] & 0xFF;
                 if (hlen < 20 || hlen > end - off) {
                     d.malformed = true;
@@ -776,6 +777,7 @@ public final class PacketDecoder {
         d.tunnel = tunnel;
         d.tcpFlags = 0;
         d.tcpSeq = d.tcpAck = 0;
+        d.tcpWindow = 0;
         d.icmpType = d.icmpCode = 0;
         d.malformed = malformed;
     }

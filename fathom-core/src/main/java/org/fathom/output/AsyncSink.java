@@ -126,6 +126,11 @@ public final class AsyncSink implements FlowSink {
      * @throws IllegalStateException after {@link #close}
      */
     @Override
+    public boolean takesEvents() {
+        return sink.takesEvents();
+    }
+
+    @Override
     public void accept(Released<? extends ExportRecord> record) throws IOException {
         lock.lock();
         try {

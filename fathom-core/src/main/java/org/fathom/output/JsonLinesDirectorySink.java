@@ -17,18 +17,51 @@ import org.fathom.record.Released;
  */
 public final class JsonLinesDirectorySink implements FlowSink {
     private final Path dir;
+    private final Rotation rotation;
     private Released<? extends ExportRecord> header;
-    private JsonLinesFlowSink current;
+    private FlowSink current;
+    private final java.util.Set<org.fathom.record.RecordKind> kinds;
 
     public JsonLinesDirectorySink(Path dir) {
-        this.dir = dir;
+        this(dir, FLOWS, null);
     }
 
-    /** Closes the previous capture's file and opens {@code DIR/<name>.jsonl}. */
+    /** @param kinds the record kinds written (flows and aggregates, or events for {@code --events-dir}) */
+    public JsonLinesDirectorySink(Path dir, java.util.Set<org.fathom.record.RecordKind> kinds) {
+        this(dir, kinds, null);
+    }
+
+    /** Flows and aggregates, rotated (see below). */
+    public JsonLinesDirectorySink(Path dir, Rotation rotation) {
+        this(dir, FLOWS, rotation);
+    }
+
+    private static final java.util.Set<org.fathom.record.RecordKind> FLOWS =
+            java.util.EnumSet.of(org.fathom.record.RecordKind.FLOW, org.fathom.record.RecordKind.AGGREGATE);
+
+    @Override
+    public boolean takesEvents() {
+        return kinds.contains(org.fathom.record.RecordKind.EVENT);
+    }
+
+    /**
+     * @param rotation null for one file per capture; else each capture's records go to a series of
+     *                 files {@code DIR/<name>-<time>.jsonl} ({@link RotatingSink})
+     */
+    public JsonLinesDirectorySink(Path dir, java.util.Set<org.fathom.record.RecordKind> kinds, Rotation rotation) {
+        this.dir = dir;
+        this.kinds = java.util.EnumSet.copyOf(kinds);
+        this.rotation = rotation;
+    }
+
+    /** Closes the previous capture's file and opens {@code DIR/<name>.jsonl} (or its rotated series). */
     public void startCapture(String captureFileName) throws IOException {
         finishCapture();
-        Path out = dir.resolve(captureFileName + ".jsonl");
-        current = new JsonLinesFlowSink(WholeLineFile.open(out), true);
+        if (rotation != null) {
+            current = new RotatingSink(dir, captureFileName, kinds, rotation);
+        } else {
+            current = new JsonLinesFlowSink(WholeLineFile.open(dir.resolve(captureFileName + ".jsonl")), true, kinds);
+        }
         if (header != null) {
             current.accept(header);
         }
@@ -44,7 +77,7 @@ public final class JsonLinesDirectorySink implements FlowSink {
 
     /** Flow records and aggregates go to the current capture's file; calls and alerts are not taken. */
     @Override
-    public void accept(Released<? extends ExportRecord> released) {
+    public void accept(Released<? extends ExportRecord> released) throws IOException {
         switch (released.record()) {
             case PrivacyHeader h -> {
                 header = released;
@@ -53,6 +86,9 @@ public final class JsonLinesDirectorySink implements FlowSink {
                 }
             }
             case FlowRecord f -> {
+                if (!kinds.contains(org.fathom.record.RecordKind.FLOW)) {
+                    return;
+                }
                 if (current == null) {
                     throw new IllegalStateException("no capture started");
                 }
@@ -60,6 +96,14 @@ public final class JsonLinesDirectorySink implements FlowSink {
             }
             case AggregateRecord a -> {
                 if (current != null) {
+                    current.accept(released);
+                }
+            }
+            case org.fathom.record.EventRecord e -> {
+                if (kinds.contains(org.fathom.record.RecordKind.EVENT)) {
+                    if (current == null) {
+                        throw new IllegalStateException("no capture started");
+                    }
                     current.accept(released);
                 }
             }

@@ -8,6 +8,7 @@ import org.fathom.net.Addresses;
 import org.fathom.record.AggregateRecord;
 import org.fathom.record.AlertRecord;
 import org.fathom.record.CallRecord;
+import org.fathom.record.EventRecord;
 import org.fathom.record.ExportRecord;
 import org.fathom.record.FlowRecord;
 import org.fathom.record.FlowSink;
@@ -51,39 +52,103 @@ public final class JsonLinesFlowSink implements FlowSink {
     @Override
     public void accept(Released<? extends ExportRecord> released) {
         switch (released.record()) {
-            case PrivacyHeader h -> header(h);
+            case PrivacyHeader h -> {
+                header(gen, h, null);
+                written = true;
+            }
             case FlowRecord r -> {
                 if (kinds.contains(RecordKind.FLOW)) {
-                    flow(r);
+                    flow(gen, r, null);
+                    written = true;
                 }
             }
             case AggregateRecord a -> {
                 if (kinds.contains(RecordKind.AGGREGATE)) {
-                    aggregate(a);
+                    aggregate(gen, a, null);
+                    written = true;
                 }
             }
             case CallRecord c -> {
                 if (kinds.contains(RecordKind.CALL)) {
-                    call(c);
+                    call(gen, c, null);
+                    written = true;
                 }
             }
             case AlertRecord a -> {
                 if (kinds.contains(RecordKind.ALERT)) {
-                    alert(a);
+                    alert(gen, a, null);
+                    written = true;
+                }
+            }
+            case EventRecord e -> {
+                if (kinds.contains(RecordKind.EVENT)) {
+                    event(gen, e, null);
+                    written = true;
                 }
             }
             case VerdictRecord v -> {
                 if (kinds.contains(RecordKind.VERDICT)) {
-                    verdict(v);
+                    verdict(gen, v, null);
+                    written = true;
                 }
             }
         }
     }
 
-    private void call(CallRecord c) {
-        JsonGenerator g = gen;
+    @Override
+    public boolean takesEvents() {
+        return kinds.contains(RecordKind.EVENT);
+    }
+
+    /**
+     * Writes one record as one JSON object, the same as a line of this sink, with
+     * {@code "probe_id"} right after {@code "type"} when {@code probeId} is not null. For other
+     * outputs of the same records (the Kafka export), so that every output says the same thing.
+     */
+    public static void write(JsonGenerator g, ExportRecord record, String probeId) {
+        switch (record) {
+            case PrivacyHeader h -> header(g, h, probeId);
+            case FlowRecord r -> flow(g, r, probeId);
+            case AggregateRecord a -> aggregate(g, a, probeId);
+            case CallRecord c -> call(g, c, probeId);
+            case AlertRecord a -> alert(g, a, probeId);
+            case EventRecord e -> event(g, e, probeId);
+            case VerdictRecord v -> verdict(g, v, probeId);
+        }
+    }
+
+    private static void probe(JsonGenerator g, String probeId) {
+        if (probeId != null) {
+            g.writeStringProperty("probe_id", probeId);
+        }
+    }
+
+    private static void event(JsonGenerator g, EventRecord e, String probeId) {
+        g.writeStartObject();
+        g.writeStringProperty("type", "event");
+        probe(g, probeId);
+        g.writeStringProperty("event", e.event());
+        g.writeStringProperty("flow_id", e.flowId());
+        g.writeStringProperty("ts", Timestamps.iso(e.timestampNanos()));
+        g.writeStringProperty("l4", e.l4());
+        g.writeStringProperty("src_ip", e.srcIp());
+        g.writeNumberProperty("src_port", e.srcPort());
+        g.writeStringProperty("dst_ip", e.dstIp());
+        g.writeNumberProperty("dst_port", e.dstPort());
+        if (e.vlan() != 0) {
+            g.writeNumberProperty("vlan", e.vlan());
+        }
+        for (Map.Entry<String, Object> f : e.fields().entrySet()) {
+            g.writeName(f.getKey());
+            writeValue(g, f.getValue());
+        }
+        g.writeEndObject();
+    }
+
+    private static void call(JsonGenerator g, CallRecord c, String probeId) {
         g.writeStartObject();
         g.writeStringProperty("type", "call");
+        probe(g, probeId);
         g.writeStringProperty("call_id", c.callId());
         g.writeStringProperty("caller", c.caller());
         g.writeStringProperty("callee", c.callee());
@@ -128,14 +193,13 @@ public final class JsonLinesFlowSink implements FlowSink {
             g.writeStringProperty("policy.action", c.policyAction());
         }
         g.writeEndObject();
-        written = true;
     }
 
     /** One verdict change (docs/POLICY.md, "Verdict log"). */
-    private void verdict(VerdictRecord v) {
-        JsonGenerator g = gen;
+    private static void verdict(JsonGenerator g, VerdictRecord v, String probeId) {
         g.writeStartObject();
         g.writeStringProperty("type", "verdict");
+        probe(g, probeId);
         g.writeStringProperty("time", Timestamps.iso(v.nanos()));
         g.writeStringProperty("scope", v.scope());
         g.writeStringProperty("rule", v.rule());
@@ -173,13 +237,12 @@ public final class JsonLinesFlowSink implements FlowSink {
             g.writeStringProperty("until", v.untilNanos() == Long.MAX_VALUE ? null : Timestamps.iso(v.untilNanos()));
         }
         g.writeEndObject();
-        written = true;
     }
 
-    private void alert(AlertRecord a) {
-        JsonGenerator g = gen;
+    private static void alert(JsonGenerator g, AlertRecord a, String probeId) {
         g.writeStartObject();
         g.writeStringProperty("type", "alert");
+        probe(g, probeId);
         g.writeStringProperty("kind", a.kind());
         g.writeName("target");
         g.writeStartObject();
@@ -209,13 +272,12 @@ public final class JsonLinesFlowSink implements FlowSink {
             g.writeStringProperty("detail", a.detail());
         }
         g.writeEndObject();
-        written = true;
     }
 
-    private void header(PrivacyHeader h) {
-        JsonGenerator g = gen;
+    private static void header(JsonGenerator g, PrivacyHeader h, String probeId) {
         g.writeStartObject();
         g.writeStringProperty("type", "privacy");
+        probe(g, probeId);
         g.writeStringProperty("mode", h.mode());
         g.writeStringProperty("subscriber_networks", h.subscriberNetworks());
         g.writeStringProperty("key_rotation", h.keyRotation());
@@ -231,13 +293,12 @@ public final class JsonLinesFlowSink implements FlowSink {
         g.writeName("fields_pseudonymised");
         writeValue(g, h.fieldsPseudonymised());
         g.writeEndObject();
-        written = true;
     }
 
-    private void aggregate(AggregateRecord a) {
-        JsonGenerator g = gen;
+    private static void aggregate(JsonGenerator g, AggregateRecord a, String probeId) {
         g.writeStartObject();
         g.writeStringProperty("type", "aggregate");
+        probe(g, probeId);
         g.writeStringProperty("bucket_start", Timestamps.iso(a.bucketStartNanos()));
         g.writeNumberProperty("bucket_seconds", a.bucketNanos() / 1_000_000_000L);
         g.writeStringProperty("segment", a.segment());
@@ -253,13 +314,12 @@ public final class JsonLinesFlowSink implements FlowSink {
             g.writeBooleanProperty("noisy", true);
         }
         g.writeEndObject();
-        written = true;
     }
 
-    private void flow(FlowRecord r) {
-        JsonGenerator g = gen;
+    private static void flow(JsonGenerator g, FlowRecord r, String probeId) {
         g.writeStartObject();
         g.writeStringProperty("type", "flow");
+        probe(g, probeId);
         g.writeStringProperty("l4", r.l4());
         g.writeStringProperty("src_ip", r.srcIp());
         g.writeNumberProperty("src_port", r.srcPort());
@@ -295,7 +355,6 @@ public final class JsonLinesFlowSink implements FlowSink {
             writeValue(g, r.risks());
         }
         g.writeEndObject();
-        written = true;
     }
 
     private static void writeValue(JsonGenerator g, Object v) {
@@ -315,6 +374,12 @@ public final class JsonLinesFlowSink implements FlowSink {
             }
             default -> g.writeString(v.toString());
         }
+    }
+
+    /** Bytes written so far that the JSON writer still holds (not yet handed to the stream). */
+    public int bufferedBytes() {
+        int n = gen.streamWriteOutputBuffered();
+        return Math.max(0, n);
     }
 
     @Override

@@ -78,6 +78,17 @@ public record AnalysisOptions(FlowConfig flows, ProtocolRegistry protocols, Serv
                         : org.fathom.security.AttackDetector.factory(thresholds));
     }
 
+    /**
+     * The standard analyzers with attack thresholds that may be replaced while the run goes on
+     * ({@code fathom live} reloads them on SIGHUP), counting alerts raised and ended into {@code alerts}.
+     */
+    public AnalysisOptions withStandardAnalyzers(org.fathom.voip.CallConfig calls, org.fathom.voip.CallStats callStats,
+                                                 org.fathom.security.AttackDetector.Rules thresholds,
+                                                 org.fathom.security.AlertCounts alerts) {
+        return withAnalyzer(org.fathom.voip.CallAnalyzer.factory(calls, callStats))
+                .withAnalyzer(org.fathom.security.AttackDetector.factory(thresholds, alerts));
+    }
+
     /** Adds a cross-flow analyzer (VoIP calls, attack detection) run over every packet. */
     public AnalysisOptions withAnalyzer(PacketAnalyzer.Factory f) {
         List<PacketAnalyzer.Factory> l = new java.util.ArrayList<>(analyzers);

@@ -21,10 +21,13 @@ public final class AnalysisSummary {
     public long fragments;
     public long reassembled;
     public long droppedFragments;
+    /** Traffic issues of the final flow records (the summary's "Traffic issues" section). */
+    public final TrafficIssues issues = new TrafficIssues();
 
     /** Adds another summary's flow and protocol totals (per-worker summaries at the end of a capture). */
     void merge(AnalysisSummary o) {
         flows += o.flows;
+        issues.merge(o.issues);
         for (ProtocolTotals t : o.protocols.values()) {
             ProtocolTotals m = protocols.computeIfAbsent(t.name, ProtocolTotals::new);
             m.flows += t.flows;
@@ -38,6 +41,7 @@ public final class AnalysisSummary {
         boolean interim = "active".equals(r.endReason());
         if (!interim) {
             flows++;
+            issues.add(r);
         }
         ProtocolTotals t = protocols.computeIfAbsent(r.protocol(), ProtocolTotals::new);
         if (!interim) {

@@ -150,6 +150,7 @@ final class PacketRing {
         w[s + 9] = (d.srcPort & 0xFFFFL) | (d.dstPort & 0xFFFFL) << 16 | (d.tcpFlags & 0xFFFFL) << 32
                 | (d.ttl & 0xFFL) << 48 | (d.l4 & 0xFFL) << 56;
         w[s + 10] = (d.tcpSeq & 0xFFFF_FFFFL) | (long) d.tcpAck << 32;
+        w[s + 13] = d.tcpWindow;
         w[s + 11] = ((d.payloadOffset - p.offset) & 0xFFFF_FFFFL) | (long) d.payloadLength << 32;
         w[s + 12] = (d.vlan & 0xFFFFL) | (d.tunnel & 0xFFL) << 16 | (d.icmpType & 0xFFL) << 24 | (d.icmpCode & 0xFFL) << 32
                 | (d.ipVersion & 0xFFL) << 40 | (d.malformed ? 1L : 0L) << 48;
@@ -267,6 +268,7 @@ final class PacketRing {
             long w10 = w[s + 10];
             d.tcpSeq = (int) w10;
             d.tcpAck = (int) (w10 >>> 32);
+            d.tcpWindow = (int) w[s + 13];
             long w11 = w[s + 11];
             d.buf = view.data;
             d.payloadOffset = view.offset + (int) w11;

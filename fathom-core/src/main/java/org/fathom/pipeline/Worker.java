@@ -10,7 +10,11 @@ import org.fathom.flow.FlowTable;
 import org.fathom.privacy.PrivacyGuard;
 import org.fathom.protocol.Classification;
 import org.fathom.protocol.Classifier;
+import org.fathom.record.EventRecord;
 import org.fathom.record.FlowRecord;
+import org.fathom.decode.IpProtocol;
+import org.fathom.flow.TcpHealth;
+import org.fathom.privacy.FlowIds;
 
 /**
  * One shard of the flow state: its own decoder (with IP reassembly), flow table and classifier.
@@ -29,6 +33,11 @@ final class Worker {
     private final PacketAnalyzer[] analyzers;
     long flows;
 
+    /** TCP traffic issues of this worker's flows (retransmissions, RTT, resets), published with each record. */
+    private final TcpHealth tcp = new TcpHealth();
+    /** The keyed {@code flow_id} of records and events. */
+    private final FlowIds flowIds;
+
     /** Listeners to the flow lifecycle; empty in most runs, so each event costs a length test. */
     private final FlowEvents[] events;
     /** This worker's part of the policy, or null without one. */
@@ -40,6 +49,10 @@ final class Worker {
         this.policy = options.policy() == null ? null : options.policy().shard(index, exit);
         this.classifier = new Classifier(options.protocols(), options.services(), options.addresses());
         this.analyzers = inlineAnalyzers;
+        this.flowIds = exit.flowIds();
+        if (exit.eventsWanted()) {
+            classifier.transactions(this::transaction);   // only then do dissectors build events
+        }
         this.table = new FlowTable(options.flows().withMaxFlows(Math.max(1, share)), new FlowTable.Listener() {
             @Override
             public void flowEnded(FlowTable t, int f, FlowEnd reason) {
@@ -57,8 +70,31 @@ final class Worker {
         return decoder;
     }
 
+    /** The flow's keyed id ({@code flow_id}), the same for its records and events. */
+    private String flowId(FlowTable t, int f) {
+        return flowIds.of(t.l4(f), t.addrHi(f, true), t.addrLo(f, true), t.port(f, true),
+                t.addrHi(f, false), t.addrLo(f, false), t.port(f, false), t.vlan(f), t.firstSeen(f));
+    }
+
+    /** Flow-level additions at the cold edge: the flow id first, then the TCP traffic issues. */
+    private void annotate(FlowTable t, int f, java.util.LinkedHashMap<String, Object> meta) {
+        meta.putFirst("flow_id", flowId(t, f));
+        if (t.l4(f) == IpProtocol.TCP) {
+            tcp.publish(f, t.clientIsB(f), meta);
+        }
+    }
+
+    /** A transaction a dissector reported (only when some output takes events). */
+    private void transaction(int f, long nanos, String event, java.util.Map<String, Object> fields) {
+        FlowTable t = table;
+        exit.emitEvent(new EventRecord(event, flowId(t, f), t.firstSeen(f), nanos, IpProtocol.name(t.l4(f)),
+                t.addrHi(f, true), t.addrLo(f, true), t.port(f, true),
+                t.addrHi(f, false), t.addrLo(f, false), t.port(f, false), t.vlan(f), fields));
+    }
+
     private void flowEnded(FlowTable t, int f, FlowEnd reason) {
         Classification c = classifier.finish(t, f);
+        annotate(t, f, c.metadata());
         if (policy != null) {
             policy.annotate(t, f, c, true);
         }
@@ -78,6 +114,7 @@ final class Worker {
     /** An interim record of a flow that lives on (active timeout): counted as traffic, not as a flow. */
     private void flowActive(FlowTable t, int f) {
         Classification c = classifier.verdict(t, f);
+        annotate(t, f, c.metadata());
         if (policy != null) {
             policy.annotate(t, f, c, false);
         }
@@ -106,12 +143,19 @@ final class Worker {
         for (PacketAnalyzer a : analyzers) {
             a.onPacket(d);
         }
+        long created = table.created();
+        int f = table.update(d);
+        boolean isNew = table.created() != created;
+        if (d.l4 == IpProtocol.TCP) {
+            if (isNew) {
+                tcp.reset(f);
+            }
+            tcp.packet(f, table.lastFromA(), d);
+        }
         if (events.length == 0 && policy == null) {
-            classifier.onPacket(table, table.update(d), d);
+            classifier.onPacket(table, f, d);
         } else {
-            long created = table.created();
-            int f = table.update(d);
-            if (table.created() != created) {
+            if (isNew) {
                 if (policy != null) {
                     policy.started(table, f);
                 }

@@ -15,9 +15,19 @@ import org.fathom.record.Released;
 final class Exit {
     private final FlowSink[] sinks;
     private boolean closed;
+    private final boolean takesEvents;
 
     Exit(List<? extends FlowSink> sinks) {
         this.sinks = sinks.toArray(FlowSink[]::new);
+        boolean any = false;
+        for (FlowSink s : this.sinks) {
+            any |= s.takesEvents();
+        }
+        this.takesEvents = any;
+    }
+
+    boolean takesEvents() {
+        return takesEvents;
     }
 
     boolean isEmpty() {

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.fathom.record.AggregateRecord;
 import org.fathom.record.AlertRecord;
 import org.fathom.record.CallRecord;
+import org.fathom.record.EventRecord;
 import org.fathom.record.ExportRecord;
 import org.fathom.record.FlowRecord;
 import org.fathom.record.FlowSink;
@@ -84,6 +85,31 @@ public final class PrivacyGuard implements AutoCloseable {
     }
 
     /**
+     * Whether some output takes per-transaction events. When none does, the engine builds no
+     * event at all (the dissectors are not even asked to keep transactions).
+     */
+    public boolean eventsWanted() {
+        return exit.takesEvents();
+    }
+
+    /** The keyed ids that link a flow record and its events ({@code flow_id}). */
+    public FlowIds flowIds() {
+        return redactor.flowIds();
+    }
+
+    /**
+     * Releases one per-transaction event, treated as its flow is (addresses pseudonymised, fields
+     * by the inventory); aggregate mode releases no individual events.
+     */
+    public void emitEvent(EventRecord e) {
+        checkOpen();
+        EventRecord out = redactor.event(e);
+        if (out != null) {
+            release(out);
+        }
+    }
+
+    /**
      * Releases a policy verdict change (the verdict log): subscriber addresses pseudonymised as in
      * flow records; aggregate mode releases none.
      */
@@ -93,6 +119,15 @@ public final class PrivacyGuard implements AutoCloseable {
         if (out != null) {
             release(out);
         }
+    }
+
+    /** Events released so far, and withheld by aggregate mode. */
+    public long releasedEvents() {
+        return redactor.releasedEvents();
+    }
+
+    public long withheldEvents() {
+        return redactor.withheldEvents();
     }
 
     private void checkOpen() {
@@ -115,6 +150,20 @@ public final class PrivacyGuard implements AutoCloseable {
     /** Flow records released so far. */
     public long released() {
         return redactor.released();
+    }
+
+    /**
+     * What the guard has let out so far, as counts (for metrics): flow records released, of them
+     * with pseudonymised addresses and released identified (identified mode), call records released
+     * and withheld (aggregate mode), alerts released, and aggregate groups suppressed for having
+     * fewer than k subscribers (known once the aggregates are published, at close).
+     */
+    public record Counters(long flowsReleased, long flowsPseudonymised, long flowsIdentified, long callsReleased,
+                           long callsWithheld, long alertsReleased, long suppressedGroups) {}
+
+    /** The release counters so far; cheap, from any thread. */
+    public Counters counters() {
+        return redactor.counters();
     }
 
     /** Fields dropped because the inventory does not list them, with counts. */

@@ -16,6 +16,7 @@ import org.fathom.net.Cidr;
 import org.fathom.record.AggregateRecord;
 import org.fathom.record.AlertRecord;
 import org.fathom.record.CallRecord;
+import org.fathom.record.EventRecord;
 import org.fathom.record.FlowRecord;
 import org.fathom.record.PrivacyHeader;
 
@@ -59,6 +60,9 @@ final class Redactor {
     private final LongAdder releasedCalls = new LongAdder();
     private final LongAdder withheldCalls = new LongAdder();
     private final LongAdder releasedAlerts = new LongAdder();
+    private final LongAdder releasedEvents = new LongAdder();
+    private final LongAdder withheldEvents = new LongAdder();
+    private final FlowIds flowIds;
     private final LongAdder releasedVerdicts = new LongAdder();
     private final LongAdder withheldVerdicts = new LongAdder();
     private final ConcurrentSkipListMap<String, Long> droppedFields = new ConcurrentSkipListMap<>();
@@ -74,6 +78,7 @@ final class Redactor {
         this.audit = audit;
         byte[] master = PseudonymKey.loadOrCreate(policy.keyFile(), audit);
         this.pseudonyms = ThreadLocal.withInitial(() -> new Pseudonymizer(master, policy.keyRotation()));
+        this.flowIds = new FlowIds(master);
         this.aggregator = policy.mode() == PrivacyMode.AGGREGATE
                 ? new Aggregator(policy.subscribers(), policy.bucket().toNanos(), policy.k(), policy.epsilon()) : null;
         Map<String, Object> start = new LinkedHashMap<>();
@@ -222,6 +227,64 @@ final class Redactor {
         return a.withAddresses(tHi, tLo, sources);
     }
 
+    /** The keyed flow ids of this run's key ({@code flow_id} of flows and events). */
+    FlowIds flowIds() {
+        return flowIds;
+    }
+
+    /**
+     * The event as it may leave, or null in aggregate mode (no individual transactions). Treated
+     * as its flow would be: in identified mode within the scope as captured; otherwise subscriber
+     * addresses pseudonymised (in the epoch of the flow's first packet, so flow and events carry
+     * the same pseudonyms) and each field by its inventory treatment, unlisted fields dropped.
+     */
+    EventRecord event(EventRecord e) {
+        if (aggregator != null) {
+            withheldEvents.increment();
+            return null;
+        }
+        releasedEvents.increment();
+        if (policy.mode() == PrivacyMode.IDENTIFIED && scoped(e.srcHi(), e.srcLo(), e.flowFirstSeenNanos())
+                && scoped(e.dstHi(), e.dstLo(), e.flowFirstSeenNanos())) {
+            return e;
+        }
+        long epoch = pseudonyms.get().epoch(e.flowFirstSeenNanos());
+        long[] s = subscriberPseudonym(epoch, e.srcHi(), e.srcLo());
+        long[] d = subscriberPseudonym(epoch, e.dstHi(), e.dstLo());
+        LinkedHashMap<String, Object> out = treatFields(e.fields(), epoch);
+        if (s[0] != e.srcHi() || s[1] != e.srcLo() || d[0] != e.dstHi() || d[1] != e.dstLo()) {
+            out.put("pseudonym_epoch", pseudonyms.get().epochLabel(epoch));
+        }
+        return e.with(s[0], s[1], d[0], d[1], out);
+    }
+
+    /** Events released, and withheld (aggregate mode). */
+    long releasedEvents() {
+        return releasedEvents.sum();
+    }
+
+    long withheldEvents() {
+        return withheldEvents.sum();
+    }
+
+    private LinkedHashMap<String, Object> treatFields(Map<String, Object> fields, long epoch) {
+        LinkedHashMap<String, Object> meta = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : fields.entrySet()) {
+            String key = e.getKey();
+            if (!FieldInventory.known(key)) {
+                droppedFields.merge(key, 1L, Long::sum);
+                continue;
+            }
+            Object v = key.equals("jabber.to") && e.getValue() instanceof String js && isBareDomain(js)
+                    ? scrub(js, epoch)   // an XMPP stream's 'to' is the server's domain: no user part to remove
+                    : treat(FieldInventory.of(key), e.getValue(), epoch);
+            if (v != null) {
+                meta.put(key, v);
+            }
+        }
+        return meta;
+    }
+
     /**
      * A policy verdict change as it may leave, or null in aggregate mode (no individual records):
      * subscriber addresses are pseudonymised as in flow records, unless identified mode covers them.
@@ -272,20 +335,7 @@ final class Redactor {
             dLo = p[1];
             any = true;
         }
-        LinkedHashMap<String, Object> meta = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> e : r.metadata().entrySet()) {
-            String key = e.getKey();
-            if (!FieldInventory.known(key)) {
-                droppedFields.merge(key, 1L, Long::sum);
-                continue;
-            }
-            Object v = key.equals("jabber.to") && e.getValue() instanceof String js && isBareDomain(js)
-                    ? scrub(js, epoch)   // an XMPP stream's 'to' is the server's domain: no user part to remove
-                    : treat(FieldInventory.of(key), e.getValue(), epoch);
-            if (v != null) {
-                meta.put(key, v);
-            }
-        }
+        LinkedHashMap<String, Object> meta = treatFields(r.metadata(), epoch);
         if (any) {
             pseudonymisedAddresses.increment();
             String label = pseudonyms.get().epochLabel(epoch);
@@ -636,6 +686,13 @@ final class Redactor {
     /** Flow records let out so far. */
     long released() {
         return released.sum();
+    }
+
+    /** The counters of what was released so far (no personal data: counts only). */
+    PrivacyGuard.Counters counters() {
+        return new PrivacyGuard.Counters(released.sum(), pseudonymisedAddresses.sum(), identified.sum(),
+                releasedCalls.sum(), withheldCalls.sum(), releasedAlerts.sum(),
+                aggregator == null ? 0 : aggregator.suppressedGroups);
     }
 
     /** Fields dropped because the inventory does not list them, with counts. */

@@ -36,6 +36,7 @@ public final class Classifier implements PassiveObserver.AddressBook {
     static final int MAX_EXPECTATIONS = 4_096;
 
     final ProtocolRegistry registry;
+    private final PortCatalog ports = PortCatalog.bundled();
     private final ServiceCatalog catalog;
     private final AddressCatalog addresses;
     private final Map<AddressKey, String> learned = new LinkedHashMap<>(1024, 0.75f, true) {
@@ -57,6 +58,17 @@ public final class Classifier implements PassiveObserver.AddressBook {
     private final TcpReorderer.Sink sink = (b, o, l) -> feed(feeding, feedingFromClient, b, o, l);
 
     private static final Risk[] RISKS = Risk.values();
+
+    /** Where per-transaction events go, or null (the default): then none is built. */
+    TransactionSink transactionSink;
+
+    /**
+     * Asks the dissectors for per-transaction events, handed to {@code sink} (null: none, the
+     * default). A recognised flow's dissector is then fed past {@link #MAX_METADATA_CALLS}.
+     */
+    public void transactions(TransactionSink sink) {
+        this.transactionSink = sink;
+    }
 
     private record AddressKey(long hi, long lo) {
         // explicit equals/hashCode: the generated ones go through method handles, slow under C1
@@ -212,6 +224,7 @@ public final class Classifier implements PassiveObserver.AddressBook {
         FlowInspection fi = new FlowInspection(this, d.l4, d.ipVersion == 6, registry.size());
         fi.flow = f;
         endpoints(fi, t, f);
+        fi.sawSyn = d.l4 == IpProtocol.TCP && (t.tcpFlags(f, true) & DecodedPacket.TCP_SYN) != 0;
         if (!learned.isEmpty()) {
             // looked up when the flow starts: what this worker has observed up to this packet,
             // the same whatever the number of workers
@@ -255,6 +268,7 @@ public final class Classifier implements PassiveObserver.AddressBook {
             case IpProtocol.PGM -> new Service("PGM", "Network");
             case IpProtocol.SCTP -> new Service("SCTP", "Network");
             case IpProtocol.IPIP -> new Service("IP_in_IP", "Network");
+            case 8 -> new Service("EGP", "Network");
             case 88 -> new Service("IP_EGRP", "Network");
             default -> null;
         };
@@ -267,12 +281,30 @@ public final class Classifier implements PassiveObserver.AddressBook {
         fi.payloadPackets[fromClient ? 0 : 1]++;
         if (fi.matched >= 0) {
             int r = call(fi, fi.matched, fromClient, b, off, len);
-            if (r == Dissector.DONE || r == Dissector.NO || ++fi.metadataCalls >= MAX_METADATA_CALLS) {
+            if (r == Dissector.DONE || r == Dissector.NO
+                    || ++fi.metadataCalls >= MAX_METADATA_CALLS && transactionSink == null) {
                 fi.finishInspection();
             }
             return;
         }
         boolean tcp = fi.l4 == IpProtocol.TCP;
+        if (fi.payloadPackets[fromClient ? 0 : 1] == 1) {
+            // a direction's first bytes rule out the protocols that cannot start so, without a call
+            long[] no = registry.excludedByFirstByte(fromClient, b[off]);
+            if (no != null) {
+                for (int k = 0; k < no.length; k++) {
+                    fi.excluded[k] |= no[k];
+                }
+                int[] own = fi.sawSyn ? registry.byPort(true, fi.serverPort) : null;
+                if (own != null) {
+                    for (int i : own) {
+                        if ((no[i >>> 6] & (1L << i)) != 0) {
+                            fi.refuse(i); // as if it had said no itself: the port's protocol refused the stream's start
+                        }
+                    }
+                }
+            }
+        }
         int[] hinted = registry.byPort(tcp, fi.serverPort);
         if (hinted != null && probe(fi, hinted, null, null, fromClient, b, off, len)) {
             return;
@@ -305,6 +337,9 @@ public final class Classifier implements PassiveObserver.AddressBook {
             int r = call(fi, i, fromClient, b, off, len);
             if (r == Dissector.NO) {
                 fi.exclude(i);
+                if (tried == null && fi.sawSyn && order == registry.byPort(true, fi.serverPort)) {
+                    fi.refuse(i); // the server port's own protocol refused the stream's start
+                }
             } else if (r == Dissector.MATCH || r == Dissector.DONE) {
                 fi.matched = i;
                 if (fi.protocol == null) {
@@ -441,6 +476,20 @@ public final class Classifier implements PassiveObserver.AddressBook {
             if (ending && fi.toServer != null && !fi.done) {
                 flushStreams(fi);
             }
+            if (ending && transactionSink != null && fi.transactionCount == 0 && fi.meta != null) {
+                snapshotEvent(fi);
+            }
+            if (ending && transactionSink != null && !fi.done && fi.matched >= 0
+                    && fi.stateOf(fi.matched) instanceof PendingTransactions p) {
+                fi.current = fi.matched;
+                try {
+                    p.flush(fi);
+                } catch (RuntimeException x) {
+                    // a dissector bug costs this flow its pending events, never the run
+                } finally {
+                    fi.current = -1;
+                }
+            }
             if (fi.meter != null) {
                 try {
                     fi.meter.publish(fi);
@@ -467,7 +516,7 @@ public final class Classifier implements PassiveObserver.AddressBook {
             protoCategory = s.category();
             confidence = "DPI";
         } else {
-            Descriptor guess = portGuess(l4, t.port(f, false), t.port(f, true));
+            Service guess = portGuess(fi, l4, t.port(f, false), t.port(f, true));
             if (guess != null) {
                 protocol = guess.name();
                 protoCategory = guess.category();
@@ -490,10 +539,14 @@ public final class Classifier implements PassiveObserver.AddressBook {
                     }
                 }
             }
-            if (s == null && !"DPI".equals(confidence)) {
+            boolean relay = "STUN".equals(protocol);
+            if (s == null && (!"DPI".equals(confidence) || relay)) {
                 s = addresses.lookup(t.addrHi(f, false), t.addrLo(f, false));
                 if (s == null) {
                     s = addresses.lookup(t.addrHi(f, true), t.addrLo(f, true));
+                }
+                if (s != null && relay && "DPI".equals(confidence) && !callService(s.name())) {
+                    s = null; // a STUN server on a cloud or CDN address says nothing of the service
                 }
                 if (s != null && "unknown".equals(confidence)) {
                     confidence = "ip";
@@ -502,6 +555,20 @@ public final class Classifier implements PassiveObserver.AddressBook {
             if (s != null) {
                 app = s.name();
                 appCategory = s.category();
+            }
+        }
+        if (app == null && meta != null && ("HTTP".equals(protocol) || "HTTP_Proxy".equals(protocol))) {
+            Service s = httpService(meta);
+            if (s != null) {
+                app = s.name();
+                appCategory = s.category();
+            }
+        }
+        if (app != null && callCarrier(protocol)) {
+            String call = callVariant(app);
+            if (call != null) {
+                app = call;
+                appCategory = "VoIP";
             }
         }
         if (app == null) {
@@ -519,6 +586,31 @@ public final class Classifier implements PassiveObserver.AddressBook {
             riskNames.add(RISKS[Long.numberOfTrailingZeros(left)].label());
         }
         return new Classification(protocol, app, category, confidence, meta == null ? new LinkedHashMap<>() : meta, riskNames);
+    }
+
+    /**
+     * Protocols whose exchange is the flow (a key exchange, an authentication, a lease): when their
+     * dissector reported no transaction of its own, their one event is made as the flow ends from
+     * the fields it gathered under the prefix.
+     */
+    static final String[] SNAPSHOT_PREFIXES = {"ssh.", "kerberos.", "dhcp.", "smb.", "ntlm."};
+
+    private void snapshotEvent(FlowInspection fi) {
+        for (String prefix : SNAPSHOT_PREFIXES) {
+            LinkedHashMap<String, Object> e = null;
+            for (Map.Entry<String, Object> m : fi.meta.entrySet()) {
+                if (m.getKey().startsWith(prefix)) {
+                    if (e == null) {
+                        e = new LinkedHashMap<>();
+                    }
+                    e.put(m.getKey(), m.getValue());
+                }
+            }
+            if (e != null) {
+                fi.transaction(prefix.substring(0, prefix.length() - 1), e);
+                return;
+            }
+        }
     }
 
     /**
@@ -546,16 +638,121 @@ public final class Classifier implements PassiveObserver.AddressBook {
         feeding = null;
     }
 
-    private Descriptor portGuess(int l4, int serverPort, int clientPort) {
+    /**
+     * The port guess, the last resort: the protocol registered for the server port (else the
+     * client port) whose dissector did not reject the flow's payload (nDPI drops a guessed
+     * protocol its dissector excluded the same way: a binary protocol on TCP 80 is not HTTP), else
+     * the {@link PortCatalog} protocol of the port (known only by its port, nothing to refute it).
+     */
+    private Service portGuess(FlowInspection fi, int l4, int serverPort, int clientPort) {
         if (l4 != IpProtocol.TCP && l4 != IpProtocol.UDP) {
             return null;
         }
         boolean tcp = l4 == IpProtocol.TCP;
         int[] c = registry.byPort(tcp, serverPort);
-        if (c == null) {
-            c = registry.byPort(tcp, clientPort);
+        int[] c2 = registry.byPort(tcp, clientPort);
+        if (c == null && c2 == null) {
+            Service s = ports.lookup(tcp, serverPort);
+            return s != null ? s : ports.lookup(tcp, clientPort);
         }
-        return c == null ? null : registry.get(c[0]).descriptor();
+        Descriptor d = firstNotRejected(fi, c);
+        if (d == null) {
+            d = firstNotRejected(fi, c2);
+        }
+        return d == null ? null : new Service(d.name(), d.category());
+    }
+
+    private Descriptor firstNotRejected(FlowInspection fi, int[] candidates) {
+        if (candidates != null) {
+            for (int i : candidates) {
+                if (fi == null || !fi.rejected(i)) {
+                    return registry.get(i).descriptor();
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Protocols that carry a call's media or its NAT traversal: on them a messaging service named
+     * by host, DNS or address becomes its call variant. On STUN the server's address may name the
+     * service even though inspection found the protocol, when that service runs its own relays
+     * ({@link #callService}): a TURN relay in WhatsApp's block is WhatsApp's.
+     */
+    static boolean callCarrier(String protocol) {
+        return switch (protocol) {
+            case "STUN", "DTLS", "SRTP", "RTP", "RTCP" -> true;
+            default -> false;
+        };
+    }
+
+    /** What HTTP carries, named from the request's method and the content type (nDPI's names). */
+    static final List<Service> HTTP_SERVICES = List.of(new Service("WebDAV", "Collaborative"), new Service("MS-RPCH", "RPC"),
+            new Service("IPP", "System"), new Service("HLS", "Media"), new Service("MpegDash", "Media"),
+            new Service("SOAP", "RPC"), new Service("IceCast", "Media"));
+
+    /**
+     * The service an HTTP flow's own metadata shows (the first request's method, the content
+     * type, the server header), or null: WebDAV methods (RFC 4918), Outlook Anywhere's
+     * RPC over HTTP methods, IPP (RFC 8010, {@code application/ipp}), HLS playlists (RFC 8216),
+     * DASH manifests (ISO/IEC 23009-1), SOAP 1.2 ({@code application/soap+xml}), an Icecast server.
+     */
+    static Service httpService(Map<String, Object> meta) {
+        Object m = meta.get("http.method");
+        if (m instanceof String method) {
+            switch (method) {
+                case "PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK" -> {
+                    return HTTP_SERVICES.get(0);
+                }
+                case "RPC_IN_DATA", "RPC_OUT_DATA" -> {
+                    return HTTP_SERVICES.get(1);
+                }
+                default -> { }
+            }
+        }
+        String ct = meta.get("http.content_type") instanceof String c ? c.toLowerCase(java.util.Locale.ROOT) : "";
+        if (ct.startsWith("application/ipp")) {
+            return HTTP_SERVICES.get(2);
+        }
+        // by what was served, not by the URL asked for (a playlist URL answered 403 is no stream)
+        if (ct.startsWith("application/vnd.apple.mpegurl") || ct.startsWith("application/x-mpegurl")) {
+            return HTTP_SERVICES.get(3);
+        }
+        if (ct.startsWith("application/dash+xml")) {
+            return HTTP_SERVICES.get(4);
+        }
+        if (ct.startsWith("application/soap+xml")) {
+            return HTTP_SERVICES.get(5);
+        }
+        if (meta.get("http.server") instanceof String srv && srv.regionMatches(true, 0, "Icecast", 0, 7)) {
+            return HTTP_SERVICES.get(6);
+        }
+        return null;
+    }
+
+    /** Services whose own address blocks hold the STUN/TURN relays of their calls. */
+    static boolean callService(String app) {
+        return callVariant(app) != null || switch (app) {
+            case "Zoom", "Webex", "Discord", "GoTo", "Telegram" -> true;
+            default -> false;
+        };
+    }
+
+    /** The call service of a messaging service, in nDPI's names, or null. */
+    static String callVariant(String app) {
+        return switch (app) {
+            case "WhatsApp" -> "WhatsAppCall";
+            case "Facebook", "FacebookMessenger", "Instagram" -> "FacebookVoip";
+            case "Signal" -> "SignalVoip";
+            case "Telegram" -> "TelegramVoip";
+            case "Google", "GoogleServices", "GoogleMeet", "GoogleChat" -> "GoogleCall";
+            case "Teams", "Skype_Teams" -> "Skype_TeamsCall";
+            case "Snapchat" -> "SnapchatCall";
+            case "Line" -> "LineCall";
+            case "Viber" -> "ViberVoip";
+            case "KakaoTalk" -> "KakaoTalk_Voice";
+            default -> null;
+        };
     }
 
     private static long portRisk(Descriptor d, int l4, int clientPort, int serverPort) {

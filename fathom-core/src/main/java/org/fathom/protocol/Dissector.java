@@ -24,6 +24,35 @@ public interface Dissector {
     Descriptor descriptor();
 
     /**
+     * Other protocol or application names this dissector may give a flow besides its descriptor's
+     * ({@link FlowContext#setProtocol}, {@link FlowContext#setApplication}, {@link FlowContext#expect}):
+     * what {@code fathom protocols} lists as detected by payload. A test checks each is declared.
+     */
+    default java.util.List<Service> alsoReports() {
+        return java.util.List.of();
+    }
+
+    /**
+     * The bytes a direction's payload can start with for this protocol (a 256-bit set, see
+     * {@link #bytes}), or null when any byte can. It must agree with {@link #inspect}: a direction
+     * whose first chunk starts with a byte outside the set gets {@link #NO}. The classifier uses it
+     * to drop the dissector for such a flow without calling it (one mask per first byte, built by
+     * the registry), so that protocols with a signature cost nothing on the flows they cannot be.
+     */
+    default long[] firstBytes(boolean fromClient) {
+        return null;
+    }
+
+    /** A first-byte set for {@link #firstBytes}: the given byte values. */
+    static long[] bytes(int... values) {
+        long[] set = new long[4];
+        for (int v : values) {
+            set[(v & 0xFF) >>> 6] |= 1L << (v & 63);
+        }
+        return set;
+    }
+
+    /**
      * Looks at payload of the flow.
      *
      * @param fromClient whether the bytes were sent by the flow's client

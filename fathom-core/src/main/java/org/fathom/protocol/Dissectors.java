@@ -38,6 +38,7 @@ final class Dissectors {
         l.add(new org.fathom.protocol.coap.CoapDissector());
         l.add(new org.fathom.protocol.syslog.SyslogDissector());
         l.add(new org.fathom.protocol.sip.SipDissector());
+        l.add(new org.fathom.protocol.middleware.ProxyProtocolDissector()); // precedes the proxied bytes
         l.add(new org.fathom.protocol.http.HttpDissector());
         l.add(new org.fathom.protocol.http.HttpProxyPorts());
         l.add(org.fathom.protocol.dns.DnsDissector.dns());
@@ -78,6 +79,15 @@ final class Dissectors {
 
         // ---- industrial, messaging, games and the long tail
         // strong magic numbers and exact layouts first
+        l.add(new org.fathom.protocol.middleware.GiopDissector());
+        l.add(new org.fathom.protocol.middleware.RtpsDissector());
+        l.add(new org.fathom.protocol.middleware.OpenWireDissector());
+        l.add(new org.fathom.protocol.monitoring.ZabbixDissector());
+        l.add(new org.fathom.protocol.health.Hl7Dissector());
+        l.add(new org.fathom.protocol.database.DrdaDissector());
+        l.add(new org.fathom.protocol.database.OracleTnsDissector());
+        l.add(new org.fathom.protocol.tunnel.TincDissector());
+        l.add(new org.fathom.protocol.lookup.Z3950Dissector());
         l.add(new org.fathom.protocol.chat.WhatsAppDissector());
         l.add(new org.fathom.protocol.chat.DiscordDissector());
         l.add(new org.fathom.protocol.gaming.TeamSpeakDissector());
@@ -159,6 +169,11 @@ final class Dissectors {
         l.add(new org.fathom.protocol.netops.MpegTsDissector());
         l.add(new org.fathom.protocol.netops.BfcpDissector());
         l.add(new org.fathom.protocol.netops.KcpDissector());
+        // handshakes that decide only when the other side answers, and port-gated plain text
+        l.add(new org.fathom.protocol.streaming.RtmpDissector());
+        l.add(new org.fathom.protocol.lookup.WhoisDissector());
+        l.add(new org.fathom.protocol.news.NntpDissector());
+        l.add(new org.fathom.protocol.monitoring.KismetDissector());
 
         return l;
     }

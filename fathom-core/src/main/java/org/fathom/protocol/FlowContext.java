@@ -77,6 +77,24 @@ public interface FlowContext {
     default void follow(FlowMeter meter) {
     }
 
+    /**
+     * Whether per-transaction events are wanted ({@code --events}). False in most runs: then a
+     * dissector builds no event and may stop as early as it likes. When true, the engine keeps
+     * feeding a recognised flow's dissector past its usual metadata limit, so it can report every
+     * transaction of the flow.
+     */
+    default boolean transactions() {
+        return false;
+    }
+
+    /**
+     * Reports one transaction of this flow (only when {@link #transactions()}): {@code event} is
+     * its kind ({@code http}, {@code dns}, ...), {@code fields} its protocol fields under keys of
+     * the privacy field inventory, in output order. Values are bounded as metadata values are.
+     */
+    default void transaction(String event, java.util.Map<String, Object> fields) {
+    }
+
     /** Client address of this flow, high and low 64 bits (IPv4 mapped). */
     long clientHi();
 

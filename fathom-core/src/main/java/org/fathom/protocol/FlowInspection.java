@@ -12,6 +12,9 @@ import org.fathom.reassembly.TcpReorderer;
  */
 final class FlowInspection implements FlowContext {
     static final int MAX_METADATA_KEYS = 48;
+    /** Events one flow may report at most (a keep-alive connection of a million requests is cut here). */
+    static final int MAX_TRANSACTIONS = 100_000;
+    int transactionCount;
 
     final Classifier owner;
     final int l4;
@@ -78,6 +81,36 @@ final class FlowInspection implements FlowContext {
         toServer = null;
         toClient = null;
         excluded = null;
+    }
+
+    /** Whether the client's SYN was seen: the stream is inspected from its first byte. */
+    boolean sawSyn;
+
+    /** Dissectors registered for the flow's port that said no to the start of its stream (few). */
+    private int[] refused;
+
+    void refuse(int dissector) {
+        if (refused == null) {
+            refused = new int[] {dissector};
+        } else if (refused.length < 8) {
+            refused = java.util.Arrays.copyOf(refused, refused.length + 1);
+            refused[refused.length - 1] = dissector;
+        }
+    }
+
+    /**
+     * Whether dissector {@code i} said no to this flow's payload from the stream's first byte (TCP
+     * with its SYN seen): then the port guess must not name its protocol.
+     */
+    boolean rejected(int i) {
+        if (refused != null) {
+            for (int r : refused) {
+                if (r == i) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     @Override
@@ -219,6 +252,29 @@ final class FlowInspection implements FlowContext {
             return sb.toString();
         }
         return s.length() > MAX_VALUE_LENGTH ? s.substring(0, MAX_VALUE_LENGTH) : s;
+    }
+
+    @Override
+    public boolean transactions() {
+        return owner.transactionSink != null;
+    }
+
+    @Override
+    public void transaction(String event, java.util.Map<String, Object> fields) {
+        TransactionSink t = owner.transactionSink;
+        if (t == null || fields == null) {
+            return;
+        }
+        if (++transactionCount > MAX_TRANSACTIONS) {
+            return;
+        }
+        LinkedHashMap<String, Object> out = new LinkedHashMap<>();
+        for (java.util.Map.Entry<String, Object> e : fields.entrySet()) {
+            if (e.getValue() != null) {
+                out.put(e.getKey(), bound(e.getValue()));
+            }
+        }
+        t.transaction(flow, timestamp, event, out);
     }
 
     @Override

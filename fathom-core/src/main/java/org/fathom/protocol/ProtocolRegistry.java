@@ -42,6 +42,35 @@ public final class ProtocolRegistry {
         }
         tcpAll = tcp.stream().mapToInt(Integer::intValue).toArray();
         udpAll = udp.stream().mapToInt(Integer::intValue).toArray();
+        int words = (dissectors.size() + 63) >>> 6;
+        for (int dir = 0; dir < 2; dir++) {
+            for (int i = 0; i < dissectors.size(); i++) {
+                long[] set = dissectors.get(i).firstBytes(dir == 0);
+                if (set == null) {
+                    continue;
+                }
+                for (int v = 0; v < 256; v++) {
+                    if ((set[v >>> 6] & (1L << (v & 63))) == 0) {
+                        long[][] m = firstByteExcludes[dir];
+                        if (m[v] == null) {
+                            m[v] = new long[words];
+                        }
+                        m[v][i >>> 6] |= 1L << i;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Per direction (client 0, server 1) and first byte: the dissectors whose protocol cannot start so, or null. */
+    private final long[][][] firstByteExcludes = new long[2][256][];
+
+    /**
+     * The dissectors (as a bit set over registry indexes) that answer no to a direction whose
+     * payload starts with {@code first} (see {@link Dissector#firstBytes}), or null for none.
+     */
+    long[] excludedByFirstByte(boolean fromClient, int first) {
+        return firstByteExcludes[fromClient ? 0 : 1][first & 0xFF];
     }
 
     /** Every dissector the project ships, in probe order. */

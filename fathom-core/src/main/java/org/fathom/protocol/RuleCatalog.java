@@ -146,6 +146,39 @@ public abstract sealed class RuleCatalog<K, T> permits AddressCatalog, ServiceCa
         table = null;
     }
 
+    /**
+     * Every service some rule names, with the first key naming it (for {@code fathom protocols}
+     * and tests): the application in load order, bundled rules first.
+     */
+    public final synchronized Map<Service, K> services() {
+        Map<K, Service> rules = own;
+        if (bundle != null) {
+            rules = new LinkedHashMap<>(bundle.rules);
+            rules.putAll(own);
+        }
+        Map<Service, K> out = new LinkedHashMap<>();
+        for (Map.Entry<K, Service> e : rules.entrySet()) {
+            out.putIfAbsent(e.getValue(), e.getKey());
+        }
+        return out;
+    }
+
+    /**
+     * Replaces this catalog's own rules with those of {@code other} (a catalog made the same way,
+     * e.g. bundled and then loaded with the user's files again), while lookups run on other
+     * threads: {@code other}'s table is compiled first, then published with one volatile write, so
+     * a lookup sees the old rules or the new ones, never a mix, and takes no lock. Flows already
+     * named keep their application; flows named from then on use the new rules.
+     */
+    public final void replaceRules(RuleCatalog<K, T> other) {
+        T compiled = other.table();
+        synchronized (this) {
+            own.clear();
+            own.putAll(other.own);
+            table = compiled;
+        }
+    }
+
     /** The number of distinct keys with a rule. */
     public final int size() {
         if (bundle == null) {
@@ -166,7 +199,7 @@ public abstract sealed class RuleCatalog<K, T> permits AddressCatalog, ServiceCa
         return t != null ? t : compileNow();
     }
 
-    private synchronized T compileNow() {
+    private synchronized T compileNow() {   // the same lock as replaceRules
         T t = table;
         if (t != null) {
             return t;

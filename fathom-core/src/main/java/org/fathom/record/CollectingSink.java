@@ -12,8 +12,30 @@ public final class CollectingSink implements FlowSink {
     private final List<AggregateRecord> aggregates = new ArrayList<>();
     private final List<CallRecord> calls = new ArrayList<>();
     private final List<AlertRecord> alerts = new ArrayList<>();
+    private final List<EventRecord> events = new ArrayList<>();
+    private final boolean takesEvents;
     private final List<VerdictRecord> verdicts = new ArrayList<>();
     private PrivacyHeader header;
+
+    /** A sink for every kind but events. */
+    public CollectingSink() {
+        this(false);
+    }
+
+    /** @param takesEvents whether per-transaction events are asked for (and kept) */
+    public CollectingSink(boolean takesEvents) {
+        this.takesEvents = takesEvents;
+    }
+
+    @Override
+    public boolean takesEvents() {
+        return takesEvents;
+    }
+
+    /** Released events, in release order. */
+    public List<EventRecord> events() {
+        return events;
+    }
 
     @Override
     public void accept(Released<? extends ExportRecord> released) {
@@ -23,6 +45,7 @@ public final class CollectingSink implements FlowSink {
             case AggregateRecord a -> aggregates.add(a);
             case CallRecord c -> calls.add(c);
             case AlertRecord a -> alerts.add(a);
+            case EventRecord e -> events.add(e);
             case VerdictRecord v -> verdicts.add(v);
         }
     }

@@ -5,5 +5,6 @@ package org.fathom.record;
  * Sealed, so a sink can switch over every kind: a new kind is added here and to the sinks that
  * write it; sinks that do not take it ignore it in their {@code default} branch.
  */
-public sealed interface ExportRecord permits PrivacyHeader, FlowRecord, AggregateRecord, CallRecord, AlertRecord, VerdictRecord {
+public sealed interface ExportRecord permits PrivacyHeader, FlowRecord, AggregateRecord, CallRecord, AlertRecord, VerdictRecord,
+        EventRecord {
 }

@@ -16,6 +16,14 @@ import java.io.IOException;
 public interface FlowSink extends AutoCloseable {
     void accept(Released<? extends ExportRecord> record) throws IOException;
 
+    /**
+     * Whether this sink writes per-transaction events ({@link EventRecord}). Events are made only
+     * when some sink of the guard takes them: with none, no event is built at all.
+     */
+    default boolean takesEvents() {
+        return false;
+    }
+
     @Override
     void close() throws IOException;
 }

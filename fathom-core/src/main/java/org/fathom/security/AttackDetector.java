@@ -43,9 +43,37 @@ public final class AttackDetector implements PacketAnalyzer {
     private static final int CMS_W = 4096, CMS_D = 4, ADMIT = 32;
     private static final long SCAN_WINDOW = 30 * SEC;
 
+    /**
+     * Per-network thresholds that can be replaced while the detectors run (a reload on SIGHUP): an
+     * immutable array published through a volatile field. A detector looks at it once per second
+     * (its sweep), on its own thread; when it changed, the thresholds of the destinations it
+     * tracks are looked up again. No lock, nothing read per packet.
+     */
+    public static final class Rules {
+        private volatile NetworkThresholds[] networks;
+
+        public Rules(List<NetworkThresholds> networks) {
+            set(networks);
+        }
+
+        /** Publishes new thresholds; detectors take them at their next sweep (within a second of capture time). */
+        public void set(List<NetworkThresholds> networks) {
+            this.networks = List.copyOf(networks).toArray(NetworkThresholds[]::new);
+        }
+
+        public List<NetworkThresholds> get() {
+            return List.of(networks);
+        }
+
+        NetworkThresholds[] array() {
+            return networks;
+        }
+    }
+
     private final PrivacyGuard guard;
-    private final List<NetworkThresholds> networks;
-    private final NetworkThresholds[] networkArray;
+    private final Rules rules;
+    private final AlertCounts counts;
+    private NetworkThresholds[] networkArray;
     /** Slots of the source table; the destination table has twice as many and is kept at most half full. */
     private final int cap;
     private final int dcap;
@@ -94,9 +122,20 @@ public final class AttackDetector implements PacketAnalyzer {
     }
 
     public AttackDetector(PrivacyGuard guard, List<NetworkThresholds> networks, int capacity) {
+        this(guard, new Rules(networks), capacity);
+    }
+
+    /** A detector whose thresholds follow {@code rules} (replaced at run time, e.g. on SIGHUP). */
+    public AttackDetector(PrivacyGuard guard, Rules rules, int capacity) {
+        this(guard, rules, capacity, new AlertCounts());
+    }
+
+    /** A detector whose thresholds follow {@code rules} and that counts its alerts into {@code counts}. */
+    public AttackDetector(PrivacyGuard guard, Rules rules, int capacity, AlertCounts counts) {
         this.guard = guard;
-        this.networks = List.copyOf(networks);
-        this.networkArray = this.networks.toArray(NetworkThresholds[]::new);
+        this.rules = rules;
+        this.counts = counts;
+        this.networkArray = rules.array();
         this.cap = Integer.highestOneBit(Math.max(64, capacity));
         this.dcap = 2 * cap;
         int dc = dcap;
@@ -128,11 +167,21 @@ public final class AttackDetector implements PacketAnalyzer {
         return g -> new AttackDetector(g, networks, 4096);
     }
 
+    /** Detectors whose thresholds follow {@code rules}, which may be replaced while they run. */
+    public static PacketAnalyzer.Factory factory(Rules rules) {
+        return g -> new AttackDetector(g, rules, 4096);
+    }
+
+    /** As {@link #factory(Rules)}, counting the alerts raised and ended into {@code counts}. */
+    public static PacketAnalyzer.Factory factory(Rules rules, AlertCounts counts) {
+        return g -> new AttackDetector(g, rules, 4096, counts);
+    }
+
     /** A fragment not (yet) part of a complete datagram: counted towards a fragment flood on its destination. */
     @Override
     public void onFragment(DecodedPacket d) {
         long ts = d.timestampNanos;
-        if (ts - lastSweep >= SEC || ts < lastSweep) {
+        if (ts - lastSweep >= SEC || ts < lastSweep || lastSweep == Long.MIN_VALUE) {   // ts - MIN_VALUE overflows
             sweep(ts);
         }
         int slot = destination(d.dstHi, d.dstLo, ts);
@@ -150,7 +199,7 @@ public final class AttackDetector implements PacketAnalyzer {
     @Override
     public void onPacket(DecodedPacket d) {
         long ts = d.timestampNanos;
-        if (ts - lastSweep >= SEC || ts < lastSweep) {
+        if (ts - lastSweep >= SEC || ts < lastSweep || lastSweep == Long.MIN_VALUE) {   // ts - MIN_VALUE overflows
             sweep(ts);
         }
         int l4 = d.l4;
@@ -477,6 +526,7 @@ public final class AttackDetector implements PacketAnalyzer {
         String proto = c == UDP || amp ? "UDP" : c == ICMP ? (d.l4 == 58 ? "ICMPV6" : "ICMP") : c == FRAG ? null : "TCP";
         long start = runStart[i];
         Alert a = new Alert(kind, dHi[slot], dLo[slot], port, proto, start, ts);
+        counts.raised(kind);
         a.packets = (long) (cur[i] + prev[i]);
         a.bytes = (long) (a.packets * avgBytes(d));
         a.peakPps = r;
@@ -604,6 +654,7 @@ public final class AttackDetector implements PacketAnalyzer {
         Alert a = sActive[s][k];
         if (a == null) {
             a = new Alert(kind, hi, lo, port, k == 3 && port == 5060 ? "UDP" : "TCP", sStart[s], ts);
+            counts.raised(kind);
             a.packets = sProbes[s] - 1;
             a.sources.add(d.srcHi, d.srcLo);
             sActive[s][k] = a;
@@ -625,10 +676,20 @@ public final class AttackDetector implements PacketAnalyzer {
 
     private void sweep(long ts) {
         lastSweep = ts;
+        NetworkThresholds[] now = rules.array();   // one volatile read per second
+        if (now != networkArray) {
+            networkArray = now;
+            for (int i = 0; i < dcap; i++) {
+                if (dUsed[i]) {
+                    dTh[i] = thresholdsFor(dHi[i], dLo[i]);
+                }
+            }
+        }
         for (int i = 0; i < active.length; i++) {
             Alert a = active[i];
             if (a != null && (ts - a.last > QUIET || ts < a.start)) {
                 done.add(a);
+                counts.ended(a.kind);
                 active[i] = null;
             }
         }
@@ -639,6 +700,7 @@ public final class AttackDetector implements PacketAnalyzer {
             for (int k = 0; k < as.length; k++) {
                 if (as[k] != null && (ts - as[k].last > SCAN_WINDOW || ts < as[k].start)) {
                     done.add(as[k]);
+                    counts.ended(as[k].kind);
                     as[k] = null;
                 }
                 any |= as[k] != null;
@@ -650,11 +712,11 @@ public final class AttackDetector implements PacketAnalyzer {
     @Override
     public void finish(PrivacyGuard g) {
         for (int i = 0; i < active.length; i++) {
-            if (active[i] != null) { done.add(active[i]); active[i] = null; }
+            if (active[i] != null) { done.add(active[i]); counts.ended(active[i].kind); active[i] = null; }
         }
         for (int s = 0; s < cap; s++) {
             if (sActive[s] != null) {
-                for (Alert a : sActive[s]) if (a != null) done.add(a);
+                for (Alert a : sActive[s]) if (a != null) { done.add(a); counts.ended(a.kind); }
                 sActive[s] = null;
             }
         }

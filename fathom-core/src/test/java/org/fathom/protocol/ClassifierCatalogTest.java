@@ -81,6 +81,48 @@ class ClassifierCatalogTest {
         }
     }
 
+    /** A toy STUN on UDP 3478: "STUN" or "STUN realm" (the realm handed over as a host, as the real one does). */
+    static final class ToyStun implements Dissector {
+        @Override
+        public Descriptor descriptor() {
+            return Descriptor.udp("STUN", "Network", 3478);
+        }
+
+        @Override
+        public int inspect(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
+            String s = new String(b, off, len, StandardCharsets.US_ASCII);
+            if (!s.startsWith("STUN")) {
+                return Dissector.NO;
+            }
+            if (s.length() > 5) {
+                ctx.setHost(s.substring(5), false);
+            }
+            return Dissector.DONE;
+        }
+    }
+
+    /** A toy HTTP on TCP 80: "METHOD url [content-type]" (the metadata keys of the real one). */
+    static final class ToyHttp implements Dissector {
+        @Override
+        public Descriptor descriptor() {
+            return Descriptor.tcp("HTTP", "Web", 80);
+        }
+
+        @Override
+        public int inspect(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
+            String[] f = new String(b, off, len, StandardCharsets.US_ASCII).split(" ");
+            if (f.length < 2 || !f[1].startsWith("/") || !f[0].chars().allMatch(c -> c >= 'A' && c <= 'Z' || c == '_')) {
+                return Dissector.NO;
+            }
+            ctx.put("http.method", f[0]);
+            ctx.put("http.url", f[1]);
+            if (f.length > 2) {
+                ctx.put("http.content_type", f[2]);
+            }
+            return Dissector.DONE;
+        }
+    }
+
     private final List<Classification> results = new ArrayList<>();
     private Classifier classifier;
     private FlowTable table;
@@ -93,11 +135,12 @@ class ClassifierCatalogTest {
                 netflix.com     NetFlix   Video
                 nflxvideo.net   NetFlix   Video
                 google.com      Google    Web
+                telegram.org    Telegram  Chat
                 """)), "test");
         AddressCatalog addresses = new AddressCatalog();
         addresses.add("157.240.0.0/16", new Service("Facebook", "SocialNetwork"));
         addresses.add("45.57.0.0/17", new Service("NetFlix", "Video"));
-        classifier = new Classifier(new ProtocolRegistry(List.of(new ToyDns(), new ToyTls())), services, addresses);
+        classifier = new Classifier(new ProtocolRegistry(List.of(new ToyDns(), new ToyTls(), new ToyStun(), new ToyHttp())), services, addresses);
         table = new FlowTable(FlowConfig.DEFAULTS, (t, f, reason) -> results.add(classifier.finish(t, f)));
     }
 
@@ -190,7 +233,7 @@ class ClassifierCatalogTest {
         long server = ipv4(203, 0, 113, 80);
         udp(ipv4(192, 168, 1, 1), 53, "Q ipv4-c001.oca.nflxvideo.net", "A ipv4-c001.oca.nflxvideo.net 203.0.113.80");
         // a later flow to that address in a protocol nobody recognises
-        udp(server, 9999, "\u0001\u0002binary", "\u0003\u0004binary");
+        udp(server, 19999, "\u0001\u0002binary", "\u0003\u0004binary");
         table.flush();
         assertThat(results).hasSize(2);
         Classification later = results.stream().filter(c -> !c.protocol().equals("DNS")).findFirst().orElseThrow();
@@ -213,7 +256,7 @@ class ClassifierCatalogTest {
 
     @Test
     void aWellKnownAddressNamesAnUnknownFlow() {
-        udp(ipv4(157, 240, 20, 35), 3478, "\u0001\u0001xx", "\u0001\u0002yy");
+        udp(ipv4(157, 240, 20, 35), 3480, "\u0001\u0001xx", "\u0001\u0002yy");
         Classification c = only();
         assertThat(c.protocol()).isEqualTo("Unknown");
         assertThat(c.application()).isEqualTo("Facebook");
@@ -268,5 +311,61 @@ class ClassifierCatalogTest {
         Classification c = only();
         assertThat(c.application()).isEqualTo("Telegram");
         assertThat(c.confidence()).isEqualTo("ip");
+    }
+
+    @Test
+    void aPortGuessIsDroppedWhenThePortsProtocolRefusedTheStreamsStart() {
+        // the whole handshake seen, and the first bytes are not TLS: the flow is not called TLS
+        tcp(ipv4(198, 51, 100, 9), 443, "\u0001\u0002 vendor binary");
+        Classification c = only();
+        assertThat(c.protocol()).isEqualTo("Unknown");
+        assertThat(c.confidence()).isEqualTo("unknown");
+        // joined mid-stream (no SYN): the refusal says nothing, the port stays the guess
+        packet(IpProtocol.TCP, CLIENT, 50001, ipv4(198, 51, 100, 9), 443, DecodedPacket.TCP_ACK, "\u0017\u0003\u0003 mid-stream");
+        Classification m = only();
+        assertThat(m.protocol()).isEqualTo("TLS");
+        assertThat(m.confidence()).isEqualTo("port");
+    }
+
+    @Test
+    void theProtocolsKnownOnlyByPortAreTheLastResort() {
+        udp(ipv4(198, 51, 100, 10), 4789, "\u0008\u0000\u0000\u0000", "\u0008\u0000\u0000\u0000");
+        Classification c = only();
+        assertThat(c.protocol()).isEqualTo("VXLAN");
+        assertThat(c.confidence()).isEqualTo("port");
+        assertThat(PortCatalog.bundled().lookup(false, 4789).name()).isEqualTo("VXLAN");
+    }
+
+    @Test
+    void callsOnStunAreNamedByRealmOrByTheRelaysAddress() {
+        udp(ipv4(198, 51, 100, 11), 3478, "STUN telegram.org", "STUN");
+        Classification c = only();
+        assertThat(c.protocol()).isEqualTo("STUN");
+        assertThat(c.application()).isEqualTo("TelegramVoip");
+        assertThat(c.category()).isEqualTo("VoIP");
+        // a relay in Facebook's block: the address names the service even though DPI found STUN
+        udp(ipv4(157, 240, 1, 1), 3478, "STUN", "STUN");
+        Classification f = only();
+        assertThat(f.application()).isEqualTo("FacebookVoip");
+        assertThat(f.confidence()).isEqualTo("DPI");
+        // only messaging services have call variants (an address never renames TLS: see anAddressNeverRenamesAProtocolFoundByInspection)
+        assertThat(Classifier.callVariant("NetFlix")).isNull();
+    }
+
+    @Test
+    void httpServicesComeFromTheRequestItself() {
+        tcp(ipv4(198, 51, 100, 12), 80, "PROPFIND /dav/");
+        assertThat(only().application()).isEqualTo("WebDAV");
+        tcp(ipv4(198, 51, 100, 12), 80, "GET /live/index.m3u8?x=1 application/vnd.apple.mpegurl");
+        assertThat(only().application()).isEqualTo("HLS");
+        // what was served decides, not the URL asked for (a playlist URL answered with an error page)
+        tcp(ipv4(198, 51, 100, 12), 80, "GET /live/index.m3u8?x=1 text/html");
+        assertThat(only().application()).isEqualTo("HTTP");
+        tcp(ipv4(198, 51, 100, 12), 80, "POST /printers/p1 application/ipp");
+        Classification ipp = only();
+        assertThat(ipp.application()).isEqualTo("IPP");
+        assertThat(ipp.category()).isEqualTo("System");
+        tcp(ipv4(198, 51, 100, 12), 80, "GET /index.html text/html");
+        assertThat(only().application()).isEqualTo("HTTP");
     }
 }

@@ -42,7 +42,12 @@ class ServiceCatalogTest {
             "Roblox", "Activision", "RiotGames", "ElectronicArts", "GenshinImpact", "AmongUs", "GeForceNow",
             "Nvidia", "TunnelBear", "NordVPN", "ProtonVPN", "SurfShark", "Mullvad", "PrivateInternetAccess",
             "HotspotShield", "Psiphon", "UltraSurf", "OperaVPN", "Tailscale", "Tor", "ntop", "Ookla", "RipeAtlas",
-            "OpenDNS", "AVAST", "Waze", "DataSaver", "MerakiCloud", "ADS_Analytic_Track");
+            "OpenDNS", "AVAST", "Waze", "DataSaver", "MerakiCloud", "ADS_Analytic_Track",
+            // issue 15 breadth: services of nDPI's reference list known by their domains
+            "AVASTSecureDNS", "Citrix", "Crossfire", "Dofus", "FortiClient", "GaijinEntertainment", "Guildwars",
+            "Heroes_of_the_Storm", "LoLWildRift", "MapleStory", "NetEaseGames", "PathofExile", "Pluralsight",
+            "Roughtime", "SD-RTN", "Softether", "Sonos", "Starcraft", "TES_Online", "TeslaServices",
+            "TencentGames", "TocaBoca", "TruPhone", "Warcraft3", "WorldOfWarcraft", "i3D");
 
     private static ServiceCatalog of(String rules) throws IOException {
         ServiceCatalog c = new ServiceCatalog();

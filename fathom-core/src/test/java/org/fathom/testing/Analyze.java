@@ -114,6 +114,22 @@ public final class Analyze {
         return new ArrayList<>(sink.alerts());
     }
 
+    /**
+     * Flows and per-transaction events of a capture (a sink that takes events, as {@code --events}
+     * does), with {@code workers} workers under {@code policy}.
+     */
+    public static CollectingSink withEvents(Path capture, int workers, PrivacyPolicy policy) {
+        CollectingSink sink = new CollectingSink(true);
+        try (PrivacyGuard guard = new PrivacyGuard(policy, AuditLog.open(policy.auditLog()), List.of(sink))) {
+            new CaptureAnalyzer(AnalysisOptions.defaults()).analyze(capture, workers, guard, new AnalysisSummary(), Progress.NONE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (CaptureException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        return sink;
+    }
+
     public static List<FlowRecord> flows(Path capture, int workers, PrivacyPolicy policy) {
         CollectingSink sink = new CollectingSink();
         try (PrivacyGuard guard = new PrivacyGuard(policy, AuditLog.open(policy.auditLog()), List.of(sink))) {

@@ -130,6 +130,10 @@ public final class StoreSink implements FlowSink {
                 case org.fathom.record.VerdictRecord v -> {
                     // policy verdicts (fathom inline) have their own --verdicts log; not stored (yet)
                 }
+                case org.fathom.record.EventRecord e -> {
+                    // per-transaction events have their own --events output; not stored (yet), and
+                    // this sink does not ask for them (FlowSink.takesEvents is false)
+                }
             }
             if (++pending >= BATCH || System.nanoTime() - lastFlush >= FLUSH_INTERVAL.toNanos()
                     || traffic.size() >= MAX_GROUPS) {

@@ -417,6 +417,19 @@ public final class LiveSource implements PacketSource {
         return out;
     }
 
+    /**
+     * Per interface: the counters as the reading thread last read them (every interval given to
+     * {@link #onDrops}, and at close), without calling libpcap: safe from any thread while capture
+     * runs (metrics). {@code captured} is current; the libpcap counters are at most one interval old.
+     */
+    public synchronized List<InterfaceStats> lastStats() {
+        List<InterfaceStats> out = new ArrayList<>();
+        for (int i = 0; i < names.length; i++) {
+            out.add(new InterfaceStats(names[i], captured[i], totals[i][0], totals[i][1], totals[i][2]));
+        }
+        return out;
+    }
+
     private void refresh(int i) {
         if (handles[i] == null || handles[i].address() == 0 || closed) {
             return;

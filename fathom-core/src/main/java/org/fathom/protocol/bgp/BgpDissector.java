@@ -72,4 +72,12 @@ public final class BgpDissector implements Dissector {
         });
         return DONE;
     }
+
+    private static final long[] FIRST = org.fathom.protocol.Dissector.bytes(0xFF);
+
+    /** See {@link org.fathom.protocol.Dissector#firstBytes}. */
+    @Override
+    public long[] firstBytes(boolean fromClient) {
+        return FIRST;
+    }
 }

@@ -117,4 +117,12 @@ public final class XmppDissector extends PrefixDissector {
         }
         return null;
     }
+
+    private static final long[] FIRST = org.fathom.protocol.Dissector.bytes('<');
+
+    /** See {@link org.fathom.protocol.Dissector#firstBytes}. */
+    @Override
+    public long[] firstBytes(boolean fromClient) {
+        return FIRST;
+    }
 }

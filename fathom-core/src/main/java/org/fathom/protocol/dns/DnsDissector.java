@@ -4,6 +4,7 @@ import java.util.List;
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
+import org.fathom.protocol.PendingTransactions;
 import org.fathom.protocol.Risk;
 
 /**
@@ -46,8 +47,92 @@ public final class DnsDissector implements Dissector {
         return new DnsDissector(Descriptor.udp("LLMNR", "Network", 5355).withProbeDepth(4), 5355, false);
     }
 
+    /** Queries waiting for an answer, per flow, at most (events path). */
+    static final int MAX_PENDING = 16;
+
+    /**
+     * Per-flow state of DNS over UDP: the first query's time and id (for {@code dns.response_ms}),
+     * and with events the queries not answered yet.
+     */
+    static class UdpState implements PendingTransactions {
+        long firstQueryNanos;
+        int firstQueryId = -1;
+        boolean answered;
+        // events path: pending queries (id, time, name, type)
+        int[] ids;
+        long[] times;
+        String[] names;
+        String[] types;
+        int pending;
+
+        void query(FlowContext ctx, DnsMessage m) {
+            if (firstQueryId < 0) {
+                firstQueryId = m.id;
+                firstQueryNanos = ctx.timestampNanos();
+            }
+            if (!ctx.transactions()) {
+                return;
+            }
+            if (ids == null) {
+                ids = new int[MAX_PENDING];
+                times = new long[MAX_PENDING];
+                names = new String[MAX_PENDING];
+                types = new String[MAX_PENDING];
+            }
+            if (pending == MAX_PENDING) {
+                emitQuery(ctx, 0);   // the oldest goes out unanswered
+                remove(0);
+            }
+            ids[pending] = m.id;
+            times[pending] = ctx.timestampNanos();
+            names[pending] = m.qname;
+            types[pending] = DnsMessage.typeName(m.qtype);
+            pending++;
+        }
+
+        /** The time of the query {@code id} answered now, or 0; removes it from the pending ones. */
+        long answer(int id) {
+            for (int i = 0; i < pending; i++) {
+                if (ids[i] == id) {
+                    long t = times[i];
+                    remove(i);
+                    return t;
+                }
+            }
+            return 0;
+        }
+
+        private void remove(int i) {
+            System.arraycopy(ids, i + 1, ids, i, pending - i - 1);
+            System.arraycopy(times, i + 1, times, i, pending - i - 1);
+            System.arraycopy(names, i + 1, names, i, pending - i - 1);
+            System.arraycopy(types, i + 1, types, i, pending - i - 1);
+            pending--;
+            names[pending] = null;
+            types[pending] = null;
+        }
+
+        private void emitQuery(FlowContext ctx, int i) {
+            java.util.LinkedHashMap<String, Object> e = new java.util.LinkedHashMap<>();
+            e.put("dns.message", "query");
+            e.put("dns.id", (long) ids[i]);
+            e.put("dns.query", names[i]);
+            e.put("dns.qtype", types[i]);
+            e.put("dns.no_answer", Boolean.TRUE);
+            ctx.transaction("dns", e);
+        }
+
+        @Override
+        public void flush(FlowContext ctx) {
+            for (int i = 0; i < pending; i++) {
+                emitQuery(ctx, i);
+            }
+            pending = 0;
+        }
+    }
+
     /** Per-flow state of DNS over TCP. */
-    static final class TcpState {
+    static final class TcpState extends UdpState {
         final DnsTcpFramer toServer = new DnsTcpFramer();
         final DnsTcpFramer toClient = new DnsTcpFramer();
         boolean matched;
@@ -76,9 +161,9 @@ public final class DnsDissector implements Dissector {
                 return matched ? MATCH : NO;
             }
             if (!matched) {
-                ctx.setState(Boolean.TRUE); // a marker: no allocation
+                ctx.setState(new UdpState());
             }
-            return onMessage(ctx, m, fromClient, !matched);
+            return onMessage(ctx, (UdpState) ctx.state(), m, fromClient, !matched);
         }
         TcpState st = (TcpState) ctx.state();
         if (st == null) {
@@ -106,7 +191,7 @@ public final class DnsDissector implements Dissector {
             }
             boolean first = !s.matched;
             s.matched = true;
-            if (onMessage(ctx, m, fromClient, first) == DONE) {
+            if (onMessage(ctx, s, m, fromClient, first) == DONE) {
                 s.done = true;
                 return false;
             }
@@ -140,7 +225,7 @@ public final class DnsDissector implements Dissector {
         return true;
     }
 
-    private int onMessage(FlowContext ctx, DnsMessage m, boolean fromClient, boolean first) {
+    private int onMessage(FlowContext ctx, UdpState st, DnsMessage m, boolean fromClient, boolean first) {
         if (first && m.isResponse() && fromClient) {
             ctx.swapClient();
         }
@@ -152,17 +237,40 @@ public final class DnsDissector implements Dissector {
             ctx.put("dns.qtype", DnsMessage.typeName(m.qtype));
             ctx.setHost(m.qname, false);
         }
+        boolean swapped = first && m.isResponse() && fromClient;
         if (!m.isResponse()) {
+            st.query(ctx, m);
             return MATCH;
         }
-        ctx.put("dns.rcode", DnsMessage.rcodeName(m.rcode()));
-        if (!m.answers.isEmpty()) {
-            ctx.put("dns.answers", List.copyOf(m.answers));
-        }
-        if (m.rcode() != 0) {
-            ctx.addRisk(Risk.DNS_ERROR);
+        if (!st.answered) {
+            st.answered = true;
+            ctx.put("dns.rcode", DnsMessage.rcodeName(m.rcode()));
+            if (!m.answers.isEmpty()) {
+                ctx.put("dns.answers", List.copyOf(m.answers));
+            }
+            if (m.rcode() != 0) {
+                ctx.addRisk(Risk.DNS_ERROR);
+            }
+            if (st.firstQueryId == m.id && !swapped) {
+                ctx.put("dns.response_ms", Math.round((ctx.timestampNanos() - st.firstQueryNanos) / 1000.0) / 1000.0);
+            }
         }
         // addresses in answers are learnt by DnsAnswerObserver, from every DNS packet in every worker
-        return DONE;
+        if (!ctx.transactions()) {
+            return DONE;
+        }
+        long asked = st.ids == null ? 0 : st.answer(m.id);
+        java.util.LinkedHashMap<String, Object> e = new java.util.LinkedHashMap<>();
+        e.put("dns.message", "response");
+        e.put("dns.id", (long) m.id);
+        e.put("dns.query", m.qname);
+        e.put("dns.qtype", m.qtype < 0 ? null : DnsMessage.typeName(m.qtype));
+        e.put("dns.rcode", DnsMessage.rcodeName(m.rcode()));
+        e.put("dns.answers", m.answers.isEmpty() ? null : List.copyOf(m.answers));
+        if (asked != 0) {
+            e.put("dns.response_ms", Math.round((ctx.timestampNanos() - asked) / 1000.0) / 1000.0);
+        }
+        ctx.transaction("dns", e);
+        return MATCH;
     }
 }

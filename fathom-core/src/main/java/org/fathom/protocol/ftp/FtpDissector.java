@@ -2,6 +2,7 @@ package org.fathom.protocol.ftp;
 
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.FlowContext;
+import org.fathom.protocol.PendingTransactions;
 import org.fathom.protocol.Risk;
 import org.fathom.protocol.textline.Ascii;
 import org.fathom.protocol.textline.StartTls;
@@ -28,7 +29,45 @@ public final class FtpDissector extends TextDissector {
         "QUIT", "NOOP", "SIZE", "MDTM", "REST", "HOST", "CLNT", "PBSZ", "PROT", "STAT", "HELP", "SITE", "MKD", "RMD",
         "DELE", "RNFR", "RNTO", "ABOR", "ALLO", "STRU", "MODE", "LANG", "CCC"};
 
-    static final class Session extends TextSession {
+    static final class Session extends TextSession implements PendingTransactions {
+        // events path: the command waiting for its final reply
+        private String pendingCommand;
+        private String pendingArgument;
+        private long pendingNanos;
+
+        private void commandEvent(FlowContext ctx, String c, byte[] b, int off, int len) {
+            if (pendingCommand != null) {
+                emit(ctx, -1, 0);   // a command the server never answered before the next one
+            }
+            pendingCommand = c;
+            // the argument is a file or user name: the inventory drops it outside identified mode;
+            // PASS's argument is never read
+            pendingArgument = "PASS".equals(c) ? null : argument(b, off, len, c.length(), 128);
+            pendingNanos = ctx.timestampNanos();
+        }
+
+        private void emit(FlowContext ctx, int code, long nanos) {
+            java.util.LinkedHashMap<String, Object> e = new java.util.LinkedHashMap<>();
+            e.put("ftp.command", pendingCommand);
+            if (pendingArgument != null && !pendingArgument.isEmpty()) {
+                e.put("USER".equals(pendingCommand) ? "ftp.user" : "ftp.argument", pendingArgument);
+            }
+            if (code >= 0) {
+                e.put("ftp.reply_code", (long) code);
+                e.put("ftp.reply_ms", Math.round((nanos - pendingNanos) / 1000.0) / 1000.0);
+            }
+            ctx.transaction("ftp", e);
+            pendingCommand = null;
+            pendingArgument = null;
+        }
+
+        @Override
+        public void flush(FlowContext ctx) {
+            if (pendingCommand != null) {
+                emit(ctx, -1, 0);
+            }
+        }
+
         private void banner(FlowContext ctx, String text) {
             if (!noted(ctx, "ftp.server_banner")) {
                 note(ctx, "ftp.server_banner", text);
@@ -46,6 +85,9 @@ public final class FtpDissector extends TextDissector {
                 return verdict == MATCH ? MATCH : NO;
             }
             command = true;
+            if (ctx.transactions()) {
+                commandEvent(ctx, c, b, off, len);
+            }
             switch (c) {
                 case "USER" -> {
                     String u = argument(b, off, len, 4, 64);
@@ -93,6 +135,9 @@ public final class FtpDissector extends TextDissector {
                 return verdict == MATCH || greeted ? verdict : NO;
             }
             greeted = true;
+            if (pendingCommand != null && code >= 200 && len > 3 && b[off + 3] == ' ') {
+                emit(ctx, code, ctx.timestampNanos());   // the final reply (1xx are preliminary)
+            }
             if (code == 227) {
                 long[] a = FtpAddress.commaForm(b, off + 4, len - 4);
                 if (a != null) {
@@ -150,5 +195,11 @@ public final class FtpDissector extends TextDissector {
             return "";
         }
         return Ascii.string(b, p, end - p, max);
+    }
+
+    /** Names given besides the descriptor's (for {@code fathom protocols}). */
+    @Override
+    public java.util.List<org.fathom.protocol.Service> alsoReports() {
+        return java.util.List.of(new org.fathom.protocol.Service("FTP_DATA", "Download"), new org.fathom.protocol.Service("FTPS", "Download"));
     }
 }

@@ -62,4 +62,10 @@ public final class GtpDissector implements Dissector {
         return (t >= 1 && t <= 7) || (t >= 16 && t <= 41) || (t >= 48 && t <= 63) || (t >= 70 && t <= 71)
                 || (t >= 96 && t <= 106) || (t >= 112 && t <= 113) || (t >= 240 && t <= 241) || t == 31;
     }
+
+    /** Names given besides the descriptor's (for {@code fathom protocols}). */
+    @Override
+    public java.util.List<org.fathom.protocol.Service> alsoReports() {
+        return java.util.List.of(new org.fathom.protocol.Service("GTP_U", "Network"), new org.fathom.protocol.Service("GTP_C", "Network"));
+    }
 }

@@ -132,4 +132,10 @@ public final class H323Dissector implements Dissector {
         }
         return false;
     }
+
+    /** Names given besides the descriptor's (for {@code fathom protocols}). */
+    @Override
+    public java.util.List<org.fathom.protocol.Service> alsoReports() {
+        return java.util.List.of(new org.fathom.protocol.Service("H323", "VoIP"));
+    }
 }

@@ -3,6 +3,7 @@ package org.fathom.protocol.http;
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
+import org.fathom.protocol.PendingTransactions;
 import org.fathom.protocol.Risk;
 
 /**
@@ -57,13 +58,73 @@ public final class HttpDissector implements Dissector {
         boolean chunkExt;
     }
 
+    /** Requests waiting for their responses, at most (pipelining deeper than this loses the oldest's event). */
+    static final int MAX_PENDING = 64;
+
+    /** A request of the events path ({@link FlowContext#transactions()}), until its response is complete. */
+    static final class Exchange {
+        String method;
+        String host;
+        String url;
+        String userAgent;
+        String version;
+        long requestNanos;
+        long requestBytes;
+        int status = -1;
+        String contentType;
+        String server;
+        long responseNanos;
+        long responseBytes;
+    }
+
     /** Per-flow state. */
-    static final class State {
+    static final class State implements PendingTransactions {
         final Side client = new Side();
         final Side server = new Side();
         boolean matched;
         int requests;
         boolean connect;
+        /** Capture time of the first request, for {@code http.response_ms}. */
+        long firstRequestNanos;
+        boolean responded;
+        // events path only
+        java.util.ArrayDeque<Exchange> pending;
+        Exchange receiving;   // the request whose body the client side is reading
+        Exchange responding;  // the response whose body the server side is reading
+
+        @Override
+        public void flush(FlowContext ctx) {
+            if (responding != null) {
+                emit(ctx, responding);   // a body delimited by the end of the connection
+                responding = null;
+            }
+            if (pending != null) {
+                for (Exchange x : pending) {
+                    emit(ctx, x);        // requests never answered
+                }
+                pending.clear();
+            }
+        }
+    }
+
+    static void emit(FlowContext ctx, Exchange x) {
+        java.util.LinkedHashMap<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("http.method", x.method);
+        m.put("http.host", x.host);
+        m.put("http.url", x.url);
+        m.put("http.version", x.version);
+        m.put("http.user_agent", x.userAgent);
+        m.put("http.request_bytes", x.requestBytes);
+        if (x.status >= 0) {
+            m.put("http.status", (long) x.status);
+            m.put("http.content_type", x.contentType);
+            m.put("http.server", x.server);
+            m.put("http.response_bytes", x.responseBytes);
+            if (x.requestNanos != 0) {
+                m.put("http.response_ms", Math.round((x.responseNanos - x.requestNanos) / 1000.0) / 1000.0);
+            }
+        }
+        ctx.transaction("http", m);
     }
 
     @Override
@@ -127,6 +188,9 @@ public final class HttpDissector implements Dissector {
                     long take = Math.min(s.remaining, end - p);
                     s.remaining -= take;
                     p += (int) take;
+                    if (st.receiving != null) {
+                        st.receiving.requestBytes += take;
+                    }
                     if (s.remaining == 0) {
                         s.mode = HEAD;
                     }
@@ -136,6 +200,9 @@ public final class HttpDissector implements Dissector {
                     long take = Math.min(s.remaining, end - p);
                     s.remaining -= take;
                     p += (int) take;
+                    if (st.receiving != null) {
+                        st.receiving.requestBytes += take;
+                    }
                     if (s.remaining == 0) {
                         s.mode = CHUNK_END;
                         s.lineLen = 0;
@@ -245,7 +312,11 @@ public final class HttpDissector implements Dissector {
         st.requests++;
         String method = h.first();
         String target = h.requestTarget();
+        if (ctx.transactions()) {
+            exchange(ctx, st, h, method, target);
+        }
         if (st.requests == 1) {
+            st.firstRequestNanos = ctx.timestampNanos();
             ctx.put("http.method", method);
             String host = HttpHead.hostWithoutPort(h.field("host"));
             String path = null;
@@ -329,9 +400,199 @@ public final class HttpDissector implements Dissector {
         return true;
     }
 
+    /** The events path: a request as an {@link Exchange} waiting for its response. */
+    private static void exchange(FlowContext ctx, State st, HttpHead h, String method, String target) {
+        Exchange x = new Exchange();
+        x.method = method;
+        x.version = h.third();
+        x.requestNanos = ctx.timestampNanos();
+        String host = HttpHead.hostWithoutPort(h.field("host"));
+        String path = target;
+        int scheme = target.indexOf("://");
+        if ("CONNECT".equals(method)) {
+            host = HttpHead.hostWithoutPort(target);
+            path = null;
+        } else if (scheme > 0 && !target.startsWith("/")) {
+            int slash = target.indexOf('/', scheme + 3);
+            String authority = slash < 0 ? target.substring(scheme + 3) : target.substring(scheme + 3, slash);
+            int at = authority.lastIndexOf('@');
+            if (at >= 0) {
+                authority = authority.substring(at + 1); // never keep user info
+            }
+            if (host == null || host.isEmpty()) {
+                host = HttpHead.hostWithoutPort(authority);
+            }
+            path = slash < 0 ? "/" : target.substring(slash);
+        }
+        if (path != null) {
+            int cut = path.length();
+            int q = path.indexOf('?');
+            if (q >= 0) {
+                cut = q;
+            }
+            int hash = path.indexOf('#');
+            if (hash >= 0 && hash < cut) {
+                cut = hash;
+            }
+            path = path.substring(0, cut);   // the query never leaves, as in flow records
+        }
+        x.host = host == null || host.isEmpty() ? null : host;
+        x.url = path;
+        x.userAgent = h.field("user-agent");
+        if (st.pending == null) {
+            st.pending = new java.util.ArrayDeque<>(4);
+        }
+        if (st.pending.size() >= MAX_PENDING) {
+            emit(ctx, st.pending.poll());   // too deep a pipeline: the oldest goes out unanswered
+        }
+        st.pending.add(x);
+        st.receiving = x;
+    }
+
+    /**
+     * The events path of the server side: every response head, its body skipped by its framing
+     * (none after HEAD, 1xx, 204 and 304; Content-Length; chunked; else to the end of the
+     * connection), each response matched with the oldest request waiting (pipelining keeps order).
+     */
+    private int feedServerAll(FlowContext ctx, State st, Side s, byte[] b, int off, int len) {
+        int p = off;
+        int end = off + len;
+        while (p < end) {
+            switch (s.mode) {
+                case STOPPED:
+                    return MATCH;
+                case HEAD: {
+                    int q = accumulate(s, b, p, end, false);
+                    if (s.firstLineEnd >= 0) {
+                        st.matched = true;
+                    }
+                    if (q < 0) {
+                        return NO;
+                    }
+                    if (q == Integer.MAX_VALUE) {
+                        return MATCH;
+                    }
+                    p = q;
+                    HttpHead h = HttpHead.parse(s.buf, 0, s.n);
+                    s.n = 0;
+                    s.firstLineEnd = -1;
+                    if (h == null) {
+                        return NO;
+                    }
+                    int status = parseStatus(h.second());
+                    if (status >= 100 && status < 200 && status != 101) {
+                        continue;
+                    }
+                    firstResponse(ctx, st, h, status);
+                    Exchange x = st.pending == null ? null : st.pending.poll();
+                    if (x == null) {
+                        x = new Exchange();   // a response whose request was not seen
+                        x.version = h.first();
+                    }
+                    if (st.receiving == x) {
+                        st.receiving = null;
+                    }
+                    x.status = status;
+                    x.contentType = h.field("content-type");
+                    x.server = h.field("server");
+                    x.responseNanos = ctx.timestampNanos();
+                    if (status == 101 || ("CONNECT".equals(x.method) && status < 300)) {
+                        emit(ctx, x);
+                        st.client.mode = STOPPED;
+                        st.client.buf = null;
+                        s.mode = STOPPED;
+                        s.buf = null;
+                        return MATCH;
+                    }
+                    if ("HEAD".equals(x.method) || status == 204 || status == 304) {
+                        emit(ctx, x);
+                        break;
+                    }
+                    String te = h.field("transfer-encoding");
+                    String cl = h.field("content-length");
+                    if (te != null && te.toLowerCase(java.util.Locale.ROOT).contains("chunked")) {
+                        startChunk(s);
+                    } else if (cl != null) {
+                        long n = parseLength(cl);
+                        if (n < 0) {
+                            return NO;
+                        }
+                        if (n == 0) {
+                            emit(ctx, x);
+                            break;
+                        }
+                        s.mode = BODY;
+                        s.remaining = n;
+                    } else {
+                        s.mode = BODY;              // delimited by the end of the connection
+                        s.remaining = Long.MAX_VALUE;
+                    }
+                    st.responding = x;
+                    break;
+                }
+                case BODY:
+                case CHUNK_DATA: {
+                    long take = Math.min(s.remaining, end - p);
+                    s.remaining -= take;
+                    p += (int) take;
+                    if (st.responding != null) {
+                        st.responding.responseBytes += take;
+                    }
+                    if (s.remaining == 0) {
+                        if (s.mode == BODY) {
+                            s.mode = HEAD;
+                        } else {
+                            s.mode = CHUNK_END;
+                            s.lineLen = 0;
+                        }
+                    }
+                    break;
+                }
+                default:
+                    p = chunkLines(s, b, p, end);
+                    if (p < 0) {
+                        return NO;
+                    }
+                    break;
+            }
+            if (s.mode == HEAD && st.responding != null) {
+                emit(ctx, st.responding);
+                st.responding = null;
+            }
+        }
+        return MATCH;
+    }
+
+    /** Flow metadata of the first final response (the same with and without events). */
+    private static void firstResponse(FlowContext ctx, State st, HttpHead h, int status) {
+        if (status >= 400) {
+            ctx.put(status >= 500 ? "http.errors_5xx" : "http.errors_4xx",
+                    ctx.get(status >= 500 ? "http.errors_5xx" : "http.errors_4xx") instanceof Long n ? n + 1 : 1L);
+        }
+        if (st.responded) {
+            return;
+        }
+        st.responded = true;
+        if (ctx.get("http.method") == null && ctx.get("http.status") == null) {
+            ctx.setProtocol("HTTP", "Web"); // response seen without its request
+        }
+        ctx.put("http.status", (long) status);
+        ctx.put("http.content_type", h.field("content-type"));
+        ctx.put("http.server", h.field("server"));
+        if (st.firstRequestNanos != 0) {
+            ctx.put("http.response_ms", Math.round((ctx.timestampNanos() - st.firstRequestNanos) / 1000.0) / 1000.0);
+        }
+        if (status >= 400) {
+            ctx.addRisk(Risk.HTTP_ERROR);
+        }
+    }
+
     // ---- server side: heads up to the first final response
 
     private int feedServer(FlowContext ctx, State st, Side s, byte[] b, int off, int len) {
+        if (ctx.transactions()) {
+            return feedServerAll(ctx, st, s, b, off, len);
+        }
         int p = off;
         int end = off + len;
         while (p < end && s.mode == HEAD) {
@@ -356,15 +617,7 @@ public final class HttpDissector implements Dissector {
             if (status >= 100 && status < 200 && status != 101) {
                 continue; // interim response: the final one follows
             }
-            if (ctx.get("http.method") == null && ctx.get("http.status") == null) {
-                ctx.setProtocol("HTTP", "Web"); // response seen without its request
-            }
-            ctx.put("http.status", (long) status);
-            ctx.put("http.content_type", h.field("content-type"));
-            ctx.put("http.server", h.field("server"));
-            if (status >= 400) {
-                ctx.addRisk(Risk.HTTP_ERROR);
-            }
+            firstResponse(ctx, st, h, status);
             if (status == 101 || (st.connect && status < 300)) {
                 st.client.mode = STOPPED; // another protocol follows on both sides
                 st.client.buf = null;
@@ -536,5 +789,11 @@ public final class HttpDissector implements Dissector {
             v = v * 10 + (c - '0');
         }
         return v;
+    }
+
+    /** Names given besides the descriptor's (for {@code fathom protocols}). */
+    @Override
+    public java.util.List<org.fathom.protocol.Service> alsoReports() {
+        return java.util.List.of(new org.fathom.protocol.Service("HTTP_Connect", "Web"), new org.fathom.protocol.Service("HTTP_Proxy", "Web"), new org.fathom.protocol.Service("Gnutella", "Download"));
     }
 }

@@ -28,4 +28,12 @@ public final class CanEthDissector implements Dissector {
         int count = u8(b, off + 9);
         return count >= 1 && count <= 16 && len >= 10 + count * 13 ? DONE : NO;
     }
+
+    private static final long[] FIRST = org.fathom.protocol.Dissector.bytes('I');
+
+    /** See {@link org.fathom.protocol.Dissector#firstBytes}. */
+    @Override
+    public long[] firstBytes(boolean fromClient) {
+        return FIRST;
+    }
 }

@@ -48,4 +48,12 @@ public final class Dnp3Dissector extends PrefixDissector {
         }
         return ~crc & 0xFFFF;
     }
+
+    private static final long[] FIRST = org.fathom.protocol.Dissector.bytes(0x05);
+
+    /** See {@link org.fathom.protocol.Dissector#firstBytes}. */
+    @Override
+    public long[] firstBytes(boolean fromClient) {
+        return FIRST;
+    }
 }

@@ -83,4 +83,12 @@ public final class Iec104Dissector extends PrefixDissector {
         return (t >= 1 && t <= 40) || (t >= 45 && t <= 51) || (t >= 58 && t <= 64) || t == 70
                 || (t >= 100 && t <= 107) || (t >= 110 && t <= 113) || (t >= 120 && t <= 127);
     }
+
+    private static final long[] FIRST = org.fathom.protocol.Dissector.bytes(0x68);
+
+    /** See {@link org.fathom.protocol.Dissector#firstBytes}. */
+    @Override
+    public long[] firstBytes(boolean fromClient) {
+        return FIRST;
+    }
 }

@@ -75,4 +75,12 @@ public final class KnxIpDissector extends PrefixDissector {
             default -> null;
         };
     }
+
+    private static final long[] FIRST = org.fathom.protocol.Dissector.bytes(0x06);
+
+    /** See {@link org.fathom.protocol.Dissector#firstBytes}. */
+    @Override
+    public long[] firstBytes(boolean fromClient) {
+        return FIRST;
+    }
 }

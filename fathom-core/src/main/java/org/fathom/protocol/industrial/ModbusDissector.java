@@ -91,4 +91,10 @@ public final class ModbusDissector extends PrefixDissector {
             default -> "user_defined_" + fc;
         };
     }
+
+    /** Names given besides the descriptor's (for {@code fathom protocols}). */
+    @Override
+    public java.util.List<org.fathom.protocol.Service> alsoReports() {
+        return java.util.List.of(new org.fathom.protocol.Service("UMAS", "IoT-Scada"));
+    }
 }

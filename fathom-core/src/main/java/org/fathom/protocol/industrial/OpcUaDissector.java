@@ -96,4 +96,12 @@ public final class OpcUaDissector extends PrefixDissector {
         ctx.put("opcua.endpoint_url", ascii(b, off, from, from + (int) n, 200));
         return DONE;
     }
+
+    private static final long[] FIRST = org.fathom.protocol.Dissector.bytes('H', 'A', 'O', 'M', 'E', 'C', 'R');
+
+    /** See {@link org.fathom.protocol.Dissector#firstBytes}. */
+    @Override
+    public long[] firstBytes(boolean fromClient) {
+        return FIRST;
+    }
 }

@@ -85,4 +85,18 @@ public final class S7Dissector extends PrefixDissector {
             return NO;
         }
     }
+
+    /** Names given besides the descriptor's (for {@code fathom protocols}). */
+    @Override
+    public java.util.List<org.fathom.protocol.Service> alsoReports() {
+        return java.util.List.of(new org.fathom.protocol.Service("S7CommPlus", "IoT-Scada"), new org.fathom.protocol.Service("ISO9506-1-MMS", "IoT-Scada"));
+    }
+
+    private static final long[] FIRST = org.fathom.protocol.Dissector.bytes(0x03);
+
+    /** See {@link org.fathom.protocol.Dissector#firstBytes}. */
+    @Override
+    public long[] firstBytes(boolean fromClient) {
+        return FIRST;
+    }
 }

@@ -64,4 +64,12 @@ public final class LdapDissector implements Dissector {
         }
         return st.feed(FRAMING, ctx, fromClient, b, off, len);
     }
+
+    private static final long[] FIRST = org.fathom.protocol.Dissector.bytes(0x30);
+
+    /** See {@link org.fathom.protocol.Dissector#firstBytes}. */
+    @Override
+    public long[] firstBytes(boolean fromClient) {
+        return FIRST;
+    }
 }

@@ -145,4 +145,10 @@ public final class ImapDissector extends TextDissector {
     private static boolean tagChar(byte c) {
         return Ascii.isAlpha(c) || Ascii.isDigit(c) || c == '.' || c == '-' || c == '_';
     }
+
+    /** Names given besides the descriptor's (for {@code fathom protocols}). */
+    @Override
+    public java.util.List<org.fathom.protocol.Service> alsoReports() {
+        return java.util.List.of(new org.fathom.protocol.Service("IMAPS", "Email"));
+    }
 }

@@ -78,4 +78,10 @@ public final class Pop3Dissector extends TextDissector {
     public Pop3Dissector() {
         super(DESCRIPTOR, Session::new, COMMANDS, "+OK");
     }
+
+    /** Names given besides the descriptor's (for {@code fathom protocols}). */
+    @Override
+    public java.util.List<org.fathom.protocol.Service> alsoReports() {
+        return java.util.List.of(new org.fathom.protocol.Service("POPS", "Email"));
+    }
 }

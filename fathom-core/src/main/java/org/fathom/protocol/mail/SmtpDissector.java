@@ -2,6 +2,7 @@ package org.fathom.protocol.mail;
 
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.FlowContext;
+import org.fathom.protocol.PendingTransactions;
 import org.fathom.protocol.Risk;
 import org.fathom.protocol.textline.Ascii;
 import org.fathom.protocol.textline.StartTls;
@@ -24,8 +25,74 @@ public final class SmtpDissector extends TextDissector {
     /** The commands that open a session: the session's {@code command} is its hello. */
     static final String[] HELLO = {"EHLO", "HELO", "LHLO"};
 
-    static final class Session extends TextSession {
+    static final class Session extends TextSession implements PendingTransactions {
         boolean data;
+        // events path: the mail transaction under way (MAIL FROM ... RCPT TO ... DATA ... '.')
+        private boolean tx;
+        private String mailFrom;
+        private long rcpts;
+        private long messageBytes;
+        private boolean awaitingDataReply;
+
+        private void emit(FlowContext ctx, int code) {
+            java.util.LinkedHashMap<String, Object> e = new java.util.LinkedHashMap<>();
+            e.put("smtp.ehlo", ctx.get("smtp.ehlo"));
+            e.put("smtp.mail_from", mailFrom);
+            e.put("smtp.rcpt_count", rcpts);
+            e.put("smtp.message_bytes", messageBytes);
+            if (code >= 0) {
+                e.put("smtp.reply_code", (long) code);
+            }
+            ctx.transaction("smtp", e);
+            tx = false;
+            awaitingDataReply = false;
+            mailFrom = null;
+            rcpts = 0;
+            messageBytes = 0;
+        }
+
+        @Override
+        public void flush(FlowContext ctx) {
+            if (tx) {
+                emit(ctx, -1);
+            }
+        }
+
+        private void transaction(FlowContext ctx, String c, byte[] b, int off, int len) {
+            switch (c) {
+                case "MAIL" -> {
+                    if (tx) {
+                        emit(ctx, -1);
+                    }
+                    tx = true;
+                    mailFrom = path(b, off, len);
+                }
+                case "RCPT" -> {
+                    if (tx) {
+                        rcpts++;
+                    }
+                }
+                case "RSET", "QUIT" -> {
+                    if (tx && !awaitingDataReply) {
+                        emit(ctx, -1);
+                    }
+                }
+                default -> { }
+            }
+        }
+
+        private static String path(byte[] b, int off, int len) {
+            // MAIL FROM:<address> [parameters]: the address between the angle brackets
+            int lt = -1;
+            for (int i = off; i < off + len; i++) {
+                if (b[i] == '<') {
+                    lt = i;
+                } else if (b[i] == '>' && lt >= 0) {
+                    return Ascii.string(b, lt + 1, i - lt - 1, 254);
+                }
+            }
+            return null;
+        }
 
         @Override
         protected int line(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
@@ -33,12 +100,18 @@ public final class SmtpDissector extends TextDissector {
                 if (data) {
                     if (len == 1 && b[off] == '.') {
                         data = false;
+                        awaitingDataReply = tx;
+                    } else if (tx) {
+                        messageBytes += len + 2;   // counted, never read
                     }
                     return MATCH; // message content is not read
                 }
                 String c = MailCommands.command(b, off, len, COMMANDS);
                 if (c == null) {
                     return verdict == MATCH ? MATCH : NO; // AUTH continuation lines and the like
+                }
+                if (ctx.transactions() && verdict == MATCH) {
+                    transaction(ctx, c, b, off, len);
                 }
                 switch (c) {
                     case "EHLO", "HELO", "LHLO" -> {
@@ -81,6 +154,9 @@ public final class SmtpDissector extends TextDissector {
                 greeted = true;
                 return MATCH;
             }
+            if (awaitingDataReply && len > 3 && b[off + 3] == ' ') {
+                emit(ctx, code);   // the server's verdict on the message
+            }
             if (STARTTLS.answered(this, ctx, code == 220, len > 3 && b[off + 3] == ' ')) {
                 return DONE;
             }
@@ -90,5 +166,11 @@ public final class SmtpDissector extends TextDissector {
 
     public SmtpDissector() {
         super(DESCRIPTOR, Session::new, HELLO, "220");
+    }
+
+    /** Names given besides the descriptor's (for {@code fathom protocols}). */
+    @Override
+    public java.util.List<org.fathom.protocol.Service> alsoReports() {
+        return java.util.List.of(new org.fathom.protocol.Service("SMTPS", "Email"));
     }
 }

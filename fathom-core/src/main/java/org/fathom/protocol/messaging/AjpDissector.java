@@ -48,8 +48,8 @@ public final class AjpDissector extends PrefixDissector {
         if (code == 7 || code == 10) {
             return n == 1 ? DONE : NO;
         }
-        if (code != 2) {
-            return NO;
+        if (code != 2 || n < 2) {
+            return NO; // a Forward Request has at least its code and method
         }
         if (len < 4 + n) {
             return n + 4 > CAP ? NO : NEED_MORE;
@@ -88,5 +88,13 @@ public final class AjpDissector extends PrefixDissector {
             ctx.setHost(server, false);
         }
         return DONE;
+    }
+
+    private static final long[] FIRST_CLIENT = org.fathom.protocol.Dissector.bytes(0x12);
+
+    /** See {@link org.fathom.protocol.Dissector#firstBytes}: the client's opening only. */
+    @Override
+    public long[] firstBytes(boolean fromClient) {
+        return fromClient ? FIRST_CLIENT : null;
     }
 }

@@ -93,4 +93,12 @@ public final class DiameterDissector extends PrefixDissector {
             default -> null;
         };
     }
+
+    private static final long[] FIRST = org.fathom.protocol.Dissector.bytes(0x01);
+
+    /** See {@link org.fathom.protocol.Dissector#firstBytes}. */
+    @Override
+    public long[] firstBytes(boolean fromClient) {
+        return FIRST;
+    }
 }

@@ -110,4 +110,12 @@ public final class FastCgiDissector extends PrefixDissector {
         out[0] = u32(b, off + i) & 0x7FFFFFFFL;
         return i + 4;
     }
+
+    private static final long[] FIRST_CLIENT = org.fathom.protocol.Dissector.bytes(0x01);
+
+    /** See {@link org.fathom.protocol.Dissector#firstBytes}: the client's opening only. */
+    @Override
+    public long[] firstBytes(boolean fromClient) {
+        return fromClient ? FIRST_CLIENT : null;
+    }
 }

@@ -56,4 +56,12 @@ public final class FixDissector extends PrefixDissector {
         ctx.put("fix.version", ascii(b, off, 2, soh, 16));
         return DONE;
     }
+
+    private static final long[] FIRST = org.fathom.protocol.Dissector.bytes('8');
+
+    /** See {@link org.fathom.protocol.Dissector#firstBytes}. */
+    @Override
+    public long[] firstBytes(boolean fromClient) {
+        return FIRST;
+    }
 }

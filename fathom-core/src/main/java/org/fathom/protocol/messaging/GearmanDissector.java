@@ -34,4 +34,12 @@ public final class GearmanDissector extends PrefixDissector {
         ctx.put("gearman.packet_type", type);
         return DONE;
     }
+
+    private static final long[] FIRST = org.fathom.protocol.Dissector.bytes(0x00);
+
+    /** See {@link org.fathom.protocol.Dissector#firstBytes}. */
+    @Override
+    public long[] firstBytes(boolean fromClient) {
+        return FIRST;
+    }
 }

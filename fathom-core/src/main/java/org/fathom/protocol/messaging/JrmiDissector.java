@@ -31,4 +31,12 @@ public final class JrmiDissector extends PrefixDissector {
         int p = u8(b, off + 6);
         return u16(b, off + 4) == 2 && p >= 0x4B && p <= 0x4D ? DONE : NO;
     }
+
+    private static final long[] FIRST_CLIENT = org.fathom.protocol.Dissector.bytes('J');
+
+    /** See {@link org.fathom.protocol.Dissector#firstBytes}: the client's opening only. */
+    @Override
+    public long[] firstBytes(boolean fromClient) {
+        return fromClient ? FIRST_CLIENT : null;
+    }
 }

@@ -116,6 +116,11 @@ public final class NetBiosDissector implements Dissector {
                 return false;
             }
             ctx.put("netbios.name", decodeName(b, off + 15));
+            int smb = off + 14 + 34 + 34;
+            if (len >= 14 + 34 + 34 + 4 && (b[smb] & 0xFF) == 0xFF && b[smb + 1] == 'S' && b[smb + 2] == 'M' && b[smb + 3] == 'B') {
+                // the datagram carries an SMB1 message (mailslot browser announcements), as nDPI names it
+                ctx.setApplication("SMBv1", "System");
+            }
             return true;
         }
         return len <= 14 + 34 + 34;
@@ -153,5 +158,11 @@ public final class NetBiosDissector implements Dissector {
 
     private static int u16(byte[] b, int i) {
         return ((b[i] & 0xFF) << 8) | (b[i + 1] & 0xFF);
+    }
+
+    /** Names given besides the descriptor's (for {@code fathom protocols}). */
+    @Override
+    public java.util.List<org.fathom.protocol.Service> alsoReports() {
+        return java.util.List.of(new org.fathom.protocol.Service("SMBv1", "System"));
     }
 }

@@ -111,4 +111,10 @@ public final class DceRpcDissector extends PrefixDissector {
             ctx.setApplication("PROFINET_IO", "IoT-Scada");
         }
     }
+
+    /** Names given besides the descriptor's (for {@code fathom protocols}). */
+    @Override
+    public java.util.List<org.fathom.protocol.Service> alsoReports() {
+        return java.util.List.of(new org.fathom.protocol.Service("PROFINET_IO", "IoT-Scada"));
+    }
 }

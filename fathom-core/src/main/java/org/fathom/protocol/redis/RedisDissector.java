@@ -15,7 +15,7 @@ import org.fathom.protocol.textline.Ascii;
  */
 public final class RedisDissector implements Dissector {
     static final int CAP = 128;
-    private static final Descriptor DESCRIPTOR = Descriptor.tcp("Redis", "Database", 6379).withProbeDepth(3);
+    private static final Descriptor DESCRIPTOR = Descriptor.tcp("RESP", "Database", 6379).withProbeDepth(3);
 
     static final class State {
         final byte[] buf = new byte[CAP];

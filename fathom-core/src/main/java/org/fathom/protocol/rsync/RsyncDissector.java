@@ -68,4 +68,12 @@ public final class RsyncDissector implements Dissector {
         }
         return st.done[0] && st.done[1] ? DONE : MATCH;
     }
+
+    private static final long[] FIRST = org.fathom.protocol.Dissector.bytes('@');
+
+    /** See {@link org.fathom.protocol.Dissector#firstBytes}. */
+    @Override
+    public long[] firstBytes(boolean fromClient) {
+        return FIRST;
+    }
 }

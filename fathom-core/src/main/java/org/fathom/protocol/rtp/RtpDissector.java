@@ -247,4 +247,10 @@ public final class RtpDissector implements Dissector {
         }
         return n;
     }
+
+    /** Names given besides the descriptor's (for {@code fathom protocols}). */
+    @Override
+    public java.util.List<org.fathom.protocol.Service> alsoReports() {
+        return java.util.List.of(new org.fathom.protocol.Service("RTCP", "VoIP"));
+    }
 }

@@ -126,6 +126,18 @@ public final class SipDissector implements Dissector {
             }
         }
         st.matched = true;
+        if (ctx.transactions()) {
+            java.util.LinkedHashMap<String, Object> e = new java.util.LinkedHashMap<>();
+            e.put("sip.method", m.method());
+            e.put("sip.status", m.isRequest() ? null : (Object) (long) m.status());
+            e.put("sip.cseq", m.cseq() < 0 ? null : (Object) m.cseq());
+            e.put("sip.cseq_method", m.cseqMethod());
+            e.put("sip.call_id", m.callId());
+            e.put("sip.from", m.from());
+            e.put("sip.to", m.to());
+            e.put("sip.user_agent", m.isRequest() ? m.userAgent() : m.server());
+            ctx.transaction("sip", e);
+        }
         if (ctx.get("sip.call_id") == null) {
             ctx.put("sip.call_id", m.callId());
             ctx.put("sip.from", m.from());
@@ -236,5 +248,11 @@ public final class SipDissector implements Dissector {
             }
         }
         return true;
+    }
+
+    /** Names given besides the descriptor's (for {@code fathom protocols}). */
+    @Override
+    public java.util.List<org.fathom.protocol.Service> alsoReports() {
+        return java.util.List.of(new org.fathom.protocol.Service("RTP", "Media"));
     }
 }

@@ -103,4 +103,10 @@ public final class SmbDissector implements Dissector {
         ctx.put("smb.version", 2L);
         return DONE;
     }
+
+    /** Names given besides the descriptor's (for {@code fathom protocols}). */
+    @Override
+    public java.util.List<org.fathom.protocol.Service> alsoReports() {
+        return java.util.List.of(new org.fathom.protocol.Service("SMBv1", "System"), new org.fathom.protocol.Service("NetBIOS", "System"));
+    }
 }

@@ -96,4 +96,12 @@ public final class SnmpDissector implements Dissector {
         out[0] = v;
         return p + 1 + n;
     }
+
+    private static final long[] FIRST = org.fathom.protocol.Dissector.bytes(0x30);
+
+    /** See {@link org.fathom.protocol.Dissector#firstBytes}. */
+    @Override
+    public long[] firstBytes(boolean fromClient) {
+        return FIRST;
+    }
 }

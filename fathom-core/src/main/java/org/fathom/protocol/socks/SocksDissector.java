@@ -269,4 +269,12 @@ public final class SocksDissector implements Dissector {
         }
         return -1;
     }
+
+    private static final long[] FIRST_CLIENT = org.fathom.protocol.Dissector.bytes(0x04, 0x05);
+
+    /** See {@link org.fathom.protocol.Dissector#firstBytes}: the client's opening only. */
+    @Override
+    public long[] firstBytes(boolean fromClient) {
+        return fromClient ? FIRST_CLIENT : null;
+    }
 }

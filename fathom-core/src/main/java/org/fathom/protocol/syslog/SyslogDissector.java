@@ -65,4 +65,12 @@ public final class SyslogDissector implements Dissector {
         ctx.put("syslog.severity", (long) (pri & 7));
         return DONE;
     }
+
+    private static final long[] FIRST_CLIENT = org.fathom.protocol.Dissector.bytes('<');
+
+    /** See {@link org.fathom.protocol.Dissector#firstBytes}: the client's opening only. */
+    @Override
+    public long[] firstBytes(boolean fromClient) {
+        return fromClient ? FIRST_CLIENT : null;
+    }
 }

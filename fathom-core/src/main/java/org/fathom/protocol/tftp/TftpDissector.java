@@ -53,4 +53,18 @@ public final class TftpDissector implements Dissector {
         ctx.expect(17, ctx.clientHi(), ctx.clientLo(), ctx.clientPort(), "TFTP", "DataTransfer");
         return DONE;
     }
+
+    /** Names given besides the descriptor's (for {@code fathom protocols}). */
+    @Override
+    public java.util.List<org.fathom.protocol.Service> alsoReports() {
+        return java.util.List.of(new org.fathom.protocol.Service("TFTP", "DataTransfer"));
+    }
+
+    private static final long[] FIRST_CLIENT = org.fathom.protocol.Dissector.bytes(0x00);
+
+    /** See {@link org.fathom.protocol.Dissector#firstBytes}: the client's opening only. */
+    @Override
+    public long[] firstBytes(boolean fromClient) {
+        return fromClient ? FIRST_CLIENT : null;
+    }
 }

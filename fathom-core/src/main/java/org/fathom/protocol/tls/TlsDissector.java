@@ -3,6 +3,7 @@ package org.fathom.protocol.tls;
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
+import org.fathom.protocol.PendingTransactions;
 import org.fathom.protocol.Risk;
 
 /**
@@ -59,7 +60,46 @@ public final class TlsDissector implements Dissector {
     }
 
     /** Per-flow state: the two directions' framers and what has been learnt. */
-    static final class State implements TlsRecordStream.Handler {
+    static final class State implements TlsRecordStream.Handler, PendingTransactions {
+        long clientHelloNanos;
+        // events path: the handshake is over when both sides switched to ciphertext, or at an alert
+        boolean clientCipher;
+        boolean serverCipher;
+        boolean emitted;
+
+        @Override
+        public boolean alert(int level, int description) {
+            ctx.put("tls.alert", alertName(description));
+            ctx.put("tls.alert_from", fromClient ? "client" : "server");
+            if (level == 1) {
+                return true;   // a warning (e.g. unrecognized_name before the ServerHello): the handshake goes on
+            }
+            if (ctx.transactions()) {
+                emit(ctx);
+            }
+            done = true;
+            return false;
+        }
+
+        @Override
+        public void flush(FlowContext c) {
+            if (matched) {
+                emit(c);
+            }
+        }
+
+        void emit(FlowContext c) {
+            if (emitted || !c.transactions()) {
+                return;
+            }
+            emitted = true;
+            java.util.LinkedHashMap<String, Object> e = new java.util.LinkedHashMap<>();
+            for (String k : EVENT_FIELDS) {
+                e.put(k, c.get(k));
+            }
+            c.transaction("tls", e);
+        }
+
         TlsRecordStream client;
         TlsRecordStream server;
         final byte[] head = new byte[HEAD];
@@ -82,6 +122,23 @@ public final class TlsDissector implements Dissector {
 
         @Override
         public boolean record(int contentType, int version, int length) {
+            if (ctx.transactions() && !sslv2) {
+                // events: watch until both sides have switched to ciphertext, so that an alert
+                // in clear (a rejected certificate, no common cipher) is part of the handshake's event
+                boolean cipher = contentType == TlsRecordStream.CT_CHANGE_CIPHER_SPEC
+                        || contentType == TlsRecordStream.CT_APPLICATION_DATA;
+                if (cipher && fromClient && clientHello) {
+                    clientCipher = true;
+                } else if (cipher && !fromClient && serverHello) {
+                    serverCipher = true;
+                }
+                if (clientCipher && serverCipher) {
+                    emit(ctx);
+                    done = true;
+                    return false;
+                }
+                return true;
+            }
             if (!fromClient && serverHello
                     && (contentType == TlsRecordStream.CT_CHANGE_CIPHER_SPEC || contentType == TlsRecordStream.CT_APPLICATION_DATA)) {
                 done = true; // resumed session, or the clear part is over
@@ -101,6 +158,7 @@ public final class TlsDissector implements Dissector {
                     }
                     clientHello = true;
                     matched = true;
+                    clientHelloNanos = ctx.timestampNanos();
                     TlsMetadata.clientHello(ctx, ch, 't');
                     if (ctx.serverPort() == 853 || ctx.clientPort() == 853) {
                         ctx.setApplication("DoH_DoT", "Network");
@@ -124,20 +182,25 @@ public final class TlsDissector implements Dissector {
                     }
                     serverHello = true;
                     TlsMetadata.serverHello(ctx, sh);
-                    if (TlsMetadata.encryptedHandshake(sh.version())) {
+                    if (clientHelloNanos != 0) {
+                        ctx.put("tls.handshake_ms", Math.round((ctx.timestampNanos() - clientHelloNanos) / 1000.0) / 1000.0);
+                    }
+                    if (TlsMetadata.encryptedHandshake(sh.version()) && !ctx.transactions()) {
                         done = true;
                         return false;
                     }
                 }
                 case 11 -> {
-                    if (serverHello) {
+                    if (serverHello && ctx.get("tls.cert_subject") == null) {
                         certificateMessage(ctx, b, off, len);
-                        done = true;
-                        return false;
+                        if (!ctx.transactions()) {
+                            done = true;
+                            return false;
+                        }
                     }
                 }
                 case 14 -> {
-                    if (serverHello) {
+                    if (serverHello && !ctx.transactions()) {
                         done = true; // ServerHelloDone without a certificate (anonymous, PSK)
                         return false;
                     }
@@ -161,7 +224,67 @@ public final class TlsDissector implements Dissector {
         Certificate c = Certificate.parse(b, off + 6, certLen);
         if (c != null) {
             TlsMetadata.certificate(ctx, c);
+            if (ctx.transactions()) {
+                ctx.put("tls.cert_sha1", sha1(b, off + 6, certLen));
+            }
         }
+    }
+
+    /** The fields of a {@code tls} event, in output order (each as the flow record has it). */
+    static final String[] EVENT_FIELDS = {
+        "tls.version", "tls.client_version", "tls.sni", "tls.alpn", "tls.cipher", "tls.ja3", "tls.ja3s", "tls.ja4",
+        "tls.ech", "tls.cert_subject", "tls.cert_issuer", "tls.cert_not_before", "tls.cert_not_after", "tls.cert_sha1",
+        "tls.handshake_ms", "tls.alert", "tls.alert_from",
+    };
+
+    /** SHA-1 of a certificate's DER bytes, lower-case hex (the usual certificate fingerprint). */
+    static String sha1(byte[] b, int off, int len) {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-1");
+            md.update(b, off, len);
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return null;
+        }
+    }
+
+    /** Alert description names (RFC 8446 section 6, RFC 5246 section 7.2). */
+    static String alertName(int d) {
+        return switch (d) {
+            case 0 -> "close_notify";
+            case 10 -> "unexpected_message";
+            case 20 -> "bad_record_mac";
+            case 21 -> "decryption_failed";
+            case 22 -> "record_overflow";
+            case 30 -> "decompression_failure";
+            case 40 -> "handshake_failure";
+            case 41 -> "no_certificate";
+            case 42 -> "bad_certificate";
+            case 43 -> "unsupported_certificate";
+            case 44 -> "certificate_revoked";
+            case 45 -> "certificate_expired";
+            case 46 -> "certificate_unknown";
+            case 47 -> "illegal_parameter";
+            case 48 -> "unknown_ca";
+            case 49 -> "access_denied";
+            case 50 -> "decode_error";
+            case 51 -> "decrypt_error";
+            case 60 -> "export_restriction";
+            case 70 -> "protocol_version";
+            case 71 -> "insufficient_security";
+            case 80 -> "internal_error";
+            case 86 -> "inappropriate_fallback";
+            case 90 -> "user_canceled";
+            case 100 -> "no_renegotiation";
+            case 109 -> "missing_extension";
+            case 110 -> "unsupported_extension";
+            case 112 -> "unrecognized_name";
+            case 113 -> "bad_certificate_status_response";
+            case 115 -> "unknown_psk_identity";
+            case 116 -> "certificate_required";
+            case 120 -> "no_application_protocol";
+            default -> "alert_" + d;
+        };
     }
 
     @Override
@@ -410,5 +533,11 @@ public final class TlsDissector implements Dissector {
         ctx.put("tls.client_version", TlsMetadata.versionName(v));
         ctx.addRisk(Risk.MISSING_SNI);
         return MATCH;
+    }
+
+    /** Names given besides the descriptor's (for {@code fathom protocols}). */
+    @Override
+    public java.util.List<org.fathom.protocol.Service> alsoReports() {
+        return java.util.List.of(new org.fathom.protocol.Service("DoH_DoT", "Network"));
     }
 }

@@ -39,7 +39,15 @@ public final class TlsRecordStream {
 
         /** A whole handshake message body (without its 4-byte header); return false to stop. */
         boolean message(int type, byte[] b, int off, int len);
+
+        /** An alert sent in clear (level 1 warning, 2 fatal; description per RFC 8446 section 6); return false to stop. */
+        default boolean alert(int level, int description) {
+            return true;
+        }
     }
+
+    private int alertBytes;
+    private int alertLen;
 
     private final byte[] header = new byte[5];
     private int headerLen;
@@ -103,11 +111,19 @@ public final class TlsRecordStream {
                 if (type == CT_CHANGE_CIPHER_SPEC) {
                     encrypted = true;
                 }
+                alertLen = length == 2 ? 0 : 2;   // only a plain two-byte alert is read
                 continue;
             }
             int take = Math.min(recordLeft, end - p);
             if (recordType == CT_HANDSHAKE && !encrypted) {
                 handshakeBytes(b, p, take, h);
+            } else if (recordType == CT_ALERT && !encrypted && alertLen < 2) {
+                for (int i = 0; i < take && alertLen < 2; i++) {
+                    alertBytes = alertBytes << 8 | (b[p + i] & 0xFF);
+                    if (++alertLen == 2 && !h.alert((alertBytes >>> 8) & 0xFF, alertBytes & 0xFF)) {
+                        status = STOPPED;
+                    }
+                }
             }
             recordLeft -= take;
             p += take;

@@ -73,4 +73,12 @@ public final class VncDissector implements Dissector {
         }
         return Ascii.string(m, 4, 7, 7);
     }
+
+    private static final long[] FIRST = org.fathom.protocol.Dissector.bytes('R');
+
+    /** See {@link org.fathom.protocol.Dissector#firstBytes}. */
+    @Override
+    public long[] firstBytes(boolean fromClient) {
+        return FIRST;
+    }
 }

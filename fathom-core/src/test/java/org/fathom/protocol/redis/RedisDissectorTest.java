@@ -33,7 +33,7 @@ class RedisDissectorTest {
     @Test
     void goldenRedisCli() throws Exception {
         List<FlowRecord> flows = Golden.flows("redis/redis.pcap");
-        assertThat(flows).hasSize(4).allSatisfy(r -> assertThat(r.protocol()).isEqualTo("Redis"));
+        assertThat(flows).hasSize(4).allSatisfy(r -> assertThat(r.protocol()).isEqualTo("RESP"));
         assertThat(flows).extracting(r -> r.metadata().get("redis.command")).containsExactly("PING", "SET", "GET", "SHUTDOWN");
     }
 }

@@ -158,6 +158,37 @@ public final class TestFlow implements FlowContext {
         return this;
     }
 
+    /** Whether per-transaction events are asked for ({@link FlowContext#transactions()}); off by default. */
+    public boolean transactions;
+    /** The events reported, as {@code kind fields} text, in order. */
+    public final List<String> events = new ArrayList<>();
+
+    @Override
+    public boolean transactions() {
+        return transactions;
+    }
+
+    @Override
+    public void transaction(String event, Map<String, Object> fields) {
+        if (transactions) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            fields.forEach((k, v) -> {
+                if (v != null) {
+                    m.put(k, v);
+                }
+            });
+            events.add(event + " " + m);
+        }
+    }
+
+    /** Ends the flow as the engine does with events on: pending transactions are flushed. */
+    public TestFlow end() {
+        if (transactions && state instanceof org.fathom.protocol.PendingTransactions p) {
+            p.flush(this);
+        }
+        return this;
+    }
+
     /** A summary of everything the dissector decided, to compare runs. */
     public String outcome() {
         return "matched=" + matched + " verdict=" + verdict + " meta=" + meta + " risks=" + risks + " host=" + host
