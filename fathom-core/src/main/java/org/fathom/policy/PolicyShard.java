@@ -24,8 +24,9 @@ import org.fathom.record.VerdictRecord;
  *   <li><b>current</b>: what applies to the packet now: the decided verdict or an alert's or
  *       call's verdict in force (the table's events), the first rule winning; null before any
  *       (packets before the verdict pass: counted apart);</li>
- *   <li><b>applied</b>: the first rule that applied to any of its packets: what the flow record
- *       says ({@code policy.rule}, {@code policy.action}).</li>
+ *   <li><b>applied</b>: the first alert or call verdict that applied to any of its packets. The
+ *       record says ({@code policy.rule}, {@code policy.action}) the first of the flow's own
+ *       verdict at its end (what its final classification selects) and this one</li>
  * </ul>
  */
 public final class PolicyShard {
@@ -168,8 +169,8 @@ public final class PolicyShard {
             h[PolicyEngine.PACKETS] += d.frames;
             h[PolicyEngine.BYTES] += d.wireBytes;
             Verdict a = applied[f];
-            if (a == null || v.index() < a.index()) {
-                applied[f] = v;
+            if (v == e && (a == null || v.index() < a.index())) {
+                applied[f] = v;   // an alert's or call's verdict applied to this flow
             }
         }
         Verdict was = current[f];
@@ -201,7 +202,9 @@ public final class PolicyShard {
     }
 
     /**
-     * Puts the flow's verdict on its record: the first rule that applied to any of its packets. A
+     * Puts the flow's verdict on its record: the first of its own verdict (as its latest facts
+     * decide it; a flow whose classification changed keeps the verdict of what it became) and the
+     * alert and call verdicts that applied to any of its packets. A
      * flow that ended before any verdict (never classified) gets the one its final classification
      * selects, as "would have applied".
      *
@@ -209,18 +212,19 @@ public final class PolicyShard {
      */
     public void annotate(FlowTable t, int f, Classification c, boolean last) {
         ensure(f);
-        Verdict v = applied[f];
-        if (v == null) {
-            v = decided[f];
-        }
+        Verdict v = decided[f];
         if (v == null && last) {
             Facts x = facts(t, f, 0).classified(c.protocol(), c.application(), c.category(), c.confidence(), c.metadata(), c.risks());
             x.nanos = t.lastSeen(f);
             v = policy.decideFlow(x, true);
             decided[f] = v;
-            if (!v.isDefault()) {
+            if (!v.isDefault() && applied[f] == null) {
                 log(t, f, v, null, "flow_end", x.nanos);
             }
+        }
+        Verdict a = applied[f];
+        if (a != null && (v == null || a.index() < v.index())) {
+            v = a;
         }
         if (v == null) {
             v = policy.fallback();   // an interim record of a flow still undecided
