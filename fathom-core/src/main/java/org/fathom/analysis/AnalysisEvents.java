@@ -36,6 +36,14 @@ public interface AnalysisEvents {
         return null;
     }
 
+    /**
+     * A SIP message of a started call went between other endpoints than its first INVITE (another
+     * leg of the same Call-ID through a proxy or gateway). Called for each such message.
+     */
+    default void signalling(Object call, int l4, long srcHi, long srcLo, int srcPort, long dstHi, long dstLo, int dstPort,
+                            long nanos) {
+    }
+
     /** A call's SDP announced a media endpoint (RTP goes to that address and port). */
     default void mediaAnnounced(Object call, long hi, long lo, int port, long nanos) {
     }

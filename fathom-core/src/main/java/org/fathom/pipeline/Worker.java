@@ -164,16 +164,19 @@ final class Worker {
                 }
             }
             if (classifier.onPacket(table, f, d)) {
-                Classification c = classifier.verdict(table, f);
-                if (policy != null) {
-                    policy.classified(table, f, c);
-                }
-                for (FlowEvents e : events) {
-                    e.classified(table, f, c);
+                boolean forPolicy = policy != null && policy.undecided(f);
+                if (forPolicy || events.length > 0) {   // the verdict is a copy: only when someone listens
+                    Classification c = classifier.verdict(table, f);
+                    if (forPolicy) {
+                        policy.classified(table, f, c);
+                    }
+                    for (FlowEvents e : events) {
+                        e.classified(table, f, c);
+                    }
                 }
             }
             if (policy != null) {
-                policy.packet(table, f, d);   // the verdict this packet would get (dry run), counted
+                policy.packet(table, f, d, classifier);   // the verdict this packet would get (dry run), counted
             }
         }
     }

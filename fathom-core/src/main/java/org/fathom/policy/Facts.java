@@ -18,6 +18,12 @@ public final class Facts {
     public long nanos;
     /** Null before classification. */
     public String protocol, application, category, confidence;
+    /**
+     * The four above in lower case (what rules compare), made once by {@link #classified}; valid
+     * while the field still holds the string they were made from ({@code *Of}).
+     */
+    String protocolKey, applicationKey, categoryKey, confidenceKey;
+    String protocolOf, applicationOf, categoryOf, confidenceOf;
     public List<String> risks = List.of();
     public Map<String, Object> metadata = Map.of();
     /** Calls only. */
@@ -29,6 +35,7 @@ public final class Facts {
     /** Clears everything but the addresses, ports, protocol and time (set by the caller). */
     public Facts unclassified() {
         protocol = application = category = confidence = null;
+        protocolKey = applicationKey = categoryKey = confidenceKey = null;
         risks = List.of();
         metadata = Map.of();
         call = emergency = false;
@@ -54,6 +61,10 @@ public final class Facts {
         this.application = application;
         this.category = category;
         this.confidence = confidence;
+        this.protocolKey = Match.lower(protocolOf = protocol);
+        this.applicationKey = Match.lower(applicationOf = application);
+        this.categoryKey = Match.lower(categoryOf = category);
+        this.confidenceKey = Match.lower(confidenceOf = confidence);
         this.metadata = metadata == null ? Map.of() : metadata;
         this.risks = risks == null ? List.of() : risks;
         return this;

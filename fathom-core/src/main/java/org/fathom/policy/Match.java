@@ -115,16 +115,16 @@ public final class Match {
             if (f.protocol == null) {
                 return false;
             }
-            if (protocols != null && !protocols.contains(lower(f.protocol))) {
+            if (protocols != null && !protocols.contains(key(f.protocolKey, f.protocolOf, f.protocol))) {
                 return false;
             }
-            if (applications != null && !applications.contains(lower(f.application))) {
+            if (applications != null && !applications.contains(key(f.applicationKey, f.applicationOf, f.application))) {
                 return false;
             }
-            if (categories != null && !categories.contains(lower(f.category))) {
+            if (categories != null && !categories.contains(key(f.categoryKey, f.categoryOf, f.category))) {
                 return false;
             }
-            if (confidences != null && !confidences.contains(lower(f.confidence))) {
+            if (confidences != null && !confidences.contains(key(f.confidenceKey, f.confidenceOf, f.confidence))) {
                 return false;
             }
             if (risks != null && !anyRisk(f.risks)) {
@@ -283,6 +283,11 @@ public final class Match {
             }
         }
         return false;
+    }
+
+    /** The lower-case key {@link Facts#classified} made from {@code value}, or made here when a caller set the field itself. */
+    private static String key(String lowered, String of, String value) {
+        return lowered != null && of == value ? lowered : lower(value);
     }
 
     static String lower(String s) {

@@ -145,8 +145,13 @@ public final class PolicyEngine {
         Verdict verdict;
         /** Whether the call holds its signalling flow's verdict (to let go of when it ends). */
         boolean signalling;
+        /** Further legs (l4, addresses, ports) whose signalling flow's verdict the call holds. */
+        final List<long[]> legs = new ArrayList<>(2);
         final List<long[]> endpoints = new ArrayList<>(4);
     }
+
+    /** Max further signalling legs the policy covers per call. */
+    private static final int MAX_LEGS = 8;
 
     /** Max media endpoints the policy covers per call (the call analyzer caps them too). */
     private static final int MAX_ENDPOINTS = 16;
@@ -193,13 +198,29 @@ public final class PolicyEngine {
             f.nanos = nanos;
             c.verdict = policy.decideCall(f);
             if (callRule(c.verdict)) {
-                c.signalling = table.putCallFlow(l4, cHi, cLo, cPort, sHi, sLo, sPort, c.verdict, nanos);
+                c.signalling = table.putCallFlow(l4, cHi, cLo, cPort, sHi, sLo, sPort, c.verdict, nanos) != VerdictTable.REFUSED;
             }
             return c;
         }
 
         private boolean callRule(Verdict v) {
             return !v.isDefault() && policy.rules().get(v.index()).kind() == Match.Kind.CALL;
+        }
+
+        @Override
+        public void signalling(Object call, int l4, long sHi, long sLo, int sPort, long dHi, long dLo, int dPort, long nanos) {
+            if (!(call instanceof CallState c) || !callRule(c.verdict) || c.legs.size() >= MAX_LEGS) {
+                return;
+            }
+            for (long[] g : c.legs) {
+                if (g[0] == l4 && (g[1] == sHi && g[2] == sLo && g[3] == sPort && g[4] == dHi && g[5] == dLo && g[6] == dPort
+                        || g[1] == dHi && g[2] == dLo && g[3] == dPort && g[4] == sHi && g[5] == sLo && g[6] == sPort)) {
+                    return;
+                }
+            }
+            if (table.putCallFlow(l4, sHi, sLo, sPort, dHi, dLo, dPort, c.verdict, nanos) != VerdictTable.REFUSED) {
+                c.legs.add(new long[] {l4, sHi, sLo, sPort, dHi, dLo, dPort});
+            }
         }
 
         @Override
@@ -213,8 +234,11 @@ public final class PolicyEngine {
                 }
             }
             Verdict v = c.verdict;
-            if (table.putEndpoint(hi, lo, port, IpProtocol.UDP, v, nanos, Long.MAX_VALUE)) {
+            int put = table.putEndpoint(hi, lo, port, IpProtocol.UDP, v, nanos, Long.MAX_VALUE);
+            if (put != VerdictTable.REFUSED) {
                 c.endpoints.add(new long[] {hi, lo, port});
+            }
+            if (put == VerdictTable.OPENED) {   // a change: not when another call holds the endpoint already
                 count(v, ENDPOINTS);
                 guard.emitVerdict(new VerdictRecord(nanos, "endpoint", v.rule(), v.action().label(), v.dscp(),
                         v.rateBitsPerSecond(), null, "call", "UDP", hi, lo, port, 0, 0, 0, 0, Long.MAX_VALUE));
@@ -230,6 +254,9 @@ public final class PolicyEngine {
             if (c.signalling) {
                 Facts f = c.facts;
                 table.endCallFlow(f.l4, f.srcHi, f.srcLo, f.srcPort, f.dstHi, f.dstLo, f.dstPort, c.verdict, end);
+            }
+            for (long[] g : c.legs) {
+                table.endCallFlow((int) g[0], g[1], g[2], (int) g[3], g[4], g[5], (int) g[6], c.verdict, end);
             }
             for (long[] e : c.endpoints) {
                 table.endEndpoint(e[0], e[1], (int) e[2], IpProtocol.UDP, c.verdict, end);

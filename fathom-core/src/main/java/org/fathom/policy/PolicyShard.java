@@ -6,15 +6,17 @@ import org.fathom.decode.DecodedPacket;
 import org.fathom.decode.IpProtocol;
 import org.fathom.flow.FlowEnd;
 import org.fathom.flow.FlowTable;
-import org.fathom.lifecycle.FlowEvents;
 import org.fathom.privacy.PrivacyGuard;
 import org.fathom.protocol.Classification;
+import org.fathom.protocol.Classifier;
 import org.fathom.record.VerdictRecord;
 
 /**
  * One worker's part of the {@link PolicyEngine}: the verdicts of the flows the worker owns. Not
- * thread-safe: its worker drives it, in packet order. Per flow it keeps three verdicts in arrays
- * indexed by flow id (no allocation per packet):
+ * thread-safe: its worker drives it, in packet order, at the flow lifecycle's events (the same
+ * started, classified and ended as {@code lifecycle.FlowEvents}, called by the worker itself so
+ * that the verdict of a flow is decided before other listeners hear of it) and at each packet. Per flow it keeps
+ * three verdicts in arrays indexed by flow id (no allocation per packet):
  * <ul>
  *   <li><b>decided</b>: the first flow rule that matches, known at the flow's first packet when
  *       addresses, ports, VLAN and time suffice, else when the flow is classified (written to the
@@ -22,11 +24,12 @@ import org.fathom.record.VerdictRecord;
  *   <li><b>current</b>: what applies to the packet now: the decided verdict or an alert's or
  *       call's verdict in force (the table's events), the first rule winning; null before any
  *       (packets before the verdict pass: counted apart);</li>
- *   <li><b>applied</b>: the first rule that applied to any of its packets: what the flow record
- *       says ({@code policy.rule}, {@code policy.action}).</li>
+ *   <li><b>applied</b>: the first alert or call verdict that applied to any of its packets. The
+ *       record says ({@code policy.rule}, {@code policy.action}) the first of the flow's own
+ *       verdict at its end (what its final classification selects) and this one</li>
  * </ul>
  */
-public final class PolicyShard implements FlowEvents {
+public final class PolicyShard {
     private final PolicyEngine engine;
     private final Policy policy;
     private final VerdictTable table;
@@ -35,6 +38,8 @@ public final class PolicyShard implements FlowEvents {
     private Verdict[] decided = new Verdict[1024];
     private Verdict[] current = new Verdict[1024];
     private Verdict[] applied = new Verdict[1024];
+    /** The classifier's revision when the flow's verdict was last decided; 0: not watched (final). */
+    private long[] revision = new long[1024];
     private final long[][] hits;
     private long beforePackets;
     private long beforeBytes;
@@ -53,6 +58,7 @@ public final class PolicyShard implements FlowEvents {
             decided = Arrays.copyOf(decided, n);
             current = Arrays.copyOf(current, n);
             applied = Arrays.copyOf(applied, n);
+            revision = Arrays.copyOf(revision, n);
         }
     }
 
@@ -61,11 +67,12 @@ public final class PolicyShard implements FlowEvents {
                 t.addrLo(f, false), t.port(f, false), t.vlan(f)).unclassified();
     }
 
-    @Override
+    /** A flow's first packet was accounted. */
     public void started(FlowTable t, int f) {
         ensure(f);
         current[f] = null;
         applied[f] = null;
+        revision[f] = 0;
         Facts x = facts(t, f, 0);
         x.nanos = t.firstSeen(f);
         Verdict v = policy.decideFlow(x, false);
@@ -75,7 +82,12 @@ public final class PolicyShard implements FlowEvents {
         }
     }
 
-    @Override
+    /** Whether flow {@code f} still waits for its classification to be decided. */
+    public boolean undecided(int f) {
+        return f >= decided.length || decided[f] == null;
+    }
+
+    /** The flow's protocol and application are known (at most once per flow). */
     public void classified(FlowTable t, int f, Classification c) {
         ensure(f);
         if (decided[f] != null) {
@@ -85,7 +97,45 @@ public final class PolicyShard implements FlowEvents {
         x.nanos = t.lastSeen(f);
         Verdict v = policy.decideFlow(x, true);
         decided[f] = v;
+        revision[f] = v.index() == 0 ? 0 : -1;   // an earlier rule may still match on later facts: watch
         publish(t, f, v, "classified", x.nanos);
+    }
+
+    /**
+     * Inspection of a classified flow learned more (a risk from the server's answer, a name in a
+     * later packet): decide again, as the packet path would. Facts only accumulate, so the verdict
+     * moves to an earlier rule if any; the first rule ends the watch.
+     */
+    private void refresh(FlowTable t, int f, Classifier classifier) {
+        long r = classifier.revision(t, f);
+        if (revision[f] == -1) {
+            revision[f] = r;   // the facts the classification-time verdict saw
+            return;
+        }
+        if (r == revision[f]) {
+            if (!classifier.inspecting(t, f)) {
+                revision[f] = 0;   // inspection is over: nothing will change any more
+            }
+            return;
+        }
+        revision[f] = r;
+        Classification c = classifier.verdict(t, f);
+        Facts x = facts(t, f, 0).classified(c.protocol(), c.application(), c.category(), c.confidence(), c.metadata(), c.risks());
+        x.nanos = t.lastSeen(f);
+        Verdict v = policy.decideFlow(x, true);
+        Verdict old = decided[f];
+        if (v != old) {
+            decided[f] = v;
+            if (v.isDefault()) {
+                table.removeFlow(t.l4(f), t.addrHi(f, true), t.addrLo(f, true), t.port(f, true), t.addrHi(f, false),
+                        t.addrLo(f, false), t.port(f, false), t.vlan(f));
+            } else {
+                publish(t, f, v, "reclassified", x.nanos);
+            }
+        }
+        if (v.index() == 0) {
+            revision[f] = 0;
+        }
     }
 
     /** A flow's own verdict is known: into the table for the packet path (the default needs no entry). */
@@ -101,8 +151,11 @@ public final class PolicyShard implements FlowEvents {
      * that applies to it, counted, and logged when it changed. Allocates nothing unless the
      * verdict changed.
      */
-    public void packet(FlowTable t, int f, DecodedPacket d) {
+    public void packet(FlowTable t, int f, DecodedPacket d, Classifier classifier) {
         ensure(f);
+        if (revision[f] != 0) {
+            refresh(t, f, classifier);
+        }
         Verdict v = decided[f];
         Verdict e = table.lookupEvents(d);
         if (e != null && (v == null || e.index() < v.index())) {
@@ -116,8 +169,8 @@ public final class PolicyShard implements FlowEvents {
             h[PolicyEngine.PACKETS] += d.frames;
             h[PolicyEngine.BYTES] += d.wireBytes;
             Verdict a = applied[f];
-            if (a == null || v.index() < a.index()) {
-                applied[f] = v;
+            if (v == e && (a == null || v.index() < a.index())) {
+                applied[f] = v;   // an alert's or call's verdict applied to this flow
             }
         }
         Verdict was = current[f];
@@ -136,6 +189,11 @@ public final class PolicyShard implements FlowEvents {
         return v.isDefault() ? "expired" : policy.rules().get(v.index()).match().needsClassification() ? "classified" : "flow_start";
     }
 
+    /** Whether the flow's verdict is still being watched for later facts (tests). */
+    boolean watching(int f) {
+        return f < revision.length && revision[f] != 0;
+    }
+
     private void log(FlowTable t, int f, Verdict v, Verdict was, String cause, long nanos) {
         guard.emitVerdict(new VerdictRecord(nanos, "flow", v.ruleLabel(), v.action().label(), v.dscp(),
                 v.rateBitsPerSecond(), was == null ? null : was.ruleLabel(), cause, IpProtocol.name(t.l4(f)),
@@ -144,7 +202,9 @@ public final class PolicyShard implements FlowEvents {
     }
 
     /**
-     * Puts the flow's verdict on its record: the first rule that applied to any of its packets. A
+     * Puts the flow's verdict on its record: the first of its own verdict (as its latest facts
+     * decide it; a flow whose classification changed keeps the verdict of what it became) and the
+     * alert and call verdicts that applied to any of its packets. A
      * flow that ended before any verdict (never classified) gets the one its final classification
      * selects, as "would have applied".
      *
@@ -152,18 +212,19 @@ public final class PolicyShard implements FlowEvents {
      */
     public void annotate(FlowTable t, int f, Classification c, boolean last) {
         ensure(f);
-        Verdict v = applied[f];
-        if (v == null) {
-            v = decided[f];
-        }
+        Verdict v = decided[f];
         if (v == null && last) {
             Facts x = facts(t, f, 0).classified(c.protocol(), c.application(), c.category(), c.confidence(), c.metadata(), c.risks());
             x.nanos = t.lastSeen(f);
             v = policy.decideFlow(x, true);
             decided[f] = v;
-            if (!v.isDefault()) {
+            if (!v.isDefault() && applied[f] == null) {
                 log(t, f, v, null, "flow_end", x.nanos);
             }
+        }
+        Verdict a = applied[f];
+        if (a != null && (v == null || a.index() < v.index())) {
+            v = a;
         }
         if (v == null) {
             v = policy.fallback();   // an interim record of a flow still undecided
@@ -176,7 +237,7 @@ public final class PolicyShard implements FlowEvents {
         }
     }
 
-    @Override
+    /** The flow ends (its record has been annotated); its id is free after the call. */
     public void ended(FlowTable t, int f, FlowEnd reason) {
         ensure(f);
         Verdict v = decided[f];
@@ -185,6 +246,7 @@ public final class PolicyShard implements FlowEvents {
                     t.addrLo(f, false), t.port(f, false), t.vlan(f));
         }
         decided[f] = current[f] = applied[f] = null;
+        revision[f] = 0;
     }
 
     /** The worker has finished: its counts join the engine's. */

@@ -243,6 +243,9 @@ public final class VerdictTable {
     /** How a put treats an entry that exists. */
     private static final int FORCE = 0, TIMED = 1, HELD = 2;
 
+    /** What {@link #putEndpoint} and {@link #putCallFlow} did. */
+    public static final int REFUSED = 0, OPENED = 1, JOINED = 2;
+
     /**
      * Sets a flow's verdict (both directions), replacing what it had. The flow's owner calls it
      * when the flow is classified; {@link #removeFlow} when it ends.
@@ -286,7 +289,7 @@ public final class VerdictTable {
     public boolean putAddress(long hi, long lo, Verdict v, long from, long until) {
         long stamp = lock.writeLock();
         try {
-            return put(hi, lo, 0, 0, KIND_ADDRESS, v, from, until, TIMED);
+            return put(hi, lo, 0, 0, KIND_ADDRESS, v, from, until, TIMED) != REFUSED;
         } finally {
             lock.unlockWrite(stamp);
         }
@@ -297,9 +300,10 @@ public final class VerdictTable {
      * until {@link #endEndpoint}: every packet from or to it. Calls that share the endpoint hold it
      * together: it ends when the last of them ends.
      *
-     * @return false when another rule's verdict in force was kept (do not end it then)
+     * @return {@link #OPENED} (a verdict change), {@link #JOINED} (another call holds it already) or
+     *         {@link #REFUSED} (another rule's verdict in force was kept: do not end it then)
      */
-    public boolean putEndpoint(long hi, long lo, int port, int l4, Verdict v, long from, long until) {
+    public int putEndpoint(long hi, long lo, int port, int l4, Verdict v, long from, long until) {
         long stamp = lock.writeLock();
         try {
             return put(hi, lo, 0, 0, endpointMeta(l4, port), v, from, until, HELD);
@@ -328,9 +332,9 @@ public final class VerdictTable {
      * {@code from} until {@link #endCallFlow}. Kept apart from the flow's own verdict (the
      * worker's) and looked up with it: the first rule wins. Calls on the same flow hold it together.
      *
-     * @return false when another rule's verdict in force was kept (do not end it then)
+     * @return {@link #OPENED}, {@link #JOINED} or {@link #REFUSED}, as {@link #putEndpoint}
      */
-    public boolean putCallFlow(int l4, long sHi, long sLo, int sPort, long dHi, long dLo, int dPort, Verdict v, long from) {
+    public int putCallFlow(int l4, long sHi, long sLo, int sPort, long dHi, long dLo, int dPort, Verdict v, long from) {
         long stamp = lock.writeLock();
         try {
             if (first(sHi, sLo, sPort, dHi, dLo, dPort)) {
@@ -373,8 +377,8 @@ public final class VerdictTable {
         }
     }
 
-    /** Under the write lock. */
-    private boolean put(long aHi, long aLo, long bHi, long bLo, long meta, Verdict v, long from, long until, int mode) {
+    /** Under the write lock: {@link #OPENED}, {@link #JOINED} or {@link #REFUSED}. */
+    private int put(long aHi, long aLo, long bHi, long bLo, long meta, Verdict v, long from, long until, int mode) {
         int s = find(aHi, aLo, bHi, bLo, meta);
         if (s >= 0 && mode != FORCE) {
             int o = s * W;
@@ -383,6 +387,7 @@ public final class VerdictTable {
             if (old == v) {
                 if (mode == HELD && holders[s] > 0) {
                     holders[s]++;                          // another call on the open window
+                    return JOINED;
                 } else if (mode == TIMED && from <= windows[o + 1]) {
                     windows[o + 1] = Math.max(windows[o + 1], until);   // the windows meet: one longer window
                 } else {
@@ -392,17 +397,17 @@ public final class VerdictTable {
                     windows[o + 1] = until;
                     holders[s] = mode == HELD ? 1 : 0;
                 }
-                return true;
+                return OPENED;
             }
             if (inForce && old.index() < v.index()) {
-                return false;
+                return REFUSED;
             }
             verdicts[s] = v;
             windows[o] = from;
             windows[o + 1] = until;
             windows[o + 2] = windows[o + 3] = Long.MIN_VALUE;
             holders[s] = mode == HELD ? 1 : 0;
-            return true;
+            return OPENED;
         }
         if (s < 0) {
             if (size >= capacity) {
@@ -427,7 +432,7 @@ public final class VerdictTable {
         keys[o + 2] = bHi;
         keys[o + 3] = bLo;
         keys[o + 4] = meta;
-        return true;
+        return OPENED;
     }
 
     private void count(long meta, int d) {

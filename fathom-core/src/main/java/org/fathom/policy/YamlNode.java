@@ -40,7 +40,8 @@ record YamlNode(Object value, int line, boolean quoted) {
             return root;
         } catch (JacksonException e) {
             String m = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
-            m = m.lines().findFirst().orElse(m).strip();
+            // snakeyaml's message: context and problem lines, each followed by an indented excerpt
+            m = String.join("; ", m.lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0))).toList()).strip();
             int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
             throw new PolicyException(file, Math.max(line, 0), "not valid YAML (" + m + ")");
         }

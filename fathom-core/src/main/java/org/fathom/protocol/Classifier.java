@@ -424,6 +424,27 @@ public final class Classifier implements PassiveObserver.AddressBook {
         expected.put(new ExpectKey(l4, hi, lo, port), new Service(name, category));
     }
 
+    /**
+     * A number that changes when inspection of flow {@code f} learns something its verdict would
+     * show (metadata, risks, protocol, application); 0 before inspection. Cheap and allocation-free,
+     * for whoever re-decides on new facts (the policy) without building a {@link #verdict} per packet.
+     */
+    public long revision(FlowTable t, int f) {
+        if (!(t.ext(f) instanceof FlowInspection fi)) {
+            return 0;
+        }
+        long h = (long) fi.metadataCalls << 40 ^ fi.risks;
+        h = h * 31 + (fi.protocol == null ? 0 : fi.protocol.hashCode());
+        h = h * 31 + (fi.application == null ? 0 : fi.application.hashCode());
+        h = h * 31 + (fi.host == null ? 0 : fi.host.hashCode());
+        return h * 31 + (fi.learnedName == null ? 0 : fi.learnedName.hashCode()) + 1;
+    }
+
+    /** Whether inspection of flow {@code f} goes on (its {@link #revision} may still change). */
+    public boolean inspecting(FlowTable t, int f) {
+        return t.ext(f) instanceof FlowInspection fi && !fi.done;
+    }
+
     /** The verdict on flow {@code f} as it ends. */
     public Classification finish(FlowTable t, int f) {
         return verdict(t, f, true);

@@ -55,6 +55,14 @@ final class Call {
         this.lastSipNanos = start;
     }
 
+    /** Whether a packet goes between the endpoints of the first INVITE (either way). */
+    boolean firstLeg(org.fathom.decode.DecodedPacket d) {
+        return d.srcHi == clientHi && d.srcLo == clientLo && d.srcPort == clientPort && d.dstHi == serverHi
+                && d.dstLo == serverLo && d.dstPort == serverPort
+                || d.srcHi == serverHi && d.srcLo == serverLo && d.srcPort == serverPort && d.dstHi == clientHi
+                && d.dstLo == clientLo && d.dstPort == clientPort;
+    }
+
     long lastMediaNanos() {
         return Math.max(Math.max(callerToCallee.lastNanos, calleeToCaller.lastNanos), otherMediaNanos);
     }

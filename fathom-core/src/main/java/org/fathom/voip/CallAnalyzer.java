@@ -203,6 +203,10 @@ public final class CallAnalyzer implements PacketAnalyzer {
         long t = d.timestampNanos;
         if (c != null) {
             c.lastSipNanos = t;
+            if (c.listener != null && !c.firstLeg(d)) {
+                events.signalling(c.listener, "TCP".equals(transport) ? TCP : UDP, d.srcHi, d.srcLo, d.srcPort, d.dstHi,
+                        d.dstLo, d.dstPort, t);
+            }
         }
         if (m.isRequest()) {
             switch (m.method().toUpperCase(Locale.ROOT)) {

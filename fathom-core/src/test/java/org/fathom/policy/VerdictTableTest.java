@@ -138,6 +138,31 @@ class VerdictTableTest {
     }
 
     @Test
+    void lookupsAllocateNothing() {
+        VerdictTable t = new VerdictTable(Verdict.DEFAULT_ALLOW, 1024);
+        for (int i = 0; i < 500; i++) {
+            putFlow(t, "10.0.0.1", 1024 + i, "192.0.2.1", 80, BLOCK);
+        }
+        long[] a = ip("10.0.0.66"), m = ip("10.0.0.5");
+        t.putAddress(a[0], a[1], BLOCK, 0, Long.MAX_VALUE);
+        t.putEndpoint(m[0], m[1], 4000, 17, PRIO, 0, Long.MAX_VALUE);
+        DecodedPacket[] ps = {packet("10.0.0.1", 1100, "192.0.2.1", 80, 6, 5), packet("192.0.2.9", 80, "10.0.0.66", 5, 6, 5),
+                packet("198.51.100.7", 9000, "10.0.0.5", 4000, 17, 5), packet("203.0.113.1", 1, "203.0.113.2", 2, 17, 5)};
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long sink = 0;
+        for (int i = 0; i < 200_000; i++) {   // warm up (JIT)
+            sink += t.lookup(ps[i & 3]).index() + (t.lookupEvents(ps[i & 3]) == null ? 0 : 1);
+        }
+        long before = mx.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 1_000_000; i++) {
+            sink += t.lookup(ps[i & 3]).index() + (t.lookupEvents(ps[i & 3]) == null ? 0 : 1);
+        }
+        long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+        assertThat(sink).isNotZero();
+        assertThat(allocated).as("bytes allocated by 2 M lookups").isLessThan(10_000);
+    }
+
+    @Test
     void readersNeverSeeAnotherFlowsVerdictWhileWritersChurn() throws Exception {
         VerdictTable t = new VerdictTable(Verdict.DEFAULT_ALLOW, 512);
         AtomicReference<Throwable> failure = new AtomicReference<>();
