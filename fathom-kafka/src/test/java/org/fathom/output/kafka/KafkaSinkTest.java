@@ -127,7 +127,8 @@ class KafkaSinkTest {
      *       when the broker is back every record is acknowledged and read exactly once (idempotent
      *       producer: no duplicates from the retries);</li>
      *   <li>with drops, records that find the buffer full past max.block.ms are dropped and counted;
-     *       the buffered ones arrive after the restart: sent + dropped is what was offered, and what
+     *       the buffered ones arrive after the restart or, past the delivery timeout, count as failed:
+     *       sent + dropped is what was offered, each record's fate is counted, and what
      *       is read is exactly what was acknowledged.</li>
      * </ul>
      */
@@ -179,7 +180,10 @@ class KafkaSinkTest {
         assertThat(dt.dropped()).as("the buffer overflowed while the broker was down").isPositive();
         assertThat(dt.sent() + dt.dropped()).isEqualTo(m + 1);
         assertThat(dt.pending()).isZero();
-        assertThat(dt.acknowledged()).as("the header, the first flow and the buffered ones").isGreaterThan(2);
+        // how many of the buffered records outlive the outage depends on how fast the broker comes
+        // back; what must hold is that each record's fate is known and counted exactly
+        assertThat(dt.acknowledged()).as("the header and the first flow, sent before the kill").isGreaterThanOrEqualTo(2);
+        assertThat(dt.acknowledged() + dt.failed() + dt.dropped()).as("every record acknowledged, failed or dropped").isEqualTo(m + 1);
         assertThat(warnings).anyMatch(w -> w.contains("dropped and counted"));
         List<ConsumerRecord<String, String>> kept = broker.consume("t3.flows", (int) dt.acknowledged() - 1, Duration.ofSeconds(30));
         List<ConsumerRecord<String, String>> header = broker.consume("t3.privacy", 1, Duration.ofSeconds(5));
