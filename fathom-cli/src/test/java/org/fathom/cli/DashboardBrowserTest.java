@@ -80,6 +80,83 @@ class DashboardBrowserTest {
         }
     }
 
+    /**
+     * The dashboard of a running {@code fathom live} (the bundled sample replayed at its own pace,
+     * about 50 s, with a store): while the run goes on, Chromium sees the page say it is live, its
+     * plots fill, and calls and the SYN flood appear; every number it showed is at most the
+     * store's once the run has ended (the page saw part of the run).
+     */
+    @Test
+    void dashboardOfALiveRunFillsWhileItRuns() throws Exception {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER),
+                "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)");
+        Path sample = Path.of("..", "samples", "demo.pcap");
+        assumeTrue(Files.isRegularFile(sample), "the bundled sample is not here");
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path store = dir.resolve("live-store");
+        String url = "http://127.0.0.1:" + port + "/";
+        java.util.concurrent.atomic.AtomicReference<AnalyzeCommandTest.Run> result = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread live = Thread.ofPlatform().start(() -> result.set(fathom("live", "-q", "-r", sample.toString(), "--replay",
+                "-w", "2", "--udp-timeout", "2", "--tcp-timeout", "5", "--media-timeout", "3", "--http", "127.0.0.1:" + port,
+                "--store", store.toString(), "--k", "2", "--audit-log", dir.resolve("audit.log").toString(),
+                "--key-file", dir.resolve("key").toString())));
+        waitUntilUp(url);
+        WebDriver driver = chromium();
+        Map<String, Long> numbers = new java.util.LinkedHashMap<>();
+        Map<String, Long> plots = new java.util.LinkedHashMap<>();
+        String state = "";
+        try {
+            long until = System.nanoTime() + 90_000_000_000L;
+            while (live.isAlive() && System.nanoTime() < until) {
+                driver.get(url + "?range=900");
+                new WebDriverWait(driver, Duration.ofSeconds(30))
+                        .until(d -> d.findElement(By.tagName("body")).getDomAttribute("data-loaded") != null);
+                state = driver.findElement(By.id("state")).getText();
+                for (String id : NUMBERS) {
+                    numbers.put(id, Long.parseLong(driver.findElement(By.id(id)).getText().replace(",", "")));
+                }
+                for (String id : PLOTS) {
+                    plots.put(id, Long.parseLong(driver.findElement(By.id(id)).getDomAttribute("data-points")));
+                }
+                if (numbers.get("calls-attempts") > 0 && numbers.get("alerts-total") > 0 && plots.get("plot-categories") > 0) {
+                    break;
+                }
+                Thread.sleep(2000);
+            }
+            Path shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
+            Path target = Path.of("target", "dashboard-live.png");
+            Files.createDirectories(target.getParent());
+            Files.copy(shot, target, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            driver.quit();
+        }
+        live.join(120_000);
+        assertThat(result.get().status()).as(result.get().err()).isZero();
+        assertThat(state).as("the page says it is live").startsWith("live");
+        assertThat(numbers.get("calls-attempts")).as("calls reached the live page").isPositive();
+        assertThat(numbers.get("alerts-total")).as("the SYN flood reached the live page").isPositive();
+        assertThat(plots.get("plot-categories")).isPositive();
+        assertThat(plots.get("plot-calls")).isPositive();
+        // the store, complete once the run ended, holds at least what the page showed
+        Map<String, Long> all = expected(store, 0, Long.MAX_VALUE / 2_000_000_000L);
+        for (String id : NUMBERS) {
+            assertThat(numbers.get(id)).as(id).isLessThanOrEqualTo(all.get(id));
+        }
+        assertThat(all.get("calls-attempts")).as("the sample's six calls").isEqualTo(6);
+    }
+
+    private WebDriver chromium() {
+        ChromeOptions o = new ChromeOptions();
+        o.setBinary(CHROMIUM.toFile());
+        o.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + dir.resolve("chromium-live"), "--window-size=1300,2700");
+        return new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).usingAnyFreePort().build(), o);
+    }
+
     private record Page(long from, long to, Map<String, Long> numbers, Map<String, Long> plots, String privacy, String attacks) {
         long points(String id) {
             return plots.get(id);
