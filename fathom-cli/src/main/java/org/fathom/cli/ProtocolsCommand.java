@@ -10,11 +10,13 @@ import picocli.CommandLine.Option;
 
 /** {@code fathom protocols}: every protocol and service Fathom can report, like {@code ndpiReader -a 0}. */
 @Command(name = "protocols", mixinStandardHelpOptions = true,
-        description = {"Lists every protocol and service Fathom can report: name (nDPI's spelling), category,",
-            "and how it is detected: dpi (payload dissection), domain (a host name from TLS/QUIC SNI,",
-            "certificate names, HTTP Host, DNS or a STUN realm, in the service catalog), address (a",
-            "provider's address block), port (a default port: the last resort, confidence port).",
-            "Columns are separated by tabs; the last gives an example of the evidence.",
+        description = {"Lists every protocol and service Fathom can report.",
+            "",
+            "Each line: name (nDPI's spelling), category, and how it is detected: dpi (payload",
+            "dissection), domain (a host name from TLS/QUIC SNI, certificate names, HTTP Host, DNS",
+            "or a STUN realm, in the service catalog), address (a provider's address block), port",
+            "(a default port: the last resort, confidence port). Columns are separated by tabs;",
+            "the last gives an example of the evidence.",
             "See docs/CLASSIFICATION.md."})
 final class ProtocolsCommand implements Callable<Integer> {
     @Option(names = "--count", description = "Print only the number of names.")
