@@ -222,6 +222,66 @@ class StoreCommandTest {
     }
 
     /** A string field of a flat JSON line. */
+    /**
+     * A dry run with {@code --policy} fills the store's per-minute verdicts: flows, packets and
+     * bytes per rule and action equal what the flow records of the same run carry, and the
+     * dashboard's overview lists them.
+     */
+    @Test
+    void policyVerdictsReachTheStoreAndTheDashboard() throws Exception {
+        Path demo = Path.of("..", "samples", "demo.pcap");
+        assumeTrue(Files.isRegularFile(demo), "the bundled sample is not here");
+        Path policy = dir.resolve("policy.yaml");
+        Files.writeString(policy, """
+                policy:
+                  name: store-test
+                  rules:
+                    - name: no-tls
+                      match: { protocol: TLS }
+                      action: block
+                    - name: watch-dns
+                      match: { protocol: DNS }
+                      action: report
+                  default: allow
+                """);
+        Path store = dir.resolve("store");
+        Path flowsFile = dir.resolve("flows.jsonl");
+        AnalyzeCommandTest.Run r = analyze(demo.toString(), "--policy", policy.toString(), "--store", store.toString(),
+                "--flows", flowsFile.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        java.util.Map<String, long[]> expected = new java.util.TreeMap<>();
+        for (String l : Files.readAllLines(flowsFile)) {
+            if (l.contains("\"type\":\"flow\"")) {
+                long[] v = expected.computeIfAbsent(field(l, "policy.rule") + "|" + field(l, "policy.action"), k -> new long[3]);
+                v[0]++;
+                v[1] += number(l, "packets_c2s") + number(l, "packets_s2c");
+                v[2] += number(l, "bytes_c2s") + number(l, "bytes_s2c");
+            }
+        }
+        assertThat(expected).containsKeys("no-tls|block", "watch-dns|report");
+        AnalyzeCommandTest.Run q = fathom("query", "--store", store.toString(), "--json",
+                "SELECT rule, action, sum(flows) AS f, sum(packets) AS p, sum(bytes) AS b FROM policy_minute GROUP BY 1, 2 ORDER BY 1, 2");
+        assertThat(q.status()).as(q.err()).isZero();
+        java.util.Map<String, long[]> stored = new java.util.TreeMap<>();
+        for (String l : q.out().strip().split("\n")) {
+            stored.put(field(l, "rule") + "|" + field(l, "action"), new long[] {number(l, "f"), number(l, "p"), number(l, "b")});
+        }
+        assertThat(stored.keySet()).isEqualTo(expected.keySet());
+        for (String k : expected.keySet()) {
+            assertThat(stored.get(k)).as(k).containsExactly(expected.get(k));
+        }
+        try (org.fathom.store.Store s = org.fathom.store.Store.openReadOnly(store)) {
+            String json = new org.fathom.web.Dashboard(s, false, null).overview(2_592_000, java.time.Instant.now());
+            assertThat(json).contains("\"rule\":\"no-tls\",\"action\":\"block\",\"flows\":" + expected.get("no-tls|block")[0]);
+        }
+    }
+
+    private static long number(String line, String key) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + java.util.regex.Pattern.quote(key) + "\":(\\d+)").matcher(line);
+        assertThat(m.find()).as(key + " in " + line).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
     static String field(String line, String key) {
         int i = line.indexOf("\"" + key + "\":\"");
         if (i < 0) {

@@ -59,6 +59,8 @@ public final class Store implements AutoCloseable {
             "CREATE TABLE IF NOT EXISTS traffic_minute (minute TIMESTAMP, category VARCHAR, application VARCHAR, flows BIGINT,"
                     + " packets BIGINT, bytes BIGINT, clients INTEGER, tcp_refused BIGINT, tcp_reset BIGINT,"
                     + " tcp_unanswered BIGINT, risky BIGINT, PRIMARY KEY (minute, category, application))",
+            "CREATE TABLE IF NOT EXISTS policy_minute (minute TIMESTAMP, rule VARCHAR, action VARCHAR, flows BIGINT,"
+                    + " packets BIGINT, bytes BIGINT, PRIMARY KEY (minute, rule, action))",
             "CREATE TABLE IF NOT EXISTS call_minute (minute TIMESTAMP PRIMARY KEY, attempts BIGINT, answered BIGINT,"
                     + " completed BIGINT, dropped BIGINT, blocked BIGINT, busy BIGINT, no_answer BIGINT, cancelled BIGINT,"
                     + " redirected BIGINT, in_progress BIGINT, emergency BIGINT, emergency_answered BIGINT)");
@@ -212,6 +214,7 @@ public final class Store implements AutoCloseable {
             deleted.put("aggregates", (long) st.executeUpdate("DELETE FROM aggregates WHERE bucket_start < " + ts));
             deleted.put("traffic_minute", (long) st.executeUpdate("DELETE FROM traffic_minute WHERE minute < " + ts));
             deleted.put("call_minute", (long) st.executeUpdate("DELETE FROM call_minute WHERE minute < " + ts));
+            deleted.put("policy_minute", (long) st.executeUpdate("DELETE FROM policy_minute WHERE minute < " + ts));
         }
         return new Retention(cutoff, deleted);
     }

@@ -79,6 +79,8 @@ public final class StoreSink implements FlowSink {
     private long newestMinute = Long.MIN_VALUE;
     private final Map<TrafficKey, Traffic> traffic = new HashMap<>();
     private final Map<Long, long[]> callMinutes = new HashMap<>();
+    /** Per minute, rule and action of a policy (dry run or inline): flows, packets, bytes. */
+    private final Map<PolicyKey, long[]> policyMinutes = new HashMap<>();
     private boolean closed;
     private Thread maintenance;
     private volatile SQLException maintenanceFailure;
@@ -136,7 +138,7 @@ public final class StoreSink implements FlowSink {
                 }
             }
             if (++pending >= BATCH || System.nanoTime() - lastFlush >= FLUSH_INTERVAL.toNanos()
-                    || traffic.size() >= MAX_GROUPS) {
+                    || traffic.size() >= MAX_GROUPS || policyMinutes.size() >= MAX_GROUPS) {
                 flushLocked();
             }
         } catch (SQLException e) {
@@ -223,6 +225,15 @@ public final class StoreSink implements FlowSink {
         boolean interim = "active".equals(r.endReason());
         if (!interim) {
             t.flows++;
+        }
+        if (r.metadata().get("policy.action") instanceof String action) {
+            // the rule and action a policy gave the flow (--policy): the dashboard's verdicts per rule
+            Object rule = r.metadata().get("policy.rule");
+            long[] v = policyMinutes.computeIfAbsent(new PolicyKey(minute, rule == null ? "(default)" : rule.toString(), action),
+                    k -> new long[3]);
+            v[0] += interim ? 0 : 1;
+            v[1] += r.packetsC2s() + r.packetsS2c();
+            v[2] += r.bytesC2s() + r.bytesS2c();
         }
         t.packets += r.packetsC2s() + r.packetsS2c();
         t.bytes += r.bytesC2s() + r.bytesS2c();
@@ -402,6 +413,17 @@ public final class StoreSink implements FlowSink {
                     + " clients = greatest(clients, excluded.clients), tcp_refused = tcp_refused + excluded.tcp_refused,"
                     + " tcp_reset = tcp_reset + excluded.tcp_reset, tcp_unanswered = tcp_unanswered + excluded.tcp_unanswered,"
                     + " risky = risky + excluded.risky");
+        }
+        if (!policyMinutes.isEmpty()) {
+            List<String> rows = new java.util.ArrayList<>();
+            for (Map.Entry<PolicyKey, long[]> e : policyMinutes.entrySet()) {
+                long[] v = e.getValue();
+                rows.add("(" + minuteLiteral(e.getKey().minute()) + ", " + literal(e.getKey().rule()) + ", "
+                        + literal(e.getKey().action()) + ", " + v[0] + ", " + v[1] + ", " + v[2] + ")");
+            }
+            upsert("INSERT INTO policy_minute VALUES ", rows, " ON CONFLICT (minute, rule, action) DO UPDATE SET"
+                    + " flows = flows + excluded.flows, packets = packets + excluded.packets, bytes = bytes + excluded.bytes");
+            policyMinutes.clear();
         }
         if (!callMinutes.isEmpty()) {
             List<String> rows = new java.util.ArrayList<>();
@@ -647,6 +669,8 @@ public final class StoreSink implements FlowSink {
     }
 
     private record TrafficKey(long minute, String category, String application) {}
+
+    private record PolicyKey(long minute, String rule, String action) {}
 
     /** One minute's traffic of a category and application since the last flush, and its distinct clients. */
     private static final class Traffic {

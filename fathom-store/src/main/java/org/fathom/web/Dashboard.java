@@ -158,6 +158,7 @@ public final class Dashboard {
                 traffic(g, c, from, to, step, n, p.k());
                 calls(g, c, from, to, step, n);
                 alerts(g, c, from, to, step, n);
+                policy(g, c, from, to);
                 writePrivacy(g, p);
                 if (status != null) {
                     g.writeName("status");
@@ -391,6 +392,28 @@ public final class Dashboard {
         }
         g.writeEndArray();
         g.writeEndObject();
+    }
+
+    /**
+     * The policy's verdicts over the range (a run with {@code --policy}): flows, packets and bytes
+     * per rule and action, rules being the operator's names, not personal data.
+     */
+    private void policy(JsonGenerator g, Connection c, long from, long to) throws SQLException {
+        g.writeName("policy");
+        g.writeStartArray();
+        try (PreparedStatement ps = ranged(c, "SELECT rule, action, sum(flows), sum(packets), sum(bytes) FROM policy_minute"
+                + " WHERE minute >= ? AND minute < ? GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2", from, to); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                g.writeStartObject();
+                g.writeStringProperty("rule", rs.getString(1));
+                g.writeStringProperty("action", rs.getString(2));
+                g.writeNumberProperty("flows", rs.getLong(3));
+                g.writeNumberProperty("packets", rs.getLong(4));
+                g.writeNumberProperty("bytes", rs.getLong(5));
+                g.writeEndObject();
+            }
+        }
+        g.writeEndArray();
     }
 
     private void alerts(JsonGenerator g, Connection c, long from, long to, long step, int n) throws SQLException {

@@ -128,6 +128,14 @@
     }
     if (!a.attacks.length) row(at, ["none"]);
 
+    const pol = $("policy").tBodies[0];
+    pol.textContent = "";
+    for (const v of d.policy || []) {
+      row(pol, [v.rule, { t: v.action, cls: v.action === "block" ? "bad" : "" }, { t: num(v.flows), cls: "n" },
+        { t: num(v.packets), cls: "n" }, { t: bytes(v.bytes), cls: "n" }]);
+    }
+    if (!(d.policy || []).length) row(pol, ["no policy in this range"]);
+
     const p = d.privacy, pt = $("privacy").tBodies[0];
     pt.textContent = "";
     row(pt, ["mode", p.mode || "–"]);
