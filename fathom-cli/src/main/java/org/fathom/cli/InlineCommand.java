@@ -6,10 +6,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.fathom.inline.InlineException;
 import org.fathom.inline.InlineStats;
 import org.fathom.inline.NfQueue;
@@ -66,9 +63,6 @@ final class InlineCommand implements Callable<Integer> {
     @Mixin
     RunOptions run = new RunOptions();
 
-    /** Longest a signal waits for the records to be written before the process ends anyway. */
-    static final long FLUSH_LIMIT_SECONDS = 60;
-
     @Override
     public Integer call() {
         RunOptions.Prepared prepared = run.prepare(300);
@@ -81,44 +75,7 @@ final class InlineCommand implements Callable<Integer> {
             throw e;
         }
         PrintStream report = run.report();
-        CountDownLatch done = new CountDownLatch(1);
-        AtomicInteger status = new AtomicInteger(Main.EXIT_OK);
-        AtomicBoolean signalled = new AtomicBoolean();
-        Thread hook = Thread.ofPlatform().name("fathom-stop").unstarted(() -> {
-            signalled.set(true);
-            source.stop();
-            try {
-                if (!done.await(FLUSH_LIMIT_SECONDS, TimeUnit.SECONDS)) {
-                    System.err.println("fathom: stopped, but the records were not all written within "
-                            + FLUSH_LIMIT_SECONDS + " s");
-                    status.set(Main.EXIT_PARTIAL);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            System.out.flush();
-            System.err.flush();
-            Runtime.getRuntime().halt(status.get());
-        });
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            status.set(serve(source, opened, report, signalled));
-        } catch (UserError e) {
-            System.err.println("fathom: " + e.getMessage());
-            status.set(Main.EXIT_USAGE);
-        } catch (RuntimeException | Error e) {
-            System.err.println("fathom: internal error: " + e);
-            e.printStackTrace();
-            status.set(Main.EXIT_USAGE);
-        } finally {
-            done.countDown();
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // shutting down already: the hook ends the process with this status
-        }
-        return status.get();
+        return StopOnSignal.run(source::stop, signalled -> serve(source, opened, report, signalled));
     }
 
     private QueueSource openQueue(RunOptions.Prepared prepared) {

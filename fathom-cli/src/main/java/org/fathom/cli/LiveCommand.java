@@ -5,10 +5,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.Callable;
 import org.fathom.capture.Packet;
 import org.fathom.capture.libpcap.LiveCaptureException;
@@ -90,8 +87,6 @@ final class LiveCommand implements Callable<Integer> {
     /** Growing kernel drops are reported on standard error at most this often. */
     static final long DROP_WARNING_INTERVAL_NANOS = 60_000_000_000L;
 
-    /** Longest a signal waits for the records to be written before the process ends anyway. */
-    static final long FLUSH_LIMIT_SECONDS = 60;
 
     @Override
     public Integer call() {
@@ -129,61 +124,26 @@ final class LiveCommand implements Callable<Integer> {
             throw e;
         }
         PrintStream report = run.report();
-        // a signal: stop the source, wait until the main thread has written every record, then end
-        // the process with the run's status (a JVM ended by a signal would exit 128+n)
-        CountDownLatch done = new CountDownLatch(1);
-        AtomicInteger status = new AtomicInteger(Main.EXIT_OK);
-        AtomicBoolean signalled = new AtomicBoolean();
-        Thread hook = Thread.ofPlatform().name("fathom-stop").unstarted(() -> {
-            signalled.set(true);
-            source.stop().run();
-            try {
-                if (!done.await(FLUSH_LIMIT_SECONDS, TimeUnit.SECONDS)) {
-                    System.err.println("fathom: stopped, but the records were not all written within "
-                            + FLUSH_LIMIT_SECONDS + " s");
-                    status.set(Main.EXIT_PARTIAL);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            System.out.flush();
-            System.err.flush();
-            Runtime.getRuntime().halt(status.get());
-        });
-        Runtime.getRuntime().addShutdownHook(hook);
         // SIGHUP: read the rule files again, keep flows, calls and alerts
         RuleReloader reloader = run.reloader(prepared, opened.guard().audit());
-        AutoCloseable hangup = RuleReloader.onHangup(() -> System.err.println(reloader.reload()));
-        try {
-            status.set(capture(source, opened, report, signalled));
-        } catch (UserError e) {
-            System.err.println("fathom: " + e.getMessage());
-            status.set(Main.EXIT_USAGE);
-        } catch (RuntimeException | Error e) {
-            // a bug, not the user's mistake: say so here, as a signal's hook may end the process
-            // before picocli could
-            System.err.println("fathom: internal error: " + e);
-            e.printStackTrace();
-            status.set(Main.EXIT_USAGE);
-        } finally {
-            if (server != null) {
-                server.close();
-            }
-            done.countDown();
-            if (hangup != null) {
-                try {
-                    hangup.close();   // the JVM's own handling again
-                } catch (Exception e) {
-                    // nothing to undo
+        org.fathom.web.WebServer dashboard = server;
+        return StopOnSignal.run(source.stop(), signalled -> {
+            AutoCloseable hangup = RuleReloader.onHangup(() -> System.err.println(reloader.reload()));
+            try {
+                return capture(source, opened, report, signalled);
+            } finally {
+                if (dashboard != null) {
+                    dashboard.close();
+                }
+                if (hangup != null) {
+                    try {
+                        hangup.close();   // the JVM's own handling again
+                    } catch (Exception e) {
+                        // nothing to undo
+                    }
                 }
             }
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // shutting down already: the hook ends the process with this status
-        }
-        return status.get();
+        });
     }
 
     /** The source and how to stop it from another thread; {@code live} is null for a replay. */
