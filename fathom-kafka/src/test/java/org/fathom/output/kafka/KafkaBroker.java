@@ -104,7 +104,7 @@ public final class KafkaBroker implements AutoCloseable {
     private void format() throws IOException, InterruptedException {
         Path props = properties();
         String clusterId = base64Uuid();
-        Process p = new ProcessBuilder(java("kafka.tools.StorageTool", "format", "-t", clusterId, "-c", props.toString()))
+        Process p = new ProcessBuilder(java("kafka.tools.StorageTool", "format", "--cluster-id=" + clusterId, "--config=" + props))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("format.log").toFile()).start();
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             p.destroyForcibly();
@@ -112,8 +112,20 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    private static String base64Uuid() {
-        UUID u = UUID.randomUUID();
+    /**
+     * A random cluster id as Kafka spells it (URL-safe base64 of 16 bytes). One id in 64 starts with
+     * '-', which the storage tool's option parser would read as an option: such ids are drawn again,
+     * as Kafka's own {@code Uuid.randomUuid} does, and the id is also passed as {@code --cluster-id=ID}.
+     */
+    static String base64Uuid() {
+        String id;
+        do {
+            id = encode(UUID.randomUUID());
+        } while (id.startsWith("-"));
+        return id;
+    }
+
+    private static String encode(UUID u) {
         java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16);
         b.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
         return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
