@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.fathom.field.Treatment;
 import org.fathom.net.Addresses;
 import org.fathom.net.Cidr;
 import org.fathom.record.AggregateRecord;
@@ -110,7 +111,7 @@ final class Redactor {
         }
         List<String> dropped = new ArrayList<>();
         List<String> pseud = new ArrayList<>();
-        for (Map.Entry<String, FieldInventory.Treatment> e : new TreeMap<>(FieldInventory.all()).entrySet()) {
+        for (Map.Entry<String, Treatment> e : new TreeMap<>(FieldInventory.all()).entrySet()) {
             switch (e.getValue()) {
                 case DROP -> dropped.add(e.getKey());
                 case TOKEN, USER_URI -> pseud.add(e.getKey());
@@ -345,7 +346,7 @@ final class Redactor {
         return r.with(sHi, sLo, dHi, dLo, meta);
     }
 
-    private Object treat(FieldInventory.Treatment t, Object v, long epoch) {
+    private Object treat(Treatment t, Object v, long epoch) {
         if (v instanceof List<?> list) {
             List<Object> out = new ArrayList<>(list.size());
             for (Object o : list) {
@@ -357,7 +358,7 @@ final class Redactor {
             return out;
         }
         if (!(v instanceof String s)) {
-            return t == FieldInventory.Treatment.DROP ? null : v;
+            return t == Treatment.DROP ? null : v;
         }
         return switch (t) {
             case KEEP -> s;

@@ -73,10 +73,15 @@ public final class ProtocolRegistry {
         return firstByteExcludes[fromClient ? 0 : 1][first & 0xFF];
     }
 
-    /** Every dissector the project ships, in probe order. */
+    /**
+     * Every dissector the protocol packages register ({@link ProtocolModules}), in the probe order
+     * derived from their declarations.
+     */
     public static ProtocolRegistry defaults() {
         List<Dissector> all = new ArrayList<>();
-        all.addAll(Dissectors.all());
+        for (Probe p : ProtocolModules.probes()) {
+            all.add(p.dissector());
+        }
         return new ProtocolRegistry(all);
     }
 
@@ -97,7 +102,9 @@ public final class ProtocolRegistry {
     /** Dissectors that also learn from every packet (see {@link PassiveObserver}). */
     public List<PassiveObserver> observers() {
         List<PassiveObserver> l = new ArrayList<>();
-        l.add(new org.fathom.protocol.dns.DnsAnswerObserver());
+        for (ProtocolModule m : ProtocolModules.all()) {
+            l.addAll(m.observers());
+        }
         for (Dissector d : dissectors) {
             if (d instanceof PassiveObserver o) {
                 l.add(o);

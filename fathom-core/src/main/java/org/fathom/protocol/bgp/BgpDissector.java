@@ -63,7 +63,7 @@ public final class BgpDissector implements Dissector {
         if (type == 4 && mlen != HEADER) {
             return NO;
         }
-        ctx.put("bgp.message", switch (type) {
+        ctx.put(Registration.BGP_MESSAGE.key(), switch (type) {
             case 1 -> "OPEN";
             case 2 -> "UPDATE";
             case 3 -> "NOTIFICATION";

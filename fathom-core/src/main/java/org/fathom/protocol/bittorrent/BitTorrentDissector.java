@@ -61,17 +61,17 @@ public final class BitTorrentDissector implements Dissector {
             if (len > 12 && b[off] == 'd' && b[off + len - 1] == 'e') {
                 for (String p : DHT) {
                     if (HttpHead.startsWith(b, off, len, p)) {
-                        ctx.put("bittorrent.kind", "dht");
+                        ctx.put(Registration.BITTORRENT_KIND.key(), "dht");
                         return DONE;
                     }
                 }
             }
             if (len >= 16 && u32(b, off) == 0x417 && u32(b, off + 4) == 0x27101980 && u32(b, off + 8) == 0) {
-                ctx.put("bittorrent.kind", "udp_tracker");
+                ctx.put(Registration.BITTORRENT_KIND.key(), "udp_tracker");
                 return DONE;
             }
             if (HttpHead.startsWith(b, off, len, "BT-SEARCH * HTTP/1.1\r\n")) {
-                ctx.put("bittorrent.kind", "lsd");
+                ctx.put(Registration.BITTORRENT_KIND.key(), "lsd");
                 return DONE;
             }
         }
@@ -105,7 +105,7 @@ public final class BitTorrentDissector implements Dissector {
             ok = sameConn && seq == ((u.seq + 1) & 0xFFFF);
         }
         if (ok) {
-            ctx.put("bittorrent.kind", "utp");
+            ctx.put(Registration.BITTORRENT_KIND.key(), "utp");
             return DONE;
         }
         return NO;

@@ -74,7 +74,7 @@ public final class WhatsAppDissector extends PrefixDissector {
         if (major >= 3 && u8(b, off + p + 7) != 0x12) {
             return NO;
         }
-        ctx.put("whatsapp.protocol_version", major + "." + dict);
+        ctx.put(Registration.WHATSAPP_PROTOCOL_VERSION.key(), major + "." + dict);
         return DONE;
     }
 }

@@ -83,7 +83,7 @@ public final class XmppDissector extends PrefixDissector {
         if (fromClient) {
             String to = attribute(b, off + start, tagLen, " to=");
             if (to != null && !to.isEmpty()) {
-                ctx.put("jabber.to", to);
+                ctx.put(Registration.JABBER_TO.key(), to);
                 ctx.setHost(to, false);
             }
         }

@@ -85,8 +85,8 @@ public final class CoapDissector implements Dissector {
                 return NO;
             }
         }
-        ctx.put("coap.type", TYPES[type]);
-        ctx.put("coap.code", cls == 0 ? METHODS[detail] : cls + "." + (detail < 10 ? "0" : "") + detail);
+        ctx.put(Registration.COAP_TYPE.key(), TYPES[type]);
+        ctx.put(Registration.COAP_CODE.key(), cls == 0 ? METHODS[detail] : cls + "." + (detail < 10 ? "0" : "") + detail);
         return DONE;
     }
 

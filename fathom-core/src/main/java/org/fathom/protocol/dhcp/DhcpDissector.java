@@ -69,16 +69,16 @@ public final class DhcpDissector implements Dissector {
         if (!matched) {
             ctx.setState(Boolean.TRUE);
         }
-        if (ctx.get("dhcp.message_type") == null) {
-            ctx.put("dhcp.message_type", type != null ? type : "BOOTP");
+        if (ctx.get(Registration.DHCP_MESSAGE_TYPE.key()) == null) {
+            ctx.put(Registration.DHCP_MESSAGE_TYPE.key(), type != null ? type : "BOOTP");
         }
-        if (host != null && ctx.get("dhcp.hostname") == null) {
-            ctx.put("dhcp.hostname", host);
+        if (host != null && ctx.get(Registration.DHCP_HOSTNAME.key()) == null) {
+            ctx.put(Registration.DHCP_HOSTNAME.key(), host);
         }
-        if (vendor != null && ctx.get("dhcp.vendor_class") == null) {
-            ctx.put("dhcp.vendor_class", vendor);
+        if (vendor != null && ctx.get(Registration.DHCP_VENDOR_CLASS.key()) == null) {
+            ctx.put(Registration.DHCP_VENDOR_CLASS.key(), vendor);
         }
-        return ctx.get("dhcp.hostname") != null && ctx.get("dhcp.vendor_class") != null ? DONE : MATCH;
+        return ctx.get(Registration.DHCP_HOSTNAME.key()) != null && ctx.get(Registration.DHCP_VENDOR_CLASS.key()) != null ? DONE : MATCH;
     }
 
     private static String text(byte[] b, int off, int len) {

@@ -48,7 +48,7 @@ public final class Dhcpv6Dissector implements Dissector {
         if (p != end || options == 0) {
             return NO;
         }
-        ctx.put("dhcpv6.message_type", TYPES[type]);
+        ctx.put(Registration.DHCPV6_MESSAGE_TYPE.key(), TYPES[type]);
         return DONE;
     }
 }

@@ -114,11 +114,11 @@ public final class DnsDissector implements Dissector {
 
         private void emitQuery(FlowContext ctx, int i) {
             java.util.LinkedHashMap<String, Object> e = new java.util.LinkedHashMap<>();
-            e.put("dns.message", "query");
-            e.put("dns.id", (long) ids[i]);
-            e.put("dns.query", names[i]);
-            e.put("dns.qtype", types[i]);
-            e.put("dns.no_answer", Boolean.TRUE);
+            e.put(Registration.DNS_MESSAGE.key(), "query");
+            e.put(Registration.DNS_ID.key(), (long) ids[i]);
+            e.put(Registration.DNS_QUERY.key(), names[i]);
+            e.put(Registration.DNS_QTYPE.key(), types[i]);
+            e.put(Registration.DNS_NO_ANSWER.key(), Boolean.TRUE);
             ctx.transaction("dns", e);
         }
 
@@ -232,9 +232,9 @@ public final class DnsDissector implements Dissector {
         if (port != 53) {
             ctx.setProtocol(descriptor.name(), descriptor.category());
         }
-        if (m.qname != null && ctx.get("dns.query") == null) {
-            ctx.put("dns.query", m.qname);
-            ctx.put("dns.qtype", DnsMessage.typeName(m.qtype));
+        if (m.qname != null && ctx.get(Registration.DNS_QUERY.key()) == null) {
+            ctx.put(Registration.DNS_QUERY.key(), m.qname);
+            ctx.put(Registration.DNS_QTYPE.key(), DnsMessage.typeName(m.qtype));
             ctx.setHost(m.qname, false);
         }
         boolean swapped = first && m.isResponse() && fromClient;
@@ -244,15 +244,15 @@ public final class DnsDissector implements Dissector {
         }
         if (!st.answered) {
             st.answered = true;
-            ctx.put("dns.rcode", DnsMessage.rcodeName(m.rcode()));
+            ctx.put(Registration.DNS_RCODE.key(), DnsMessage.rcodeName(m.rcode()));
             if (!m.answers.isEmpty()) {
-                ctx.put("dns.answers", List.copyOf(m.answers));
+                ctx.put(Registration.DNS_ANSWERS.key(), List.copyOf(m.answers));
             }
             if (m.rcode() != 0) {
                 ctx.addRisk(Risk.DNS_ERROR);
             }
             if (st.firstQueryId == m.id && !swapped) {
-                ctx.put("dns.response_ms", Math.round((ctx.timestampNanos() - st.firstQueryNanos) / 1000.0) / 1000.0);
+                ctx.put(Registration.DNS_RESPONSE_MS.key(), Math.round((ctx.timestampNanos() - st.firstQueryNanos) / 1000.0) / 1000.0);
             }
         }
         // addresses in answers are learnt by DnsAnswerObserver, from every DNS packet in every worker
@@ -261,14 +261,14 @@ public final class DnsDissector implements Dissector {
         }
         long asked = st.ids == null ? 0 : st.answer(m.id);
         java.util.LinkedHashMap<String, Object> e = new java.util.LinkedHashMap<>();
-        e.put("dns.message", "response");
-        e.put("dns.id", (long) m.id);
-        e.put("dns.query", m.qname);
-        e.put("dns.qtype", m.qtype < 0 ? null : DnsMessage.typeName(m.qtype));
-        e.put("dns.rcode", DnsMessage.rcodeName(m.rcode()));
-        e.put("dns.answers", m.answers.isEmpty() ? null : List.copyOf(m.answers));
+        e.put(Registration.DNS_MESSAGE.key(), "response");
+        e.put(Registration.DNS_ID.key(), (long) m.id);
+        e.put(Registration.DNS_QUERY.key(), m.qname);
+        e.put(Registration.DNS_QTYPE.key(), m.qtype < 0 ? null : DnsMessage.typeName(m.qtype));
+        e.put(Registration.DNS_RCODE.key(), DnsMessage.rcodeName(m.rcode()));
+        e.put(Registration.DNS_ANSWERS.key(), m.answers.isEmpty() ? null : List.copyOf(m.answers));
         if (asked != 0) {
-            e.put("dns.response_ms", Math.round((ctx.timestampNanos() - asked) / 1000.0) / 1000.0);
+            e.put(Registration.DNS_RESPONSE_MS.key(), Math.round((ctx.timestampNanos() - asked) / 1000.0) / 1000.0);
         }
         ctx.transaction("dns", e);
         return MATCH;

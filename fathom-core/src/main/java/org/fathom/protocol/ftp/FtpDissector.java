@@ -23,7 +23,7 @@ public final class FtpDissector extends TextDissector {
     static final int MAX_LINE = 1024;
     static final int TCP = 6;
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("FTP_CONTROL", "Download", 21).withProbeDepth(4);
-    private static final StartTls AUTH_TLS = new StartTls("ftp.auth_tls", "FTPS", "Download");
+    private static final StartTls AUTH_TLS = new StartTls(Registration.FTP_AUTH_TLS.key(), "FTPS", "Download");
     static final String[] COMMANDS = {"USER", "PASS", "ACCT", "AUTH", "FEAT", "SYST", "OPTS", "PWD", "XPWD", "CWD",
         "CDUP", "TYPE", "PASV", "EPSV", "PORT", "EPRT", "LIST", "NLST", "MLSD", "MLST", "RETR", "STOR", "STOU", "APPE",
         "QUIT", "NOOP", "SIZE", "MDTM", "REST", "HOST", "CLNT", "PBSZ", "PROT", "STAT", "HELP", "SITE", "MKD", "RMD",
@@ -48,13 +48,13 @@ public final class FtpDissector extends TextDissector {
 
         private void emit(FlowContext ctx, int code, long nanos) {
             java.util.LinkedHashMap<String, Object> e = new java.util.LinkedHashMap<>();
-            e.put("ftp.command", pendingCommand);
+            e.put(Registration.FTP_COMMAND.key(), pendingCommand);
             if (pendingArgument != null && !pendingArgument.isEmpty()) {
-                e.put("USER".equals(pendingCommand) ? "ftp.user" : "ftp.argument", pendingArgument);
+                e.put("USER".equals(pendingCommand) ? Registration.FTP_USER.key() : Registration.FTP_ARGUMENT.key(), pendingArgument);
             }
             if (code >= 0) {
-                e.put("ftp.reply_code", (long) code);
-                e.put("ftp.reply_ms", Math.round((nanos - pendingNanos) / 1000.0) / 1000.0);
+                e.put(Registration.FTP_REPLY_CODE.key(), (long) code);
+                e.put(Registration.FTP_REPLY_MS.key(), Math.round((nanos - pendingNanos) / 1000.0) / 1000.0);
             }
             ctx.transaction("ftp", e);
             pendingCommand = null;
@@ -69,8 +69,8 @@ public final class FtpDissector extends TextDissector {
         }
 
         private void banner(FlowContext ctx, String text) {
-            if (!noted(ctx, "ftp.server_banner")) {
-                note(ctx, "ftp.server_banner", text);
+            if (!noted(ctx, Registration.FTP_SERVER_BANNER.key())) {
+                note(ctx, Registration.FTP_SERVER_BANNER.key(), text);
             }
         }
 
@@ -92,7 +92,7 @@ public final class FtpDissector extends TextDissector {
                 case "USER" -> {
                     String u = argument(b, off, len, 4, 64);
                     if (!u.isEmpty()) {
-                        note(ctx, "ftp.user", u);
+                        note(ctx, Registration.FTP_USER.key(), u);
                     }
                 }
                 case "PASS" -> risk(ctx, Risk.CLEARTEXT_CREDENTIALS);

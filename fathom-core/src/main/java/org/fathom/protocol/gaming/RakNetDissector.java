@@ -48,7 +48,7 @@ public final class RakNetDissector implements Dissector {
                 return NO;
             }
         }
-        ctx.put("raknet.message", name);
+        ctx.put(Registration.RAKNET_MESSAGE.key(), name);
         return DONE;
     }
 }

@@ -42,7 +42,7 @@ public final class SourceEngineDissector implements Dissector {
         if (query == null) {
             return NO;
         }
-        ctx.put("source_engine.query", query);
+        ctx.put(Registration.SOURCE_ENGINE_QUERY.key(), query);
         return DONE;
     }
 

@@ -69,7 +69,7 @@ public final class GitDissector extends PrefixDissector {
             }
             if (e > h + 5 && Ascii.allText(b, off + h + 5, e - h - 5)) {
                 String host = Ascii.string(b, off + h + 5, e - h - 5, 253).toLowerCase(java.util.Locale.ROOT);
-                ctx.put("git.host", host);
+                ctx.put(Registration.GIT_HOST.key(), host);
                 ctx.setHost(host, false);
             }
         }

@@ -52,8 +52,8 @@ public final class GtpDissector implements Dissector {
             return NO;
         }
         ctx.setApplication(userPlane ? "GTP_U" : "GTP_C", "Network");
-        ctx.put("gtp.version", (long) version);
-        ctx.put("gtp.message_type", (long) type);
+        ctx.put(Registration.GTP_VERSION.key(), (long) version);
+        ctx.put(Registration.GTP_MESSAGE_TYPE.key(), (long) type);
         return DONE;
     }
 

@@ -34,8 +34,8 @@ public final class H323Dissector implements Dissector {
             if (m == null) {
                 return verdict() == NEED_MORE ? NO : DONE;
             }
-            if (ctx.get("h323.message") == null) {
-                ctx.put("h323.message", m);
+            if (ctx.get(Registration.H323_MESSAGE.key()) == null) {
+                ctx.put(Registration.H323_MESSAGE.key(), m);
             }
             h245Address(ctx, fromClient, b, off + 4, len - 4);
             return ++messages >= MAX_MESSAGES ? DONE : MATCH;

@@ -109,19 +109,19 @@ public final class HttpDissector implements Dissector {
 
     static void emit(FlowContext ctx, Exchange x) {
         java.util.LinkedHashMap<String, Object> m = new java.util.LinkedHashMap<>();
-        m.put("http.method", x.method);
-        m.put("http.host", x.host);
-        m.put("http.url", x.url);
-        m.put("http.version", x.version);
-        m.put("http.user_agent", x.userAgent);
-        m.put("http.request_bytes", x.requestBytes);
+        m.put(Registration.HTTP_METHOD.key(), x.method);
+        m.put(Registration.HTTP_HOST.key(), x.host);
+        m.put(Registration.HTTP_URL.key(), x.url);
+        m.put(Registration.HTTP_VERSION.key(), x.version);
+        m.put(Registration.HTTP_USER_AGENT.key(), x.userAgent);
+        m.put(Registration.HTTP_REQUEST_BYTES.key(), x.requestBytes);
         if (x.status >= 0) {
-            m.put("http.status", (long) x.status);
-            m.put("http.content_type", x.contentType);
-            m.put("http.server", x.server);
-            m.put("http.response_bytes", x.responseBytes);
+            m.put(Registration.HTTP_STATUS.key(), (long) x.status);
+            m.put(Registration.HTTP_CONTENT_TYPE.key(), x.contentType);
+            m.put(Registration.HTTP_SERVER.key(), x.server);
+            m.put(Registration.HTTP_RESPONSE_BYTES.key(), x.responseBytes);
             if (x.requestNanos != 0) {
-                m.put("http.response_ms", Math.round((x.responseNanos - x.requestNanos) / 1000.0) / 1000.0);
+                m.put(Registration.HTTP_RESPONSE_MS.key(), Math.round((x.responseNanos - x.requestNanos) / 1000.0) / 1000.0);
             }
         }
         ctx.transaction("http", m);
@@ -317,7 +317,7 @@ public final class HttpDissector implements Dissector {
         }
         if (st.requests == 1) {
             st.firstRequestNanos = ctx.timestampNanos();
-            ctx.put("http.method", method);
+            ctx.put(Registration.HTTP_METHOD.key(), method);
             String host = HttpHead.hostWithoutPort(h.field("host"));
             String path = null;
             if ("CONNECT".equals(method)) {
@@ -355,23 +355,23 @@ public final class HttpDissector implements Dissector {
                 if (hash >= 0 && hash < cut) {
                     cut = hash;
                 }
-                ctx.put("http.url", path.substring(0, cut));
+                ctx.put(Registration.HTTP_URL.key(), path.substring(0, cut));
             }
             if (host != null && !host.isEmpty()) {
-                ctx.put("http.host", host);
+                ctx.put(Registration.HTTP_HOST.key(), host);
                 ctx.setHost(host.startsWith("[") ? host.substring(1, host.length() - 1) : host, false);
                 if (HttpHead.isIpLiteral(host)) {
                     ctx.addRisk(Risk.NUMERIC_HOST);
                 }
             }
             String ua = h.field("user-agent");
-            ctx.put("http.user_agent", ua);
+            ctx.put(Registration.HTTP_USER_AGENT.key(), ua);
             if (path != null && (path.startsWith("/uri-res/") || path.startsWith("/gnutella/"))
                     || h.field("x-gnutella-content-urn") != null) {
                 ctx.setApplication("Gnutella", "Download"); // HUGE file transfer of a Gnutella servent
             }
         }
-        ctx.put("http.requests", (long) st.requests);
+        ctx.put(Registration.HTTP_REQUESTS.key(), (long) st.requests);
         String auth = h.field("authorization", "proxy-authorization");
         if (auth != null && auth.regionMatches(true, 0, "basic ", 0, 6)) {
             ctx.addRisk(Risk.CLEARTEXT_CREDENTIALS);
@@ -566,21 +566,21 @@ public final class HttpDissector implements Dissector {
     /** Flow metadata of the first final response (the same with and without events). */
     private static void firstResponse(FlowContext ctx, State st, HttpHead h, int status) {
         if (status >= 400) {
-            ctx.put(status >= 500 ? "http.errors_5xx" : "http.errors_4xx",
-                    ctx.get(status >= 500 ? "http.errors_5xx" : "http.errors_4xx") instanceof Long n ? n + 1 : 1L);
+            ctx.put(status >= 500 ? Registration.HTTP_ERRORS_5XX.key() : Registration.HTTP_ERRORS_4XX.key(),
+                    ctx.get(status >= 500 ? Registration.HTTP_ERRORS_5XX.key() : Registration.HTTP_ERRORS_4XX.key()) instanceof Long n ? n + 1 : 1L);
         }
         if (st.responded) {
             return;
         }
         st.responded = true;
-        if (ctx.get("http.method") == null && ctx.get("http.status") == null) {
+        if (ctx.get(Registration.HTTP_METHOD.key()) == null && ctx.get(Registration.HTTP_STATUS.key()) == null) {
             ctx.setProtocol("HTTP", "Web"); // response seen without its request
         }
-        ctx.put("http.status", (long) status);
-        ctx.put("http.content_type", h.field("content-type"));
-        ctx.put("http.server", h.field("server"));
+        ctx.put(Registration.HTTP_STATUS.key(), (long) status);
+        ctx.put(Registration.HTTP_CONTENT_TYPE.key(), h.field("content-type"));
+        ctx.put(Registration.HTTP_SERVER.key(), h.field("server"));
         if (st.firstRequestNanos != 0) {
-            ctx.put("http.response_ms", Math.round((ctx.timestampNanos() - st.firstRequestNanos) / 1000.0) / 1000.0);
+            ctx.put(Registration.HTTP_RESPONSE_MS.key(), Math.round((ctx.timestampNanos() - st.firstRequestNanos) / 1000.0) / 1000.0);
         }
         if (status >= 400) {
             ctx.addRisk(Risk.HTTP_ERROR);

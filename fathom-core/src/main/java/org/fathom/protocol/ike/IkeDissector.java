@@ -41,7 +41,7 @@ public final class IkeDissector implements Dissector {
             if (v < 0) {
                 return NO;
             }
-            ctx.put("ipsec.ike_version", (long) v);
+            ctx.put(Registration.IPSEC_IKE_VERSION.key(), (long) v);
             return DONE;
         }
     }
@@ -80,7 +80,7 @@ public final class IkeDissector implements Dissector {
         if (v < 0) {
             return NO;
         }
-        ctx.put("ipsec.ike_version", (long) v);
+        ctx.put(Registration.IPSEC_IKE_VERSION.key(), (long) v);
         return DONE;
     }
 

@@ -35,7 +35,7 @@ public final class AdsDissector extends PrefixDissector {
         if (total < 32 || total > 1 << 24 || data != total - 32 || cmd < 1 || cmd > 9 || (flags & 0x0004) == 0 || (flags & 0x7F00) != 0) {
             return NO;
         }
-        ctx.put("ads.command", commandName(cmd));
+        ctx.put(Registration.ADS_COMMAND.key(), commandName(cmd));
         return DONE;
     }
 

@@ -54,7 +54,7 @@ public final class BacnetDissector implements Dissector {
                 return NO;
             }
         }
-        ctx.put("bacnet.bvlc_function", functionName(f));
+        ctx.put(Registration.BACNET_BVLC_FUNCTION.key(), functionName(f));
         return DONE;
     }
 

@@ -32,8 +32,8 @@ public final class Dnp3Dissector extends PrefixDissector {
         if (crc(b, off, 8) != u16le(b, off + 8)) {
             return NO;
         }
-        ctx.put("dnp3.dst_address", (long) u16le(b, off + 4));
-        ctx.put("dnp3.src_address", (long) u16le(b, off + 6));
+        ctx.put(Registration.DNP3_DST_ADDRESS.key(), (long) u16le(b, off + 4));
+        ctx.put(Registration.DNP3_SRC_ADDRESS.key(), (long) u16le(b, off + 6));
         return DONE;
     }
 

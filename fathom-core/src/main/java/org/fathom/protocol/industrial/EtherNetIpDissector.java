@@ -54,7 +54,7 @@ public final class EtherNetIpDissector extends PrefixDissector {
         } else if (request && fromClient && (cmd == 0x0004 || cmd == 0x0063 || cmd == 0x0064) && dlen != 0 && ctx.l4() == 6) {
             return NO;
         }
-        ctx.put("enip.command", commandName(cmd));
+        ctx.put(Registration.ENIP_COMMAND.key(), commandName(cmd));
         return DONE;
     }
 

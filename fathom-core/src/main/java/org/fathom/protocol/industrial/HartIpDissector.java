@@ -65,7 +65,7 @@ public final class HartIpDissector extends PrefixDissector {
         if (ctx.l4() == 6 && len < count) {
             return NEED_MORE;
         }
-        ctx.put("hart_ip.message_id", messageName(u8(b, off + 2)));
+        ctx.put(Registration.HART_IP_MESSAGE_ID.key(), messageName(u8(b, off + 2)));
         return DONE;
     }
 

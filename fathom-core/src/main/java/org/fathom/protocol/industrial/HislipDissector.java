@@ -40,7 +40,7 @@ public final class HislipDissector extends PrefixDissector {
         if (u32(b, off + 8) != 0 || u32(b, off + 12) > 1 << 24) {
             return NO;
         }
-        ctx.put("hislip.message_type", (long) u8(b, off + 2));
+        ctx.put(Registration.HISLIP_MESSAGE_TYPE.key(), (long) u8(b, off + 2));
         return DONE;
     }
 }

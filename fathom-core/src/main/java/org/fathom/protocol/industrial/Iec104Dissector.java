@@ -59,7 +59,7 @@ public final class Iec104Dissector extends PrefixDissector {
             i += 2 + l;
         }
         if (typeId >= 0) {
-            ctx.put("iec60870.type_id", (long) typeId);
+            ctx.put(Registration.IEC60870_TYPE_ID.key(), (long) typeId);
         }
         return DONE;
     }

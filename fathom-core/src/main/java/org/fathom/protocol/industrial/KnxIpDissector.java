@@ -32,7 +32,7 @@ public final class KnxIpDissector extends PrefixDissector {
         if (service == null || total < 6 || (ctx.l4() == 17 && total != len)) {
             return NO;
         }
-        ctx.put("knxnet_ip.service", service);
+        ctx.put(Registration.KNXNET_IP_SERVICE.key(), service);
         return DONE;
     }
 

@@ -47,12 +47,12 @@ public final class ModbusDissector extends PrefixDissector {
                 if (len < 9) {
                     return NEED_MORE;
                 }
-                ctx.put("modbus.exception_code", (long) u8(b, off + 8));
+                ctx.put(Registration.MODBUS_EXCEPTION_CODE.key(), (long) u8(b, off + 8));
             }
             return DONE;
         }
-        ctx.put("modbus.unit_id", (long) u8(b, off + 6));
-        ctx.put("modbus.function", functionName(fc & 0x7F));
+        ctx.put(Registration.MODBUS_UNIT_ID.key(), (long) u8(b, off + 6));
+        ctx.put(Registration.MODBUS_FUNCTION.key(), functionName(fc & 0x7F));
         if ((fc & 0x7F) == 90) {
             ctx.setApplication("UMAS", "IoT-Scada");
         }

@@ -93,7 +93,7 @@ public final class OpcUaDissector extends PrefixDissector {
         if (!allPrintable(b, off, from, from + (int) n)) {
             return NO;
         }
-        ctx.put("opcua.endpoint_url", ascii(b, off, from, from + (int) n, 200));
+        ctx.put(Registration.OPCUA_ENDPOINT_URL.key(), ascii(b, off, from, from + (int) n, 200));
         return DONE;
     }
 

@@ -74,23 +74,23 @@ public final class KerberosDissector implements Dissector {
         boolean request = t == 10 || t == 12;
         if (request && !st.seenRequest) {
             st.seenRequest = true;
-            ctx.put("kerberos.request", KerberosMessage.typeName(t));
+            ctx.put(Registration.KERBEROS_REQUEST.key(), KerberosMessage.typeName(t));
         } else if (!request && !st.seenReply) {
             st.seenReply = true;
-            ctx.put("kerberos.reply", KerberosMessage.typeName(t));
+            ctx.put(Registration.KERBEROS_REPLY.key(), KerberosMessage.typeName(t));
             if (t == 30) {
                 long code = KerberosMessage.errorCode(b, off, len);
                 if (code >= 0) {
-                    ctx.put("kerberos.error_code", code);
+                    ctx.put(Registration.KERBEROS_ERROR_CODE.key(), code);
                 }
             }
         }
-        if (ctx.get("kerberos.realm") == null) {
+        if (ctx.get(Registration.KERBEROS_REALM.key()) == null) {
             String realm = KerberosMessage.realm(b, off, len, t);
             if (realm != null) {
-                ctx.put("kerberos.realm", realm);
+                ctx.put(Registration.KERBEROS_REALM.key(), realm);
             }
         }
-        return st.seenRequest && st.seenReply && ctx.get("kerberos.realm") != null ? DONE : MATCH;
+        return st.seenRequest && st.seenReply && ctx.get(Registration.KERBEROS_REALM.key()) != null ? DONE : MATCH;
     }
 }

@@ -36,8 +36,8 @@ public final class LdapDissector implements Dissector {
             if (bind[0] == 1) {
                 ctx.addRisk(Risk.CLEARTEXT_CREDENTIALS);
             }
-            if (fromClient && ctx.get("ldap.operation") == null) {
-                ctx.put("ldap.operation", LdapMessage.opName(op));
+            if (fromClient && ctx.get(Registration.LDAP_OPERATION.key()) == null) {
+                ctx.put(Registration.LDAP_OPERATION.key(), LdapMessage.opName(op));
             }
             return ++messages >= 4 ? DONE : MATCH;
         }

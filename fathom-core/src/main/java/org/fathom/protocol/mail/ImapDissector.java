@@ -19,7 +19,7 @@ import org.fathom.protocol.textline.TextSession;
  */
 public final class ImapDissector extends TextDissector {
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("IMAP", "Email", 143).withProbeDepth(4);
-    private static final StartTls STARTTLS = new StartTls("imap.starttls", "IMAPS", "Email");
+    private static final StartTls STARTTLS = new StartTls(Registration.IMAP_STARTTLS.key(), "IMAPS", "Email");
     static final String[] COMMANDS = {"CAPABILITY", "NOOP", "LOGOUT", "STARTTLS", "AUTHENTICATE", "LOGIN", "SELECT",
         "EXAMINE", "CREATE", "DELETE", "RENAME", "SUBSCRIBE", "UNSUBSCRIBE", "LIST", "LSUB", "STATUS", "APPEND", "CHECK",
         "CLOSE", "EXPUNGE", "SEARCH", "FETCH", "STORE", "COPY", "MOVE", "UID", "ID", "ENABLE", "IDLE", "NAMESPACE",
@@ -44,7 +44,7 @@ public final class ImapDissector extends TextDissector {
                         risk(ctx, Risk.CLEARTEXT_CREDENTIALS);
                         String user = firstAtom(b, argOff, argLen);
                         if (user != null) {
-                            note(ctx, "imap.user", user);
+                            note(ctx, Registration.IMAP_USER.key(), user);
                         }
                     }
                     case "AUTHENTICATE" -> {

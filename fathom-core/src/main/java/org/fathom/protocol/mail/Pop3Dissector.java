@@ -19,7 +19,7 @@ import org.fathom.protocol.textline.TextSession;
  */
 public final class Pop3Dissector extends TextDissector {
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("POP3", "Email", 110).withProbeDepth(4);
-    private static final StartTls STLS = new StartTls("pop3.starttls", "POPS", "Email");
+    private static final StartTls STLS = new StartTls(Registration.POP3_STARTTLS.key(), "POPS", "Email");
     static final String[] COMMANDS = {"USER", "PASS", "APOP", "AUTH", "CAPA", "STLS", "QUIT", "STAT", "LIST", "RETR",
         "DELE", "NOOP", "RSET", "TOP", "UIDL", "UTF8"};
 
@@ -40,7 +40,7 @@ public final class Pop3Dissector extends TextDissector {
                     case "USER" -> {
                         String u = MailCommands.argument(b, off, len, 4, 64);
                         if (!u.isEmpty()) {
-                            note(ctx, "pop3.user", u);
+                            note(ctx, Registration.POP3_USER.key(), u);
                         }
                     }
                     case "PASS" -> risk(ctx, Risk.CLEARTEXT_CREDENTIALS);

@@ -19,7 +19,7 @@ import org.fathom.protocol.textline.TextSession;
  */
 public final class SmtpDissector extends TextDissector {
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("SMTP", "Email", 25, 587).withProbeDepth(4);
-    private static final StartTls STARTTLS = new StartTls("smtp.starttls", "SMTPS", "Email");
+    private static final StartTls STARTTLS = new StartTls(Registration.SMTP_STARTTLS.key(), "SMTPS", "Email");
     static final String[] COMMANDS = {"EHLO", "HELO", "LHLO", "MAIL", "RCPT", "DATA", "RSET", "NOOP", "QUIT", "VRFY",
         "EXPN", "HELP", "STARTTLS", "AUTH", "BDAT", "ETRN"};
     /** The commands that open a session: the session's {@code command} is its hello. */
@@ -36,12 +36,12 @@ public final class SmtpDissector extends TextDissector {
 
         private void emit(FlowContext ctx, int code) {
             java.util.LinkedHashMap<String, Object> e = new java.util.LinkedHashMap<>();
-            e.put("smtp.ehlo", ctx.get("smtp.ehlo"));
-            e.put("smtp.mail_from", mailFrom);
-            e.put("smtp.rcpt_count", rcpts);
-            e.put("smtp.message_bytes", messageBytes);
+            e.put(Registration.SMTP_EHLO.key(), ctx.get(Registration.SMTP_EHLO.key()));
+            e.put(Registration.SMTP_MAIL_FROM.key(), mailFrom);
+            e.put(Registration.SMTP_RCPT_COUNT.key(), rcpts);
+            e.put(Registration.SMTP_MESSAGE_BYTES.key(), messageBytes);
             if (code >= 0) {
-                e.put("smtp.reply_code", (long) code);
+                e.put(Registration.SMTP_REPLY_CODE.key(), (long) code);
             }
             ctx.transaction("smtp", e);
             tx = false;
@@ -117,8 +117,8 @@ public final class SmtpDissector extends TextDissector {
                     case "EHLO", "HELO", "LHLO" -> {
                         command = true;
                         String d = MailCommands.argument(b, off, len, 4, 255);
-                        if (!d.isEmpty() && !noted(ctx, "smtp.ehlo")) {
-                            note(ctx, "smtp.ehlo", d);
+                        if (!d.isEmpty() && !noted(ctx, Registration.SMTP_EHLO.key())) {
+                            note(ctx, Registration.SMTP_EHLO.key(), d);
                         }
                     }
                     case "AUTH" -> {

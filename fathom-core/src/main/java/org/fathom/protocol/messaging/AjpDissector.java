@@ -81,10 +81,10 @@ public final class AjpDissector extends PrefixDissector {
                 || strings[1] - strings[0] < 6) {
             return NO;
         }
-        ctx.put("ajp.method", METHODS[m]);
+        ctx.put(Registration.AJP_METHOD.key(), METHODS[m]);
         if (strings[8] > 0 && strings[9] > strings[8]) {
             String server = ascii(b, off, strings[8], strings[9], 200);
-            ctx.put("ajp.server_name", server);
+            ctx.put(Registration.AJP_SERVER_NAME.key(), server);
             ctx.setHost(server, false);
         }
         return DONE;

@@ -37,7 +37,7 @@ public final class AmqpDissector extends PrefixDissector {
             if (v == null) {
                 return NO;
             }
-            ctx.put("amqp.version", v);
+            ctx.put(Registration.AMQP_VERSION.key(), v);
             return DONE;
         }
         return frame(b, off, len);

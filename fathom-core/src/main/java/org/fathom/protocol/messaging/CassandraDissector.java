@@ -69,7 +69,7 @@ public final class CassandraDissector extends PrefixDissector {
         } else {
             return NO;
         }
-        ctx.put("cassandra.protocol_version", (long) v);
+        ctx.put(Registration.CASSANDRA_PROTOCOL_VERSION.key(), (long) v);
         return DONE;
     }
 }

@@ -53,7 +53,7 @@ public final class DiameterDissector extends PrefixDissector {
                 return NO;
             }
         }
-        ctx.put("diameter.command", name != null ? name : Integer.toString(code));
+        ctx.put(Registration.DIAMETER_COMMAND.key(), name != null ? name : Integer.toString(code));
         return DONE;
     }
 

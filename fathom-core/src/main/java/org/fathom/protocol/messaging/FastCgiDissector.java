@@ -66,7 +66,7 @@ public final class FastCgiDissector extends PrefixDissector {
         if (host != null && !host.isEmpty()) {
             int colon = host.indexOf(':');
             String h = colon > 0 && host.indexOf(':', colon + 1) < 0 ? host.substring(0, colon) : host;
-            ctx.put("fastcgi.host", h);
+            ctx.put(Registration.FASTCGI_HOST.key(), h);
             ctx.setHost(h, false);
         }
         return DONE;

@@ -53,7 +53,7 @@ public final class FixDissector extends PrefixDissector {
         if (len < q + 4) {
             return NEED_MORE;
         }
-        ctx.put("fix.version", ascii(b, off, 2, soh, 16));
+        ctx.put(Registration.FIX_VERSION.key(), ascii(b, off, 2, soh, 16));
         return DONE;
     }
 

@@ -31,7 +31,7 @@ public final class GearmanDissector extends PrefixDissector {
         if (type < 1 || type > 42 || size > 1 << 26) {
             return NO;
         }
-        ctx.put("gearman.packet_type", type);
+        ctx.put(Registration.GEARMAN_PACKET_TYPE.key(), type);
         return DONE;
     }
 

@@ -63,7 +63,7 @@ public final class MemcachedDissector extends PrefixDissector {
         if (cmd == null) {
             return NO;
         }
-        ctx.put("memcached.command", cmd);
+        ctx.put(Registration.MEMCACHED_COMMAND.key(), cmd);
         return DONE;
     }
 
@@ -81,7 +81,7 @@ public final class MemcachedDissector extends PrefixDissector {
         if (u8(b, off) == 0x81 && u16(b, off + 6) > 0x0086) {
             return NO; // response status
         }
-        ctx.put("memcached.command", "binary_" + op);
+        ctx.put(Registration.MEMCACHED_COMMAND.key(), "binary_" + op);
         return DONE;
     }
 

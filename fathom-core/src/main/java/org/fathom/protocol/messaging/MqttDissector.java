@@ -101,15 +101,15 @@ public final class MqttDissector extends PrefixDissector {
         if (len < end && end <= CAP) {
             return NEED_MORE;
         }
-        ctx.put("mqtt.version", version);
-        ctx.put("mqtt.keep_alive", (long) u16(b, off + q + 1));
+        ctx.put(Registration.MQTT_VERSION.key(), version);
+        ctx.put(Registration.MQTT_KEEP_ALIVE.key(), (long) u16(b, off + q + 1));
         if ((flags & 0x40) != 0) {
             ctx.addRisk(Risk.CLEARTEXT_CREDENTIALS);
         }
         if ((flags & 0x80) != 0 && len >= end) {
             String user = userName(b, off, q + 3, end, flags, "5.0".equals(version));
             if (user != null) {
-                ctx.put("mqtt.user", user);
+                ctx.put(Registration.MQTT_USER.key(), user);
             }
         }
         return MATCH;
@@ -171,7 +171,7 @@ public final class MqttDissector extends PrefixDissector {
         if (len < 4) {
             return NEED_MORE;
         }
-        ctx.put("mqtt.connack_code", (long) u8(b, off + 3));
+        ctx.put(Registration.MQTT_CONNACK_CODE.key(), (long) u8(b, off + 3));
         return DONE;
     }
 

@@ -46,7 +46,7 @@ public final class NatsDissector extends PrefixDissector {
             }
             String v = jsonString(b, off, eol, "\"version\"");
             if (v != null) {
-                ctx.put("nats.server_version", v);
+                ctx.put(Registration.NATS_SERVER_VERSION.key(), v);
             }
             return matched ? DONE : MATCH;
         }

@@ -78,10 +78,10 @@ public final class SmppDissector extends PrefixDissector {
             if (version == null) {
                 return NO;
             }
-            ctx.put("smpp.version", version);
+            ctx.put(Registration.SMPP_VERSION.key(), version);
         }
         if (sys > sysStart) {
-            ctx.put("smpp.user", ascii(b, off, sysStart, sys, 16));
+            ctx.put(Registration.SMPP_USER.key(), ascii(b, off, sysStart, sys, 16));
         }
         if (password) {
             ctx.addRisk(Risk.CLEARTEXT_CREDENTIALS);

@@ -50,10 +50,10 @@ public final class StompDissector extends PrefixDissector {
                 String v = header(b, off, end, "version");
                 String server = header(b, off, end, "server");
                 if (v != null) {
-                    ctx.put("stomp.version", v);
+                    ctx.put(Registration.STOMP_VERSION.key(), v);
                 }
                 if (server != null) {
-                    ctx.put("stomp.server", server);
+                    ctx.put(Registration.STOMP_SERVER.key(), server);
                 }
             }
             return DONE;

@@ -112,7 +112,7 @@ public final class ThriftDissector extends PrefixDissector {
         if (avail < n || len < at + n + after) {
             return NEED_MORE;
         }
-        ctx.put("thrift.method", ascii(b, off, at, at + (int) n, 128));
+        ctx.put(Registration.THRIFT_METHOD.key(), ascii(b, off, at, at + (int) n, 128));
         return DONE;
     }
 }

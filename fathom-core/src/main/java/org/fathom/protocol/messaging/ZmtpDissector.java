@@ -56,7 +56,7 @@ public final class ZmtpDissector extends PrefixDissector {
         if (n == 0 || u8(b, off + 11) > 1) {
             return NO;
         }
-        ctx.put("zeromq.mechanism", new String(b, off + 12, n, java.nio.charset.StandardCharsets.US_ASCII));
+        ctx.put(Registration.ZEROMQ_MECHANISM.key(), new String(b, off + 12, n, java.nio.charset.StandardCharsets.US_ASCII));
         return DONE;
     }
 }

@@ -63,7 +63,7 @@ public final class MySqlDissector extends PrefixDissector {
         if (q + 3 > end || m[q] != 0) {
             return false; // filler
         }
-        ctx.put("mysql.server_version", Ascii.string(m, v, nul - v, 64));
+        ctx.put(Registration.MYSQL_SERVER_VERSION.key(), Ascii.string(m, v, nul - v, 64));
         return true;
     }
 }

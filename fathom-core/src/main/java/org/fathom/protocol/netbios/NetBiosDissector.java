@@ -46,7 +46,7 @@ public final class NetBiosDissector implements Dissector {
                 if (length < 68 || len < 4 + 34 || !encodedName(b, off + 4, len - 4)) {
                     return NO;
                 }
-                ctx.put("netbios.name", decodeName(b, off + 5));
+                ctx.put(Registration.NETBIOS_NAME.key(), decodeName(b, off + 5));
                 return DONE;
             case 0x85: // keep-alive
             case 0x82: // positive response
@@ -97,7 +97,7 @@ public final class NetBiosDissector implements Dissector {
         if ((type != 0x20 && type != 0x21 && type != 0x0A) || cls != 1) {
             return false;
         }
-        ctx.put("netbios.name", decodeName(b, off + 13));
+        ctx.put(Registration.NETBIOS_NAME.key(), decodeName(b, off + 13));
         return true;
     }
 
@@ -115,7 +115,7 @@ public final class NetBiosDissector implements Dissector {
             if (len < 14 + 34 || dgmLen + 14 > len || !encodedName(b, off + 14, len - 14)) {
                 return false;
             }
-            ctx.put("netbios.name", decodeName(b, off + 15));
+            ctx.put(Registration.NETBIOS_NAME.key(), decodeName(b, off + 15));
             int smb = off + 14 + 34 + 34;
             if (len >= 14 + 34 + 34 + 4 && (b[smb] & 0xFF) == 0xFF && b[smb + 1] == 'S' && b[smb + 2] == 'M' && b[smb + 3] == 'B') {
                 // the datagram carries an SMB1 message (mailslot browser announcements), as nDPI names it

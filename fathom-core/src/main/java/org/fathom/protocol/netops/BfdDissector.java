@@ -37,7 +37,7 @@ public final class BfdDissector implements Dissector {
                 || (auth ? len <= 24 : len != 24) || u32(b, off + 4) == 0) {
             return NO;
         }
-        ctx.put("bfd.state", switch (b1 >> 6) {
+        ctx.put(Registration.BFD_STATE.key(), switch (b1 >> 6) {
             case 0 -> "admin_down";
             case 1 -> "down";
             case 2 -> "init";

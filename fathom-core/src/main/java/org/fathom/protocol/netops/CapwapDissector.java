@@ -58,7 +58,7 @@ public final class CapwapDissector implements Dissector {
         if (type < 1 || type > 26 || u8(b, off + p + 7) != 0 || elements != len - p - 8 + 3) {
             return NO;
         }
-        ctx.put("capwap.message_type", type);
+        ctx.put(Registration.CAPWAP_MESSAGE_TYPE.key(), type);
         return DONE;
     }
 }

@@ -106,7 +106,7 @@ public final class DceRpcDissector extends PrefixDissector {
             sb.append(String.format("%02x", b[at + i] & 0xFF));
         }
         String uuid = sb.toString();
-        ctx.put("dcerpc.interface", uuid);
+        ctx.put(Registration.DCERPC_INTERFACE.key(), uuid);
         if ((d1 & 0xFFFFFFF0L) == 0xDEA00000L && uuid.endsWith("-6c97-11d1-8271-00a02442df7d")) {
             ctx.setApplication("PROFINET_IO", "IoT-Scada");
         }

@@ -35,12 +35,12 @@ public final class HsrpDissector implements Dissector {
             if (len != 20 || u8(b, off + 1) > 2 || !stateOk || b[off + 7] != 0 || u8(b, off + 3) == 0 || u8(b, off + 4) <= u8(b, off + 3)) {
                 return NO;
             }
-            ctx.put("hsrp.version", 1L);
+            ctx.put(Registration.HSRP_VERSION.key(), 1L);
             return DONE;
         }
         if (b0 == 1 && len >= 42 && u8(b, off + 1) == 40 && u8(b, off + 2) == 2 && u8(b, off + 3) <= 2 && u8(b, off + 4) <= 6
                 && (u8(b, off + 5) == 4 || u8(b, off + 5) == 6) && u16(b, off + 6) <= 4095) {
-            ctx.put("hsrp.version", 2L);
+            ctx.put(Registration.HSRP_VERSION.key(), 2L);
             return DONE;
         }
         return NO;

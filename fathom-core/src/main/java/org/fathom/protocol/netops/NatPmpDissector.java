@@ -37,7 +37,7 @@ public final class NatPmpDissector implements Dissector {
         if (!ok) {
             return NO;
         }
-        ctx.put("nat_pmp.opcode", switch (op & 0x7F) {
+        ctx.put(Registration.NAT_PMP_OPCODE.key(), switch (op & 0x7F) {
             case 0 -> "public_address";
             case 1 -> "map_udp";
             default -> "map_tcp";

@@ -38,7 +38,7 @@ public final class NetFlowDissector implements Dissector {
         if (!ok) {
             return NO;
         }
-        ctx.put("netflow.version", (long) v);
+        ctx.put(Registration.NETFLOW_VERSION.key(), (long) v);
         return DONE;
     }
 

@@ -63,7 +63,7 @@ public final class OpenFlowDissector extends PrefixDissector {
                 return NO;
             }
         }
-        ctx.put("openflow.version", (long) v);
+        ctx.put(Registration.OPENFLOW_VERSION.key(), (long) v);
         return DONE;
     }
 }

@@ -42,7 +42,7 @@ public final class PtpDissector implements Dissector {
         if (min < 0 || ml < min || ml > len || (type < 4 ? !event : !general)) {
             return NO;
         }
-        ctx.put("ptp.message_type", typeName(type));
+        ctx.put(Registration.PTP_MESSAGE_TYPE.key(), typeName(type));
         return DONE;
     }
 

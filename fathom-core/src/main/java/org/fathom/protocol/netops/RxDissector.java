@@ -66,7 +66,7 @@ public final class RxDissector implements Dissector {
         if (!sizeOk) {
             return NO;
         }
-        ctx.put("rx.packet_type", switch (type) {
+        ctx.put(Registration.RX_PACKET_TYPE.key(), switch (type) {
             case 1 -> "data";
             case 2 -> "ack";
             case 3 -> "busy";

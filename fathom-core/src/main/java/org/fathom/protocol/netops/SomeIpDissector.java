@@ -54,9 +54,9 @@ public final class SomeIpDissector extends PrefixDissector {
     private static int found(FlowContext ctx, byte[] b, int off) {
         int service = (b[off] & 0xFF) << 8 | (b[off + 1] & 0xFF);
         int method = (b[off + 2] & 0xFF) << 8 | (b[off + 3] & 0xFF);
-        ctx.put("someip.service_id", (long) service);
+        ctx.put(Registration.SOMEIP_SERVICE_ID.key(), (long) service);
         if (service == 0xFFFF && method == 0x8100) {
-            ctx.put("someip.sd", Boolean.TRUE);
+            ctx.put(Registration.SOMEIP_SD.key(), Boolean.TRUE);
         }
         return DONE;
     }

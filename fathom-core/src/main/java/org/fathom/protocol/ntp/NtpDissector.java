@@ -49,8 +49,8 @@ public final class NtpDissector implements Dissector {
                 return NO;
             }
         }
-        ctx.put("ntp.version", (long) version);
-        ctx.put("ntp.mode", MODES[mode]);
+        ctx.put(Registration.NTP_VERSION.key(), (long) version);
+        ctx.put(Registration.NTP_MODE.key(), MODES[mode]);
         return DONE;
     }
 }

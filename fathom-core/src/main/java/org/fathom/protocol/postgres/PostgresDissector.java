@@ -125,7 +125,7 @@ public final class PostgresDissector implements Dissector {
             st.awaitingSslAnswer = false;
             int c = b[off];
             if (c == 'S') {
-                ctx.put("postgresql.tls", Boolean.TRUE);
+                ctx.put(Registration.POSTGRESQL_TLS.key(), Boolean.TRUE);
                 return DONE;
             }
             if (c != 'N' && c != 'E') {

@@ -58,11 +58,11 @@ final class Chlo {
             prev = (int) endOff;
         }
         if (sni != null && !sni.isEmpty()) {
-            ctx.put("tls.sni", sni);
+            ctx.put(org.fathom.protocol.tls.Registration.TLS_SNI.key(), sni);
             ctx.setHost(sni, false);
         }
         if (ua != null && !ua.isEmpty()) {
-            ctx.put("quic.user_agent", ua);
+            ctx.put(Registration.QUIC_USER_AGENT.key(), ua);
         }
         return true;
     }

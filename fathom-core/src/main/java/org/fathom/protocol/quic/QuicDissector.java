@@ -190,7 +190,7 @@ public final class QuicDissector implements Dissector {
 
     private static void putVersion(State st, FlowContext ctx, int v) {
         if (!st.versionPut || (QuicVersion.reserved(st.version) && !QuicVersion.reserved(v))) {
-            ctx.put("quic.version", QuicVersion.name(v));
+            ctx.put(Registration.QUIC_VERSION.key(), QuicVersion.name(v));
             st.versionPut = true;
             if (st.version == 0 || QuicVersion.reserved(st.version)) {
                 st.version = v;
@@ -356,7 +356,7 @@ public final class QuicDissector implements Dissector {
             ctx.swapClient(); // only servers send Version Negotiation
         }
         if (!st.versionPut) {
-            ctx.put("quic.version", "Ver-Negotiation");
+            ctx.put(Registration.QUIC_VERSION.key(), "Ver-Negotiation");
             st.versionPut = true;
         }
         return true;

@@ -36,7 +36,7 @@ public final class RadiusDissector implements Dissector {
             }
             packets++;
             if (v > 0 || packets >= 2) {
-                ctx.put("radius.code", codeName(b[off] & 0xFF));
+                ctx.put(Registration.RADIUS_CODE.key(), codeName(b[off] & 0xFF));
                 return DONE;
             }
             return NEED_MORE;
@@ -60,7 +60,7 @@ public final class RadiusDissector implements Dissector {
         if (v == 0 && ctx.payloadPackets(true) + ctx.payloadPackets(false) < 2) {
             return NEED_MORE; // a packet without attributes: wait for a second valid packet
         }
-        ctx.put("radius.code", codeName(b[off] & 0xFF));
+        ctx.put(Registration.RADIUS_CODE.key(), codeName(b[off] & 0xFF));
         return DONE;
     }
 

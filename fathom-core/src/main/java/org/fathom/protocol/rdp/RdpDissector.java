@@ -100,7 +100,7 @@ public final class RdpDissector implements Dissector {
         if (end - p >= 8 && b[p] == 1 && b[p + 2] == 8 && b[p + 3] == 0) {
             int proto = (b[p + 4] & 0xFF) | ((b[p + 5] & 0xFF) << 8) | ((b[p + 6] & 0xFF) << 16) | ((b[p + 7] & 0xFF) << 24);
             if ((proto & ~0x1F) == 0) {
-                ctx.put("rdp.requested_protocols", protocols(proto));
+                ctx.put(Registration.RDP_REQUESTED_PROTOCOLS.key(), protocols(proto));
                 return DONE;
             }
         }

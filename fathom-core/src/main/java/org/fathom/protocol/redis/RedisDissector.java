@@ -100,7 +100,7 @@ public final class RedisDissector implements Dissector {
         if (!Ascii.isAlpha(m[p]) || m[p + l] != '\r' || m[p + l + 1] != '\n') {
             return -1;
         }
-        ctx.put("redis.command", Ascii.string(m, p, l, 32).toUpperCase(java.util.Locale.ROOT));
+        ctx.put(Registration.REDIS_COMMAND.key(), Ascii.string(m, p, l, 32).toUpperCase(java.util.Locale.ROOT));
         return 1;
     }
 

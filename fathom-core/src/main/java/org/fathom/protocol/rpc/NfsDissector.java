@@ -106,8 +106,8 @@ public final class NfsDissector implements Dissector {
         if (p > o + full) {
             return false;
         }
-        ctx.put("nfs.program", name);
-        ctx.put("nfs.version", vers);
+        ctx.put(Registration.NFS_PROGRAM.key(), name);
+        ctx.put(Registration.NFS_VERSION.key(), vers);
         return true;
     }
 

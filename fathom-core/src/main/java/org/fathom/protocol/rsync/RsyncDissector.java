@@ -63,8 +63,8 @@ public final class RsyncDissector implements Dissector {
             return MATCH; // the version may go on
         }
         st.done[side] = true;
-        if (ctx.get("rsync.version") == null) {
-            ctx.put("rsync.version", Ascii.string(m, g, Math.min(e - g, MAX_VERSION), MAX_VERSION));
+        if (ctx.get(Registration.RSYNC_VERSION.key()) == null) {
+            ctx.put(Registration.RSYNC_VERSION.key(), Ascii.string(m, g, Math.min(e - g, MAX_VERSION), MAX_VERSION));
         }
         return st.done[0] && st.done[1] ? DONE : MATCH;
     }

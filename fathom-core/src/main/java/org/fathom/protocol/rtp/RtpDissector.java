@@ -120,7 +120,7 @@ public final class RtpDissector implements Dissector {
         }
         st.seq[side] = seq;
         if (st.run[side] >= RUN) {
-            ctx.put("rtp.payload_type", (long) type);
+            ctx.put(Registration.RTP_PAYLOAD_TYPE.key(), (long) type);
             return DONE;
         }
         return NEED_MORE;

@@ -105,16 +105,16 @@ final class RtpMeter implements FlowMeter {
     public void publish(FlowContext ctx) {
         // keys written out, so that the privacy inventory test sees each one
         if (c2s.packets > 0) {
-            ctx.put("rtp.packets_c2s", c2s.packets);
-            ctx.put("rtp.loss_pct_c2s", c2s.lossFigure());
-            ctx.put("rtp.jitter_ms_c2s", c2s.jitterFigure());
-            ctx.put("rtp.mos_c2s", c2s.mosFigure());
+            ctx.put(Registration.RTP_PACKETS_C2S.key(), c2s.packets);
+            ctx.put(Registration.RTP_LOSS_PCT_C2S.key(), c2s.lossFigure());
+            ctx.put(Registration.RTP_JITTER_MS_C2S.key(), c2s.jitterFigure());
+            ctx.put(Registration.RTP_MOS_C2S.key(), c2s.mosFigure());
         }
         if (s2c.packets > 0) {
-            ctx.put("rtp.packets_s2c", s2c.packets);
-            ctx.put("rtp.loss_pct_s2c", s2c.lossFigure());
-            ctx.put("rtp.jitter_ms_s2c", s2c.jitterFigure());
-            ctx.put("rtp.mos_s2c", s2c.mosFigure());
+            ctx.put(Registration.RTP_PACKETS_S2C.key(), s2c.packets);
+            ctx.put(Registration.RTP_LOSS_PCT_S2C.key(), s2c.lossFigure());
+            ctx.put(Registration.RTP_JITTER_MS_S2C.key(), s2c.jitterFigure());
+            ctx.put(Registration.RTP_MOS_S2C.key(), s2c.mosFigure());
         }
     }
 }

@@ -107,7 +107,7 @@ public final class RtspDissector implements Dissector {
         }
         String host = uriHost(b, sp1 + 1, sp2 - sp1 - 1);
         if (host != null) {
-            ctx.put("rtsp.host", host);
+            ctx.put(Registration.RTSP_HOST.key(), host);
             ctx.setHost(host, false);
         }
         return true;
@@ -122,7 +122,7 @@ public final class RtspDissector implements Dissector {
             return false;
         }
         st.statusSeen = true;
-        ctx.put("rtsp.status", (long) code);
+        ctx.put(Registration.RTSP_STATUS.key(), (long) code);
         return true;
     }
 

@@ -111,37 +111,37 @@ public final class SipDissector implements Dissector {
         }
         if (!m.isRequest()) {
             if (!st.finalStatus) {
-                ctx.put("sip.status", (long) m.status());
+                ctx.put(Registration.SIP_STATUS.key(), (long) m.status());
                 st.finalStatus = m.status() >= 200;
             }
-            if (ctx.get("sip.user_agent") == null) {
-                ctx.put("sip.user_agent", m.server());
+            if (ctx.get(Registration.SIP_USER_AGENT.key()) == null) {
+                ctx.put(Registration.SIP_USER_AGENT.key(), m.server());
             }
         } else {
-            if (ctx.get("sip.method") == null) {
-                ctx.put("sip.method", m.method());
+            if (ctx.get(Registration.SIP_METHOD.key()) == null) {
+                ctx.put(Registration.SIP_METHOD.key(), m.method());
             }
             if (m.userAgent() != null) {
-                ctx.put("sip.user_agent", m.userAgent());
+                ctx.put(Registration.SIP_USER_AGENT.key(), m.userAgent());
             }
         }
         st.matched = true;
         if (ctx.transactions()) {
             java.util.LinkedHashMap<String, Object> e = new java.util.LinkedHashMap<>();
-            e.put("sip.method", m.method());
-            e.put("sip.status", m.isRequest() ? null : (Object) (long) m.status());
-            e.put("sip.cseq", m.cseq() < 0 ? null : (Object) m.cseq());
-            e.put("sip.cseq_method", m.cseqMethod());
-            e.put("sip.call_id", m.callId());
-            e.put("sip.from", m.from());
-            e.put("sip.to", m.to());
-            e.put("sip.user_agent", m.isRequest() ? m.userAgent() : m.server());
+            e.put(Registration.SIP_METHOD.key(), m.method());
+            e.put(Registration.SIP_STATUS.key(), m.isRequest() ? null : (Object) (long) m.status());
+            e.put(Registration.SIP_CSEQ.key(), m.cseq() < 0 ? null : (Object) m.cseq());
+            e.put(Registration.SIP_CSEQ_METHOD.key(), m.cseqMethod());
+            e.put(Registration.SIP_CALL_ID.key(), m.callId());
+            e.put(Registration.SIP_FROM.key(), m.from());
+            e.put(Registration.SIP_TO.key(), m.to());
+            e.put(Registration.SIP_USER_AGENT.key(), m.isRequest() ? m.userAgent() : m.server());
             ctx.transaction("sip", e);
         }
-        if (ctx.get("sip.call_id") == null) {
-            ctx.put("sip.call_id", m.callId());
-            ctx.put("sip.from", m.from());
-            ctx.put("sip.to", m.to());
+        if (ctx.get(Registration.SIP_CALL_ID.key()) == null) {
+            ctx.put(Registration.SIP_CALL_ID.key(), m.callId());
+            ctx.put(Registration.SIP_FROM.key(), m.from());
+            ctx.put(Registration.SIP_TO.key(), m.to());
         }
         String ct = m.contentType();
         if (ct != null && ct.toLowerCase(Locale.ROOT).startsWith("application/sdp") && !m.body().isEmpty()) {

@@ -58,8 +58,8 @@ public final class SlpDissector implements Dissector {
         } else {
             return NO;
         }
-        ctx.put("slp.version", (long) version);
-        ctx.put("slp.function", FUNCTIONS[function]);
+        ctx.put(Registration.SLP_VERSION.key(), (long) version);
+        ctx.put(Registration.SLP_FUNCTION.key(), FUNCTIONS[function]);
         return DONE;
     }
 

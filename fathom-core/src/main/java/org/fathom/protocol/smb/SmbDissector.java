@@ -78,7 +78,7 @@ public final class SmbDissector implements Dissector {
                 }
                 ctx.setProtocol("NetBIOS", "System");
                 ctx.setApplication("SMBv1", "System");
-                ctx.put("smb.version", 1L);
+                ctx.put(Registration.SMB_VERSION.key(), 1L);
                 return DONE;
             }
             case 0xFE -> {
@@ -100,7 +100,7 @@ public final class SmbDissector implements Dissector {
                 return NO;
             }
         }
-        ctx.put("smb.version", 2L);
+        ctx.put(Registration.SMB_VERSION.key(), 2L);
         return DONE;
     }
 

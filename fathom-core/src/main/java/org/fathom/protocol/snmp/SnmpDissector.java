@@ -70,8 +70,8 @@ public final class SnmpDissector implements Dissector {
         } else {
             return NO;
         }
-        ctx.put("snmp.version", version == 0 ? "1" : version == 1 ? "2c" : "3");
-        ctx.put("snmp.pdu", pdu);
+        ctx.put(Registration.SNMP_VERSION.key(), version == 0 ? "1" : version == 1 ? "2c" : "3");
+        ctx.put(Registration.SNMP_PDU.key(), pdu);
         return DONE;
     }
 

@@ -106,9 +106,9 @@ public final class SocksDissector implements Dissector {
                     return BAD;
                 }
                 st.matched = true;
-                ctx.put("socks.version", 4L);
+                ctx.put(Registration.SOCKS_VERSION.key(), 4L);
                 if (st.v4Host != null) {
-                    ctx.put("socks.host", st.v4Host);
+                    ctx.put(Registration.SOCKS_HOST.key(), st.v4Host);
                     ctx.setHost(st.v4Host, false);
                 }
                 st.phase = FINISHED;
@@ -138,7 +138,7 @@ public final class SocksDissector implements Dissector {
                     return BAD;
                 }
                 st.matched = true;
-                ctx.put("socks.version", 5L);
+                ctx.put(Registration.SOCKS_VERSION.key(), 5L);
                 st.phase = method == 0xFF ? FINISHED : method == 2 ? V5_AUTH : V5_REQUEST;
                 return 2;
             }
@@ -257,7 +257,7 @@ public final class SocksDissector implements Dissector {
             return;
         }
         String h = Ascii.string(m, p, n, 255).toLowerCase(java.util.Locale.ROOT);
-        ctx.put("socks.host", h);
+        ctx.put(Registration.SOCKS_HOST.key(), h);
         ctx.setHost(h, false);
     }
 

@@ -39,14 +39,14 @@ public final class SsdpDissector implements Dissector {
             if (ctx.payloadPackets(true) + ctx.payloadPackets(false) == 1 && fromClient) {
                 ctx.swapClient(); // the answer came first: its sender is the server
             }
-            ctx.put("ssdp.target", h.field("st"));
-            ctx.put("ssdp.server", h.field("server"));
+            ctx.put(Registration.SSDP_TARGET.key(), h.field("st"));
+            ctx.put(Registration.SSDP_SERVER.key(), h.field("server"));
             return DONE;
         }
-        ctx.put("ssdp.method", h.first());
-        ctx.put("ssdp.target", h.field("st", "nt"));
-        ctx.put("ssdp.user_agent", h.field("user-agent"));
-        ctx.put("ssdp.server", h.field("server"));
+        ctx.put(Registration.SSDP_METHOD.key(), h.first());
+        ctx.put(Registration.SSDP_TARGET.key(), h.field("st", "nt"));
+        ctx.put(Registration.SSDP_USER_AGENT.key(), h.field("user-agent"));
+        ctx.put(Registration.SSDP_SERVER.key(), h.field("server"));
         return DONE;
     }
 }

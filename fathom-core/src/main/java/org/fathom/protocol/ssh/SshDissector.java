@@ -39,7 +39,7 @@ public final class SshDissector implements Dissector {
             if (len == full) {
                 String alg = SshKexInit.algorithms(b, off, len, fromClient);
                 if (alg != null) {
-                    ctx.put(fromClient ? "ssh.hassh" : "ssh.hassh_server", SshKexInit.md5(alg));
+                    ctx.put(fromClient ? Registration.SSH_HASSH.key() : Registration.SSH_HASSH_SERVER.key(), SshKexInit.md5(alg));
                 }
             }
             return DONE; // the first binary packet is the only one read
@@ -76,7 +76,7 @@ public final class SshDissector implements Dissector {
                 if (c == '\n') {
                     String banner = trimCr(sb);
                     if (banner.startsWith("SSH-")) {
-                        ctx.put(fromClient ? "ssh.client_banner" : "ssh.server_banner", banner);
+                        ctx.put(fromClient ? Registration.SSH_CLIENT_BANNER.key() : Registration.SSH_SERVER_BANNER.key(), banner);
                         st.complete[side] = true;
                         i++;
                         break;

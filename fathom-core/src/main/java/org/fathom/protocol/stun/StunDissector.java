@@ -128,15 +128,15 @@ public final class StunDissector implements Dissector {
         }
         int method = (type & 0x000F) | ((type & 0x00E0) >> 1) | ((type & 0x3E00) >> 2);
         int cls = ((type & 0x0010) >> 4) | ((type & 0x0100) >> 7);
-        ctx.put("stun.method", methodName(method));
-        ctx.put("stun.class", switch (cls) {
+        ctx.put(Registration.STUN_METHOD.key(), methodName(method));
+        ctx.put(Registration.STUN_CLASS.key(), switch (cls) {
             case 0 -> "request";
             case 1 -> "indication";
             case 2 -> "success";
             default -> "error";
         });
         if (software != null) {
-            ctx.put("stun.software", software);
+            ctx.put(Registration.STUN_SOFTWARE.key(), software);
         }
         if (realm != null && realm.indexOf('.') > 0 && realm.indexOf('?') < 0) {
             ctx.setHost(realm, false);

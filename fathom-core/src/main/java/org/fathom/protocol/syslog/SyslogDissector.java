@@ -61,8 +61,8 @@ public final class SyslogDissector implements Dissector {
                 return NO;
             }
         }
-        ctx.put("syslog.facility", (long) (pri >> 3));
-        ctx.put("syslog.severity", (long) (pri & 7));
+        ctx.put(Registration.SYSLOG_FACILITY.key(), (long) (pri >> 3));
+        ctx.put(Registration.SYSLOG_SEVERITY.key(), (long) (pri & 7));
         return DONE;
     }
 

@@ -60,7 +60,7 @@ public final class MgcpDissector extends PrefixDissector {
             if (!(regionEquals(b, off, end, v, "MGCP ") || regionEquals(b, off, end, v, "NCS ") || regionEquals(b, off, end, v, "TGCP "))) {
                 return NO;
             }
-            ctx.put("mgcp.command", verb);
+            ctx.put(Registration.MGCP_COMMAND.key(), verb);
             return DONE;
         }
         boolean onPort = ctx.serverPort() == 2427 || ctx.serverPort() == 2727 || ctx.clientPort() == 2427 || ctx.clientPort() == 2727;
@@ -68,7 +68,7 @@ public final class MgcpDissector extends PrefixDissector {
             int sp = indexOf(b, off, end, 4, end, ' ');
             int e = sp < 0 ? end : sp;
             if (e - 4 >= 1 && e - 4 <= 9 && allDigits(b, off, 4, e)) {
-                ctx.put("mgcp.command", "response");
+                ctx.put(Registration.MGCP_COMMAND.key(), "response");
                 return DONE;
             }
         }

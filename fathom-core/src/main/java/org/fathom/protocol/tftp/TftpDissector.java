@@ -48,8 +48,8 @@ public final class TftpDissector implements Dissector {
         if (!mode.equals("netascii") && !mode.equals("octet") && !mode.equals("mail")) {
             return NO;
         }
-        ctx.put("tftp.request", b[off + 1] == 1 ? "read" : "write");
-        ctx.put("tftp.mode", mode);
+        ctx.put(Registration.TFTP_REQUEST.key(), b[off + 1] == 1 ? "read" : "write");
+        ctx.put(Registration.TFTP_MODE.key(), mode);
         ctx.expect(17, ctx.clientHi(), ctx.clientLo(), ctx.clientPort(), "TFTP", "DataTransfer");
         return DONE;
     }

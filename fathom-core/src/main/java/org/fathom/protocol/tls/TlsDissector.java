@@ -69,8 +69,8 @@ public final class TlsDissector implements Dissector {
 
         @Override
         public boolean alert(int level, int description) {
-            ctx.put("tls.alert", alertName(description));
-            ctx.put("tls.alert_from", fromClient ? "client" : "server");
+            ctx.put(Registration.TLS_ALERT.key(), alertName(description));
+            ctx.put(Registration.TLS_ALERT_FROM.key(), fromClient ? "client" : "server");
             if (level == 1) {
                 return true;   // a warning (e.g. unrecognized_name before the ServerHello): the handshake goes on
             }
@@ -183,7 +183,7 @@ public final class TlsDissector implements Dissector {
                     serverHello = true;
                     TlsMetadata.serverHello(ctx, sh);
                     if (clientHelloNanos != 0) {
-                        ctx.put("tls.handshake_ms", Math.round((ctx.timestampNanos() - clientHelloNanos) / 1000.0) / 1000.0);
+                        ctx.put(Registration.TLS_HANDSHAKE_MS.key(), Math.round((ctx.timestampNanos() - clientHelloNanos) / 1000.0) / 1000.0);
                     }
                     if (TlsMetadata.encryptedHandshake(sh.version()) && !ctx.transactions()) {
                         done = true;
@@ -191,7 +191,7 @@ public final class TlsDissector implements Dissector {
                     }
                 }
                 case 11 -> {
-                    if (serverHello && ctx.get("tls.cert_subject") == null) {
+                    if (serverHello && ctx.get(Registration.TLS_CERT_SUBJECT.key()) == null) {
                         certificateMessage(ctx, b, off, len);
                         if (!ctx.transactions()) {
                             done = true;
@@ -225,16 +225,30 @@ public final class TlsDissector implements Dissector {
         if (c != null) {
             TlsMetadata.certificate(ctx, c);
             if (ctx.transactions()) {
-                ctx.put("tls.cert_sha1", sha1(b, off + 6, certLen));
+                ctx.put(Registration.TLS_CERT_SHA1.key(), sha1(b, off + 6, certLen));
             }
         }
     }
 
     /** The fields of a {@code tls} event, in output order (each as the flow record has it). */
     static final String[] EVENT_FIELDS = {
-        "tls.version", "tls.client_version", "tls.sni", "tls.alpn", "tls.cipher", "tls.ja3", "tls.ja3s", "tls.ja4",
-        "tls.ech", "tls.cert_subject", "tls.cert_issuer", "tls.cert_not_before", "tls.cert_not_after", "tls.cert_sha1",
-        "tls.handshake_ms", "tls.alert", "tls.alert_from",
+        Registration.TLS_VERSION.key(),
+        Registration.TLS_CLIENT_VERSION.key(),
+        Registration.TLS_SNI.key(),
+        Registration.TLS_ALPN.key(),
+        Registration.TLS_CIPHER.key(),
+        Registration.TLS_JA3.key(),
+        Registration.TLS_JA3S.key(),
+        Registration.TLS_JA4.key(),
+        Registration.TLS_ECH.key(),
+        Registration.TLS_CERT_SUBJECT.key(),
+        Registration.TLS_CERT_ISSUER.key(),
+        Registration.TLS_CERT_NOT_BEFORE.key(),
+        Registration.TLS_CERT_NOT_AFTER.key(),
+        Registration.TLS_CERT_SHA1.key(),
+        Registration.TLS_HANDSHAKE_MS.key(),
+        Registration.TLS_ALERT.key(),
+        Registration.TLS_ALERT_FROM.key(),
     };
 
     /** SHA-1 of a certificate's DER bytes, lower-case hex (the usual certificate fingerprint). */
@@ -349,7 +363,7 @@ public final class TlsDissector implements Dissector {
             }
             if (!st.serverBytes && (buf[off] & 0x80) != 0) {
                 // SSLv2 SERVER-HELLO: the connection stays on SSLv2
-                ctx.put("tls.version", "SSLv2");
+                ctx.put(Registration.TLS_VERSION.key(), "SSLv2");
                 ctx.addRisk(Risk.OBSOLETE_TLS);
                 st.done = true;
                 return DONE;
@@ -530,7 +544,7 @@ public final class TlsDissector implements Dissector {
         st.sslv2 = true;
         st.matched = true;
         st.clientBytes = true;
-        ctx.put("tls.client_version", TlsMetadata.versionName(v));
+        ctx.put(Registration.TLS_CLIENT_VERSION.key(), TlsMetadata.versionName(v));
         ctx.addRisk(Risk.MISSING_SNI);
         return MATCH;
     }

@@ -22,7 +22,7 @@ public final class TlsMetadata {
      */
     public static void clientHello(FlowContext ctx, ClientHello ch, char transport) {
         if (ch.sni != null && !ch.sni.isEmpty()) {
-            ctx.put("tls.sni", ch.sni);
+            ctx.put(Registration.TLS_SNI.key(), ch.sni);
             ctx.setHost(ch.sni, false);
             if (numericHost(ch.sni)) {
                 ctx.addRisk(Risk.NUMERIC_HOST);
@@ -31,26 +31,26 @@ public final class TlsMetadata {
             ctx.addRisk(Risk.MISSING_SNI);
         }
         if (!ch.alpn.isEmpty()) {
-            ctx.put("tls.alpn", List.copyOf(ch.alpn));
+            ctx.put(Registration.TLS_ALPN.key(), List.copyOf(ch.alpn));
             String first = ch.alpn.get(0);
             if (first.equals("dot") || first.startsWith("doq")) {
                 ctx.setApplication("DoH_DoT", "Network");
             }
         }
-        ctx.put("tls.client_version", versionName(ch.highestVersion()));
-        ctx.put("tls.ja3", Fingerprints.ja3(ch));
-        ctx.put("tls.ja4", Fingerprints.ja4(ch, transport));
+        ctx.put(Registration.TLS_CLIENT_VERSION.key(), versionName(ch.highestVersion()));
+        ctx.put(Registration.TLS_JA3.key(), Fingerprints.ja3(ch));
+        ctx.put(Registration.TLS_JA4.key(), Fingerprints.ja4(ch, transport));
         if (ch.ech) {
-            ctx.put("tls.ech", Boolean.TRUE);
+            ctx.put(Registration.TLS_ECH.key(), Boolean.TRUE);
         }
     }
 
     /** Records the negotiated parameters of a ServerHello (not a HelloRetryRequest). */
     public static void serverHello(FlowContext ctx, ServerHello sh) {
         int v = sh.version();
-        ctx.put("tls.version", versionName(v));
-        ctx.put("tls.cipher", CipherSuites.name(sh.cipher));
-        ctx.put("tls.ja3s", Fingerprints.ja3s(sh));
+        ctx.put(Registration.TLS_VERSION.key(), versionName(v));
+        ctx.put(Registration.TLS_CIPHER.key(), CipherSuites.name(sh.cipher));
+        ctx.put(Registration.TLS_JA3S.key(), Fingerprints.ja3s(sh));
         if (obsolete(v)) {
             ctx.addRisk(Risk.OBSOLETE_TLS);
         }
@@ -61,16 +61,16 @@ public final class TlsMetadata {
 
     /** Records the server's (first) certificate. */
     public static void certificate(FlowContext ctx, Certificate c) {
-        ctx.put("tls.cert_subject", c.subject);
-        ctx.put("tls.cert_issuer", c.issuer);
+        ctx.put(Registration.TLS_CERT_SUBJECT.key(), c.subject);
+        ctx.put(Registration.TLS_CERT_ISSUER.key(), c.issuer);
         if (c.notBefore != Long.MIN_VALUE) {
-            ctx.put("tls.cert_not_before", Certificate.iso(c.notBefore));
+            ctx.put(Registration.TLS_CERT_NOT_BEFORE.key(), Certificate.iso(c.notBefore));
         }
         if (c.notAfter != Long.MIN_VALUE) {
-            ctx.put("tls.cert_not_after", Certificate.iso(c.notAfter));
+            ctx.put(Registration.TLS_CERT_NOT_AFTER.key(), Certificate.iso(c.notAfter));
         }
         if (!c.dnsNames.isEmpty()) {
-            ctx.put("tls.cert_names", List.copyOf(c.dnsNames));
+            ctx.put(Registration.TLS_CERT_NAMES.key(), List.copyOf(c.dnsNames));
         }
         if (c.selfSigned) {
             ctx.addRisk(Risk.SELF_SIGNED_CERT);
@@ -82,7 +82,7 @@ public final class TlsMetadata {
         // without SNI, the certificate names the server
         String host = c.subjectCn != null && c.subjectCn.indexOf('.') > 0 ? c.subjectCn
                 : c.dnsNames.isEmpty() ? c.subjectCn : c.dnsNames.get(0);
-        if (host != null && ctx.get("tls.sni") == null) {
+        if (host != null && ctx.get(Registration.TLS_SNI.key()) == null) {
             if (host.startsWith("*.")) {
                 host = host.substring(2);
             }

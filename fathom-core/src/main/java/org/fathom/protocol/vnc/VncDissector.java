@@ -54,10 +54,10 @@ public final class VncDissector implements Dissector {
                 return MATCH;
             }
             st.serverOk = true;
-            ctx.put("vnc.server_version", v);
+            ctx.put(Registration.VNC_SERVER_VERSION.key(), v);
             return MATCH;
         }
-        ctx.put("vnc.client_version", v);
+        ctx.put(Registration.VNC_CLIENT_VERSION.key(), v);
         return DONE;
     }
 

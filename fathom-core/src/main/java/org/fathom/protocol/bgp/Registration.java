@@ -1,0 +1,21 @@
+package org.fathom.protocol.bgp;
+
+import java.util.List;
+import org.fathom.field.MetaField;
+import org.fathom.protocol.Probe;
+import org.fathom.protocol.ProbeClass;
+import org.fathom.protocol.ProtocolModule;
+
+/**
+ * The bgp package declares itself: BGP: dissectors with their probe
+ * placement and the metadata fields they write (see docs/CLASSIFICATION.md, "Adding a protocol").
+ */
+public final class Registration implements ProtocolModule {
+    // remote access, mail, authentication, VPN, databases: protocol facts
+    public static final MetaField BGP_MESSAGE = MetaField.keep("bgp.message");
+
+    @Override
+    public List<Probe> probes() {
+        return List.of(Probe.of(new BgpDissector(), ProbeClass.MAGIC));
+    }
+}

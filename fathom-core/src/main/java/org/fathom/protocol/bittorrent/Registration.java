@@ -1,0 +1,21 @@
+package org.fathom.protocol.bittorrent;
+
+import java.util.List;
+import org.fathom.field.MetaField;
+import org.fathom.protocol.Probe;
+import org.fathom.protocol.ProbeClass;
+import org.fathom.protocol.ProtocolModule;
+
+/**
+ * The bittorrent package declares itself: BitTorrent: dissectors with their probe
+ * placement and the metadata fields they write (see docs/CLASSIFICATION.md, "Adding a protocol").
+ */
+public final class Registration implements ProtocolModule {
+    // the long tail: protocol facts (message types, versions, function codes, device addresses of industrial buses)
+    public static final MetaField BITTORRENT_KIND = MetaField.keep("bittorrent.kind");
+
+    @Override
+    public List<Probe> probes() {
+        return List.of(Probe.of(new BitTorrentDissector(), ProbeClass.MAGIC));
+    }
+}

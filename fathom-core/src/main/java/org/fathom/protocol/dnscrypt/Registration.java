@@ -1,0 +1,17 @@
+package org.fathom.protocol.dnscrypt;
+
+import java.util.List;
+import org.fathom.protocol.Probe;
+import org.fathom.protocol.ProbeClass;
+import org.fathom.protocol.ProtocolModule;
+
+/**
+ * The dnscrypt package declares itself: DNScrypt: dissectors with their probe
+ * placement and the metadata fields they write (see docs/CLASSIFICATION.md, "Adding a protocol").
+ */
+public final class Registration implements ProtocolModule {
+    @Override
+    public List<Probe> probes() {
+        return List.of(Probe.of(new DnsCryptDissector(), ProbeClass.LOOSE));
+    }
+}
