@@ -14,8 +14,10 @@ import java.util.Objects;
  * @param probeClass its place in the probe order
  * @param before protocol names (descriptor names) this one must be asked before
  * @param after protocol names this one must be asked after
+ * @param portLenient whether it accepts weaker evidence on its own well-known ports (as DNS does on
+ *                    53): the exclusivity tests then let it take other protocols' samples there
  */
-public record Probe(Dissector dissector, ProbeClass probeClass, List<String> before, List<String> after) {
+public record Probe(Dissector dissector, ProbeClass probeClass, List<String> before, List<String> after, boolean portLenient) {
     public Probe {
         Objects.requireNonNull(dissector, "dissector");
         Objects.requireNonNull(probeClass, "probeClass");
@@ -24,17 +26,25 @@ public record Probe(Dissector dissector, ProbeClass probeClass, List<String> bef
     }
 
     public static Probe of(Dissector d, ProbeClass c) {
-        return new Probe(d, c, List.of(), List.of());
+        return new Probe(d, c, List.of(), List.of(), c == ProbeClass.LOOSE);
     }
 
     /** This dissector is asked before the named protocols (they would take its traffic, or it precedes their bytes). */
     public Probe before(String... names) {
-        return new Probe(dissector, probeClass, concat(before, names), after);
+        return new Probe(dissector, probeClass, concat(before, names), after, portLenient);
     }
 
     /** This dissector is asked after the named protocols. */
     public Probe after(String... names) {
-        return new Probe(dissector, probeClass, before, concat(after, names));
+        return new Probe(dissector, probeClass, before, concat(after, names), portLenient);
+    }
+
+    /**
+     * Declares that on its own well-known ports this dissector accepts with weaker evidence than
+     * elsewhere (the port is part of the evidence). Implied by {@link ProbeClass#LOOSE}.
+     */
+    public Probe lenientOnItsPort() {
+        return new Probe(dissector, probeClass, before, after, true);
     }
 
     /** The protocol name, from the descriptor. */

@@ -25,10 +25,12 @@ public final class Registration implements ProtocolModule {
 
     @Override
     public List<Probe> probes() {
+        // mDNS and LLMNR are the DNS message on their own port only: loose (they lean on the port)
         return List.of(
-                Probe.of(DnsDissector.mdns(), ProbeClass.STRUCTURE).before("DNS"),
-                Probe.of(DnsDissector.llmnr(), ProbeClass.STRUCTURE).before("DNS"),
-                Probe.of(DnsDissector.dns(), ProbeClass.STRUCTURE));
+                Probe.of(DnsDissector.mdns(), ProbeClass.LOOSE),
+                Probe.of(DnsDissector.llmnr(), ProbeClass.LOOSE),
+                // on port 53 a sound header and question suffice; elsewhere the whole message must parse
+                Probe.of(DnsDissector.dns(), ProbeClass.STRUCTURE).lenientOnItsPort());
     }
 
     @Override

@@ -16,6 +16,8 @@ public final class Registration implements ProtocolModule {
 
     @Override
     public List<Probe> probes() {
-        return List.of(Probe.of(new RadiusDissector(), ProbeClass.STRUCTURE));
+        // loose: code, identifier and a length that fills the packet is also a TPKT header (RDP, H.323,
+        // S7 and MMS on TCP, S7Comm's dissector recognises the last two): asked after them
+        return List.of(Probe.of(new RadiusDissector(), ProbeClass.LOOSE).after("S7Comm"));
     }
 }

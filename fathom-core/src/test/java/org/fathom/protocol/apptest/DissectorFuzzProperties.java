@@ -62,13 +62,13 @@ class DissectorFuzzProperties {
             ascii("r6fnvWj80a50507d66afa7bc382bbf7e"));
 
     @Property(tries = 300)
-    void randomChunksNeverBreakADissector(@ForAll @Size(max = 700) byte[] data, @ForAll @IntRange(min = 0, max = 200) int which,
+    void randomChunksNeverBreakADissector(@ForAll @Size(max = 700) byte[] data, @ForAll @IntRange(min = 0, max = 9999) int which,
             @ForAll boolean tcp, @ForAll long seed) {
         feedAll(data, which, tcp, seed);
     }
 
     @Property(tries = 600)
-    void mutatedSeedsNeverBreakADissector(@ForAll("mutatedSeed") byte[] data, @ForAll @IntRange(min = 0, max = 200) int which,
+    void mutatedSeedsNeverBreakADissector(@ForAll("mutatedSeed") byte[] data, @ForAll @IntRange(min = 0, max = 9999) int which,
             @ForAll boolean tcp, @ForAll long seed) {
         feedAll(data, which, tcp, seed);
     }

@@ -266,6 +266,30 @@ public final class Samples {
     }
 
     /** First messages of protocols outside this section; none of the long-tail dissectors may claim them. */
+    /** The protocols a {@link #foreign} sample belongs to (whose dissectors rightly take it). */
+    public static java.util.Set<String> owners(Sample s) {
+        return switch (s.label()) {
+            case "http get", "http connect" -> java.util.Set.of("HTTP", "HTTP_Proxy");
+            case "tls client hello" -> java.util.Set.of("TLS", "IMAPS", "POPS", "SMTPS");
+            case "ssh banner" -> java.util.Set.of("SSH");
+            case "smtp" -> java.util.Set.of("SMTP");
+            case "ftp user" -> java.util.Set.of("FTP_CONTROL");
+            case "pop3 user mid-stream" -> java.util.Set.of("POP3");
+            case "ldap bind" -> java.util.Set.of("LDAP");
+            case "rdp cookie" -> java.util.Set.of("RDP");
+            case "redis ping" -> java.util.Set.of("RESP");
+            case "postgres startup" -> java.util.Set.of("PostgreSQL");
+            case "bittorrent handshake" -> java.util.Set.of("BitTorrent");
+            case "dns query" -> java.util.Set.of("DNS", "MDNS", "LLMNR");
+            case "sip options" -> java.util.Set.of("SIP");
+            case "rtp" -> java.util.Set.of("RTP");
+            case "stun binding" -> java.util.Set.of("STUN");
+            case "ntp" -> java.util.Set.of("NTP");
+            case "quic initial" -> java.util.Set.of("QUIC");
+            default -> java.util.Set.of();
+        };
+    }
+
     public static List<Sample> foreign() {
         List<Sample> l = new ArrayList<>();
         l.add(tcp("http get", null, 80, c(ascii("GET / HTTP/1.1\r\nHost: example.org\r\nUser-Agent: x\r\n\r\n"))));

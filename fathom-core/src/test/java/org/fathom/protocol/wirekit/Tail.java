@@ -1,27 +1,30 @@
 package org.fathom.protocol.wirekit;
 
 import java.util.List;
-import java.util.Set;
 import org.fathom.protocol.Dissector;
+import org.fathom.protocol.Probe;
+import org.fathom.protocol.ProtocolModules;
 import org.fathom.protocol.ProtocolRegistry;
 
-/** The dissectors of the "industrial, messaging, games and the long tail" section, in probe order. */
+/** Helpers for the spec-built samples of {@link Samples}: every registered dissector, in probe order. */
 public final class Tail {
     private Tail() {}
 
-    private static final Set<String> PACKAGES = Set.of("industrial", "messaging", "chat", "netops", "telephony", "gaming", "peer");
-
+    /** Every registered dissector (the registry, not a hand-kept list: a new package cannot escape these tests). */
     public static List<Dissector> dissectors() {
-        return ProtocolRegistry.defaults().dissectors().stream()
-                .filter(d -> PACKAGES.contains(d.getClass().getPackageName().substring("org.fathom.protocol.".length())))
-                .toList();
+        return ProtocolRegistry.defaults().dissectors();
+    }
+
+    /** Every registration's probe (dissector, probe class, constraints), in probe order. */
+    public static List<Probe> probes() {
+        return ProtocolModules.probes();
     }
 
     public static Sample sample(String label) {
         return Samples.all().stream().filter(s -> s.label().equals(label)).findFirst().orElseThrow(() -> new AssertionError(label));
     }
 
-    /** Runs the sample through the one dissector of the section that recognises it. */
+    /** Runs the sample through the first registered dissector (in probe order) that recognises it. */
     public static Drive.Outcome run(String label) {
         Sample s = sample(label);
         for (Dissector d : dissectors()) {
