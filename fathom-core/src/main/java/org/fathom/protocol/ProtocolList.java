@@ -54,13 +54,20 @@ public final class ProtocolList {
 
     public static List<Entry> of(ProtocolRegistry registry, ServiceCatalog services, AddressCatalog addresses, PortCatalog ports) {
         Map<String, Entry> m = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        // a name's own dissector is its example; otherwise the first by class name of those that
+        // also report it (so the listing does not depend on the probe order)
+        for (Dissector d : registry.dissectors()) {
+            add(m, d.descriptor().name(), d.descriptor().category(), Method.DPI, d.getClass().getSimpleName());
+        }
+        List<Dissector> byClass = new ArrayList<>(registry.dissectors());
+        byClass.sort(java.util.Comparator.comparing(d -> d.getClass().getSimpleName()));
+        for (Dissector d : byClass) {
+            for (Service s : d.alsoReports()) {
+                add(m, s.name(), s.category(), Method.DPI, d.getClass().getSimpleName());
+            }
+        }
         for (Dissector d : registry.dissectors()) {
             Descriptor desc = d.descriptor();
-            String who = d.getClass().getSimpleName();
-            add(m, desc.name(), desc.category(), Method.DPI, who);
-            for (Service s : d.alsoReports()) {
-                add(m, s.name(), s.category(), Method.DPI, who);
-            }
             for (int p : desc.tcpPorts()) {
                 add(m, desc.name(), desc.category(), Method.PORT, "tcp/" + p);
             }

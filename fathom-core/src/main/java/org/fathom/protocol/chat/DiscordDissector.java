@@ -1,6 +1,6 @@
 package org.fathom.protocol.chat;
 
-import static org.fathom.protocol.wirekit.Bytes.u16;
+import static org.fathom.wire.Bytes.u16;
 
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;

@@ -1,14 +1,14 @@
 package org.fathom.protocol.chat;
 
-import static org.fathom.protocol.wirekit.Bytes.indexOf;
-import static org.fathom.protocol.wirekit.Bytes.isPrintable;
-import static org.fathom.protocol.wirekit.Bytes.prefixOf;
-import static org.fathom.protocol.wirekit.Bytes.regionEquals;
+import static org.fathom.wire.Bytes.indexOf;
+import static org.fathom.wire.Bytes.isPrintable;
+import static org.fathom.wire.Bytes.prefixOf;
+import static org.fathom.wire.Bytes.regionEquals;
 
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.FlowContext;
 import org.fathom.protocol.Risk;
-import org.fathom.protocol.wirekit.PrefixDissector;
+import org.fathom.wire.PrefixDissector;
 
 /**
  * IRC (RFC 1459, RFC 2812, IRCv3) over TCP. The client's registration lines decide: {@code NICK

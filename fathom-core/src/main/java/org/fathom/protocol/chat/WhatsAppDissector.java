@@ -1,12 +1,12 @@
 package org.fathom.protocol.chat;
 
-import static org.fathom.protocol.wirekit.Bytes.u24;
-import static org.fathom.protocol.wirekit.Bytes.u8;
+import static org.fathom.wire.Bytes.u24;
+import static org.fathom.wire.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.PrefixDissector;
-import org.fathom.protocol.wirekit.StreamPrefix;
+import org.fathom.wire.PrefixDissector;
+import org.fathom.wire.StreamPrefix;
 
 /**
  * WhatsApp's chat transport over TCP, as implemented by the open-source WhatsApp Web clients: the

@@ -1,12 +1,12 @@
 package org.fathom.protocol.chat;
 
-import static org.fathom.protocol.wirekit.Bytes.indexOf;
-import static org.fathom.protocol.wirekit.Bytes.isPrintable;
-import static org.fathom.protocol.wirekit.Bytes.prefixOf;
+import static org.fathom.wire.Bytes.indexOf;
+import static org.fathom.wire.Bytes.isPrintable;
+import static org.fathom.wire.Bytes.prefixOf;
 
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.PrefixDissector;
+import org.fathom.wire.PrefixDissector;
 
 /**
  * XMPP (RFC 6120) over TCP, named Jabber as nDPI does: a stream opens with an optional XML

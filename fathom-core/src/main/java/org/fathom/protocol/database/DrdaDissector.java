@@ -1,11 +1,11 @@
 package org.fathom.protocol.database;
 
-import static org.fathom.protocol.wirekit.Bytes.u16;
-import static org.fathom.protocol.wirekit.Bytes.u8;
+import static org.fathom.wire.Bytes.u16;
+import static org.fathom.wire.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.PrefixDissector;
+import org.fathom.wire.PrefixDissector;
 
 /**
  * DRDA (The Open Group, DRDA Vol. 3: Distributed Data Management Architecture), IBM Db2's and

@@ -1,12 +1,12 @@
 package org.fathom.protocol.database;
 
-import static org.fathom.protocol.wirekit.Bytes.indexOf;
-import static org.fathom.protocol.wirekit.Bytes.u16;
-import static org.fathom.protocol.wirekit.Bytes.u8;
+import static org.fathom.wire.Bytes.indexOf;
+import static org.fathom.wire.Bytes.u16;
+import static org.fathom.wire.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.PrefixDissector;
+import org.fathom.wire.PrefixDissector;
 
 /**
  * Oracle Net (TNS) on any TCP port, registered for 1521: the client's first packet is a TNS
@@ -24,7 +24,7 @@ public final class OracleTnsDissector extends PrefixDissector {
     @Override
     public int judge(FlowContext ctx, boolean fromClient, boolean matched, byte[] b, int off, int len) {
         if (!fromClient) {
-            return matched ? org.fathom.protocol.wirekit.StreamPrefix.SKIP : NO;
+            return matched ? org.fathom.wire.StreamPrefix.SKIP : NO;
         }
         if (len < 8) {
             return NEED_MORE;

@@ -7,8 +7,8 @@ import org.fathom.protocol.ProbeClass;
 import org.fathom.protocol.ProtocolModule;
 
 /**
- * The dhcp package declares itself: DHCP, DHCPV6: dissectors with their probe
- * placement and the metadata fields they write (see docs/CLASSIFICATION.md, "Adding a protocol").
+ * The dhcp package declares itself: DHCP, DHCPV6: dissectors with their probe placement and the
+ * metadata fields they write (see docs/CLASSIFICATION.md, "Adding a protocol").
  */
 public final class Registration implements ProtocolModule {
     // DHCP: host names identify devices and often their owners

@@ -8,8 +8,8 @@ import org.fathom.protocol.ProbeClass;
 import org.fathom.protocol.ProtocolModule;
 
 /**
- * The dns package declares itself: MDNS, LLMNR, DNS: dissectors with their probe
- * placement and the metadata fields they write (see docs/CLASSIFICATION.md, "Adding a protocol").
+ * The dns package declares itself: MDNS, LLMNR, DNS: dissectors with their probe placement and the
+ * metadata fields they write (see docs/CLASSIFICATION.md, "Adding a protocol").
  */
 public final class Registration implements ProtocolModule {
     // DNS: names kept (site-level statistics), subscriber addresses in answers and reverse names scrubbed

@@ -3,7 +3,7 @@ package org.fathom.protocol.ftp;
 import java.net.InetAddress;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
-import org.fathom.protocol.textline.Ascii;
+import org.fathom.wire.text.Ascii;
 
 /**
  * Parses the data connection addresses of FTP (RFC 959 PORT and 227 replies, RFC 2428 EPRT and

@@ -4,10 +4,10 @@ import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.FlowContext;
 import org.fathom.protocol.PendingTransactions;
 import org.fathom.protocol.Risk;
-import org.fathom.protocol.textline.Ascii;
-import org.fathom.protocol.textline.StartTls;
-import org.fathom.protocol.textline.TextDissector;
-import org.fathom.protocol.textline.TextSession;
+import org.fathom.wire.text.Ascii;
+import org.fathom.wire.text.StartTls;
+import org.fathom.wire.text.TextDissector;
+import org.fathom.wire.text.TextSession;
 
 /**
  * The FTP control connection (RFC 959, 2228, 2428). The server greets with a 220 reply; the client

@@ -7,8 +7,8 @@ import org.fathom.protocol.ProbeClass;
 import org.fathom.protocol.ProtocolModule;
 
 /**
- * The ftp package declares itself: FTP_CONTROL: dissectors with their probe
- * placement and the metadata fields they write (see docs/CLASSIFICATION.md, "Adding a protocol").
+ * The ftp package declares itself: FTP_CONTROL: dissectors with their probe placement and the
+ * metadata fields they write (see docs/CLASSIFICATION.md, "Adding a protocol").
  */
 public final class Registration implements ProtocolModule {
     // remote access, mail, authentication, VPN, databases: protocol facts

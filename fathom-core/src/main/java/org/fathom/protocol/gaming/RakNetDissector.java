@@ -1,6 +1,6 @@
 package org.fathom.protocol.gaming;
 
-import static org.fathom.protocol.wirekit.Bytes.u8;
+import static org.fathom.wire.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;

@@ -7,8 +7,9 @@ import org.fathom.protocol.ProbeClass;
 import org.fathom.protocol.ProtocolModule;
 
 /**
- * The gaming package declares itself: TeamSpeak, RakNet, Source_Engine, Steam, WorldOfWarcraft: dissectors with their probe
- * placement and the metadata fields they write (see docs/CLASSIFICATION.md, "Adding a protocol").
+ * The gaming package declares itself: TeamSpeak, RakNet, Source_Engine, Steam, WorldOfWarcraft:
+ * dissectors with their probe placement and the metadata fields they write (see
+ * docs/CLASSIFICATION.md, "Adding a protocol").
  */
 public final class Registration implements ProtocolModule {
     // the long tail: protocol facts (message types, versions, function codes, device addresses of industrial buses)

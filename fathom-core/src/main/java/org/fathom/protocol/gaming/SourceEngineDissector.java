@@ -1,8 +1,8 @@
 package org.fathom.protocol.gaming;
 
-import static org.fathom.protocol.wirekit.Bytes.isPrintable;
-import static org.fathom.protocol.wirekit.Bytes.regionEquals;
-import static org.fathom.protocol.wirekit.Bytes.u8;
+import static org.fathom.wire.Bytes.isPrintable;
+import static org.fathom.wire.Bytes.regionEquals;
+import static org.fathom.wire.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;

@@ -1,7 +1,7 @@
 package org.fathom.protocol.gaming;
 
-import static org.fathom.protocol.wirekit.Bytes.regionEquals;
-import static org.fathom.protocol.wirekit.Bytes.u16;
+import static org.fathom.wire.Bytes.regionEquals;
+import static org.fathom.wire.Bytes.u16;
 
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;

@@ -1,11 +1,11 @@
 package org.fathom.protocol.gaming;
 
-import static org.fathom.protocol.wirekit.Bytes.regionEquals;
-import static org.fathom.protocol.wirekit.Bytes.u16le;
+import static org.fathom.wire.Bytes.regionEquals;
+import static org.fathom.wire.Bytes.u16le;
 
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.PrefixDissector;
+import org.fathom.wire.PrefixDissector;
 
 /**
  * World of Warcraft authentication (realmlist) on TCP 3724: the client opens with

@@ -2,8 +2,8 @@ package org.fathom.protocol.git;
 
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.textline.Ascii;
-import org.fathom.protocol.wirekit.PrefixDissector;
+import org.fathom.wire.text.Ascii;
+import org.fathom.wire.PrefixDissector;
 
 /**
  * The git daemon protocol (git's Documentation/gitprotocol-pack): the client's first pkt-line is

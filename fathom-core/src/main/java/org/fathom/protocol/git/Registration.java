@@ -7,8 +7,8 @@ import org.fathom.protocol.ProbeClass;
 import org.fathom.protocol.ProtocolModule;
 
 /**
- * The git package declares itself: Git: dissectors with their probe
- * placement and the metadata fields they write (see docs/CLASSIFICATION.md, "Adding a protocol").
+ * The git package declares itself: Git: dissectors with their probe placement and the metadata
+ * fields they write (see docs/CLASSIFICATION.md, "Adding a protocol").
  */
 public final class Registration implements ProtocolModule {
     // server names a client asked for (like http.host)

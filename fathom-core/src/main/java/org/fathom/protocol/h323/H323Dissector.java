@@ -3,8 +3,8 @@ package org.fathom.protocol.h323;
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.frames.FramedState;
-import org.fathom.protocol.frames.RecordFramer;
+import org.fathom.wire.frames.FramedState;
+import org.fathom.wire.frames.RecordFramer;
 
 /**
  * H.323 call signalling and registration. Over TCP (H.225.0 call signalling, usually port 1720):

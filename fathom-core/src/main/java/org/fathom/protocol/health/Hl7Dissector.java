@@ -2,7 +2,7 @@ package org.fathom.protocol.health;
 
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.PrefixDissector;
+import org.fathom.wire.PrefixDissector;
 
 /**
  * HL7 version 2 messages over MLLP (HL7 "Minimal Lower Layer Protocol" release 2), registered for

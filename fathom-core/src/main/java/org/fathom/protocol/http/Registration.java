@@ -7,8 +7,8 @@ import org.fathom.protocol.ProbeClass;
 import org.fathom.protocol.ProtocolModule;
 
 /**
- * The http package declares itself: HTTP, HTTP_Proxy: dissectors with their probe
- * placement and the metadata fields they write (see docs/CLASSIFICATION.md, "Adding a protocol").
+ * The http package declares itself: HTTP, HTTP_Proxy: dissectors with their probe placement and
+ * the metadata fields they write (see docs/CLASSIFICATION.md, "Adding a protocol").
  */
 public final class Registration implements ProtocolModule {
     // HTTP: host kept, path and query dropped

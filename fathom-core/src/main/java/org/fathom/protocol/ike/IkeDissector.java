@@ -3,9 +3,9 @@ package org.fathom.protocol.ike;
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.frames.FramedState;
-import org.fathom.protocol.frames.RecordFramer;
-import org.fathom.protocol.textline.Ascii;
+import org.fathom.wire.frames.FramedState;
+import org.fathom.wire.frames.RecordFramer;
+import org.fathom.wire.text.Ascii;
 
 /**
  * IKE, the key exchange of IPsec (ISAKMP/IKEv1, RFC 2408/2409; IKEv2, RFC 7296), on UDP 500 and,

@@ -1,11 +1,11 @@
 package org.fathom.protocol.industrial;
 
-import static org.fathom.protocol.wirekit.Bytes.u16le;
-import static org.fathom.protocol.wirekit.Bytes.u32le;
+import static org.fathom.wire.Bytes.u16le;
+import static org.fathom.wire.Bytes.u32le;
 
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.PrefixDissector;
+import org.fathom.wire.PrefixDissector;
 
 /**
  * Beckhoff ADS over AMS/TCP (Beckhoff Information System, "ADS specification") on TCP 48898: the

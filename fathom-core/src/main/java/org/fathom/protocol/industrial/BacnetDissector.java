@@ -1,7 +1,7 @@
 package org.fathom.protocol.industrial;
 
-import static org.fathom.protocol.wirekit.Bytes.u16;
-import static org.fathom.protocol.wirekit.Bytes.u8;
+import static org.fathom.wire.Bytes.u16;
+import static org.fathom.wire.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;

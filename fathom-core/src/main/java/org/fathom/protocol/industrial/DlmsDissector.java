@@ -1,11 +1,11 @@
 package org.fathom.protocol.industrial;
 
-import static org.fathom.protocol.wirekit.Bytes.u16;
-import static org.fathom.protocol.wirekit.Bytes.u8;
+import static org.fathom.wire.Bytes.u16;
+import static org.fathom.wire.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.PrefixDissector;
+import org.fathom.wire.PrefixDissector;
 
 /**
  * DLMS/COSEM over the IEC 62056-47 (IEC 62056-9-7) TCP-UDP wrapper: version 0x0001, source and

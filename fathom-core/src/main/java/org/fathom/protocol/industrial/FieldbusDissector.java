@@ -1,14 +1,14 @@
 package org.fathom.protocol.industrial;
 
-import static org.fathom.protocol.wirekit.Bytes.indexOf;
-import static org.fathom.protocol.wirekit.Bytes.u16;
-import static org.fathom.protocol.wirekit.Bytes.u16le;
-import static org.fathom.protocol.wirekit.Bytes.u32;
-import static org.fathom.protocol.wirekit.Bytes.u8;
+import static org.fathom.wire.Bytes.indexOf;
+import static org.fathom.wire.Bytes.u16;
+import static org.fathom.wire.Bytes.u16le;
+import static org.fathom.wire.Bytes.u32;
+import static org.fathom.wire.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.PrefixDissector;
+import org.fathom.wire.PrefixDissector;
 
 /**
  * Small industrial protocols whose first message has a fixed, documented shape:

@@ -1,10 +1,10 @@
 package org.fathom.protocol.industrial;
 
-import static org.fathom.protocol.wirekit.Bytes.u8;
+import static org.fathom.wire.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.PrefixDissector;
+import org.fathom.wire.PrefixDissector;
 
 /**
  * IEC 60870-5-104: APDUs of start byte 0x68, a length of 4..253 and a control field in one of the

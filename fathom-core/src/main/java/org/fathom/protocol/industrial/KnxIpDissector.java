@@ -1,10 +1,10 @@
 package org.fathom.protocol.industrial;
 
-import static org.fathom.protocol.wirekit.Bytes.u16;
+import static org.fathom.wire.Bytes.u16;
 
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.PrefixDissector;
+import org.fathom.wire.PrefixDissector;
 
 /**
  * KNXnet/IP (ISO 22510, KNX Standard 03.08.02) on UDP/TCP 3671: header length 6, protocol version

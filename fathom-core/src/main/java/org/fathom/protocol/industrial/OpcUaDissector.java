@@ -1,14 +1,14 @@
 package org.fathom.protocol.industrial;
 
-import static org.fathom.protocol.wirekit.Bytes.allPrintable;
-import static org.fathom.protocol.wirekit.Bytes.ascii;
-import static org.fathom.protocol.wirekit.Bytes.prefixOf;
-import static org.fathom.protocol.wirekit.Bytes.regionEquals;
-import static org.fathom.protocol.wirekit.Bytes.u32le;
+import static org.fathom.wire.Bytes.allPrintable;
+import static org.fathom.wire.Bytes.ascii;
+import static org.fathom.wire.Bytes.prefixOf;
+import static org.fathom.wire.Bytes.regionEquals;
+import static org.fathom.wire.Bytes.u32le;
 
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.PrefixDissector;
+import org.fathom.wire.PrefixDissector;
 
 /**
  * OPC UA Connection Protocol (OPC 10000-6 §7.1): the client's Hello ({@code HELF}) or the server's

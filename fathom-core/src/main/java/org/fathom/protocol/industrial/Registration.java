@@ -7,7 +7,9 @@ import org.fathom.protocol.ProbeClass;
 import org.fathom.protocol.ProtocolModule;
 
 /**
- * The industrial package declares itself: DNP3, S7Comm, OPC-UA, BeckhoffADS, HiSLIP, Controller_Area_Network, ANSI_C1222, CIP, EthernetGlobalData, Ether-S-Bus, CNP-IP, ATG, BACnet, KNXnet_IP, HART-IP, EthernetIP, IEC62056, IEC60870, Modbus: dissectors with their probe
+ * The industrial package declares itself: DNP3, S7Comm, OPC-UA, BeckhoffADS, HiSLIP,
+ * Controller_Area_Network, ANSI_C1222, CIP, EthernetGlobalData, Ether-S-Bus, CNP-IP, ATG, BACnet,
+ * KNXnet_IP, HART-IP, EthernetIP, IEC62056, IEC60870, Modbus: dissectors with their probe
  * placement and the metadata fields they write (see docs/CLASSIFICATION.md, "Adding a protocol").
  */
 public final class Registration implements ProtocolModule {

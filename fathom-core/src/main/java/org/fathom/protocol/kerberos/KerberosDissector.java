@@ -3,8 +3,8 @@ package org.fathom.protocol.kerberos;
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.frames.FramedState;
-import org.fathom.protocol.frames.RecordFramer;
+import org.fathom.wire.frames.FramedState;
+import org.fathom.wire.frames.RecordFramer;
 
 /**
  * Kerberos V5 to a KDC (RFC 4120): one message per UDP datagram on 88, or over TCP 88 each message

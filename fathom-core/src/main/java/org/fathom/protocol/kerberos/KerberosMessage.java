@@ -1,7 +1,7 @@
 package org.fathom.protocol.kerberos;
 
-import org.fathom.protocol.frames.Ber;
-import org.fathom.protocol.textline.Ascii;
+import org.fathom.wire.frames.Ber;
+import org.fathom.wire.text.Ascii;
 
 /**
  * Checks and reads the outer structure of a Kerberos V5 message (RFC 4120 section 5): an

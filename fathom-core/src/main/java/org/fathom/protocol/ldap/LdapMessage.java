@@ -1,6 +1,6 @@
 package org.fathom.protocol.ldap;
 
-import org.fathom.protocol.frames.Ber;
+import org.fathom.wire.frames.Ber;
 
 /**
  * Checks the outer structure of an LDAPMessage (RFC 4511 section 4.1.1): {@code SEQUENCE {

@@ -2,7 +2,7 @@ package org.fathom.protocol.lookup;
 
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.PrefixDissector;
+import org.fathom.wire.PrefixDissector;
 
 /**
  * Z39.50 information retrieval (ANSI/NISO Z39.50-2003, ISO 23950) on any TCP port, registered for

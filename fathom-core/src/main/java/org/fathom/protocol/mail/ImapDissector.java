@@ -3,10 +3,10 @@ package org.fathom.protocol.mail;
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.FlowContext;
 import org.fathom.protocol.Risk;
-import org.fathom.protocol.textline.Ascii;
-import org.fathom.protocol.textline.StartTls;
-import org.fathom.protocol.textline.TextDissector;
-import org.fathom.protocol.textline.TextSession;
+import org.fathom.wire.text.Ascii;
+import org.fathom.wire.text.StartTls;
+import org.fathom.wire.text.TextDissector;
+import org.fathom.wire.text.TextSession;
 
 /**
  * IMAP4 (RFC 3501, RFC 9051). The server greets with an untagged {@code * OK}, {@code * PREAUTH}

@@ -1,6 +1,6 @@
 package org.fathom.protocol.mail;
 
-import org.fathom.protocol.textline.Ascii;
+import org.fathom.wire.text.Ascii;
 
 /** Shared command-word helpers of the mail dissectors. */
 final class MailCommands {

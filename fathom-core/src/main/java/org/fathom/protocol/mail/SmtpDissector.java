@@ -4,10 +4,10 @@ import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.FlowContext;
 import org.fathom.protocol.PendingTransactions;
 import org.fathom.protocol.Risk;
-import org.fathom.protocol.textline.Ascii;
-import org.fathom.protocol.textline.StartTls;
-import org.fathom.protocol.textline.TextDissector;
-import org.fathom.protocol.textline.TextSession;
+import org.fathom.wire.text.Ascii;
+import org.fathom.wire.text.StartTls;
+import org.fathom.wire.text.TextDissector;
+import org.fathom.wire.text.TextSession;
 
 /**
  * SMTP (RFC 5321) and its submission variant (RFC 6409). The server greets with reply code 220

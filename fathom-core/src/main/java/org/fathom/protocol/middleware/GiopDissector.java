@@ -1,12 +1,12 @@
 package org.fathom.protocol.middleware;
 
-import static org.fathom.protocol.wirekit.Bytes.u32;
-import static org.fathom.protocol.wirekit.Bytes.u32le;
-import static org.fathom.protocol.wirekit.Bytes.u8;
+import static org.fathom.wire.Bytes.u32;
+import static org.fathom.wire.Bytes.u32le;
+import static org.fathom.wire.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.PrefixDissector;
+import org.fathom.wire.PrefixDissector;
 
 /**
  * CORBA's GIOP/IIOP (OMG CORBA 3.3 part 2, §9.4 "GIOP Message Formats") on any TCP port: the

@@ -1,11 +1,11 @@
 package org.fathom.protocol.middleware;
 
-import static org.fathom.protocol.wirekit.Bytes.u32;
-import static org.fathom.protocol.wirekit.Bytes.u8;
+import static org.fathom.wire.Bytes.u32;
+import static org.fathom.wire.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.PrefixDissector;
+import org.fathom.wire.PrefixDissector;
 
 /**
  * Apache ActiveMQ's OpenWire (activemq.apache.org "OpenWire Version 2 Specification"), registered

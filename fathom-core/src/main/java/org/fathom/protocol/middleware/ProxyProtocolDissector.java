@@ -1,11 +1,11 @@
 package org.fathom.protocol.middleware;
 
-import static org.fathom.protocol.wirekit.Bytes.u16;
-import static org.fathom.protocol.wirekit.Bytes.u8;
+import static org.fathom.wire.Bytes.u16;
+import static org.fathom.wire.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.PrefixDissector;
+import org.fathom.wire.PrefixDissector;
 
 /**
  * HAProxy's PROXY protocol (haproxy.org "The PROXY protocol", versions 1 and 2), which a load
@@ -25,7 +25,7 @@ public final class ProxyProtocolDissector extends PrefixDissector {
     @Override
     public int judge(FlowContext ctx, boolean fromClient, boolean matched, byte[] b, int off, int len) {
         if (!fromClient) {
-            return matched ? org.fathom.protocol.wirekit.StreamPrefix.SKIP : NO;
+            return matched ? org.fathom.wire.StreamPrefix.SKIP : NO;
         }
         if (len > 0 && b[off] == 'P') {
             return v1(b, off, len);

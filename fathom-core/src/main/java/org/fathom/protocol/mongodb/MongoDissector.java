@@ -3,8 +3,8 @@ package org.fathom.protocol.mongodb;
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.frames.FramedState;
-import org.fathom.protocol.frames.RecordFramer;
+import org.fathom.wire.frames.FramedState;
+import org.fathom.wire.frames.RecordFramer;
 
 /**
  * MongoDB wire protocol (mongodb.com "MongoDB Wire Protocol"): every message has a 16-byte

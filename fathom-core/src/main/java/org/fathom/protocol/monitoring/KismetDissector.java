@@ -2,8 +2,8 @@ package org.fathom.protocol.monitoring;
 
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.PrefixDissector;
-import org.fathom.protocol.wirekit.StreamPrefix;
+import org.fathom.wire.PrefixDissector;
+import org.fathom.wire.StreamPrefix;
 
 /**
  * The Kismet wireless monitor's client/server protocol (Kismet "legacy" server protocol, TCP

@@ -6,13 +6,17 @@ import org.fathom.protocol.ProbeClass;
 import org.fathom.protocol.ProtocolModule;
 
 /**
- * The monitoring package declares itself: Zabbix, Kismet: dissectors with their probe
- * placement and the metadata fields they write (see docs/CLASSIFICATION.md, "Adding a protocol").
+ * Monitoring agents and sensors: Munin, CHECKMK, Ceph, Zabbix, Kismet. The package declares itself
+ * here: dissectors with their probe placement and the metadata fields they write (see
+ * docs/CLASSIFICATION.md, "Adding a protocol").
  */
 public final class Registration implements ProtocolModule {
     @Override
     public List<Probe> probes() {
         return List.of(
+                Probe.of(BannerDissector.munin(), ProbeClass.MAGIC),
+                Probe.of(BannerDissector.checkmk(), ProbeClass.MAGIC),
+                Probe.of(BannerDissector.ceph(), ProbeClass.MAGIC),
                 Probe.of(new ZabbixDissector(), ProbeClass.MAGIC),
                 Probe.of(new KismetDissector(), ProbeClass.LOOSE));
     }

@@ -1,11 +1,11 @@
 package org.fathom.protocol.monitoring;
 
-import static org.fathom.protocol.wirekit.Bytes.u32le;
-import static org.fathom.protocol.wirekit.Bytes.u8;
+import static org.fathom.wire.Bytes.u32le;
+import static org.fathom.wire.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.PrefixDissector;
+import org.fathom.wire.PrefixDissector;
 
 /**
  * The Zabbix protocol (Zabbix manual, "Header and data length") between server, proxies and
@@ -26,7 +26,7 @@ public final class ZabbixDissector extends PrefixDissector {
         String magic = "ZBXD";
         for (int i = 0; i < Math.min(len, 4); i++) {
             if (b[off + i] != magic.charAt(i)) {
-                return matched ? org.fathom.protocol.wirekit.StreamPrefix.SKIP : NO;
+                return matched ? org.fathom.wire.StreamPrefix.SKIP : NO;
             }
         }
         if (len < 9) {

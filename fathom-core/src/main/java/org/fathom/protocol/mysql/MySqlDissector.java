@@ -2,8 +2,8 @@ package org.fathom.protocol.mysql;
 
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.textline.Ascii;
-import org.fathom.protocol.wirekit.PrefixDissector;
+import org.fathom.wire.text.Ascii;
+import org.fathom.wire.PrefixDissector;
 
 /**
  * MySQL / MariaDB client/server protocol: the server speaks first with its Initial Handshake packet

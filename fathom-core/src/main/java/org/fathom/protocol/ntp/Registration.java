@@ -7,8 +7,8 @@ import org.fathom.protocol.ProbeClass;
 import org.fathom.protocol.ProtocolModule;
 
 /**
- * The ntp package declares itself: NTP: dissectors with their probe
- * placement and the metadata fields they write (see docs/CLASSIFICATION.md, "Adding a protocol").
+ * The ntp package declares itself: NTP: dissectors with their probe placement and the metadata
+ * fields they write (see docs/CLASSIFICATION.md, "Adding a protocol").
  */
 public final class Registration implements ProtocolModule {
     // the long tail: protocol facts (message types, versions, function codes, device addresses of industrial buses)

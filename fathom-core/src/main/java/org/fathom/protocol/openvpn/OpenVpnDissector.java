@@ -3,8 +3,8 @@ package org.fathom.protocol.openvpn;
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.frames.FramedState;
-import org.fathom.protocol.frames.RecordFramer;
+import org.fathom.wire.frames.FramedState;
+import org.fathom.wire.frames.RecordFramer;
 
 /**
  * OpenVPN's own protocol (openvpn/src/openvpn/ssl_pkt.h, "OpenVPN protocol" in the manual): each

@@ -4,9 +4,9 @@ import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
 import org.fathom.protocol.Risk;
-import org.fathom.protocol.frames.FramedState;
-import org.fathom.protocol.frames.RecordFramer;
-import org.fathom.protocol.textline.Ascii;
+import org.fathom.wire.frames.FramedState;
+import org.fathom.wire.frames.RecordFramer;
+import org.fathom.wire.text.Ascii;
 
 /**
  * PostgreSQL's frontend/backend protocol (PostgreSQL documentation, "Message Formats"). The client

@@ -3,8 +3,8 @@ package org.fathom.protocol.radius;
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.frames.FramedState;
-import org.fathom.protocol.frames.RecordFramer;
+import org.fathom.wire.frames.FramedState;
+import org.fathom.wire.frames.RecordFramer;
 
 /**
  * RADIUS (RFC 2865, 2866, 5176) over UDP, and over TCP (RFC 6613) where the same packets follow

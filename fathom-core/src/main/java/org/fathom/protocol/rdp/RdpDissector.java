@@ -3,9 +3,9 @@ package org.fathom.protocol.rdp;
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.frames.FramedState;
-import org.fathom.protocol.frames.RecordFramer;
-import org.fathom.protocol.textline.Ascii;
+import org.fathom.wire.frames.FramedState;
+import org.fathom.wire.frames.RecordFramer;
+import org.fathom.wire.text.Ascii;
 
 /**
  * Remote Desktop Protocol ([MS-RDPBCGR] 2.2.1.1, [MS-RDPEUDP] 2.2.2). Over TCP the client opens

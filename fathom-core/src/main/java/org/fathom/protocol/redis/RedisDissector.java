@@ -3,7 +3,7 @@ package org.fathom.protocol.redis;
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.textline.Ascii;
+import org.fathom.wire.text.Ascii;
 
 /**
  * Redis' RESP protocol (redis.io "Redis serialization protocol specification"). The client sends

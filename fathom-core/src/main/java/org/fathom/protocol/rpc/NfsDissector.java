@@ -3,8 +3,8 @@ package org.fathom.protocol.rpc;
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.frames.FramedState;
-import org.fathom.protocol.frames.RecordFramer;
+import org.fathom.wire.frames.FramedState;
+import org.fathom.wire.frames.RecordFramer;
 
 /**
  * NFS and its companions on ONC RPC (RFC 5531): a CALL message (xid, message type 0, RPC version 2,

@@ -3,7 +3,7 @@ package org.fathom.protocol.rsync;
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.textline.Ascii;
+import org.fathom.wire.text.Ascii;
 
 /**
  * The rsync daemon protocol (rsyncd, TCP 873): both sides open with the greeting

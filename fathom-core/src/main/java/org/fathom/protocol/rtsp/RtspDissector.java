@@ -3,8 +3,8 @@ package org.fathom.protocol.rtsp;
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.textline.Ascii;
-import org.fathom.protocol.textline.LineAssembler;
+import org.fathom.wire.text.Ascii;
+import org.fathom.wire.text.LineAssembler;
 
 /**
  * RTSP (RFC 2326, RFC 7826) over TCP: a request line {@code METHOD SP rtsp-URI SP RTSP/1.0} from

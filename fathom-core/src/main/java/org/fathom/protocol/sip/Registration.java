@@ -7,8 +7,8 @@ import org.fathom.protocol.ProbeClass;
 import org.fathom.protocol.ProtocolModule;
 
 /**
- * The sip package declares itself: SIP: dissectors with their probe
- * placement and the metadata fields they write (see docs/CLASSIFICATION.md, "Adding a protocol").
+ * The sip package declares itself: SIP: dissectors with their probe placement and the metadata
+ * fields they write (see docs/CLASSIFICATION.md, "Adding a protocol").
  */
 public final class Registration implements ProtocolModule {
     // SIP: users pseudonymised, call ids tokenised

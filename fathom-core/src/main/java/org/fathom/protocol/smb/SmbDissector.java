@@ -3,8 +3,8 @@ package org.fathom.protocol.smb;
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.frames.FramedState;
-import org.fathom.protocol.frames.RecordFramer;
+import org.fathom.wire.frames.FramedState;
+import org.fathom.wire.frames.RecordFramer;
 
 /**
  * SMB over TCP 445 (direct hosting, [MS-SMB2] 2.1) and 139 (NetBIOS session service, RFC 1002):

@@ -4,7 +4,7 @@ import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
 import org.fathom.protocol.Risk;
-import org.fathom.protocol.textline.Ascii;
+import org.fathom.wire.text.Ascii;
 
 /**
  * SOCKS proxies. Version 4/4a: the client's CONNECT or BIND request (version 4, command 1|2,

@@ -3,8 +3,8 @@ package org.fathom.protocol.ssh;
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.frames.FramedState;
-import org.fathom.protocol.frames.RecordFramer;
+import org.fathom.wire.frames.FramedState;
+import org.fathom.wire.frames.RecordFramer;
 
 /**
  * SSH (RFC 4253): recognised by the identification string {@code SSH-protoversion-softwareversion}

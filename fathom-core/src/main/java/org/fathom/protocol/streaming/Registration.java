@@ -6,12 +6,14 @@ import org.fathom.protocol.ProbeClass;
 import org.fathom.protocol.ProtocolModule;
 
 /**
- * The streaming package declares itself: RTMP: dissectors with their probe
+ * Media streaming: MPEG_TS, RTMP. The package declares itself here: dissectors with their probe
  * placement and the metadata fields they write (see docs/CLASSIFICATION.md, "Adding a protocol").
  */
 public final class Registration implements ProtocolModule {
     @Override
     public List<Probe> probes() {
-        return List.of(Probe.of(new RtmpDissector(), ProbeClass.LOOSE));
+        return List.of(
+                Probe.of(new MpegTsDissector(), ProbeClass.STRUCTURE),
+                Probe.of(new RtmpDissector(), ProbeClass.LOOSE));
     }
 }

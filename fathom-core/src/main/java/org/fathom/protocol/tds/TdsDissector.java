@@ -4,8 +4,8 @@ import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
 import org.fathom.protocol.Risk;
-import org.fathom.protocol.frames.FramedState;
-import org.fathom.protocol.frames.RecordFramer;
+import org.fathom.wire.frames.FramedState;
+import org.fathom.wire.frames.RecordFramer;
 
 /**
  * Microsoft SQL Server's Tabular Data Stream ([MS-TDS]) over TCP (1433, and 1434 for the dedicated

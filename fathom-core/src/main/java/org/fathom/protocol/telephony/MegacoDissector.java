@@ -1,11 +1,11 @@
 package org.fathom.protocol.telephony;
 
-import static org.fathom.protocol.wirekit.Bytes.prefixOf;
-import static org.fathom.protocol.wirekit.Bytes.u8;
+import static org.fathom.wire.Bytes.prefixOf;
+import static org.fathom.wire.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.PrefixDissector;
+import org.fathom.wire.PrefixDissector;
 
 /**
  * Megaco/H.248 text encoding (ITU-T H.248.1 Annex B, RFC 3525) over UDP or TCP: a message starts

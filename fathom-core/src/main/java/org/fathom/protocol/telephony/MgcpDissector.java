@@ -1,13 +1,13 @@
 package org.fathom.protocol.telephony;
 
-import static org.fathom.protocol.wirekit.Bytes.allDigits;
-import static org.fathom.protocol.wirekit.Bytes.indexOf;
-import static org.fathom.protocol.wirekit.Bytes.isPrintable;
-import static org.fathom.protocol.wirekit.Bytes.regionEquals;
+import static org.fathom.wire.Bytes.allDigits;
+import static org.fathom.wire.Bytes.indexOf;
+import static org.fathom.wire.Bytes.isPrintable;
+import static org.fathom.wire.Bytes.regionEquals;
 
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.PrefixDissector;
+import org.fathom.wire.PrefixDissector;
 
 /**
  * Media Gateway Control Protocol (RFC 3435, and the NCS/TGCP profiles) on UDP 2427 (gateways) and
@@ -77,7 +77,7 @@ public final class MgcpDissector extends PrefixDissector {
 
     private static boolean plausible(byte[] b, int off, int len) {
         for (String v : VERBS) {
-            if (org.fathom.protocol.wirekit.Bytes.prefixOf(b, off, len, v)) {
+            if (org.fathom.wire.Bytes.prefixOf(b, off, len, v)) {
                 return true;
             }
         }

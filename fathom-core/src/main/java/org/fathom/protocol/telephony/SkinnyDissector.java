@@ -1,10 +1,10 @@
 package org.fathom.protocol.telephony;
 
-import static org.fathom.protocol.wirekit.Bytes.u32le;
+import static org.fathom.wire.Bytes.u32le;
 
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.PrefixDissector;
+import org.fathom.wire.PrefixDissector;
 
 /**
  * Cisco Skinny Client Control Protocol (SCCP) on TCP 2000: each message is a little-endian data

@@ -2,7 +2,7 @@ package org.fathom.protocol.tunnel;
 
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.wirekit.PrefixDissector;
+import org.fathom.wire.PrefixDissector;
 
 /**
  * tinc VPN's meta connection (tinc 1.0 protocol, doc "The meta-protocol") on TCP, registered for

@@ -3,7 +3,7 @@ package org.fathom.protocol.vnc;
 import org.fathom.protocol.Descriptor;
 import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
-import org.fathom.protocol.textline.Ascii;
+import org.fathom.wire.text.Ascii;
 
 /**
  * VNC's Remote Framebuffer protocol (RFC 6143 section 7.1.1): the server opens with the 12-byte

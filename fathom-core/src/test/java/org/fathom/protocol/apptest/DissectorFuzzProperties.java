@@ -14,13 +14,13 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import org.fathom.protocol.Dissector;
-import org.fathom.protocol.frames.Ber;
-import org.fathom.protocol.frames.RecordFramer;
+import org.fathom.wire.frames.Ber;
+import org.fathom.wire.frames.RecordFramer;
 import org.fathom.protocol.kerberos.KerberosMessage;
 import org.fathom.protocol.ldap.LdapMessage;
 import org.fathom.protocol.ssh.SshKexInit;
 import org.fathom.protocol.testing.TestFlow;
-import org.fathom.protocol.textline.LineAssembler;
+import org.fathom.wire.text.LineAssembler;
 
 /**
  * Random and mutated input never makes a dissector or parser of this section throw or hang: every

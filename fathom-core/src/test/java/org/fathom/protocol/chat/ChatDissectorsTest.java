@@ -1,17 +1,17 @@
 package org.fathom.protocol.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.fathom.protocol.wirekit.Hex.ascii;
-import static org.fathom.protocol.wirekit.Hex.cat;
-import static org.fathom.protocol.wirekit.Hex.hex;
-import static org.fathom.protocol.wirekit.Hex.zeros;
+import static org.fathom.protocol.samples.Hex.ascii;
+import static org.fathom.protocol.samples.Hex.cat;
+import static org.fathom.protocol.samples.Hex.hex;
+import static org.fathom.protocol.samples.Hex.zeros;
 
 import java.util.List;
 import org.fathom.protocol.Risk;
 import org.fathom.protocol.testing.TestFlow;
-import org.fathom.protocol.wirekit.Drive;
-import org.fathom.protocol.wirekit.Msg;
-import org.fathom.protocol.wirekit.Tail;
+import org.fathom.protocol.samples.Drive;
+import org.fathom.protocol.samples.Msg;
+import org.fathom.protocol.samples.Tail;
 import org.junit.jupiter.api.Test;
 
 class ChatDissectorsTest {

@@ -3,7 +3,7 @@ package org.fathom.protocol.industrial;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import org.fathom.protocol.wirekit.Golden;
+import org.fathom.protocol.samples.Golden;
 import org.fathom.record.FlowRecord;
 import org.junit.jupiter.api.Test;
 
