@@ -3,6 +3,7 @@ package org.fathom.protocol;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -45,32 +46,43 @@ public final class ProtocolModules {
     /**
      * The probe order of {@code probes}: a topological order of the constraints that, whenever
      * several probes are free to go next, takes the one of the most specific class, then the
-     * smallest name. Fails on a duplicate name, a constraint naming no probe, or a cycle.
+     * smallest name (then TCP before UDP, then class name). A constraint names a protocol: it
+     * applies to every probe of that name. Fails on a name claimed twice on one transport, a
+     * constraint naming no probe, or a cycle.
      */
     public static List<Probe> order(List<Probe> probes) {
-        Map<String, Probe> byName = new HashMap<>();
+        Map<String, List<Probe>> byName = new HashMap<>();
         for (Probe p : probes) {
-            Probe old = byName.put(p.name(), p);
-            if (old != null) {
-                throw new IllegalStateException("protocol " + p.name() + " registered twice: " + old.dissector().getClass().getName()
-                        + " and " + p.dissector().getClass().getName());
+            List<Probe> same = byName.computeIfAbsent(p.name(), k -> new ArrayList<>());
+            for (Probe old : same) {
+                if ((old.dissector().descriptor().transports() & p.dissector().descriptor().transports()) != 0) {
+                    throw new IllegalStateException("protocol " + p.name() + " registered twice: " + old.dissector().getClass().getName()
+                            + " and " + p.dissector().getClass().getName());
+                }
             }
+            same.add(p);
         }
-        Map<String, List<String>> next = new HashMap<>();
-        Map<String, Integer> waits = new HashMap<>();
+        Map<Probe, List<Probe>> next = new IdentityHashMap<>();
+        Map<Probe, Integer> waits = new IdentityHashMap<>();
         for (Probe p : probes) {
-            waits.putIfAbsent(p.name(), 0);
+            waits.putIfAbsent(p, 0);
             for (String b : p.before()) {
-                edge(byName, next, waits, p.name(), b, p);
+                for (Probe q : named(byName, b, p)) {
+                    edge(next, waits, p, q);
+                }
             }
             for (String a : p.after()) {
-                edge(byName, next, waits, a, p.name(), p);
+                for (Probe q : named(byName, a, p)) {
+                    edge(next, waits, q, p);
+                }
             }
         }
         PriorityQueue<Probe> free = new PriorityQueue<>(Comparator.comparing(Probe::probeClass)
-                .thenComparing(Probe::name, String.CASE_INSENSITIVE_ORDER).thenComparing(Probe::name));
+                .thenComparing(Probe::name, String.CASE_INSENSITIVE_ORDER).thenComparing(Probe::name)
+                .thenComparingInt(p -> p.dissector().descriptor().transports())
+                .thenComparing(p -> p.dissector().getClass().getName()));
         for (Probe p : probes) {
-            if (waits.get(p.name()) == 0) {
+            if (waits.get(p) == 0) {
                 free.add(p);
             }
         }
@@ -78,17 +90,17 @@ public final class ProtocolModules {
         while (!free.isEmpty()) {
             Probe p = free.poll();
             out.add(p);
-            for (String n : next.getOrDefault(p.name(), List.of())) {
+            for (Probe n : next.getOrDefault(p, List.of())) {
                 if (waits.merge(n, -1, Integer::sum) == 0) {
-                    free.add(byName.get(n));
+                    free.add(n);
                 }
             }
         }
         if (out.size() != probes.size()) {
             List<String> stuck = new ArrayList<>();
-            for (Map.Entry<String, Integer> e : waits.entrySet()) {
+            for (Map.Entry<Probe, Integer> e : waits.entrySet()) {
                 if (e.getValue() > 0) {
-                    stuck.add(e.getKey());
+                    stuck.add(e.getKey().name());
                 }
             }
             stuck.sort(null);
@@ -97,15 +109,17 @@ public final class ProtocolModules {
         return out;
     }
 
-    private static void edge(Map<String, Probe> byName, Map<String, List<String>> next, Map<String, Integer> waits, String first, String then,
-            Probe declaredBy) {
-        for (String n : new String[] {first, then}) {
-            if (!byName.containsKey(n)) {
-                throw new IllegalStateException(declaredBy.dissector().getClass().getName() + " (" + declaredBy.name()
-                        + ") orders itself against " + n + ", which no registration declares");
-            }
+    private static List<Probe> named(Map<String, List<Probe>> byName, String name, Probe declaredBy) {
+        List<Probe> l = byName.get(name);
+        if (l == null) {
+            throw new IllegalStateException(declaredBy.dissector().getClass().getName() + " (" + declaredBy.name()
+                    + ") orders itself against " + name + ", which no registration declares");
         }
-        List<String> l = next.computeIfAbsent(first, k -> new ArrayList<>());
+        return l;
+    }
+
+    private static void edge(Map<Probe, List<Probe>> next, Map<Probe, Integer> waits, Probe first, Probe then) {
+        List<Probe> l = next.computeIfAbsent(first, k -> new ArrayList<>());
         if (!l.contains(then)) {
             l.add(then);
             waits.merge(then, 1, Integer::sum);

@@ -107,14 +107,21 @@ class RegistrationTest {
 
     @Test
     void protocolNamesAreExclusive() {
+        // one name per transport: a protocol's TCP and UDP dissectors may come from two packages
         Map<String, List<String>> claims = new TreeMap<>();
         for (ProtocolModule m : ProtocolModules.all()) {
             for (Probe p : m.probes()) {
-                claims.computeIfAbsent(p.name(), k -> new ArrayList<>()).add(m.getClass().getName());
+                int t = p.dissector().descriptor().transports();
+                for (int bit : new int[] {Descriptor.TCP, Descriptor.UDP}) {
+                    if ((t & bit) != 0) {
+                        claims.computeIfAbsent(p.name() + (bit == Descriptor.TCP ? "/tcp" : "/udp"), k -> new ArrayList<>())
+                                .add(m.getClass().getName());
+                    }
+                }
             }
         }
         claims.values().removeIf(l -> l.size() == 1);
-        assertThat(claims).as("protocol names claimed by more than one registration").isEmpty();
+        assertThat(claims).as("protocol names claimed on one transport by more than one registration").isEmpty();
     }
 
     @Test
@@ -150,14 +157,18 @@ class RegistrationTest {
     void theOrderIsDerivedFromClassConstraintsAndName() {
         List<Probe> probes = ProtocolModules.probes();
         List<String> names = probes.stream().map(Probe::name).toList();
-        assertThat(ProtocolRegistry.defaults().names()).isEqualTo(names);
-        // every constraint holds
-        for (Probe p : probes) {
-            for (String b : p.before()) {
-                assertThat(names.indexOf(p.name())).as(p.name() + " before " + b).isLessThan(names.indexOf(b));
-            }
-            for (String a : p.after()) {
-                assertThat(names.indexOf(p.name())).as(p.name() + " after " + a).isGreaterThan(names.indexOf(a));
+        assertThat(ProtocolRegistry.defaults().dissectors().stream().map(d -> d.descriptor().name()).toList()).isEqualTo(names);
+        // every constraint holds (a constraint names a protocol: every probe of that name)
+        for (int i = 0; i < probes.size(); i++) {
+            Probe p = probes.get(i);
+            for (int j = 0; j < probes.size(); j++) {
+                Probe q = probes.get(j);
+                if (p.before().contains(q.name())) {
+                    assertThat(i).as(p.name() + " before " + q.name()).isLessThan(j);
+                }
+                if (p.after().contains(q.name())) {
+                    assertThat(i).as(p.name() + " after " + q.name()).isGreaterThan(j);
+                }
             }
         }
         // the same order whatever order the registrations were found in
@@ -165,7 +176,7 @@ class RegistrationTest {
         for (int round = 0; round < 20; round++) {
             List<Probe> shuffled = new ArrayList<>(probes);
             Collections.shuffle(shuffled, rnd);
-            assertThat(ProtocolModules.order(shuffled).stream().map(Probe::name).toList()).isEqualTo(names);
+            assertThat(ProtocolModules.order(shuffled)).isEqualTo(probes);
         }
         // a probe of a less specific class comes before a more specific one only when a constraint makes it
         for (int i = 1; i < probes.size(); i++) {
@@ -194,6 +205,13 @@ class RegistrationTest {
                 .hasMessageContaining("NoSuchProtocol");
         assertThatThrownBy(() -> ProtocolModules.order(List.of(Probe.of(a, ProbeClass.MAGIC), Probe.of(a, ProbeClass.LOOSE))))
                 .hasMessageContaining("registered twice");
+        // one name on two transports (a protocol's TCP and UDP dissectors) is one protocol to constraints
+        Dissector tcpX = stub(Descriptor.tcp("X", "Web"));
+        Dissector udpX = stub(Descriptor.udp("X", "Web"));
+        assertThat(ProtocolModules.order(List.of(Probe.of(udpX, ProbeClass.MAGIC), Probe.of(a, ProbeClass.MAGIC).before("X"),
+                Probe.of(tcpX, ProbeClass.MAGIC)))).extracting(p -> p.dissector()).containsExactly(a, tcpX, udpX);
+        assertThatThrownBy(() -> ProtocolModules.order(List.of(Probe.of(tcpX, ProbeClass.MAGIC), Probe.of(stub(Descriptor.tcp("X", "Web")),
+                ProbeClass.LOOSE)))).hasMessageContaining("registered twice");
         // class first, then the constraint, then the name
         assertThat(ProtocolModules.order(List.of(Probe.of(a, ProbeClass.LOOSE), Probe.of(b, ProbeClass.MAGIC))).get(0).name()).isEqualTo("VNC");
         assertThat(ProtocolModules.order(List.of(Probe.of(a, ProbeClass.MAGIC), Probe.of(b, ProbeClass.MAGIC))).get(0).name()).isEqualTo("SSH");
@@ -219,5 +237,19 @@ class RegistrationTest {
         }
         assertThat(n).isGreaterThan(150);
         assertThat(twice).as("a field is declared by one package").isEmpty();
+    }
+
+    private static Dissector stub(Descriptor d) {
+        return new Dissector() {
+            @Override
+            public Descriptor descriptor() {
+                return d;
+            }
+
+            @Override
+            public int inspect(FlowContext ctx, boolean fromClient, byte[] buf, int off, int len) {
+                return NO;
+            }
+        };
     }
 }
