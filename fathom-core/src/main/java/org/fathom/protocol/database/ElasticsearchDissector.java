@@ -4,6 +4,7 @@ import static org.fathom.wire.Bytes.u32;
 import static org.fathom.wire.Bytes.u8;
 
 import org.fathom.protocol.Descriptor;
+import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
 import org.fathom.wire.PrefixDissector;
 
@@ -19,6 +20,14 @@ public final class ElasticsearchDissector extends PrefixDissector {
 
     public ElasticsearchDissector() {
         super(DESCRIPTOR, 64);
+    }
+
+    private static final long[] FIRST = Dissector.bytes('E');
+
+    /** Both directions' messages start with the {@code ES} marker. */
+    @Override
+    public long[] firstBytes(boolean fromClient) {
+        return FIRST;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.fathom.protocol.git;
 
 import org.fathom.protocol.Descriptor;
+import org.fathom.protocol.Dissector;
 import org.fathom.protocol.FlowContext;
 import org.fathom.wire.text.Ascii;
 import org.fathom.wire.PrefixDissector;
@@ -19,6 +20,15 @@ public final class GitDissector extends PrefixDissector {
 
     public GitDissector() {
         super(DESCRIPTOR, CAP);
+    }
+
+    private static final long[] CLIENT_FIRST = Dissector.bytes('0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f');
+    private static final long[] NONE = Dissector.bytes();
+
+    /** The client speaks first, with a pkt-line's lower-case hex length; a server never opens. */
+    @Override
+    public long[] firstBytes(boolean fromClient) {
+        return fromClient ? CLIENT_FIRST : NONE;
     }
 
     @Override

@@ -37,6 +37,20 @@ public final class BannerDissector extends PrefixDissector {
         return new BannerDissector(Descriptor.tcp("Ceph", "DataTransfer", 6789, 3300).withProbeDepth(3), false, "ceph v027", "ceph v2\n");
     }
 
+    /** A banner's first character; a client line of a server-first protocol may be anything. */
+    @Override
+    public long[] firstBytes(boolean fromClient) {
+        if (serverFirst && fromClient) {
+            return null;
+        }
+        long[] set = new long[4];
+        for (String s : banners) {
+            int v = s.charAt(0);
+            set[v >>> 6] |= 1L << (v & 63);
+        }
+        return set;
+    }
+
     @Override
     public int judge(FlowContext ctx, boolean fromClient, boolean matched, byte[] b, int off, int len) {
         if (serverFirst && fromClient) {

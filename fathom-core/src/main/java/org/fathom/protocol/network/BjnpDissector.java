@@ -22,6 +22,14 @@ public final class BjnpDissector implements Dissector {
         return DESCRIPTOR;
     }
 
+    private static final long[] FIRST = Dissector.bytes('B', 'M');
+
+    /** Both directions start with {@code BJNP} or {@code MFNP}. */
+    @Override
+    public long[] firstBytes(boolean fromClient) {
+        return FIRST;
+    }
+
     @Override
     public int inspect(FlowContext ctx, boolean fromClient, byte[] b, int off, int len) {
         if (len < 16 || !(regionEquals(b, off, len, 0, "BJNP") || regionEquals(b, off, len, 0, "MFNP"))) {
