@@ -58,7 +58,19 @@ public final class PrivacyGuard implements AutoCloseable {
             return;
         }
         checkOpen();
+        if (exit.isEmpty()) {
+            redactor.countFlow(r); // nothing would receive the released copy: count it, do not make it
+            return;
+        }
         release(redactor.flow(r));
+    }
+
+    /**
+     * Whether any sink receives released records. When none does (a summary-only run), the engine
+     * need not prepare what only a released record carries, such as the keyed flow id.
+     */
+    public boolean releasesRecords() {
+        return !exit.isEmpty();
     }
 
     /**

@@ -155,6 +155,30 @@ final class Redactor {
         return out;
     }
 
+    /**
+     * Counts a flow as {@link #flow} would release it, without making the released copy: for a run
+     * whose exit has no sink (a summary-only run), where the copy would be thrown away unread. The
+     * counters, the key epochs and the dropped-field names come out exactly as with {@link #flow}.
+     */
+    void countFlow(FlowRecord r) {
+        if (policy.mode() == PrivacyMode.IDENTIFIED && inScope(r)) {
+            identified.increment();
+        } else {
+            SubscriberNetworks subs = policy.subscribers();
+            if (subs.contains(r.srcHi(), r.srcLo()) || subs.contains(r.dstHi(), r.dstLo())) {
+                pseudonymisedAddresses.increment();
+                Pseudonymizer p = pseudonyms.get();
+                epochs.add(p.epochLabel(p.epoch(r.firstSeenNanos())));
+            }
+            for (String key : r.metadata().keySet()) {
+                if (!FieldInventory.known(key)) {
+                    droppedFields.merge(key, 1L, Long::sum);
+                }
+            }
+        }
+        released.increment();
+    }
+
     private boolean inScope(FlowRecord r) {
         Authorisation a = policy.authorisation();
         boolean srcSub = policy.subscribers().contains(r.srcHi(), r.srcLo());

@@ -315,7 +315,7 @@ public final class AttackDetector implements PacketAnalyzer {
         if (s >= 0) {
             return s;
         }
-        long sec = Math.floorDiv(ts, SEC);
+        long sec = second(ts);
         if (sec != cmsSecond) {
             Arrays.fill(cms, 0);
             cmsSecond = sec;
@@ -340,7 +340,7 @@ public final class AttackDetector implements PacketAnalyzer {
         dUsed[i] = true;
         dHi[i] = hi;
         dLo[i] = lo;
-        dSec[i] = Math.floorDiv(ts, SEC);
+        dSec[i] = second(ts);
         dTh[i] = thresholdsFor(hi, lo);
         lastSeen[i] = ts;
         int o = i * NC;
@@ -444,8 +444,25 @@ public final class AttackDetector implements PacketAnalyzer {
         }
     }
 
+    // the capture second of the last timestamp looked at: most packets fall in the same second,
+    // and a long division is a runtime call in C1-compiled code
+    private long secondStart = Long.MAX_VALUE;
+    private long secondValue;
+
+    /** {@code Math.floorDiv(ts, SEC)}, without a division when {@code ts} is in the same second as before. */
+    private long second(long ts) {
+        long d = ts - secondStart;
+        if (d >= 0 && d < SEC) {
+            return secondValue;
+        }
+        long s = Math.floorDiv(ts, SEC);
+        secondValue = s;
+        secondStart = s * SEC;
+        return s;
+    }
+
     private void roll(int slot, long ts) {
-        long sec = Math.floorDiv(ts, SEC);
+        long sec = second(ts);
         long old = dSec[slot];
         if (sec == old) {
             return;
@@ -477,7 +494,7 @@ public final class AttackDetector implements PacketAnalyzer {
 
     /** Sliding 1 s rate: this second's count plus the part of the last second still in the window. */
     private double rate(int slot, int c, long ts) {
-        double frac = (double) Math.floorMod(ts, SEC) / SEC;
+        double frac = (double) (ts - second(ts) * SEC) / SEC;
         int i = slot * NC + c;
         return cur[i] + prev[i] * (1 - frac);
     }
