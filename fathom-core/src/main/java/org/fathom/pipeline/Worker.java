@@ -52,7 +52,7 @@ final class Worker {
         this.classifier = new Classifier(options.protocols(), options.services(), options.addresses());
         this.analyzers = inlineAnalyzers;
         this.flowIds = exit.flowIds();
-        this.flowIdsWanted = exit.releasesRecords();
+        this.flowIdsWanted = exit.releasesFlows() || exit.eventsWanted();
         if (exit.eventsWanted()) {
             classifier.transactions(this::transaction);   // only then do dissectors build events
         }

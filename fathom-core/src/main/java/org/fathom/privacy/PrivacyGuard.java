@@ -58,19 +58,19 @@ public final class PrivacyGuard implements AutoCloseable {
             return;
         }
         checkOpen();
-        if (exit.isEmpty()) {
-            redactor.countFlow(r); // nothing would receive the released copy: count it, do not make it
+        if (!exit.takesFlows()) {
+            redactor.countFlow(r); // no sink would read the released copy: count it, do not make it
             return;
         }
         release(redactor.flow(r));
     }
 
     /**
-     * Whether any sink receives released records. When none does (a summary-only run), the engine
-     * need not prepare what only a released record carries, such as the keyed flow id.
+     * Whether any sink takes flow records. When none does (a summary-only run), the engine need not
+     * prepare what only a released flow record carries, such as the keyed flow id.
      */
-    public boolean releasesRecords() {
-        return !exit.isEmpty();
+    public boolean releasesFlows() {
+        return exit.takesFlows();
     }
 
     /**
