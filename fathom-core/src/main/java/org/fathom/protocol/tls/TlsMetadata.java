@@ -38,8 +38,9 @@ public final class TlsMetadata {
             }
         }
         ctx.put("tls.client_version", versionName(ch.highestVersion()));
-        ctx.put("tls.ja3", Fingerprints.ja3(ch));
-        ctx.put("tls.ja4", Fingerprints.ja4(ch, transport));
+        String[] fp = FingerprintCache.get().fingerprints(ch, transport);
+        ctx.put("tls.ja3", fp[0]);
+        ctx.put("tls.ja4", fp[1]);
         if (ch.ech) {
             ctx.put("tls.ech", Boolean.TRUE);
         }
