@@ -291,17 +291,20 @@ final class Redactor {
         return withheldEvents.sum();
     }
 
+    private static final Map<String, FieldInventory.Treatment> inventory = FieldInventory.all();
+
     private LinkedHashMap<String, Object> treatFields(Map<String, Object> fields, long epoch) {
         LinkedHashMap<String, Object> meta = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : fields.entrySet()) {
             String key = e.getKey();
-            if (!FieldInventory.known(key)) {
+            FieldInventory.Treatment t = inventory.get(key);   // one lookup: null when the field is not listed
+            if (t == null) {
                 droppedFields.merge(key, 1L, Long::sum);
                 continue;
             }
             Object v = key.equals("jabber.to") && e.getValue() instanceof String js && isBareDomain(js)
                     ? scrub(js, epoch)   // an XMPP stream's 'to' is the server's domain: no user part to remove
-                    : treat(FieldInventory.of(key), e.getValue(), epoch);
+                    : treat(t, e.getValue(), epoch);
             if (v != null) {
                 meta.put(key, v);
             }
