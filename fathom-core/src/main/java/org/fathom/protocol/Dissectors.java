@@ -174,6 +174,7 @@ final class Dissectors {
         l.add(new org.fathom.protocol.lookup.WhoisDissector());
         l.add(new org.fathom.protocol.news.NntpDissector());
         l.add(new org.fathom.protocol.monitoring.KismetDissector());
+        l.add(new org.fathom.protocol.spotify.SpotifyApDissector()); // issue 15 (domains): Spotify AP handshake
 
         return l;
     }
