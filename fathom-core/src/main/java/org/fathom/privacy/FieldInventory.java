@@ -215,6 +215,7 @@ public final class FieldInventory {
             // application response times and failures (flows and events)
             Map.entry("http.response_ms", Treatment.KEEP),
             Map.entry("http.version", Treatment.KEEP),
+            Map.entry("http.stream_id", Treatment.KEEP),
             Map.entry("http.request_bytes", Treatment.KEEP),
             Map.entry("http.response_bytes", Treatment.KEEP),
             Map.entry("http.errors_4xx", Treatment.KEEP),
