@@ -169,6 +169,10 @@ public final class HttpDissector implements Dissector {
                 return st.h2.feed(ctx, st, fromClient, buf, off, len);
             }
         }
+        if (fromClient && !st.matched && st.client.n > 0 && st.client.n + len >= 3 && st.client.buf[0] == 'P'
+                && agreesWithPreface(st.client, buf, off, len)) {
+            return toPriorKnowledge(ctx, st, buf, off, len);   // the preface, cut where "P" or "PR" could start a method
+        }
         Side s = fromClient ? st.client : st.server;
         int r = fromClient ? feedClient(ctx, st, s, buf, off, len) : feedServer(ctx, st, s, buf, off, len);
         if (r == NO) {
@@ -590,6 +594,41 @@ public final class HttpDissector implements Dissector {
             }
         }
         return MATCH;
+    }
+
+    /** Whether the client's buffered bytes and {@code b[off..off+len)} agree with the HTTP/2 preface. */
+    private static boolean agreesWithPreface(Side c, byte[] b, int off, int len) {
+        byte[] pre = Http2Connection.PREFACE;
+        int n = c.n;
+        if (n >= pre.length) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (c.buf[i] != pre[i]) {
+                return false;
+            }
+        }
+        int m = Math.min(len, pre.length - n);
+        for (int i = 0; i < m; i++) {
+            if (b[off + i] != pre[n + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int toPriorKnowledge(FlowContext ctx, State st, byte[] b, int off, int len) {
+        Http2Connection h2 = new Http2Connection(true);
+        st.h2 = h2;
+        Side c = st.client;
+        if (c.n > 0) {
+            byte[] head = java.util.Arrays.copyOf(c.buf, c.n);
+            h2.feed(ctx, st, true, head, 0, head.length);
+        }
+        c.n = 0;
+        c.buf = null;
+        c.firstLineEnd = -1;
+        return h2.feed(ctx, st, true, b, off, len);
     }
 
     private static String trim(String s) {
