@@ -195,6 +195,11 @@ public final class FieldInventory {
             // authentication and directories: realms are organisations, not people
             Map.entry("kerberos.realm", Treatment.SCRUB),
             Map.entry("kerberos.msg_type", Treatment.KEEP),
+            // events only: the service principal names a service (host names scrubbed), the client
+            // principal is a user name (never written outside identified mode)
+            Map.entry("kerberos.sname", Treatment.SCRUB),
+            Map.entry("kerberos.cname", Treatment.DROP),
+            Map.entry("kerberos.etypes", Treatment.KEEP),
             // flow id (keyed hash, privacy.FlowIds) and TCP traffic issues (flow.TcpHealth; docs/EVENTS.md)
             Map.entry("flow_id", Treatment.KEEP),
             Map.entry("tcp.rtt_server_ms", Treatment.KEEP),
