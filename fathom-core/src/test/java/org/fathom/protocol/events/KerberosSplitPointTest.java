@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * Kerberos over TCP (four-byte length, RFC 4120 7.2.2) at every split point, with messages built
  * here in DER: AS-REQ, KRB-ERROR (pre-authentication required), AS-REQ again, AS-REP.
  */
-class KerberosSplitPointTest {
+public class KerberosSplitPointTest {
     static byte[] tlv(int tag, byte[]... content) {
         ByteArrayOutputStream c = new ByteArrayOutputStream();
         for (byte[] x : content) {
@@ -78,6 +78,11 @@ class KerberosSplitPointTest {
                 encrypted(0xA3, 18)));
         return tlv(0x6B, tlv(0x30, tlv(0xA0, integer(5)), tlv(0xA1, integer(11)), tlv(0xA3, str(REALM)),
                 principal(0xA4, 1, "alice"), tlv(0xA5, ticket), encrypted(0xA6, 17)));
+    }
+
+    /** An AS-REP for other tests. */
+    public static byte[] asRepBytes() {
+        return asRep();
     }
 
     static byte[] framed(byte[] m) {
