@@ -200,6 +200,16 @@ public final class FieldInventory {
             Map.entry("kerberos.sname", Treatment.SCRUB),
             Map.entry("kerberos.cname", Treatment.DROP),
             Map.entry("kerberos.etypes", Treatment.KEEP),
+            // SMB2 and NTLM events: the share path is treated as a URL, user and workstation names as
+            // user and host names, the domain as a realm
+            Map.entry("smb.command", Treatment.KEEP),
+            Map.entry("smb.status", Treatment.KEEP),
+            Map.entry("smb.dialect", Treatment.KEEP),
+            Map.entry("smb.share_type", Treatment.KEEP),
+            Map.entry("smb.tree", Treatment.DROP),
+            Map.entry("ntlm.user", Treatment.DROP),
+            Map.entry("ntlm.workstation", Treatment.DROP),
+            Map.entry("ntlm.domain", Treatment.SCRUB),
             // flow id (keyed hash, privacy.FlowIds) and TCP traffic issues (flow.TcpHealth; docs/EVENTS.md)
             Map.entry("flow_id", Treatment.KEEP),
             Map.entry("tcp.rtt_server_ms", Treatment.KEEP),

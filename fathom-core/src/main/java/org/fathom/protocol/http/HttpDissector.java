@@ -77,6 +77,8 @@ public final class HttpDissector implements Dissector {
         long responseBytes;
         /** HTTP/2 stream id, 0 for HTTP/1.x. */
         int streamId;
+        /** The NTLM AUTHENTICATE message of an {@code Authorization: NTLM} or {@code Negotiate} header. */
+        org.fathom.protocol.smb.Ntlm.Authenticate ntlm;
     }
 
     /** Per-flow state. */
@@ -125,6 +127,11 @@ public final class HttpDissector implements Dissector {
         }
         m.put("http.user_agent", x.userAgent);
         m.put("http.request_bytes", x.requestBytes);
+        if (x.ntlm != null) {
+            m.put("ntlm.user", x.ntlm.user());
+            m.put("ntlm.domain", x.ntlm.domain());
+            m.put("ntlm.workstation", x.ntlm.workstation());
+        }
         if (x.status >= 0) {
             m.put("http.status", (long) x.status);
             m.put("http.content_type", x.contentType);
@@ -469,6 +476,7 @@ public final class HttpDissector implements Dissector {
         x.host = host == null || host.isEmpty() ? null : host;
         x.url = path;
         x.userAgent = h.field("user-agent");
+        x.ntlm = ntlm(h.field("authorization", "proxy-authorization"));
         if (st.pending == null) {
             st.pending = new java.util.ArrayDeque<>(4);
         }
@@ -648,6 +656,36 @@ public final class HttpDissector implements Dissector {
         st.h2.upgraded(ctx, request);
         ctx.put("http.version", Http2Connection.VERSION);
         return st.h2.feed(ctx, st, false, b, p, end - p);
+    }
+
+    /**
+     * The NTLM AUTHENTICATE message of an {@code NTLM} or {@code Negotiate} (SPNEGO) credential,
+     * or null. Only the names are read (never the responses); at most 8 KiB of base64 is decoded.
+     */
+    static org.fathom.protocol.smb.Ntlm.Authenticate ntlm(String auth) {
+        if (auth == null) {
+            return null;
+        }
+        int sp = auth.indexOf(' ');
+        if (sp < 0) {
+            return null;
+        }
+        String scheme = auth.substring(0, sp);
+        if (!scheme.equalsIgnoreCase("NTLM") && !scheme.equalsIgnoreCase("Negotiate")) {
+            return null;
+        }
+        String b64 = auth.substring(sp + 1).strip();
+        if (b64.length() > 8192) {
+            return null;
+        }
+        byte[] raw;
+        try {
+            raw = java.util.Base64.getDecoder().decode(b64);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        int sig = org.fathom.protocol.smb.Ntlm.find(raw, 0, raw.length);
+        return sig < 0 ? null : org.fathom.protocol.smb.Ntlm.authenticate(raw, sig, raw.length);
     }
 
     /** The path of a request target without its query and fragment (they never leave). */
