@@ -231,6 +231,7 @@ public final class FieldInventory {
             Map.entry("http.response_ms", Treatment.KEEP),
             Map.entry("http.version", Treatment.KEEP),
             Map.entry("http.stream_id", Treatment.KEEP),
+            Map.entry("http.upgrade", Treatment.KEEP),
             Map.entry("http.request_bytes", Treatment.KEEP),
             Map.entry("http.response_bytes", Treatment.KEEP),
             Map.entry("http.errors_4xx", Treatment.KEEP),

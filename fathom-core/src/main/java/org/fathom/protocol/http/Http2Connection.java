@@ -116,6 +116,7 @@ final class Http2Connection {
             request.streamId = 1;
             request.version = VERSION;
             request.status = -1;
+            request.upgrade = "h2c";
             streams().put(1, request);
         }
     }

@@ -79,6 +79,8 @@ public final class HttpDissector implements Dissector {
         int streamId;
         /** The NTLM AUTHENTICATE message of an {@code Authorization: NTLM} or {@code Negotiate} header. */
         org.fathom.protocol.smb.Ntlm.Authenticate ntlm;
+        /** The protocol a 101 response switched to ({@code websocket}, {@code h2c}, ...). */
+        String upgrade;
     }
 
     /** Per-flow state. */
@@ -137,6 +139,7 @@ public final class HttpDissector implements Dissector {
             m.put("http.content_type", x.contentType);
             m.put("http.server", x.server);
             m.put("http.response_bytes", x.responseBytes);
+            m.put("http.upgrade", x.upgrade);
             if (x.requestNanos != 0) {
                 m.put("http.response_ms", Math.round((x.responseNanos - x.requestNanos) / 1000.0) / 1000.0);
             }
@@ -538,6 +541,9 @@ public final class HttpDissector implements Dissector {
                         return toHttp2(ctx, st, x, b, p, end);
                     }
                     if (status == 101 || ("CONNECT".equals(x.method) && status < 300)) {
+                        if (status == 101) {
+                            x.upgrade = upgradeToken(h.field("upgrade"));
+                        }
                         emit(ctx, x);
                         st.client.mode = STOPPED;
                         st.client.buf = null;
@@ -637,6 +643,15 @@ public final class HttpDissector implements Dissector {
         c.buf = null;
         c.firstLineEnd = -1;
         return h2.feed(ctx, st, true, b, off, len);
+    }
+
+    /** The first protocol of an {@code Upgrade} header, lower case, at most 32 characters. */
+    static String upgradeToken(String v) {
+        if (v == null) {
+            return null;
+        }
+        String t = v.split(",", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+        return t.isEmpty() ? null : t.length() > 32 ? t.substring(0, 32) : t;
     }
 
     private static String trim(String s) {
