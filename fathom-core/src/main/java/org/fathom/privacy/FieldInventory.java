@@ -195,6 +195,21 @@ public final class FieldInventory {
             // authentication and directories: realms are organisations, not people
             Map.entry("kerberos.realm", Treatment.SCRUB),
             Map.entry("kerberos.msg_type", Treatment.KEEP),
+            // events only: the service principal names a service (host names scrubbed), the client
+            // principal is a user name (never written outside identified mode)
+            Map.entry("kerberos.sname", Treatment.SCRUB),
+            Map.entry("kerberos.cname", Treatment.DROP),
+            Map.entry("kerberos.etypes", Treatment.KEEP),
+            // SMB2 and NTLM events: the share path is treated as a URL, user and workstation names as
+            // user and host names, the domain as a realm
+            Map.entry("smb.command", Treatment.KEEP),
+            Map.entry("smb.status", Treatment.KEEP),
+            Map.entry("smb.dialect", Treatment.KEEP),
+            Map.entry("smb.share_type", Treatment.KEEP),
+            Map.entry("smb.tree", Treatment.DROP),
+            Map.entry("ntlm.user", Treatment.DROP),
+            Map.entry("ntlm.workstation", Treatment.DROP),
+            Map.entry("ntlm.domain", Treatment.SCRUB),
             // flow id (keyed hash, privacy.FlowIds) and TCP traffic issues (flow.TcpHealth; docs/EVENTS.md)
             Map.entry("flow_id", Treatment.KEEP),
             Map.entry("tcp.rtt_server_ms", Treatment.KEEP),
@@ -215,6 +230,8 @@ public final class FieldInventory {
             // application response times and failures (flows and events)
             Map.entry("http.response_ms", Treatment.KEEP),
             Map.entry("http.version", Treatment.KEEP),
+            Map.entry("http.stream_id", Treatment.KEEP),
+            Map.entry("http.upgrade", Treatment.KEEP),
             Map.entry("http.request_bytes", Treatment.KEEP),
             Map.entry("http.response_bytes", Treatment.KEEP),
             Map.entry("http.errors_4xx", Treatment.KEEP),
