@@ -90,6 +90,11 @@ public final class QueueSource implements PacketSource {
         this.verdicts = v;
     }
 
+    /** The policy's verdicts in use now. */
+    public PacketVerdicts verdicts() {
+        return verdicts;
+    }
+
     /** Makes the source answer what is queued and then end (any thread). */
     public void stop() {
         stopRequested = true;
