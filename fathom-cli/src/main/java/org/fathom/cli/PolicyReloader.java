@@ -57,7 +57,7 @@ final class PolicyReloader {
             next = PolicyFile.load(file);
         } catch (PolicyException e) {
             String line = "fathom: SIGHUP: policy not reloaded, the policy in force stays (" + engine.policy().name() + ", "
-                    + engine.policy().rules().size() + " rules): " + e.getMessage();
+                    + rules(engine.policy()) + "): " + e.getMessage();
             return line + record(null, bytes == null ? null : PolicyFile.sha256(bytes), e.getMessage());
         } catch (RuntimeException e) {
             String problem = file + ": " + RunOptions.message(e);
@@ -72,8 +72,8 @@ final class PolicyReloader {
         if (accepted != null) {
             accepted.accept(next);
         }
-        String line = String.format("fathom: SIGHUP: policy reloaded: %s from %s (%d rules, default %s, sha256 %s); "
-                        + "live flows are decided again at their next packet%s", next.name(), file, next.rules().size(),
+        String line = String.format("fathom: SIGHUP: policy reloaded: %s from %s (%s, default %s, sha256 %s); "
+                        + "live flows are decided again at their next packet%s", next.name(), file, rules(next),
                 next.fallback().action().label(), next.sha256().substring(0, 16),
                 r == null || r.lifted().isEmpty() ? "" : "; " + r.lifted().size() + " verdicts of removed rules lifted");
         return line + record(next, null, null);
@@ -87,6 +87,11 @@ final class PolicyReloader {
         } catch (RuntimeException e) {
             return " (the audit log could not record it: " + RunOptions.message(e) + ")";
         }
+    }
+
+    private static String rules(Policy p) {
+        int n = p.rules().size();
+        return n + (n == 1 ? " rule" : " rules");
     }
 
     private static long wallNanos() {
