@@ -43,8 +43,16 @@ public final class PolicyShard {
     private long[] revision = new long[1024];
     /** Per flow: the {@link #epoch} its verdict was decided in; another one: decide again (a reload). */
     private int[] decidedIn = new int[1024];
-    /** Policies this shard has decided with: 1 for the first, one more per reload noticed. */
+    /**
+     * Rounds of decisions: 1 for the first, one more per reload noticed and per {@code time:}
+     * boundary passed (each decides every live flow again at its next packet).
+     */
     private int epoch = 1;
+    /** Why the last round began: {@code reload} or {@code time} (the cause of the verdict changes it brings). */
+    private String epochCause = "reload";
+    /** Capture time at which a flow rule's {@code time:} range opens or closes next; unset before the first packet. */
+    private long nextBoundary = UNSET;
+    private static final long UNSET = Long.MIN_VALUE;
     private long[][] hits;
     private long beforePackets;
     private long beforeBytes;
@@ -165,6 +173,14 @@ public final class PolicyShard {
         if (p != policy) {
             rebase(p);
         }
+        long ts = d.timestampNanos;
+        if (ts >= nextBoundary) {   // a time: range opened or closed: every live flow is decided again
+            if (nextBoundary != UNSET) {
+                epoch++;
+                epochCause = "time";
+            }
+            nextBoundary = policy.nextBoundary(ts);
+        }
         boolean reloaded = false;
         if (decidedIn[f] != epoch) {
             redecide(t, f, classifier, d.timestampNanos);
@@ -196,7 +212,7 @@ public final class PolicyShard {
         if (v != was) {
             current[f] = v;
             if (v != null && (!v.isDefault() || was != null && !was.isDefault())) {
-                log(t, f, v, was, reloaded ? "reload" : cause(v, e), d.timestampNanos);
+                log(t, f, v, was, reloaded ? epochCause : cause(v, e), d.timestampNanos);
             }
         }
     }
@@ -212,6 +228,8 @@ public final class PolicyShard {
         policy = p;
         hits = new long[p.rules().size() + 1][PolicyEngine.COUNTERS];
         epoch++;
+        epochCause = "reload";
+        nextBoundary = UNSET;   // the new policy's ranges: computed at this packet
     }
 
     /**

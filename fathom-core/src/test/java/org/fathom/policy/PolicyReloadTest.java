@@ -334,4 +334,104 @@ class PolicyReloadTest {
         assertThat(table.size()).as("no entry lost: every rule kept its name").isEqualTo(512);
         assertThat(AuditLog.verify(privacy.auditLog()).ok()).as("the audit chain verifies after 201 reload entries").isTrue();
     }
+
+    /** The capture's packets moved in time by {@code shift} nanoseconds. */
+    static final class Shifted extends ForwardingSource {
+        private final long shift;
+
+        Shifted(CaptureReader r, long shift) {
+            super(r);
+            this.shift = shift;
+        }
+
+        @Override
+        public int read(Packet p) {
+            int s = super.read(p);
+            if (s == PACKET) {
+                p.timestampNanos += shift;
+            }
+            return s;
+        }
+    }
+
+    /** 2026-12-07T10:00:00Z, where the spam run's capture is moved so that 1.1 s into it (in the thick of the spam run) is this minute. */
+    static final long TEN = java.time.Instant.parse("2026-12-07T10:00:00Z").getEpochSecond() * 1_000_000_000L;
+
+    static Run timed(String range, int workers) throws Exception {
+        long first;
+        try (CaptureReader r = CaptureFiles.open(SPAM_RUN)) {
+            Packet p = new Packet();
+            assertThat(r.read(p)).isEqualTo(CaptureReader.PACKET);
+            first = p.timestampNanos;
+        }
+        PolicyEngine engine = new PolicyEngine(policy("""
+                policy:
+                  rules:
+                    - name: smtp-in-hours
+                      match: { application: SMTP, time: %s }
+                      action: block
+                """.formatted(range)));
+        CollectingSink sink = new CollectingSink();
+        PrivacyPolicy privacy = Analyze.labPolicy();
+        AnalysisOptions options = AnalysisOptions.defaults()
+                .withStandardAnalyzers(CallConfig.defaults(), new CallStats(), List.of()).withPolicy(engine);
+        try (PrivacyGuard guard = new PrivacyGuard(privacy, AuditLog.open(privacy.auditLog()), List.of(sink));
+             CaptureReader r = CaptureFiles.open(SPAM_RUN)) {
+            new Engine(options, workers, guard).run(new Shifted(r, TEN - 1_100_000_000L - first), new AnalysisSummary(),
+                    Progress.NONE);
+        }
+        return new Run(engine, sink);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void aFlowLiveWhenItsRulesTimeRangeOpensIsBlockedFromThatMinute(int workers) throws Exception {
+        Run r = timed("10:00-10:30", workers);
+        // the first ordinary mail ended before 10:00; the spam run (09:59:59.95 to 10:00:01.03) crosses it
+        assertThat(r.flow("127.0.0.7", 37429).metadata()).containsEntry("policy.rule", "default");
+        List<VerdictRecord> spam = r.verdicts().stream().filter(v -> v.srcPort() == 55287 || v.dstPort() == 55287).toList();
+        assertThat(spam).hasSize(1);
+        assertThat(spam.get(0).cause()).isEqualTo("time");
+        assertThat(spam.get(0).action()).isEqualTo("block");
+        assertThat(spam.get(0).nanos()).isBetween(TEN, TEN + 5_000_000L);
+        assertThat(r.flow("127.0.0.66", 55287).metadata()).containsEntry("policy.action", "block");
+        // flows that start after 10:00 are decided in the range
+        assertThat(r.flow("127.0.0.66", 51955).metadata()).containsEntry("policy.action", "block");
+        assertThat(r.flow("127.0.0.66", 45945).metadata()).containsEntry("policy.action", "block");
+        // the packets blocked: only the spam run's from 10:00 on, and the later flows'
+        assertThat(r.hits().get("smtp-in-hours").packets()).isPositive();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void aFlowLiveWhenItsRulesTimeRangeClosesIsLetGoFromThatMinute(int workers) throws Exception {
+        Run r = timed("09:00-10:00", workers);
+        List<VerdictRecord> spam = r.verdicts().stream().filter(v -> v.srcPort() == 55287 || v.dstPort() == 55287).toList();
+        assertThat(spam).extracting(VerdictRecord::action, VerdictRecord::cause)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("block", "classified"),
+                        org.assertj.core.groups.Tuple.tuple("allow", "time"));
+        assertThat(spam.get(1).previous()).isEqualTo("smtp-in-hours");
+        assertThat(spam.get(1).nanos()).isBetween(TEN, TEN + 5_000_000L);
+        // the record: its verdict as at its end (the range has closed)
+        assertThat(r.flow("127.0.0.66", 55287).metadata()).containsEntry("policy.rule", "default");
+        assertThat(r.flow("127.0.0.7", 37429).metadata()).containsEntry("policy.action", "block");
+        assertThat(r.flow("127.0.0.66", 51955).metadata()).containsEntry("policy.rule", "default");
+    }
+
+    @Test
+    void theNextBoundaryIsTheNextRangeEdgeInThePolicysZone() {
+        Policy p = policy("""
+                policy:
+                  timezone: Europe/Paris
+                  rules:
+                    - name: work
+                      match: { port: 80, time: [08:00-12:00, 14:00-18:00] }
+                      action: block
+                """);
+        long t = java.time.Instant.parse("2026-12-07T10:30:00Z").getEpochSecond() * 1_000_000_000L;   // 11:30 in Paris
+        assertThat(java.time.Instant.ofEpochSecond(p.nextBoundary(t) / 1_000_000_000L)).isEqualTo("2026-12-07T11:00:00Z");
+        long evening = java.time.Instant.parse("2026-12-07T17:00:00Z").getEpochSecond() * 1_000_000_000L;   // 18:00 in Paris
+        assertThat(java.time.Instant.ofEpochSecond(p.nextBoundary(evening) / 1_000_000_000L)).isEqualTo("2026-12-08T07:00:00Z");
+        assertThat(policy(BLOCK).nextBoundary(t)).isEqualTo(Policy.NO_BOUNDARY);
+    }
 }
