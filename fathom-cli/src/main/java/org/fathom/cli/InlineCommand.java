@@ -97,6 +97,11 @@ final class InlineCommand implements Callable<Integer> {
                 q.close();
                 throw new UserError("--rate-buckets must be between 16 and " + (1 << 24) + ", not " + inline.buckets);
             }
+            if (inline.verdictBatch < 1 || inline.verdictBatch > NfQueue.MAX_BATCH) {
+                q.close();
+                throw new UserError("--verdict-batch must be between 1 and " + NfQueue.MAX_BATCH + ", not " + inline.verdictBatch);
+            }
+            q.verdictBatch(inline.verdictBatch);
             org.fathom.policy.PolicyEngine policy = run.policyOptions.engine;
             PacketVerdicts verdicts = policy == null ? PacketVerdicts.NONE : new PolicyVerdicts(policy.policy(), policy.verdicts());
             return new QueueSource(q, verdicts, new TokenBuckets(inline.buckets));
@@ -190,6 +195,9 @@ final class InlineCommand implements Callable<Integer> {
 
         @Option(names = "--rate-buckets", paramLabel = "N", description = "Token buckets held for rate-limited flows (one per flow direction); beyond it the stalest is reused (default: ${DEFAULT-VALUE}).")
         int buckets = 65_536;
+
+        @Option(names = "--verdict-batch", paramLabel = "N", description = "Packets accepted unchanged that may share one batch verdict (NFQNL_MSG_VERDICT_BATCH); sent as soon as nothing more is waiting to be read, so only packets that queued up behind others wait for it; 1: one verdict per packet (default: ${DEFAULT-VALUE}).")
+        int verdictBatch = NfQueue.DEFAULT_BATCH;
 
     }
 }
