@@ -440,6 +440,11 @@ public final class Classifier implements PassiveObserver.AddressBook {
         return h * 31 + (fi.learnedName == null ? 0 : fi.learnedName.hashCode()) + 1;
     }
 
+    /** Whether flow {@code f} has been classified (its protocol or application announced once). */
+    public boolean classified(FlowTable t, int f) {
+        return t.ext(f) instanceof FlowInspection fi && fi.announced;
+    }
+
     /** Whether inspection of flow {@code f} goes on (its {@link #revision} may still change). */
     public boolean inspecting(FlowTable t, int f) {
         return t.ext(f) instanceof FlowInspection fi && !fi.done;
