@@ -171,6 +171,7 @@ final class Dissectors {
         l.add(new org.fathom.protocol.netops.KcpDissector());
         // handshakes that decide only when the other side answers, and port-gated plain text
         l.add(new org.fathom.protocol.streaming.RtmpDissector());
+        l.add(new org.fathom.protocol.mumble.MumbleDissector()); // issue 15: ping named by the server's echo
         l.add(new org.fathom.protocol.lookup.WhoisDissector());
         l.add(new org.fathom.protocol.news.NntpDissector());
         l.add(new org.fathom.protocol.monitoring.KismetDissector());
