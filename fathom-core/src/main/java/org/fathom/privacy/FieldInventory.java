@@ -112,6 +112,7 @@ public final class FieldInventory {
             Map.entry("mqtt.keep_alive", Treatment.KEEP),
             Map.entry("mqtt.version", Treatment.KEEP),
             Map.entry("nat_pmp.opcode", Treatment.KEEP),
+            Map.entry("flute.fdt_instance", Treatment.KEEP),
             Map.entry("mumble.users", Treatment.KEEP),
             Map.entry("mumble.max_users", Treatment.KEEP),
             Map.entry("nats.server_version", Treatment.KEEP),

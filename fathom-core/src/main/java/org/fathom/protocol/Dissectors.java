@@ -95,6 +95,7 @@ final class Dissectors {
         l.add(new org.fathom.protocol.gaming.SourceEngineDissector());
         l.add(new org.fathom.protocol.gaming.SteamDissector());
         l.add(new org.fathom.protocol.agora.SdRtnDissector()); // issue 15: edge host name under agora.io
+        l.add(new org.fathom.protocol.flute.FluteDissector()); // issue 15: whole LCT header and its FDT extension
         l.add(org.fathom.protocol.peer.LanDiscoveryDissector.dropbox());
         l.add(org.fathom.protocol.peer.LanDiscoveryDissector.spotify());
         l.add(org.fathom.protocol.peer.LanDiscoveryDissector.syncthing());
