@@ -94,6 +94,7 @@ final class Dissectors {
         l.add(new org.fathom.protocol.gaming.RakNetDissector());
         l.add(new org.fathom.protocol.gaming.SourceEngineDissector());
         l.add(new org.fathom.protocol.gaming.SteamDissector());
+        l.add(new org.fathom.protocol.steamrelay.SteamDatagramRelayDissector()); // issue 15: relay ping, id 1 + "sdping"
         l.add(new org.fathom.protocol.agora.SdRtnDissector()); // issue 15: edge host name under agora.io
         l.add(new org.fathom.protocol.flute.FluteDissector()); // issue 15: whole LCT header and its FDT extension
         l.add(org.fathom.protocol.peer.LanDiscoveryDissector.dropbox());
