@@ -22,7 +22,7 @@ class ServiceCatalogTest {
             "Allowed_Site", "Antimalware", "Crypto_Currency", "Gambling", "Health");
 
     /** The nDPI application names the bundled rules may use (nDPI 4.x protocol list). */
-    static final Set<String> NDPI_APPLICATIONS = Set.of("Google", "GoogleServices", "GoogleMaps", "GoogleDrive",
+    static final Set<String> NDPI_APPLICATIONS = Set.of("Google", "Mumble", "GoogleServices", "GoogleMaps", "GoogleDrive",
             "GoogleDocs", "GMail", "PlayStore", "GoogleCloud", "GoogleMeet", "GoogleChat", "GoogleClassroom",
             "GoogleCall", "YouTube", "YouTubeUpload", "Crashlytics", "DoH_DoT", "Facebook", "FacebookMessenger",
             "Instagram", "Threads", "WhatsApp", "WhatsAppFiles", "NetFlix", "Amazon", "AmazonAWS", "AmazonVideo",
