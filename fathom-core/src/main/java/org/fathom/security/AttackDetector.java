@@ -87,11 +87,12 @@ public final class AttackDetector implements PacketAnalyzer {
     // tracked destinations
     private final long[] dHi, dLo, dSec;
     /**
-     * Per slot, 0 when free, else a fingerprint of the address hash ({@link #tag}): a lookup
-     * reads one int per probed slot and compares the addresses only when the fingerprint matches
-     * (most packets go to untracked destinations, whose probes end at the first free slot).
+     * Per slot, 0 when free, else a 16-bit fingerprint of the address hash ({@link #tag}): a
+     * lookup reads one short per probed slot (16 KiB for the whole table, cache-resident) and
+     * compares the addresses only when the fingerprint matches (most packets go to untracked
+     * destinations, whose probes end at the first free slot).
      */
-    private final int[] dTag;
+    private final short[] dTag;
     private final Thresholds[] dTh;
     private final double[] cur, prev, base;
     private final long[] runStart, lastSeen;
@@ -105,7 +106,7 @@ public final class AttackDetector implements PacketAnalyzer {
     // tracked probing sources
     private final long[] sHi, sLo, sStart, sLast;
     /** As {@link #dTag}, for the source table (0: never used; slots are reused but never freed). */
-    private final int[] sTag;
+    private final short[] sTag;
     private final long[][] sPorts, sHosts, sSmtp;
     /** Bits set in each source's bitmaps, kept as they are set: the estimates need no scan per probe. */
     private final int[] sPortsN, sHostsN, sSmtpN;
@@ -113,8 +114,14 @@ public final class AttackDetector implements PacketAnalyzer {
     private final int[] sTopCnt, sTopPort, sTopPortCnt, sProbes, sAccepted, sAuth, sRcpt, sRegister;
     private final Alert[][] sActive;
     private final List<Alert> done = new ArrayList<>();
-    /** Open alerts in {@link #active}, and sources with open alerts: the sweep skips empty tables. */
-    private int activeCount, sActiveCount;
+    /**
+     * One bit per destination slot that has an open alert in {@link #active}: the sweep visits
+     * those slots (in slot order, as a scan of the table would) instead of scanning the whole
+     * table (tens of thousands of references) every second while any alert is open.
+     */
+    private final long[] openSlots;
+    /** Sources with open alerts: the sweep skips the source table while there are none. */
+    private int sActiveCount;
     private long lastSweep = Long.MIN_VALUE;
     private long lastFailedEviction = Long.MIN_VALUE;
     /** Scratch for eviction: the candidates' slots and last activity, then the victims' addresses. */
@@ -151,7 +158,7 @@ public final class AttackDetector implements PacketAnalyzer {
         this.cap = Integer.highestOneBit(Math.max(64, capacity));
         this.dcap = 2 * cap;
         int dc = dcap;
-        dHi = new long[dc]; dLo = new long[dc]; dSec = new long[dc]; dTag = new int[dc]; dTh = new Thresholds[dc];
+        dHi = new long[dc]; dLo = new long[dc]; dSec = new long[dc]; dTag = new short[dc]; openSlots = new long[(dc + 63) / 64]; dTh = new Thresholds[dc];
         cur = new double[dc * NC]; prev = new double[dc * NC]; base = new double[dc * NC];
         runStart = new long[dc * NC]; lastSeen = new long[dc];
         udpTop = new int[dc]; udpTopCnt = new int[dc];
@@ -163,7 +170,7 @@ public final class AttackDetector implements PacketAnalyzer {
         evictHi = new long[dc];
         evictLo = new long[dc];
         evictSlots = new int[dc];
-        sHi = new long[cap]; sLo = new long[cap]; sStart = new long[cap]; sLast = new long[cap]; sTag = new int[cap];
+        sHi = new long[cap]; sLo = new long[cap]; sStart = new long[cap]; sLast = new long[cap]; sTag = new short[cap];
         sPorts = new long[cap][]; sHosts = new long[cap][]; sSmtp = new long[cap][];
         sPortsN = new int[cap]; sHostsN = new int[cap]; sSmtpN = new int[cap];
         sTopHi = new long[cap]; sTopLo = new long[cap]; sTopCnt = new int[cap]; sTopPort = new int[cap]; sTopPortCnt = new int[cap];
@@ -342,9 +349,9 @@ public final class AttackDetector implements PacketAnalyzer {
 
     // ================================================================ destinations
 
-    /** The fingerprint of an address hash kept in {@link #dTag}/{@link #sTag}: its high half, never 0 (0 marks a free slot). */
-    private static int tag(long h) {
-        return (int) (h >>> 32) | 1;
+    /** The fingerprint of an address hash kept in {@link #dTag}/{@link #sTag}: its top 16 bits, never 0 (0 marks a free slot). */
+    private static short tag(long h) {
+        return (short) ((h >>> 48) | 1);
     }
 
     /** {@code h} is {@code mix(hi, lo)}, {@code sec} the capture second of {@code ts}. */
@@ -397,9 +404,9 @@ public final class AttackDetector implements PacketAnalyzer {
 
     /** The slot of a tracked destination, or -1; {@code h} is {@code mix(hi, lo)}. */
     private int find(long hi, long lo, long h) {
-        int tag = tag(h);
+        short tag = tag(h);
         int i = (int) (h & (dcap - 1));
-        int t;
+        short t;
         while ((t = dTag[i]) != 0) {
             if (t == tag && dHi[i] == hi && dLo[i] == lo) {
                 return i;
@@ -482,6 +489,9 @@ public final class AttackDetector implements PacketAnalyzer {
             udpTop[i] = udpTop[j]; udpTopCnt[i] = udpTopCnt[j];
             dTag[j] = 0;
             Arrays.fill(active, j * NC, j * NC + NC, null);
+            // the open-alert bit moves with the alerts
+            if ((openSlots[j >>> 6] & 1L << j) != 0) openSlots[i >>> 6] |= 1L << i; else openSlots[i >>> 6] &= ~(1L << i);
+            openSlots[j >>> 6] &= ~(1L << j);
             i = j;
         }
     }
@@ -603,7 +613,7 @@ public final class AttackDetector implements PacketAnalyzer {
             a.detail = "reflection from " + AmpService.name(ampPort) + " (UDP " + ampPort + ")";
         }
         active[i] = a;
-        activeCount++;
+        openSlots[slot >>> 6] |= 1L << slot;
         events.alertRaised(kind, a.hi, a.lo, port, false, 0, 0, ts);
     }
 
@@ -621,11 +631,11 @@ public final class AttackDetector implements PacketAnalyzer {
 
     private int source(long hi, long lo, long ts, boolean admit) {
         long h = mix(lo, hi);
-        int tag = tag(h);
+        short tag = tag(h);
         int i = (int) (h & (cap - 1));
         for (int n = 0; n < 16; n++) {
             int j = (i + n) & (cap - 1);
-            int t = sTag[j];
+            short t = sTag[j];
             if (t == 0) {
                 // Slots are never freed, and an address is admitted into the first free slot of its
                 // window at the latest: past a free slot there is no entry of this window.
@@ -766,14 +776,22 @@ public final class AttackDetector implements PacketAnalyzer {
                 }
             }
         }
-        // the tables are scanned only while they hold open alerts (most seconds of most captures, none)
-        for (int i = 0; i < active.length && activeCount > 0; i++) {
-            Alert a = active[i];
-            if (a != null && (ts - a.last > QUIET || ts < a.start)) {
-                done.add(a);
-                counts.ended(a.kind);
-                active[i] = null;
-                activeCount--;
+        for (int w = 0; w < openSlots.length; w++) {
+            for (long bits = openSlots[w]; bits != 0; bits &= bits - 1) {
+                int slot = (w << 6) + Long.numberOfTrailingZeros(bits);
+                boolean any = false;
+                for (int i = slot * NC; i < slot * NC + NC; i++) {
+                    Alert a = active[i];
+                    if (a != null && (ts - a.last > QUIET || ts < a.start)) {
+                        done.add(a);
+                        counts.ended(a.kind);
+                        active[i] = null;
+                    }
+                    any |= active[i] != null;
+                }
+                if (!any) {
+                    openSlots[w] &= ~(1L << slot);
+                }
             }
         }
         for (int s = 0; s < cap && sActiveCount > 0; s++) {
@@ -816,7 +834,7 @@ public final class AttackDetector implements PacketAnalyzer {
         for (int i = 0; i < active.length; i++) {
             if (active[i] != null) { done.add(active[i]); counts.ended(active[i].kind); active[i] = null; }
         }
-        activeCount = 0;
+        Arrays.fill(openSlots, 0);
         for (int s = 0; s < cap; s++) {
             if (sActive[s] != null) {
                 for (Alert a : sActive[s]) if (a != null) { done.add(a); counts.ended(a.kind); }
