@@ -85,7 +85,14 @@ public final class AttackDetector implements PacketAnalyzer {
     private final byte[] cms = new byte[CMS_W * CMS_D];
     private long cmsSecond = Long.MIN_VALUE;
     // tracked destinations
-    private final long[] dHi, dLo, dSec;
+    /**
+     * Per tracked destination, side by side in one array (4 longs, a half cache line): the
+     * address (high, low half), the capture second its counters are at and when it was last
+     * counted ({@link #HI}, {@link #LO}, {@link #SEC_AT}, {@link #SEEN}). A lookup, the roll test
+     * and the count of a packet then read one cache line, where separate arrays cost a miss each.
+     */
+    private final long[] dKey;
+    private static final int HI = 0, LO = 1, SEC_AT = 2, SEEN = 3;
     /**
      * Per slot, 0 when free, else a 16-bit fingerprint of the address hash ({@link #tag}): a
      * lookup reads one short per probed slot (16 KiB for the whole table, cache-resident) and
@@ -94,8 +101,14 @@ public final class AttackDetector implements PacketAnalyzer {
      */
     private final short[] dTag;
     private final Thresholds[] dTh;
-    private final double[] cur, prev, base;
-    private final long[] runStart, lastSeen;
+    /**
+     * Per slot and category, this second's count and the last second's, side by side
+     * (cp[2i] and cp[2i+1], i = slot * NC + category): counting and rating a packet read one
+     * cache line, not two.
+     */
+    private final double[] cp;
+    private final double[] base;
+    private final long[] runStart;
     private final int[] udpTop, udpTopCnt;
     private final Alert[] active;
     /** Per destination, 256-bit set of the TCP ports SYNs went to this second: a flood hits few, a scan many. */
@@ -158,9 +171,9 @@ public final class AttackDetector implements PacketAnalyzer {
         this.cap = Integer.highestOneBit(Math.max(64, capacity));
         this.dcap = 2 * cap;
         int dc = dcap;
-        dHi = new long[dc]; dLo = new long[dc]; dSec = new long[dc]; dTag = new short[dc]; openSlots = new long[(dc + 63) / 64]; dTh = new Thresholds[dc];
-        cur = new double[dc * NC]; prev = new double[dc * NC]; base = new double[dc * NC];
-        runStart = new long[dc * NC]; lastSeen = new long[dc];
+        dKey = new long[4 * dc]; dTag = new short[dc]; openSlots = new long[(dc + 63) / 64]; dTh = new Thresholds[dc];
+        cp = new double[2 * dc * NC]; base = new double[dc * NC];
+        runStart = new long[dc * NC];
         udpTop = new int[dc]; udpTopCnt = new int[dc];
         active = new Alert[dc * NC];
         synPorts = new long[dc * 4];
@@ -208,7 +221,7 @@ public final class AttackDetector implements PacketAnalyzer {
         if (slot < 0) {
             return;
         }
-        if (dSec[slot] != sec) roll(slot, sec);
+        if (dKey[4 * slot + SEC_AT] != sec) roll(slot, sec);
         count(slot, FRAG, ts);
         check(slot, FRAG, d, ts, keep(ts));
         Alert a = active[slot * NC + FRAG];
@@ -242,7 +255,7 @@ public final class AttackDetector implements PacketAnalyzer {
             long bytes = d.wireBytes;
             int cat = -1;
             if (tcp) {
-                if (dSec[slot] != sec) roll(slot, sec);   // before the SYN port and HTTP source sets below, which it clears
+                if (dKey[4 * slot + SEC_AT] != sec) roll(slot, sec);   // before the SYN port and HTTP source sets below, which it clears
                 count(slot, TCP, ts);
                 boolean syn = (flags & DecodedPacket.TCP_SYN) != 0, ackf = (flags & DecodedPacket.TCP_ACK) != 0;
                 if (syn && !ackf) {
@@ -277,7 +290,7 @@ public final class AttackDetector implements PacketAnalyzer {
             if (cat >= 0 || fragmented) {
                 // the roll must happen only when something is counted (an uncounted packet, e.g. an
                 // ICMP reply, leaves the slot's second alone: the baseline depends on it)
-                if (dSec[slot] != sec) roll(slot, sec);
+                if (dKey[4 * slot + SEC_AT] != sec) roll(slot, sec);
                 double keep = keep(ts);
                 if (fragmented) {
                     // the datagram's other fragments were counted as they arrived (onFragment)
@@ -302,17 +315,17 @@ public final class AttackDetector implements PacketAnalyzer {
         // look up while no destination is tracked
         int src = dCount == 0 ? -1 : find(d.srcHi, d.srcLo, hSrc);
         if (src >= 0) {
-            if (dSec[src] != sec) roll(src, sec);
+            if (dKey[4 * src + SEC_AT] != sec) roll(src, sec);
             int so = src * NC;
-            cur[so + SENT]++;
+            cp[2 * (so + SENT)]++;
             if (tcp && (flags & (DecodedPacket.TCP_SYN | DecodedPacket.TCP_ACK)) == DecodedPacket.TCP_SYN) {
-                cur[so + SENT_SYN]++;
+                cp[2 * (so + SENT_SYN)]++;
             }
             if (udp && d.srcPort == udpTop[src]) {
-                cur[so + SENT_UDP_TOP]++;
+                cp[2 * (so + SENT_UDP_TOP)]++;
             }
             if (tcp && d.payloadLength >= 5 && isHttpResponse(d)) {
-                cur[so + SENT_HTTP]++;
+                cp[2 * (so + SENT_HTTP)]++;
             }
         }
         // ----- scans and abuse, per probing source
@@ -384,17 +397,15 @@ public final class AttackDetector implements PacketAnalyzer {
             i = (i + 1) & (dcap - 1);
         }
         dTag[i] = tag(h);
-        dHi[i] = hi;
-        dLo[i] = lo;
-        dSec[i] = sec;
+        dKey[4 * i + HI] = hi;
+        dKey[4 * i + LO] = lo;
+        dKey[4 * i + SEC_AT] = sec;
         dTh[i] = thresholdsFor(hi, lo);
-        lastSeen[i] = ts;
+        dKey[4 * i + SEEN] = ts;
         int o = i * NC;
-        Arrays.fill(cur, o, o + NC, 0);
-        Arrays.fill(prev, o, o + NC, 0);
+        Arrays.fill(cp, 2 * o, 2 * (o + NC), 0);
         Arrays.fill(base, o, o + NC, 0);
         Arrays.fill(runStart, o, o + NC, ts);
-        cur[o + TCP] = 0;
         udpTop[i] = udpTopCnt[i] = 0;
         Arrays.fill(synPorts, i * 4, i * 4 + 4, 0);
         httpSrc[i] = httpSrcPrev[i] = 0;
@@ -408,7 +419,7 @@ public final class AttackDetector implements PacketAnalyzer {
         int i = (int) (h & (dcap - 1));
         short t;
         while ((t = dTag[i]) != 0) {
-            if (t == tag && dHi[i] == hi && dLo[i] == lo) {
+            if (t == tag && dKey[4 * i + HI] == hi && dKey[4 * i + LO] == lo) {
                 return i;
             }
             i = (i + 1) & (dcap - 1);
@@ -427,9 +438,9 @@ public final class AttackDetector implements PacketAnalyzer {
         }
         int n = 0;
         for (int i = 0; i < dcap; i++) {
-            if (dTag[i] != 0 && ts - lastSeen[i] > 2 * SEC && !hasActive(i)) {
+            if (dTag[i] != 0 && ts - dKey[4 * i + SEEN] > 2 * SEC && !hasActive(i)) {
                 evictSlots[n] = i;
-                evictable[n++] = lastSeen[i];
+                evictable[n++] = dKey[4 * i + SEEN];
             }
         }
         if (n == 0) {
@@ -446,9 +457,9 @@ public final class AttackDetector implements PacketAnalyzer {
         int m = 0;
         for (int k = 0; k < n && m < batch; k++) {
             int slot = evictSlots[k];
-            if (lastSeen[slot] <= limit) {
-                evictHi[m] = dHi[slot];
-                evictLo[m++] = dLo[slot];
+            if (dKey[4 * slot + SEEN] <= limit) {
+                evictHi[m] = dKey[4 * slot + HI];
+                evictLo[m++] = dKey[4 * slot + LO];
             }
         }
         for (int k = 0; k < m; k++) {
@@ -475,12 +486,12 @@ public final class AttackDetector implements PacketAnalyzer {
         while (true) {
             j = (j + 1) & (dcap - 1);
             if (dTag[j] == 0) return;
-            int home = (int) (mix(dHi[j], dLo[j]) & (dcap - 1));
+            int home = (int) (mix(dKey[4 * j + HI], dKey[4 * j + LO]) & (dcap - 1));
             boolean between = i <= j ? (i < home && home <= j) : (i < home || home <= j);
             if (between) continue;
-            dTag[i] = dTag[j]; dHi[i] = dHi[j]; dLo[i] = dLo[j]; dSec[i] = dSec[j]; dTh[i] = dTh[j]; lastSeen[i] = lastSeen[j];
-            System.arraycopy(cur, j * NC, cur, i * NC, NC);
-            System.arraycopy(prev, j * NC, prev, i * NC, NC);
+            dTag[i] = dTag[j]; dTh[i] = dTh[j];
+            System.arraycopy(dKey, 4 * j, dKey, 4 * i, 4);
+            System.arraycopy(cp, 2 * j * NC, cp, 2 * i * NC, 2 * NC);
             System.arraycopy(base, j * NC, base, i * NC, NC);
             System.arraycopy(runStart, j * NC, runStart, i * NC, NC);
             System.arraycopy(active, j * NC, active, i * NC, NC);
@@ -513,22 +524,22 @@ public final class AttackDetector implements PacketAnalyzer {
         return s;
     }
 
-    /** Moves a slot's counters on to capture second {@code sec}; callers test {@code dSec[slot] != sec} first (no call per packet). */
+    /** Moves a slot's counters on to capture second {@code sec}; callers test its second ({@code SEC_AT}) first (no call per packet). */
     private void roll(int slot, long sec) {
-        long old = dSec[slot];
+        long old = dKey[4 * slot + SEC_AT];
         if (sec == old) {
             return;
         }
         int o = slot * NC;
         for (int c = 0; c < NC; c++) {
-            double last = sec == old + 1 ? cur[o + c] : 0;
+            double last = sec == old + 1 ? cp[2 * (o + c)] : 0;
             if (active[o + c] == null && c < SENT_SYN) {
                 base[o + c] = base[o + c] == 0 ? last : 0.8 * base[o + c] + 0.2 * last;
             }
-            prev[o + c] = last;
-            cur[o + c] = 0;
+            cp[2 * (o + c) + 1] = last;
+            cp[2 * (o + c)] = 0;
         }
-        dSec[slot] = sec;
+        dKey[4 * slot + SEC_AT] = sec;
         int p = slot * 4;
         synPorts[p] = synPorts[p + 1] = synPorts[p + 2] = synPorts[p + 3] = 0;
         httpSrcPrev[slot] = sec == old + 1 ? httpSrc[slot] : 0;
@@ -538,11 +549,11 @@ public final class AttackDetector implements PacketAnalyzer {
     /** Counts one packet of category {@code c}; the slot was rolled to the packet's second before. */
     private void count(int slot, int c, long ts) {
         int i = slot * NC + c;
-        if (cur[i] == 0 && prev[i] == 0 && active[i] == null) {
+        if (cp[2 * i] == 0 && cp[2 * i + 1] == 0 && active[i] == null) {
             runStart[i] = ts;   // the category was quiet for a whole second: a new run starts here
         }
-        cur[i] += 1;
-        lastSeen[slot] = ts;
+        cp[2 * i] += 1;
+        dKey[4 * slot + SEEN] = ts;
     }
 
     /**
@@ -557,7 +568,7 @@ public final class AttackDetector implements PacketAnalyzer {
     /** Sliding 1 s rate: this second's count plus the part of the last second still in the window. */
     private double rate(int slot, int c, double keep) {
         int i = slot * NC + c;
-        return cur[i] + prev[i] * keep;
+        return cp[2 * i] + cp[2 * i + 1] * keep;
     }
 
     private void check(int slot, int c, DecodedPacket d, long ts, double keep) {
@@ -603,9 +614,9 @@ public final class AttackDetector implements PacketAnalyzer {
         };
         String proto = c == UDP || amp ? "UDP" : c == ICMP ? (d.l4 == 58 ? "ICMPV6" : "ICMP") : c == FRAG ? null : "TCP";
         long start = runStart[i];
-        Alert a = new Alert(kind, dHi[slot], dLo[slot], port, proto, start, ts);
+        Alert a = new Alert(kind, dKey[4 * slot + HI], dKey[4 * slot + LO], port, proto, start, ts);
         counts.raised(kind);
-        a.packets = (long) (cur[i] + prev[i]);
+        a.packets = (long) (cp[2 * i] + cp[2 * i + 1]);
         a.bytes = (long) (a.packets * avgBytes(d));
         a.peakPps = r;
         a.peakBps = r * 8 * avgBytes(d);
@@ -772,7 +783,7 @@ public final class AttackDetector implements PacketAnalyzer {
             networkArray = now;
             for (int i = 0; i < dcap; i++) {
                 if (dTag[i] != 0) {
-                    dTh[i] = thresholdsFor(dHi[i], dLo[i]);
+                    dTh[i] = thresholdsFor(dKey[4 * i + HI], dKey[4 * i + LO]);
                 }
             }
         }
