@@ -12,6 +12,7 @@
 #  - rate: for each rate (packets/s; default 10000 20000 40000 80000 and "max", as fast as
 #    tcpreplay can), 5 s of 106-byte UDP frames from a to b, 256 flows in turn (tcpreplay --pps);
 #    sent = a's interface TX counter, arrived = b's RX counter.
+# FATHOM_INLINE_OPTS: more options for fathom inline (e.g. "--verdict-batch 1" for one verdict per packet).
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PINGS=${1:-2000}
@@ -63,7 +64,7 @@ JAVA=("$JAVA_HOME/bin/java" -XX:+UseCompactObjectHeaders -XX:+UseParallelGC -Xmn
 STATE=$(mktemp -d)
 
 start_fathom() {   # workers
-  ip netns exec $R env FATHOM_STATE_DIR="$STATE" "${JAVA[@]}" inline --queue $Q -w "$1" >"$STATE/summary-$1.txt" 2>"$STATE/err-$1.txt" &
+  ip netns exec $R env FATHOM_STATE_DIR="$STATE" "${JAVA[@]}" inline --queue $Q -w "$1" ${FATHOM_INLINE_OPTS:-} >"$STATE/summary-$1.txt" 2>"$STATE/err-$1.txt" &
   FATHOM_PID=$!
   for _ in $(seq 100); do grep -q "answering" "$STATE/err-$1.txt" 2>/dev/null && break; sleep 0.1; done
   ip netns exec $R $IPT -A FORWARD -j NFQUEUE --queue-num $Q --queue-bypass

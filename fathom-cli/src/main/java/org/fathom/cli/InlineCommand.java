@@ -38,8 +38,9 @@ import picocli.CommandLine.Option;
             "",
             "SIGINT or SIGTERM: every packet already queued gets its verdict, the queues are unbound, every open "
                     + "flow, call and alert is written as a record, the summary (packets accepted, dropped, marked, "
-                    + "per rule) is printed, exit status 0. SIGHUP is not handled: the policy is read once, at start "
-                    + "(to change it, restart; with --queue-bypass traffic passes meanwhile).",
+                    + "per rule) is printed, exit status 0. SIGHUP reads the --policy file (and the rule files) again: flows, "
+                    + "calls, alerts, address verdicts and token buckets stay, each live flow is decided again at its "
+                    + "next packet; a bad file keeps the policy in force and says why (docs/POLICY.md: reload).",
             "",
             "Needs root, or the capability cap_net_admin on the java binary (setcap cap_net_admin+eip JAVA).",
         },
@@ -75,7 +76,17 @@ final class InlineCommand implements Callable<Integer> {
             throw e;
         }
         PrintStream report = run.report();
-        return StopOnSignal.run(source::stop, signalled -> serve(source, opened, report, signalled));
+        // SIGHUP: the rule files and the policy again; the queue's verdicts follow the new policy
+        RuleReloader rules = run.reloader(prepared, opened.guard().audit());
+        PolicyReloader policy = PolicyReloader.of(run.policyOptions, opened.guard(), InlineReload.follower(source));
+        return StopOnSignal.run(source::stop, signalled -> {
+            AutoCloseable hangup = RuleReloader.onHangup(PolicyReloader.hangup(rules, policy, System.err));
+            try {
+                return serve(source, opened, report, signalled);
+            } finally {
+                InlineReload.close(hangup);
+            }
+        });
     }
 
     private QueueSource openQueue(RunOptions.Prepared prepared) {
@@ -86,6 +97,11 @@ final class InlineCommand implements Callable<Integer> {
                 q.close();
                 throw new UserError("--rate-buckets must be between 16 and " + (1 << 24) + ", not " + inline.buckets);
             }
+            if (inline.verdictBatch < 1 || inline.verdictBatch > NfQueue.MAX_BATCH) {
+                q.close();
+                throw new UserError("--verdict-batch must be between 1 and " + NfQueue.MAX_BATCH + ", not " + inline.verdictBatch);
+            }
+            q.verdictBatch(inline.verdictBatch);
             org.fathom.policy.PolicyEngine policy = run.policyOptions.engine;
             PacketVerdicts verdicts = policy == null ? PacketVerdicts.NONE : new PolicyVerdicts(policy.policy(), policy.verdicts());
             return new QueueSource(q, verdicts, new TokenBuckets(inline.buckets));
@@ -179,6 +195,9 @@ final class InlineCommand implements Callable<Integer> {
 
         @Option(names = "--rate-buckets", paramLabel = "N", description = "Token buckets held for rate-limited flows (one per flow direction); beyond it the stalest is reused (default: ${DEFAULT-VALUE}).")
         int buckets = 65_536;
+
+        @Option(names = "--verdict-batch", paramLabel = "N", description = "Packets accepted unchanged that may share one batch verdict (NFQNL_MSG_VERDICT_BATCH); sent as soon as nothing more is waiting to be read, so only packets that queued up behind others wait for it; 1: one verdict per packet (default: ${DEFAULT-VALUE}).")
+        int verdictBatch = NfQueue.DEFAULT_BATCH;
 
     }
 }

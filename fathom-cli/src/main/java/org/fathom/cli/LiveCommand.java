@@ -29,8 +29,9 @@ import picocli.CommandLine.Option;
             "SIGINT (Ctrl-C) or SIGTERM stops capture: every open flow, call and alert is written as a record "
                     + "(end_reason end_of_input), the outputs and the audit log are closed, the summary is printed "
                     + "with the packets captured and the kernel's drops, and fathom exits with status 0. "
-                    + "SIGHUP reads the rule files (--services, --addresses, --alert-thresholds) again without losing any "
-                    + "flow, call or alert; a bad file keeps the rules in use and says why on standard error.",
+                    + "SIGHUP reads the rule files (--services, --addresses, --alert-thresholds) and the --policy file "
+                    + "again without losing any flow, call or alert; a bad file keeps the rules in use and says why on "
+                    + "standard error (docs/POLICY.md: reload).",
             "",
             "Needs root, or the capabilities cap_net_raw and cap_net_admin on the java binary "
                     + "(setcap cap_net_raw,cap_net_admin+eip JAVA), and libpcap (Debian: libpcap0.8).",
@@ -124,11 +125,12 @@ final class LiveCommand implements Callable<Integer> {
             throw e;
         }
         PrintStream report = run.report();
-        // SIGHUP: read the rule files again, keep flows, calls and alerts
+        // SIGHUP: read the rule files and the policy again, keep flows, calls and alerts
         RuleReloader reloader = run.reloader(prepared, opened.guard().audit());
         org.fathom.web.WebServer dashboard = server;
         return StopOnSignal.run(source.stop(), signalled -> {
-            AutoCloseable hangup = RuleReloader.onHangup(() -> System.err.println(reloader.reload()));
+            AutoCloseable hangup = RuleReloader.onHangup(PolicyReloader.hangup(reloader,
+                    PolicyReloader.of(run.policyOptions, opened.guard(), null), System.err));
             try {
                 return capture(source, opened, report, signalled);
             } finally {

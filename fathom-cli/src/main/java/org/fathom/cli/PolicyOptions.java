@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
  * would have applied, the summary counts hits per rule. A mixin, so each command adds it in one place.
  */
 final class PolicyOptions {
-    @Option(names = "--policy", paramLabel = "FILE", description = "Apply the policy in FILE (YAML rules: match, action; see docs/POLICY.md). analyze and live: a dry run: flow and call records get policy.rule and policy.action, the summary counts hits per rule.")
+    @Option(names = "--policy", paramLabel = "FILE", description = "Apply the policy in FILE (YAML rules: match, action; see docs/POLICY.md). analyze and live: a dry run: flow and call records get policy.rule and policy.action, the summary counts hits per rule. live and inline: SIGHUP reads it again (a bad file keeps the policy in force).")
     Path policy;
 
     @Option(names = "--verdicts", paramLabel = "FILE", description = "With --policy: write one JSON line per verdict change (a flow, address or media endpoint getting or losing a rule's verdict) to FILE ('-' for standard output); addresses pass the privacy guard.")

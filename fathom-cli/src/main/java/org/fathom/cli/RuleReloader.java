@@ -43,6 +43,11 @@ final class RuleReloader {
         this.audit = audit;
     }
 
+    /** Whether there are rule files to reload at all. */
+    boolean hasFiles() {
+        return !servicesFiles.isEmpty() || !addressesFiles.isEmpty() || thresholdsFile != null;
+    }
+
     /** Reloads every rule file, all or nothing; returns the line that says what happened. Never throws. */
     synchronized String reload() {
         if (servicesFiles.isEmpty() && addressesFiles.isEmpty() && thresholdsFile == null) {

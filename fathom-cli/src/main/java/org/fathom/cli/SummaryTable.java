@@ -54,6 +54,12 @@ final class SummaryTable implements FlowSink {
         return m;
     }
 
+    /** Flows are counted by the analysis summary; this table ignores them. */
+    @Override
+    public boolean takesFlows() {
+        return false;
+    }
+
     @Override
     public void close() {
     }

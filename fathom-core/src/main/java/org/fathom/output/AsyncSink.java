@@ -131,6 +131,11 @@ public final class AsyncSink implements FlowSink {
     }
 
     @Override
+    public boolean takesFlows() {
+        return sink.takesFlows();
+    }
+
+    @Override
     public void accept(Released<? extends ExportRecord> record) throws IOException {
         lock.lock();
         try {

@@ -44,6 +44,11 @@ public final class JsonLinesDirectorySink implements FlowSink {
         return kinds.contains(org.fathom.record.RecordKind.EVENT);
     }
 
+    @Override
+    public boolean takesFlows() {
+        return kinds.contains(org.fathom.record.RecordKind.FLOW);
+    }
+
     /**
      * @param rotation null for one file per capture; else each capture's records go to a series of
      *                 files {@code DIR/<name>-<time>.jsonl} ({@link RotatingSink})

@@ -100,6 +100,11 @@ public final class JsonLinesFlowSink implements FlowSink {
         return kinds.contains(RecordKind.EVENT);
     }
 
+    @Override
+    public boolean takesFlows() {
+        return kinds.contains(RecordKind.FLOW);
+    }
+
     /**
      * Writes one record as one JSON object, the same as a line of this sink, with
      * {@code "probe_id"} right after {@code "type"} when {@code probeId} is not null. For other

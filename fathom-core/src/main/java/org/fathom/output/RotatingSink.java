@@ -76,6 +76,11 @@ public final class RotatingSink implements FlowSink {
         return kinds.contains(RecordKind.EVENT);
     }
 
+    @Override
+    public boolean takesFlows() {
+        return kinds.contains(RecordKind.FLOW);
+    }
+
     public static RotatingSink forFile(Path file, Set<RecordKind> kinds, Rotation rotation) {
         Path abs = file.toAbsolutePath();
         String name = abs.getFileName().toString();

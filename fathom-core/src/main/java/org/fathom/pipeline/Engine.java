@@ -231,7 +231,7 @@ public final class Engine {
         long h = (a ^ b) * 0xC2B2AE3D27D4EB4FL + (a + b) + d.vlan;
         h ^= h >>> 31;
         h *= 0x9E3779B97F4A7C15L;
-        return (int) ((h >>> 33) % workers);
+        return (int) (h >>> 33) % workers;   // a 31-bit int: an int remainder (a long one is a runtime call in C1 code)
     }
 
     /**

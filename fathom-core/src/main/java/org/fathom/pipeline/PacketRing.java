@@ -99,7 +99,7 @@ final class PacketRing {
      */
     int claim(int n) {
         long pos = pWrite;
-        int at = (int) (pos % ARENA);
+        int at = (int) (pos & (ARENA - 1));   // ARENA is a power of two; pos >= 0
         long skip = at + n > ARENA ? ARENA - at : 0;
         long need = skip + n;
         while (pTail - pHeadSeen >= SLOTS || pos + need - pFreedSeen > ARENA) {

@@ -44,11 +44,14 @@ public final class TrafficIssues {
 
     void add(FlowRecord r) {
         Map<String, Object> m = r.metadata();
+        boolean tcp = "TCP".equals(r.l4());
+        if (tcp) {
+            tcpFlows++;   // every TCP flow, also one whose record has no fields at all
+        }
         if (m.isEmpty()) {
             return;
         }
-        if ("TCP".equals(r.l4())) {
-            tcpFlows++;
+        if (tcp) {
             Object s = m.get("tcp.rtt_server_ms");
             Object c = m.get("tcp.rtt_client_ms");
             if (s instanceof Double sd && c instanceof Double cd) {

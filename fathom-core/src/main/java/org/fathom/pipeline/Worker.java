@@ -37,6 +37,8 @@ final class Worker {
     private final TcpHealth tcp = new TcpHealth();
     /** The keyed {@code flow_id} of records and events. */
     private final FlowIds flowIds;
+    /** Whether records leave at all: a summary-only run needs no keyed flow ids. */
+    private final boolean flowIdsWanted;
 
     /** Listeners to the flow lifecycle; empty in most runs, so each event costs a length test. */
     private final FlowEvents[] events;
@@ -50,6 +52,7 @@ final class Worker {
         this.classifier = new Classifier(options.protocols(), options.services(), options.addresses());
         this.analyzers = inlineAnalyzers;
         this.flowIds = exit.flowIds();
+        this.flowIdsWanted = exit.releasesFlows() || exit.eventsWanted();
         if (exit.eventsWanted()) {
             classifier.transactions(this::transaction);   // only then do dissectors build events
         }
@@ -78,7 +81,9 @@ final class Worker {
 
     /** Flow-level additions at the cold edge: the flow id first, then the TCP traffic issues. */
     private void annotate(FlowTable t, int f, java.util.LinkedHashMap<String, Object> meta) {
-        meta.putFirst("flow_id", flowId(t, f));
+        if (flowIdsWanted) {
+            meta.putFirst("flow_id", flowId(t, f));
+        }
         if (t.l4(f) == IpProtocol.TCP) {
             tcp.publish(f, t.clientIsB(f), meta);
         }

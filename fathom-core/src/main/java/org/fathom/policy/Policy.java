@@ -15,6 +15,9 @@ import java.util.List;
  * @param zone     the time zone of {@code time:} ranges ({@code timezone:}, UTC when not given)
  */
 public record Policy(String name, String file, String sha256, List<Rule> rules, Verdict fallback, ZoneId zone) {
+    /** No time boundary ahead: no flow rule has a {@code time:} range. */
+    public static final long NO_BOUNDARY = Long.MAX_VALUE;
+
     public Policy {
         rules = List.copyOf(rules);
         for (int i = 0; i < rules.size(); i++) {
@@ -27,6 +30,40 @@ public record Policy(String name, String file, String sha256, List<Rule> rules, 
     /** The rule at {@code index}, or null for the default's index. */
     public Rule rule(int index) {
         return index >= 0 && index < rules.size() ? rules.get(index) : null;
+    }
+
+    /**
+     * The first moment after {@code nanos} (epoch nanoseconds) at which a flow rule's {@code time:}
+     * range opens or closes, in the policy's zone: when live flows must be decided again, as their
+     * verdict may change without any new fact. {@link #NO_BOUNDARY} when no flow rule has a range.
+     * Allocates (call it once per boundary, not per packet).
+     */
+    public long nextBoundary(long nanos) {
+        java.util.TreeSet<Integer> minutes = new java.util.TreeSet<>();
+        for (Rule r : rules) {
+            int[] t = r.match().times;
+            if (r.kind() == Match.Kind.FLOW && t != null) {
+                for (int m : t) {
+                    minutes.add(m % (24 * 60));
+                }
+            }
+        }
+        if (minutes.isEmpty()) {
+            return NO_BOUNDARY;
+        }
+        java.time.ZonedDateTime now = java.time.Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L),
+                Math.floorMod(nanos, 1_000_000_000L)).atZone(zone);
+        java.time.LocalDate day = now.toLocalDate();
+        for (int d = 0; d < 3; d++, day = day.plusDays(1)) {   // a DST gap may skip one; a day later finds the next
+            for (int m : minutes) {
+                java.time.ZonedDateTime at = day.atTime(m / 60, m % 60).atZone(zone);
+                if (at.isAfter(now)) {
+                    java.time.Instant i = at.toInstant();
+                    return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+                }
+            }
+        }
+        return NO_BOUNDARY;
     }
 
     /** Whether any rule reacts to alerts (the attack detector's events are needed). */

@@ -33,10 +33,19 @@ import org.fathom.record.VerdictRecord;
 public final class PolicyEngine {
     static final int FLOWS = 0, PACKETS = 1, BYTES = 2, CALLS = 3, ADDRESSES = 4, ENDPOINTS = 5, COUNTERS = 6;
 
-    private final Policy policy;
+    /**
+     * The policy in force: an immutable snapshot, replaced whole by {@link #reload}. Workers read
+     * it once per packet (one volatile read) and notice a new one by its identity.
+     */
+    private volatile Policy policy;
     private final VerdictTable table;
-    /** Per rule (and the default, last): the counters above. Guarded by itself. */
-    private final long[][] hits;
+    /** Guards {@link #hits}, {@link #retired} and the counters before verdicts. */
+    private final Object lock = new Object();
+    /** Per rule of the policy in force (and the default, last): the counters above. */
+    private long[][] hits;
+    /** Counters of rules a reload removed, by name (still reported). */
+    private final Map<String, RuleHits> retired = new LinkedHashMap<>();
+    private long reloads;
     private long beforePackets;
     private long beforeBytes;
 
@@ -81,16 +90,57 @@ public final class PolicyEngine {
         log.append("policy_in_force", m);
     }
 
-    /** Index into the counters: the rule's, or the default's (last). */
-    int slot(Verdict v) {
-        return v.isDefault() ? hits.length - 1 : v.index();
+    /** Index into the counters of policy {@code p}: the rule's, or the default's (last). */
+    static int slot(Policy p, Verdict v) {
+        return v.isDefault() ? p.rules().size() : v.index();
     }
 
-    void merge(long[][] local, long packets, long bytes) {
-        synchronized (hits) {
-            for (int i = 0; i < hits.length; i++) {
+    /** Whether {@code v} is one of {@code p}'s verdicts (not a verdict of a policy replaced since). */
+    static boolean belongs(Policy p, Verdict v) {
+        if (v == null || v == p.fallback()) {
+            return true;
+        }
+        int i = v.index();
+        return i < p.rules().size() && p.rules().get(i).verdict() == v;
+    }
+
+    /**
+     * {@code v} (a verdict of any policy this engine had) as policy {@code p} has it: itself when
+     * it is {@code p}'s, else the verdict of {@code p}'s rule of the same name and kind (or
+     * {@code p}'s default for a default), or null when {@code p} has no such rule.
+     */
+    static Verdict follow(Policy p, Verdict v) {
+        if (belongs(p, v)) {
+            return v;
+        }
+        if (v.isDefault()) {
+            return p.fallback();
+        }
+        for (Rule r : p.rules()) {
+            if (r.name().equals(v.rule())) {
+                return r.verdict();
+            }
+        }
+        return null;
+    }
+
+    /** A shard's or the listener's counters, made under policy {@code from}: added by rule name. */
+    void merge(Policy from, long[][] local, long packets, long bytes) {
+        synchronized (lock) {
+            Policy now = policy;
+            for (int i = 0; i < local.length; i++) {
+                int to = i;
+                if (from != now) {
+                    Verdict v = i < from.rules().size() ? from.rules().get(i).verdict() : from.fallback();
+                    Verdict n = follow(now, v);
+                    if (n == null) {
+                        retire(v, local[i]);
+                        continue;
+                    }
+                    to = slot(now, n);
+                }
                 for (int k = 0; k < COUNTERS; k++) {
-                    hits[i][k] += local[i][k];
+                    hits[to][k] += local[i][k];
                 }
             }
             beforePackets += packets;
@@ -98,10 +148,111 @@ public final class PolicyEngine {
         }
     }
 
+    /** Under the lock: counts of a rule that is no longer in the policy. */
+    private void retire(Verdict v, long[] h) {
+        RuleHits was = retired.get(v.rule());
+        retired.put(v.rule(), new RuleHits(v.rule(), v.action(), h[FLOWS] + (was == null ? 0 : was.flows()),
+                h[PACKETS] + (was == null ? 0 : was.packets()), h[BYTES] + (was == null ? 0 : was.bytes()),
+                h[CALLS] + (was == null ? 0 : was.calls()), h[ADDRESSES] + (was == null ? 0 : was.addresses()),
+                h[ENDPOINTS] + (was == null ? 0 : was.endpoints())));
+    }
+
     private void count(Verdict v, int counter) {
-        synchronized (hits) {
-            hits[slot(v)][counter]++;
+        synchronized (lock) {
+            Verdict n = follow(policy, v);
+            if (n != null) {
+                hits[slot(policy, n)][counter]++;
+            }
         }
+    }
+
+    /** What {@link #reload} did. */
+    public record Reloaded(Policy previous, Policy next, List<VerdictTable.Lifted> lifted) {}
+
+    /**
+     * Puts {@code next} in force, keeping every flow, call, alert and address verdict: the table's
+     * verdicts become the new policy's verdicts of the rules with the same names, those of rules
+     * that are gone are lifted (logged through {@code guard} with cause {@code reload}, at
+     * {@code nanos}), hit counts follow their rules by name. The workers notice the new policy at
+     * their next packet and decide each live flow again at its next packet (see
+     * {@link PolicyShard}). Any thread; reloads are serialised.
+     */
+    public Reloaded reload(Policy next, PrivacyGuard guard, long nanos) {
+        synchronized (lock) {
+            Policy was = policy;
+            long[][] h = new long[next.rules().size() + 1][COUNTERS];
+            for (int i = 0; i < hits.length; i++) {
+                Verdict v = i < was.rules().size() ? was.rules().get(i).verdict() : was.fallback();
+                Verdict n = follow(next, v);
+                if (n == null) {
+                    retire(v, hits[i]);
+                } else {
+                    long[] to = h[slot(next, n)];
+                    for (int k = 0; k < COUNTERS; k++) {
+                        to[k] += hits[i][k];
+                    }
+                }
+            }
+            // rules that were retired once and are back take their counts again
+            for (Rule r : next.rules()) {
+                RuleHits back = retired.remove(r.name());
+                if (back != null) {
+                    long[] to = h[r.index()];
+                    to[FLOWS] += back.flows();
+                    to[PACKETS] += back.packets();
+                    to[BYTES] += back.bytes();
+                    to[CALLS] += back.calls();
+                    to[ADDRESSES] += back.addresses();
+                    to[ENDPOINTS] += back.endpoints();
+                }
+            }
+            List<VerdictTable.Lifted> lifted = table.rebase(v -> follow(next, v), next.fallback());
+            hits = h;
+            reloads++;
+            policy = next;   // published last: a worker that sees it sees the table rebased
+            if (guard != null) {
+                for (VerdictTable.Lifted l : lifted) {
+                    guard.emitVerdict(new VerdictRecord(nanos, l.kind(), next.fallback().ruleLabel(),
+                            next.fallback().action().label(), -1, 0, l.verdict().ruleLabel(), "reload",
+                            l.l4() == 0 ? null : IpProtocol.name(l.l4()), l.hi(), l.lo(), l.port(), 0, 0, 0, 0, 0));
+                }
+            }
+            return new Reloaded(was, next, lifted);
+        }
+    }
+
+    /** Policies put in force by {@link #reload} since the start. */
+    public long reloads() {
+        synchronized (lock) {
+            return reloads;
+        }
+    }
+
+    /**
+     * Writes a reload to the audit log: accepted (the new policy's file hash, name and rule count)
+     * or refused ({@code refusedSha256} of the file read, if it could be read, and the problem; the
+     * policy in force stays and is named).
+     */
+    public void auditReload(AuditLog log, Policy accepted, String file, String refusedSha256, String problem) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Policy p = accepted != null ? accepted : policy;
+        m.put("outcome", accepted != null ? "accepted" : "refused");
+        m.put("file", accepted != null ? accepted.file() : file);
+        if (accepted != null) {
+            m.put("sha256", accepted.sha256());
+            m.put("name", accepted.name());
+            m.put("rules", accepted.rules().size());
+            m.put("default", accepted.fallback().action().label());
+        } else {
+            if (refusedSha256 != null) {
+                m.put("sha256", refusedSha256);
+            }
+            m.put("problem", problem);
+            m.put("in_force_sha256", p.sha256());
+            m.put("in_force_name", p.name());
+            m.put("in_force_rules", p.rules().size());
+        }
+        log.append("policy_reload", m);
     }
 
     /**
@@ -113,28 +264,33 @@ public final class PolicyEngine {
                            long endpoints) {
     }
 
-    /** Hits per rule in policy order, then the default. Complete once the engine's run has ended. */
+    /**
+     * Hits per rule in policy order, then the default, then the rules a reload removed. Complete
+     * once the engine's run has ended.
+     */
     public List<RuleHits> hits() {
         List<RuleHits> l = new ArrayList<>();
-        synchronized (hits) {
+        synchronized (lock) {
+            Policy policy = this.policy;
             for (int i = 0; i < hits.length; i++) {
                 Verdict v = i < policy.rules().size() ? policy.rules().get(i).verdict() : policy.fallback();
                 long[] h = hits[i];
                 l.add(new RuleHits(v.rule(), v.action(), h[FLOWS], h[PACKETS], h[BYTES], h[CALLS], h[ADDRESSES], h[ENDPOINTS]));
             }
+            l.addAll(retired.values());   // rules a reload removed, after the rules in force
         }
         return l;
     }
 
     /** Packets that passed before their flow's verdict was known (the cost of deciding at classification). */
     public long packetsBeforeVerdict() {
-        synchronized (hits) {
+        synchronized (lock) {
             return beforePackets;
         }
     }
 
     public long bytesBeforeVerdict() {
-        synchronized (hits) {
+        synchronized (lock) {
             return beforeBytes;
         }
     }
@@ -174,7 +330,7 @@ public final class PolicyEngine {
 
         /** The first alert rule for this role puts its verdict on the address. */
         private void flag(String kind, boolean asTarget, long hi, long lo, long nanos) {
-            for (Rule r : policy.rules()) {
+            for (Rule r : policy.rules()) {   // the policy in force now (one volatile read)
                 if (r.kind() == Match.Kind.ALERT && r.match().matchesAlert(kind, asTarget, hi, lo, nanos)) {
                     long until = nanos > Long.MAX_VALUE - r.forNanos() ? Long.MAX_VALUE : nanos + r.forNanos();
                     if (table.putAddress(hi, lo, r.verdict(), nanos, until)) {
@@ -204,12 +360,22 @@ public final class PolicyEngine {
         }
 
         private boolean callRule(Verdict v) {
-            return !v.isDefault() && policy.rules().get(v.index()).kind() == Match.Kind.CALL;
+            Policy p = policy;
+            return v != null && !v.isDefault() && belongs(p, v) && p.rules().get(v.index()).kind() == Match.Kind.CALL;
+        }
+
+        /** The call's verdict as the policy in force has it (a reload may have replaced it); null when its rule is gone. */
+        private Verdict current(CallState c) {
+            Verdict v = c.verdict == null ? null : follow(policy, c.verdict);
+            if (v != null) {
+                c.verdict = v;
+            }
+            return v;
         }
 
         @Override
         public void signalling(Object call, int l4, long sHi, long sLo, int sPort, long dHi, long dLo, int dPort, long nanos) {
-            if (!(call instanceof CallState c) || !callRule(c.verdict) || c.legs.size() >= MAX_LEGS) {
+            if (!(call instanceof CallState c) || !callRule(current(c)) || c.legs.size() >= MAX_LEGS) {
                 return;
             }
             for (long[] g : c.legs) {
@@ -225,7 +391,7 @@ public final class PolicyEngine {
 
         @Override
         public void mediaAnnounced(Object call, long hi, long lo, int port, long nanos) {
-            if (!(call instanceof CallState c) || !callRule(c.verdict) || c.endpoints.size() >= MAX_ENDPOINTS) {
+            if (!(call instanceof CallState c) || !callRule(current(c)) || c.endpoints.size() >= MAX_ENDPOINTS) {
                 return;
             }
             for (long[] e : c.endpoints) {

@@ -123,7 +123,8 @@ public final class PolicyFile {
         return new PolicyFile(name).policy(root, sha256(bytes));
     }
 
-    private static String sha256(byte[] b) {
+    /** Hex SHA-256 of a policy file's bytes (as the audit log records it). */
+    public static String sha256(byte[] b) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
         } catch (NoSuchAlgorithmException e) {

@@ -31,7 +31,8 @@ import org.fathom.record.VerdictRecord;
  */
 public final class PolicyShard {
     private final PolicyEngine engine;
-    private final Policy policy;
+    /** The policy this shard decides with: the engine's, noticed at the next packet after a reload. */
+    private Policy policy;
     private final VerdictTable table;
     private final PrivacyGuard guard;
     private final Facts facts = new Facts();
@@ -40,7 +41,19 @@ public final class PolicyShard {
     private Verdict[] applied = new Verdict[1024];
     /** The classifier's revision when the flow's verdict was last decided; 0: not watched (final). */
     private long[] revision = new long[1024];
-    private final long[][] hits;
+    /** Per flow: the {@link #epoch} its verdict was decided in; another one: decide again (a reload). */
+    private int[] decidedIn = new int[1024];
+    /**
+     * Rounds of decisions: 1 for the first, one more per reload noticed and per {@code time:}
+     * boundary passed (each decides every live flow again at its next packet).
+     */
+    private int epoch = 1;
+    /** Why the last round began: {@code reload} or {@code time} (the cause of the verdict changes it brings). */
+    private String epochCause = "reload";
+    /** Capture time at which a flow rule's {@code time:} range opens or closes next; unset before the first packet. */
+    private long nextBoundary = UNSET;
+    private static final long UNSET = Long.MIN_VALUE;
+    private long[][] hits;
     private long beforePackets;
     private long beforeBytes;
 
@@ -59,6 +72,7 @@ public final class PolicyShard {
             current = Arrays.copyOf(current, n);
             applied = Arrays.copyOf(applied, n);
             revision = Arrays.copyOf(revision, n);
+            decidedIn = Arrays.copyOf(decidedIn, n);
         }
     }
 
@@ -73,6 +87,7 @@ public final class PolicyShard {
         current[f] = null;
         applied[f] = null;
         revision[f] = 0;
+        decidedIn[f] = epoch;
         Facts x = facts(t, f, 0);
         x.nanos = t.firstSeen(f);
         Verdict v = policy.decideFlow(x, false);
@@ -97,6 +112,7 @@ public final class PolicyShard {
         x.nanos = t.lastSeen(f);
         Verdict v = policy.decideFlow(x, true);
         decided[f] = v;
+        decidedIn[f] = epoch;
         revision[f] = v.index() == 0 ? 0 : -1;   // an earlier rule may still match on later facts: watch
         publish(t, f, v, "classified", x.nanos);
     }
@@ -153,11 +169,30 @@ public final class PolicyShard {
      */
     public void packet(FlowTable t, int f, DecodedPacket d, Classifier classifier) {
         ensure(f);
-        if (revision[f] != 0) {
+        Policy p = engine.policy();   // the one volatile read per packet: has a reload put another policy in force?
+        if (p != policy) {
+            rebase(p);
+        }
+        long ts = d.timestampNanos;
+        if (ts >= nextBoundary) {   // a time: range opened or closed: every live flow is decided again
+            if (nextBoundary != UNSET) {
+                epoch++;
+                epochCause = "time";
+            }
+            nextBoundary = policy.nextBoundary(ts);
+        }
+        boolean reloaded = false;
+        if (decidedIn[f] != epoch) {
+            redecide(t, f, classifier, d.timestampNanos);
+            reloaded = true;
+        } else if (revision[f] != 0) {
             refresh(t, f, classifier);
         }
         Verdict v = decided[f];
         Verdict e = table.lookupEvents(d);
+        if (e != null && !PolicyEngine.belongs(policy, e)) {
+            e = PolicyEngine.follow(policy, e);   // written under the policy before, in the moment of a reload
+        }
         if (e != null && (v == null || e.index() < v.index())) {
             v = e;
         }
@@ -165,7 +200,7 @@ public final class PolicyShard {
             beforePackets += d.frames;
             beforeBytes += d.wireBytes;
         } else {
-            long[] h = hits[engine.slot(v)];
+            long[] h = hits[PolicyEngine.slot(policy, v)];
             h[PolicyEngine.PACKETS] += d.frames;
             h[PolicyEngine.BYTES] += d.wireBytes;
             Verdict a = applied[f];
@@ -177,9 +212,64 @@ public final class PolicyShard {
         if (v != was) {
             current[f] = v;
             if (v != null && (!v.isDefault() || was != null && !was.isDefault())) {
-                log(t, f, v, was, cause(v, e), d.timestampNanos);
+                log(t, f, v, was, reloaded ? epochCause : cause(v, e), d.timestampNanos);
             }
         }
+    }
+
+    /**
+     * A reload put {@code p} in force: this shard's counts so far go to the engine (under the rules
+     * they were counted for, followed by name), and every live flow is decided again at its next
+     * packet ({@link #decidedIn} no longer matches).
+     */
+    private void rebase(Policy p) {
+        engine.merge(policy, hits, beforePackets, beforeBytes);
+        beforePackets = beforeBytes = 0;
+        policy = p;
+        hits = new long[p.rules().size() + 1][PolicyEngine.COUNTERS];
+        epoch++;
+        epochCause = "reload";
+        nextBoundary = UNSET;   // the new policy's ranges: computed at this packet
+    }
+
+    /**
+     * Decides flow {@code f} again under the policy now in force, as if it had started under it:
+     * from its addresses and ports, and its classification if it has one. The table gets the new
+     * verdict (or loses the old one); the verdict applied so far follows its rule by name, so a
+     * flow whose rule kept its name and action logs no change.
+     */
+    private void redecide(FlowTable t, int f, Classifier classifier, long nanos) {
+        decidedIn[f] = epoch;
+        Verdict old = decided[f];
+        Facts x = facts(t, f, 0);
+        x.nanos = nanos;
+        Verdict v;
+        boolean known = classifier.classified(t, f);
+        if (known) {
+            Classification c = classifier.verdict(t, f);
+            x.classified(c.protocol(), c.application(), c.category(), c.confidence(), c.metadata(), c.risks());
+            v = policy.decideFlow(x, true);
+            revision[f] = v.index() == 0 ? 0 : -1;
+        } else {
+            v = policy.decideFlow(x, false);   // null: waits for the classification, as a new flow would
+            revision[f] = 0;
+        }
+        decided[f] = v;
+        if (v == null || v.isDefault()) {
+            if (old != null && !old.isDefault()) {
+                table.removeFlow(t.l4(f), t.addrHi(f, true), t.addrLo(f, true), t.port(f, true), t.addrHi(f, false),
+                        t.addrLo(f, false), t.port(f, false), t.vlan(f));
+            }
+        } else {
+            publish(t, f, v, "reload", nanos);
+        }
+        Verdict a = applied[f];
+        applied[f] = a == null ? null : PolicyEngine.follow(policy, a);
+        Verdict c = current[f];
+        Verdict n = c == null ? null : PolicyEngine.follow(policy, c);
+        if (n != null && n.action() == c.action() && n.dscp() == c.dscp() && n.rateBitsPerSecond() == c.rateBitsPerSecond()) {
+            current[f] = n;   // the same rule doing the same: no change to log
+        }   // else the old verdict stays as "current": the next verdict differs from it and is logged (cause reload)
     }
 
     private String cause(Verdict v, Verdict fromEvents) {
@@ -212,6 +302,20 @@ public final class PolicyShard {
      */
     public void annotate(FlowTable t, int f, Classification c, boolean last) {
         ensure(f);
+        if (decidedIn[f] != epoch || policy != engine.policy()) {
+            // no packet since a reload: the flow's verdicts as the policy in force has them (by rule
+            // name); a flow whose rule is gone is decided on its final classification below
+            if (policy != engine.policy()) {
+                rebase(engine.policy());
+            }
+            decidedIn[f] = epoch;
+            Verdict d = decided[f];
+            decided[f] = d == null ? null : PolicyEngine.follow(policy, d);
+            Verdict a = applied[f];
+            applied[f] = a == null ? null : PolicyEngine.follow(policy, a);
+            Verdict cur = current[f];
+            current[f] = cur == null ? null : PolicyEngine.follow(policy, cur);
+        }
         Verdict v = decided[f];
         if (v == null && last) {
             Facts x = facts(t, f, 0).classified(c.protocol(), c.application(), c.category(), c.confidence(), c.metadata(), c.risks());
@@ -233,7 +337,7 @@ public final class PolicyShard {
         meta.put("policy.rule", v.ruleLabel());
         meta.put("policy.action", v.action().label());
         if (last) {
-            hits[engine.slot(v)][PolicyEngine.FLOWS]++;
+            hits[PolicyEngine.slot(policy, v)][PolicyEngine.FLOWS]++;
         }
     }
 
@@ -247,11 +351,12 @@ public final class PolicyShard {
         }
         decided[f] = current[f] = applied[f] = null;
         revision[f] = 0;
+        decidedIn[f] = 0;
     }
 
     /** The worker has finished: its counts join the engine's. */
     public void finish() {
-        engine.merge(hits, beforePackets, beforeBytes);
+        engine.merge(policy, hits, beforePackets, beforeBytes);
         for (long[] h : hits) {
             Arrays.fill(h, 0);
         }

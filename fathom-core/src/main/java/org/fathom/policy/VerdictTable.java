@@ -39,7 +39,8 @@ public final class VerdictTable {
     /** Entries examined for one that has passed, when the table is full, before evicting one. */
     private static final int REUSE_SCAN = 64;
 
-    private final Verdict fallback;
+    /** Replaced by {@link #rebase} (a policy reload); read by every lookup. */
+    private volatile Verdict fallback;
     private final int capacity;
     private final int mask;
     private final long[] keys;
@@ -104,7 +105,8 @@ public final class VerdictTable {
      * rule wins), or the default. Lock-free, allocation-free; safe on any thread.
      */
     public Verdict lookup(DecodedPacket p) {
-        return lookup(p, true);
+        Verdict v = lookup(p, true);
+        return v == null ? fallback : v;
     }
 
     /**
@@ -116,13 +118,13 @@ public final class VerdictTable {
         if (addresses == 0 && endpoints == 0 && callFlows == 0) {
             return null;
         }
-        Verdict v = lookup(p, false);
-        return v == fallback ? null : v;
+        return lookup(p, false);
     }
 
+    /** The first rule's verdict in force for the packet, or null. */
     private Verdict lookup(DecodedPacket p, boolean flows) {
         if (size == 0) {
-            return fallback;
+            return null;
         }
         for (int i = 0; i < OPTIMISTIC_TRIES; i++) {
             long stamp = lock.tryOptimisticRead();
@@ -159,7 +161,7 @@ public final class VerdictTable {
             best = better(best, timed(find(p.srcHi, p.srcLo, 0, 0, endpointMeta(p.l4, p.srcPort)), ts));
             best = better(best, timed(find(p.dstHi, p.dstLo, 0, 0, endpointMeta(p.l4, p.dstPort)), ts));
         }
-        return best == null ? fallback : best;
+        return best;
     }
 
     private static Verdict better(Verdict best, Verdict v) {
@@ -358,13 +360,69 @@ public final class VerdictTable {
 
     /** Under the write lock: one holder of the slot's open window let go. */
     private void release(int s, Verdict v, long until) {
-        if (s < 0 || verdicts[s] != v || holders[s] <= 0) {
+        if (s < 0 || !sameRule(verdicts[s], v) || holders[s] <= 0) {
             return;
         }
         if (--holders[s] == 0) {
             int o = s * W;
             windows[o + 1] = Math.max(until, windows[o]);
         }
+    }
+
+    /** The same rule, by name (a reload replaces a rule's verdict with the new policy's). */
+    private static boolean sameRule(Verdict a, Verdict b) {
+        return a == b || a != null && b != null && java.util.Objects.equals(a.rule(), b.rule());
+    }
+
+    /** An entry a {@link #rebase} lifted: its kind ({@code flow}, {@code address}, {@code endpoint}), key and verdict. */
+    public record Lifted(String kind, long hi, long lo, int port, int l4, Verdict verdict) {}
+
+    /**
+     * A policy reload: every entry's verdict becomes {@code map}'s answer for it (the new policy's
+     * verdict of the rule with the same name), entries it answers null for are removed (their
+     * rule is gone: a sticky address verdict is lifted), and {@code fallback} is the new default.
+     * Windows and holders stay. One write lock for the lot: a reader sees the table before or after.
+     *
+     * @return the address, endpoint and call-signalling entries removed (for the verdict log)
+     */
+    public java.util.List<Lifted> rebase(java.util.function.UnaryOperator<Verdict> map, Verdict fallback) {
+        java.util.List<Lifted> lifted = new java.util.ArrayList<>();
+        java.util.List<long[]> gone = new java.util.ArrayList<>();
+        long stamp = lock.writeLock();
+        try {
+            for (int s = 0; s <= mask; s++) {
+                int o = s * STRIDE;
+                long meta = keys[o + 4];
+                if (meta == 0) {
+                    continue;
+                }
+                Verdict v = verdicts[s];
+                Verdict n = v == null ? null : map.apply(v);
+                if (n != null) {
+                    verdicts[s] = n;
+                    continue;
+                }
+                gone.add(new long[] {keys[o], keys[o + 1], keys[o + 2], keys[o + 3], meta});
+                long kind = meta & KIND_MASK;
+                if (kind == KIND_ADDRESS) {
+                    lifted.add(new Lifted("address", keys[o], keys[o + 1], 0, 0, v));
+                } else if (kind == KIND_ENDPOINT) {
+                    lifted.add(new Lifted("endpoint", keys[o], keys[o + 1], (int) (meta & 0xFFFF), (int) (meta >>> 16 & 0xFF), v));
+                } else if ((meta & CALL_FLOW) != 0) {
+                    lifted.add(new Lifted("flow", keys[o], keys[o + 1], (int) (meta >>> 16 & 0xFFFF), (int) (meta >>> 44 & 0xFF), v));
+                }
+            }
+            for (long[] k : gone) {   // deleted after the scan: backward shifts move entries the scan has not reached
+                int s = find(k[0], k[1], k[2], k[3], k[4]);
+                if (s >= 0) {
+                    delete(s);
+                }
+            }
+            this.fallback = fallback;
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+        return lifted;
     }
 
     /** The verdict on an address in force at {@code ts}, or null (tests, the verdict log). */

@@ -16,6 +16,7 @@ final class Exit {
     private final FlowSink[] sinks;
     private boolean closed;
     private final boolean takesEvents;
+    private final boolean takesFlows;
 
     Exit(List<? extends FlowSink> sinks) {
         this.sinks = sinks.toArray(FlowSink[]::new);
@@ -24,6 +25,16 @@ final class Exit {
             any |= s.takesEvents();
         }
         this.takesEvents = any;
+        boolean flows = false;
+        for (FlowSink s : this.sinks) {
+            flows |= s.takesFlows();
+        }
+        this.takesFlows = flows;
+    }
+
+    /** Whether some sink does anything with flow records. */
+    boolean takesFlows() {
+        return takesFlows;
     }
 
     boolean takesEvents() {

@@ -58,7 +58,19 @@ public final class PrivacyGuard implements AutoCloseable {
             return;
         }
         checkOpen();
+        if (!exit.takesFlows()) {
+            redactor.countFlow(r); // no sink would read the released copy: count it, do not make it
+            return;
+        }
         release(redactor.flow(r));
+    }
+
+    /**
+     * Whether any sink takes flow records. When none does (a summary-only run), the engine need not
+     * prepare what only a released flow record carries, such as the keyed flow id.
+     */
+    public boolean releasesFlows() {
+        return exit.takesFlows();
     }
 
     /**

@@ -156,6 +156,30 @@ final class Redactor {
         return out;
     }
 
+    /**
+     * Counts a flow as {@link #flow} would release it, without making the released copy: for a run
+     * whose exit has no sink (a summary-only run), where the copy would be thrown away unread. The
+     * counters, the key epochs and the dropped-field names come out exactly as with {@link #flow}.
+     */
+    void countFlow(FlowRecord r) {
+        if (policy.mode() == PrivacyMode.IDENTIFIED && inScope(r)) {
+            identified.increment();
+        } else {
+            SubscriberNetworks subs = policy.subscribers();
+            if (subs.contains(r.srcHi(), r.srcLo()) || subs.contains(r.dstHi(), r.dstLo())) {
+                pseudonymisedAddresses.increment();
+                Pseudonymizer p = pseudonyms.get();
+                epochs.add(p.epochLabel(p.epoch(r.firstSeenNanos())));
+            }
+            for (String key : r.metadata().keySet()) {
+                if (!FieldInventory.known(key)) {
+                    droppedFields.merge(key, 1L, Long::sum);
+                }
+            }
+        }
+        released.increment();
+    }
+
     private boolean inScope(FlowRecord r) {
         Authorisation a = policy.authorisation();
         boolean srcSub = policy.subscribers().contains(r.srcHi(), r.srcLo());
@@ -268,17 +292,20 @@ final class Redactor {
         return withheldEvents.sum();
     }
 
+    private static final Map<String, Treatment> inventory = FieldInventory.all();
+
     private LinkedHashMap<String, Object> treatFields(Map<String, Object> fields, long epoch) {
         LinkedHashMap<String, Object> meta = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : fields.entrySet()) {
             String key = e.getKey();
-            if (!FieldInventory.known(key)) {
+            Treatment t = inventory.get(key);   // one lookup: null when the field is not listed
+            if (t == null) {
                 droppedFields.merge(key, 1L, Long::sum);
                 continue;
             }
             Object v = key.equals("jabber.to") && e.getValue() instanceof String js && isBareDomain(js)
                     ? scrub(js, epoch)   // an XMPP stream's 'to' is the server's domain: no user part to remove
-                    : treat(FieldInventory.of(key), e.getValue(), epoch);
+                    : treat(t, e.getValue(), epoch);
             if (v != null) {
                 meta.put(key, v);
             }

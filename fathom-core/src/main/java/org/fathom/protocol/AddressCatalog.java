@@ -36,7 +36,7 @@ public final class AddressCatalog extends RuleCatalog<AddressCatalog.Prefix, Add
      */
     record Table(int[] lengths, long[][] his, long[][] los, Service[][] services, long[] v4, long[] v6) { }
 
-    private static final Bundled<Prefix, Table, AddressCatalog> BUNDLED = new Bundled<>("addresses.rules", AddressCatalog::new);
+    private static final Bundled<Prefix, Table, AddressCatalog> BUNDLED = new Bundled<>(AddressCatalog::new, "addresses.rules");
 
     /**
      * A new catalog holding the bundled rules ({@code addresses.rules}); the caller may add to it.

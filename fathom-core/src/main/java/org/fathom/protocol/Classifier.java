@@ -440,6 +440,11 @@ public final class Classifier implements PassiveObserver.AddressBook {
         return h * 31 + (fi.learnedName == null ? 0 : fi.learnedName.hashCode()) + 1;
     }
 
+    /** Whether flow {@code f} has been classified (its protocol or application announced once). */
+    public boolean classified(FlowTable t, int f) {
+        return t.ext(f) instanceof FlowInspection fi && fi.announced;
+    }
+
     /** Whether inspection of flow {@code f} goes on (its {@link #revision} may still change). */
     public boolean inspecting(FlowTable t, int f) {
         return t.ext(f) instanceof FlowInspection fi && !fi.done;
@@ -503,6 +508,9 @@ public final class Classifier implements PassiveObserver.AddressBook {
             app = fi.application;
             appCategory = fi.applicationCategory;
         }
+        // a protocol known only by its registered port (ports.rules) is a specific protocol, not a
+        // carrier of services: the address of its server does not rename it
+        boolean portCatalogOnly = false;
         if (fi != null && fi.protocol != null && (fi.matched >= 0 || fi.fromExpectation)) {
             protocol = fi.protocol;
             protoCategory = fi.protocolCategory;
@@ -521,6 +529,8 @@ public final class Classifier implements PassiveObserver.AddressBook {
                 protocol = guess.name();
                 protoCategory = guess.category();
                 confidence = "port";
+                boolean tcp = l4 == IpProtocol.TCP;
+                portCatalogOnly = registry.byPort(tcp, t.port(f, false)) == null && registry.byPort(tcp, t.port(f, true)) == null;
             } else {
                 protocol = "Unknown";
                 protoCategory = "Unknown";
@@ -539,8 +549,11 @@ public final class Classifier implements PassiveObserver.AddressBook {
                     }
                 }
             }
-            boolean relay = "STUN".equals(protocol);
-            if (s == null && (!"DPI".equals(confidence) || relay)) {
+            // the media and NAT-traversal carriers: their relays are run by the call service itself
+            boolean relay = callCarrier(protocol);
+            // a protocol known only by its registered port (ports.rules) is a specific protocol,
+            // not a carrier of services: the address of its server does not rename it
+            if (s == null && !portCatalogOnly && (!"DPI".equals(confidence) || relay)) {
                 s = addresses.lookup(t.addrHi(f, false), t.addrLo(f, false));
                 if (s == null) {
                     s = addresses.lookup(t.addrHi(f, true), t.addrLo(f, true));

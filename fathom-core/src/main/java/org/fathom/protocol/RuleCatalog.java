@@ -48,16 +48,17 @@ public abstract sealed class RuleCatalog<K, T> permits AddressCatalog, ServiceCa
      * catalogs it makes.
      */
     static final class Bundled<K, T, C extends RuleCatalog<K, T>> {
-        private final String resource;
+        private final String[] resources;
         private final Supplier<C> empty;
         private volatile Bundle<K, T> bundle;
 
         /**
-         * @param resource the rules file next to the catalog class
-         * @param empty    makes a catalog without rules
+         * @param empty     makes a catalog without rules
+         * @param resources the rules files next to the catalog class, read in this order (a later
+         *                  file's rule for a key replaces an earlier one's)
          */
-        Bundled(String resource, Supplier<C> empty) {
-            this.resource = resource;
+        Bundled(Supplier<C> empty, String... resources) {
+            this.resources = resources.clone();
             this.empty = empty;
         }
 
@@ -68,7 +69,7 @@ public abstract sealed class RuleCatalog<K, T> permits AddressCatalog, ServiceCa
                 synchronized (this) {
                     b = bundle;
                     if (b == null) {
-                        b = read(empty.get(), resource);
+                        b = read(empty.get(), resources);
                         bundle = b;
                     }
                 }
@@ -214,14 +215,17 @@ public abstract sealed class RuleCatalog<K, T> permits AddressCatalog, ServiceCa
         return t;
     }
 
-    /** Reads the {@code resource} of {@code empty}'s class, with {@code empty}'s key syntax, into a bundle. */
-    private static <K, T> Bundle<K, T> read(RuleCatalog<K, T> empty, String resource) {
-        try (InputStream in = empty.getClass().getResourceAsStream(resource)) {
-            if (in != null) {
+    /** Reads the {@code resources} of {@code empty}'s class in order, with {@code empty}'s key syntax, into a bundle. */
+    private static <K, T> Bundle<K, T> read(RuleCatalog<K, T> empty, String... resources) {
+        for (String resource : resources) {
+            try (InputStream in = empty.getClass().getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IllegalStateException("bundled rules missing: " + resource);
+                }
                 empty.load(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)), resource + " (bundled)");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
         Map<K, Service> rules = Collections.unmodifiableMap(new LinkedHashMap<>(empty.own));
         return new Bundle<>(rules, empty.compile(rules));

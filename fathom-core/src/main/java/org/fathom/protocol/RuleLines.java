@@ -26,8 +26,34 @@ final class RuleLines {
             if (line.isEmpty()) {
                 continue;
             }
-            rule.accept(line.split("\\s+"), source + " line " + n);
+            rule.accept(fields(line), source + " line " + n);
         }
+    }
+
+    /** The whitespace-separated fields of a stripped, non-empty line (no regex: rule files hold thousands of lines). */
+    static String[] fields(String line) {
+        int count = 0;
+        boolean in = false;
+        for (int i = 0; i < line.length(); i++) {
+            boolean ws = Character.isWhitespace(line.charAt(i));
+            if (!ws && !in) {
+                count++;
+            }
+            in = !ws;
+        }
+        String[] out = new String[count];
+        int k = 0;
+        int start = -1;
+        for (int i = 0; i <= line.length(); i++) {
+            boolean ws = i == line.length() || Character.isWhitespace(line.charAt(i));
+            if (!ws && start < 0) {
+                start = i;
+            } else if (ws && start >= 0) {
+                out[k++] = line.substring(start, i);
+                start = -1;
+            }
+        }
+        return out;
     }
 
     /** The last two fields as application and category, checked to be plain names. */

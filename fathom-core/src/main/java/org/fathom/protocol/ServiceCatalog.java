@@ -1,7 +1,6 @@
 package org.fathom.protocol;
 
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -25,15 +24,21 @@ public final class ServiceCatalog extends RuleCatalog<String, ServiceCatalog.Tab
     private static final int MAX_HOST = 253;
 
     /**
-     * Compiled form: exact names and domain suffixes by name, and first-label patterns (key
-     * without the {@code *}) in load order.
+     * Compiled form: exact names and domain suffixes by name, first-label patterns by their word
+     * (the key without the {@code *}), and the lengths of those words, longest first. A lookup
+     * costs one hash probe per label of the name plus one per pattern length (a handful), however
+     * many rules there are.
      */
-    record Table(Map<String, Service> bySuffix, Map<String, Service> byLabelPrefix) { }
+    record Table(Map<String, Service> bySuffix, Map<String, Service> byLabelPrefix, int[] prefixLengths) { }
 
-    private static final Bundled<String, Table, ServiceCatalog> BUNDLED = new Bundled<>("services.rules", ServiceCatalog::new);
+    private static final Bundled<String, Table, ServiceCatalog> BUNDLED = new Bundled<>(ServiceCatalog::new,
+            "services-endpoints.rules", "services-breadth.rules", "services.rules");
 
     /**
-     * A new catalog holding the rules shipped with Fathom ({@code services.rules}); the caller may
+     * A new catalog holding the rules shipped with Fathom ({@code services-endpoints.rules}: the
+     * vendors' published endpoint lists; {@code services-breadth.rules}: the other services of
+     * nDPI's list by their registered domains; {@code services.rules}: the curated rules, read last
+     * so that they win over the two others for the same suffix); the caller may
      * add to it. The bundled rules are parsed once per process and shared read-only: what one
      * catalog adds never reaches another.
      */
@@ -84,26 +89,32 @@ public final class ServiceCatalog extends RuleCatalog<String, ServiceCatalog.Tab
     @Override
     Table compile(Map<String, Service> rules) {
         Map<String, Service> bySuffix = new HashMap<>();
-        Map<String, Service> byLabelPrefix = new LinkedHashMap<>();
+        Map<String, Service> byLabelPrefix = new HashMap<>();
+        java.util.TreeSet<Integer> lengths = new java.util.TreeSet<>(java.util.Comparator.reverseOrder());
         for (Map.Entry<String, Service> e : rules.entrySet()) {
             String k = e.getKey();
             if (k.endsWith("*")) {
                 byLabelPrefix.put(k.substring(0, k.length() - 1), e.getValue());
+                lengths.add(k.length() - 1);
             } else {
                 bySuffix.put(k, e.getValue());
             }
         }
-        return new Table(bySuffix, byLabelPrefix);
+        return new Table(bySuffix, byLabelPrefix, lengths.stream().mapToInt(Integer::intValue).toArray());
     }
 
-    private static Service labelPrefix(Map<String, Service> byLabelPrefix, String h) {
+    /** The longest first-label pattern matching {@code h}, or null. */
+    private static Service labelPrefix(Table t, String h) {
         int dot = h.indexOf('.');
         if (dot < 0) {
             return null; // a bare word is not a host a pattern is meant for
         }
-        for (Map.Entry<String, Service> e : byLabelPrefix.entrySet()) {
-            if (h.startsWith(e.getKey()) && e.getKey().length() <= dot) {
-                return e.getValue();
+        for (int len : t.prefixLengths) {
+            if (len <= dot) {
+                Service s = t.byLabelPrefix.get(h.substring(0, len));
+                if (s != null) {
+                    return s;
+                }
             }
         }
         return null;
@@ -130,7 +141,7 @@ public final class ServiceCatalog extends RuleCatalog<String, ServiceCatalog.Tab
                 return s;
             }
             if (from == 0 && !byLabelPrefix.isEmpty()) {
-                s = labelPrefix(byLabelPrefix, h);
+                s = labelPrefix(t, h);
                 if (s != null) {
                     return s;
                 }

@@ -24,6 +24,14 @@ public interface FlowSink extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Whether this sink does anything with flow records ({@link FlowRecord}). When no sink of the
+     * guard does (a summary-only run), the guard makes no released copy of a flow at all.
+     */
+    default boolean takesFlows() {
+        return true;
+    }
+
     @Override
     void close() throws IOException;
 }

@@ -16,8 +16,19 @@ final class Alert {
     long packets, bytes;
     double peakPps, peakBps;
     String detail;
+    /**
+     * The detail of a scan or abuse alert, kept as numbers while the attack goes on (it changes
+     * with every probe) and written out once, in {@link #record()}: no string is built per packet.
+     */
+    static final int NO_COUNTS = 0, PORT_SCAN = 1, HOST_SCAN = 2, SPAM_RUN = 3, BRUTE_FORCE = 4, SIP_REGISTER = 5;
+    int detailFormat = NO_COUNTS;
+    long detailA, detailB;
     final Sources sources = new Sources();
+    /** Whether each packet's source is counted: floods yes; scans and abuse have one source (the prober). */
+    private final boolean countSources;
     private long second = Long.MIN_VALUE;
+    /** Start (ns) of {@link #second}: the second and the offset in it without a long division per packet (a runtime call in C1 code). */
+    private long secondStart = Long.MAX_VALUE;
     private long secPackets, secBytes, prevPackets, prevBytes;
 
     Alert(String kind, long hi, long lo, int port, String protocol, long start, long detected) {
@@ -29,32 +40,62 @@ final class Alert {
         this.start = start;
         this.detected = detected;
         this.last = detected;
+        this.countSources = !kind.endsWith("scan") && !kind.equals("spam_run") && !kind.equals("brute_force");
+    }
+
+    /** The scan or abuse counts that make the detail, replaced on each probe while the attack goes on. */
+    void counts(int format, long a, long b) {
+        detailFormat = format;
+        detailA = a;
+        detailB = b;
     }
 
     void add(DecodedPacket d, long ts, long wireBytes) {
+        add(d, ts, wireBytes, AttackDetector.mix(d.srcHi, d.srcLo));
+    }
+
+    /** As {@link #add(DecodedPacket, long, long)}, with the hash of the packet's source already made by the caller. */
+    void add(DecodedPacket d, long ts, long wireBytes, long srcHash) {
         packets += d.frames;
         bytes += wireBytes;
         last = Math.max(last, ts);
-        long sec = Math.floorDiv(ts, 1_000_000_000L);
+        long inSecond = ts - secondStart;
+        if (inSecond < 0 || inSecond >= 1_000_000_000L) {
+            // a new second (or time went back): the one long division, once a second
+            long sec = Math.floorDiv(ts, 1_000_000_000L);
+            secondStart = sec * 1_000_000_000L;
+            inSecond = ts - secondStart;
+            rollSecond(sec);
+        }
+        secPackets += d.frames;
+        secBytes += wireBytes;
+        double frac = 1 - (double) inSecond / 1e9;
+        peakPps = Math.max(peakPps, secPackets + prevPackets * frac);
+        peakBps = Math.max(peakBps, 8 * (secBytes + prevBytes * frac));
+        if (countSources) {
+            sources.add(d.srcHi, d.srcLo, srcHash);
+        }
+    }
+
+    private void rollSecond(long sec) {
         if (sec != second) {
             prevPackets = sec == second + 1 ? secPackets : 0;
             prevBytes = sec == second + 1 ? secBytes : 0;
             secPackets = secBytes = 0;
             second = sec;
         }
-        secPackets += d.frames;
-        secBytes += wireBytes;
-        double frac = 1 - (double) Math.floorMod(ts, 1_000_000_000L) / 1e9;
-        peakPps = Math.max(peakPps, secPackets + prevPackets * frac);
-        peakBps = Math.max(peakBps, 8 * (secBytes + prevBytes * frac));
-        if (!kind.endsWith("scan") && !kind.equals("spam_run") && !kind.equals("brute_force")) {
-            sources.add(d.srcHi, d.srcLo);
-        }
     }
 
     AlertRecord record() {
         long n = sources.count();
-        String det = detail;
+        String det = switch (detailFormat) {
+            case PORT_SCAN -> detailA + " ports probed";
+            case HOST_SCAN -> detailA + " hosts probed on port " + detailB;
+            case SPAM_RUN -> detailA + " mail servers, " + detailB + " RCPT";
+            case BRUTE_FORCE -> detailB + " connection attempts";
+            case SIP_REGISTER -> detailB + " SIP REGISTER";
+            default -> detail;
+        };
         if (n >= 100 && packets / Math.max(1, n) <= 10) {
             det = (det == null ? "" : det + "; ") + "spoofed sources likely (" + n + " sources, few packets each)";
         }
@@ -69,7 +110,12 @@ final class Alert {
         private final long[] cnt = new long[10];
 
         void add(long h, long l) {
-            AttackDetector.setBit(bits, (int) (AttackDetector.mix(h, l) & 4095));
+            add(h, l, AttackDetector.mix(h, l));
+        }
+
+        /** {@code hash} is {@code AttackDetector.mix(h, l)}, made once per packet by the caller. */
+        void add(long h, long l, long hash) {
+            AttackDetector.setBit(bits, (int) (hash & 4095));
             int free = -1;
             for (int i = 0; i < 10; i++) {
                 if (cnt[i] > 0 && hi[i] == h && lo[i] == l) { cnt[i]++; return; }

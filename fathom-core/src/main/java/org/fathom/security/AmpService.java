@@ -9,11 +9,19 @@ final class AmpService {
     /** The first KINDS services have an alert kind of their own; the rest report as udp_flood with a detail. */
     static final int KINDS = 6;
 
+    /** The index of {@code port} in {@link #PORTS}, or -1; a switch (one lookup per UDP packet to a tracked destination, not a loop). */
     static int index(int port) {
-        for (int i = 0; i < PORTS.length; i++) {
-            if (PORTS[i] == port) return i;
-        }
-        return -1;
+        return switch (port) {
+            case 53 -> 0;
+            case 123 -> 1;
+            case 1900 -> 2;
+            case 11211 -> 3;
+            case 389 -> 4;
+            case 161 -> 5;
+            case 19 -> 6;
+            case 3702 -> 7;
+            default -> -1;
+        };
     }
 
     static String kind(int port) {

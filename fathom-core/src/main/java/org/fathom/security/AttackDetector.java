@@ -77,15 +77,38 @@ public final class AttackDetector implements PacketAnalyzer {
     /** Slots of the source table; the destination table has twice as many and is kept at most half full. */
     private final int cap;
     private final int dcap;
-    // count-min sketch of packets per destination in the current second
-    private final int[] cms = new int[CMS_W * CMS_D];
+    /**
+     * Count-min sketch of packets per destination in the current second. Only "fewer than ADMIT"
+     * is ever asked of it, so the counters saturate at ADMIT and fit a byte: 16 KiB that stay in
+     * L1 (and a quarter of the clearing each second) instead of 64 KiB of ints, same answers.
+     */
+    private final byte[] cms = new byte[CMS_W * CMS_D];
     private long cmsSecond = Long.MIN_VALUE;
     // tracked destinations
-    private final long[] dHi, dLo, dSec;
-    private final boolean[] dUsed;
+    /**
+     * Per tracked destination, side by side in one array (4 longs, a half cache line): the
+     * address (high, low half), the capture second its counters are at and when it was last
+     * counted ({@link #HI}, {@link #LO}, {@link #SEC_AT}, {@link #SEEN}). A lookup, the roll test
+     * and the count of a packet then read one cache line, where separate arrays cost a miss each.
+     */
+    private final long[] dKey;
+    private static final int HI = 0, LO = 1, SEC_AT = 2, SEEN = 3;
+    /**
+     * Per slot, 0 when free, else a 16-bit fingerprint of the address hash ({@link #tag}): a
+     * lookup reads one short per probed slot (16 KiB for the whole table, cache-resident) and
+     * compares the addresses only when the fingerprint matches (most packets go to untracked
+     * destinations, whose probes end at the first free slot).
+     */
+    private final short[] dTag;
     private final Thresholds[] dTh;
-    private final double[] cur, prev, base;
-    private final long[] runStart, lastSeen;
+    /**
+     * Per slot and category, this second's count and the last second's, side by side
+     * (cp[2i] and cp[2i+1], i = slot * NC + category): counting and rating a packet read one
+     * cache line, not two.
+     */
+    private final double[] cp;
+    private final double[] base;
+    private final long[] runStart;
     private final int[] udpTop, udpTopCnt;
     private final Alert[] active;
     /** Per destination, 256-bit set of the TCP ports SYNs went to this second: a flood hits few, a scan many. */
@@ -95,7 +118,8 @@ public final class AttackDetector implements PacketAnalyzer {
     private int dCount;
     // tracked probing sources
     private final long[] sHi, sLo, sStart, sLast;
-    private final boolean[] sUsed;
+    /** As {@link #dTag}, for the source table (0: never used; slots are reused but never freed). */
+    private final short[] sTag;
     private final long[][] sPorts, sHosts, sSmtp;
     /** Bits set in each source's bitmaps, kept as they are set: the estimates need no scan per probe. */
     private final int[] sPortsN, sHostsN, sSmtpN;
@@ -103,6 +127,14 @@ public final class AttackDetector implements PacketAnalyzer {
     private final int[] sTopCnt, sTopPort, sTopPortCnt, sProbes, sAccepted, sAuth, sRcpt, sRegister;
     private final Alert[][] sActive;
     private final List<Alert> done = new ArrayList<>();
+    /**
+     * One bit per destination slot that has an open alert in {@link #active}: the sweep visits
+     * those slots (in slot order, as a scan of the table would) instead of scanning the whole
+     * table (tens of thousands of references) every second while any alert is open.
+     */
+    private final long[] openSlots;
+    /** Sources with open alerts: the sweep skips the source table while there are none. */
+    private int sActiveCount;
     private long lastSweep = Long.MIN_VALUE;
     private long lastFailedEviction = Long.MIN_VALUE;
     /** Scratch for eviction: the candidates' slots and last activity, then the victims' addresses. */
@@ -139,9 +171,9 @@ public final class AttackDetector implements PacketAnalyzer {
         this.cap = Integer.highestOneBit(Math.max(64, capacity));
         this.dcap = 2 * cap;
         int dc = dcap;
-        dHi = new long[dc]; dLo = new long[dc]; dSec = new long[dc]; dUsed = new boolean[dc]; dTh = new Thresholds[dc];
-        cur = new double[dc * NC]; prev = new double[dc * NC]; base = new double[dc * NC];
-        runStart = new long[dc * NC]; lastSeen = new long[dc];
+        dKey = new long[4 * dc]; dTag = new short[dc]; openSlots = new long[(dc + 63) / 64]; dTh = new Thresholds[dc];
+        cp = new double[2 * dc * NC]; base = new double[dc * NC];
+        runStart = new long[dc * NC];
         udpTop = new int[dc]; udpTopCnt = new int[dc];
         active = new Alert[dc * NC];
         synPorts = new long[dc * 4];
@@ -151,7 +183,7 @@ public final class AttackDetector implements PacketAnalyzer {
         evictHi = new long[dc];
         evictLo = new long[dc];
         evictSlots = new int[dc];
-        sHi = new long[cap]; sLo = new long[cap]; sStart = new long[cap]; sLast = new long[cap]; sUsed = new boolean[cap];
+        sHi = new long[cap]; sLo = new long[cap]; sStart = new long[cap]; sLast = new long[cap]; sTag = new short[cap];
         sPorts = new long[cap][]; sHosts = new long[cap][]; sSmtp = new long[cap][];
         sPortsN = new int[cap]; sHostsN = new int[cap]; sSmtpN = new int[cap];
         sTopHi = new long[cap]; sTopLo = new long[cap]; sTopCnt = new int[cap]; sTopPort = new int[cap]; sTopPortCnt = new int[cap];
@@ -184,39 +216,50 @@ public final class AttackDetector implements PacketAnalyzer {
         if (ts - lastSweep >= SEC || ts < lastSweep || lastSweep == Long.MIN_VALUE) {   // ts - MIN_VALUE overflows
             sweep(ts);
         }
-        int slot = destination(d.dstHi, d.dstLo, ts);
+        long sec = second(ts);
+        int slot = destination(d.dstHi, d.dstLo, mix(d.dstHi, d.dstLo), sec, ts);
         if (slot < 0) {
             return;
         }
-        count(slot, FRAG, ts, 1);
-        check(slot, FRAG, d, ts);
+        if (dKey[4 * slot + SEC_AT] != sec) roll(slot, sec);
+        count(slot, FRAG, ts);
+        check(slot, FRAG, d, ts, keep(ts));
         Alert a = active[slot * NC + FRAG];
         if (a != null) {
             a.add(d, ts, d.wireBytes);
         }
     }
 
+    /*
+     * Per packet, in C1-compiled code (no escape analysis, little inlining, long division a runtime
+     * call), so: the capture second and the two address hashes are computed once and handed down
+     * (table lookups, sketch, source bitmaps and alerts all use the same mix(hi, lo)); a slot's
+     * counters are rolled to the new second once, where the first count needs it, not in every
+     * count/rate call; the sliding-window weight of the last second is computed once.
+     */
     @Override
     public void onPacket(DecodedPacket d) {
         long ts = d.timestampNanos;
         if (ts - lastSweep >= SEC || ts < lastSweep || lastSweep == Long.MIN_VALUE) {   // ts - MIN_VALUE overflows
             sweep(ts);
         }
+        long sec = second(ts);
         int l4 = d.l4;
         int flags = d.tcpFlags;
         boolean tcp = l4 == IpProtocol.TCP, udp = l4 == 17;
+        long hDst = mix(d.dstHi, d.dstLo), hSrc = mix(d.srcHi, d.srcLo);
         // ----- per destination
-        int slot = destination(d.dstHi, d.dstLo, ts);
+        int slot = destination(d.dstHi, d.dstLo, hDst, sec, ts);
         if (slot >= 0) {
             int o = slot * NC;
             long bytes = d.wireBytes;
             int cat = -1;
             if (tcp) {
-                count(slot, TCP, ts, 1);
+                if (dKey[4 * slot + SEC_AT] != sec) roll(slot, sec);   // before the SYN port and HTTP source sets below, which it clears
+                count(slot, TCP, ts);
                 boolean syn = (flags & DecodedPacket.TCP_SYN) != 0, ackf = (flags & DecodedPacket.TCP_ACK) != 0;
                 if (syn && !ackf) {
                     cat = SYN;
-                    roll(slot, ts);
                     int b = (int) (mix(d.dstPort, 7) & 255);
                     synPorts[slot * 4 + (b >>> 6)] |= 1L << b;
                 } else if ((flags & DecodedPacket.TCP_RST) != 0) {
@@ -225,8 +268,7 @@ public final class AttackDetector implements PacketAnalyzer {
                     cat = ACK;
                 } else if (d.payloadLength >= 4 && isHttpRequest(d)) {
                     cat = HTTP;
-                    roll(slot, ts);
-                    httpSrc[slot] |= 1L << (mix(d.srcHi, d.srcLo) & 63);
+                    httpSrc[slot] |= 1L << (hSrc & 63);
                 }
             } else if (udp) {
                 int amp = AmpService.index(d.srcPort);
@@ -244,36 +286,46 @@ public final class AttackDetector implements PacketAnalyzer {
                     cat = ICMP;
                 }
             }
-            if (d.frames > 1) {
-                // the datagram's other fragments were counted as they arrived (onFragment)
-                count(slot, FRAG, ts, 1);
-                check(slot, FRAG, d, ts);
-            }
-            if (cat >= 0) {
-                count(slot, cat, ts, 1);
-                check(slot, cat, d, ts);
-            }
-            // floods: every packet to the victim counts once in each open alert of its kind
-            if (cat >= 0 && active[o + cat] != null) {
-                active[o + cat].add(d, ts, bytes);
-            }
-            if (d.frames > 1 && active[o + FRAG] != null) {
-                active[o + FRAG].add(d, ts, bytes);
+            boolean fragmented = d.frames > 1;
+            if (cat >= 0 || fragmented) {
+                // the roll must happen only when something is counted (an uncounted packet, e.g. an
+                // ICMP reply, leaves the slot's second alone: the baseline depends on it)
+                if (dKey[4 * slot + SEC_AT] != sec) roll(slot, sec);
+                double keep = keep(ts);
+                if (fragmented) {
+                    // the datagram's other fragments were counted as they arrived (onFragment)
+                    count(slot, FRAG, ts);
+                    check(slot, FRAG, d, ts, keep);
+                }
+                if (cat >= 0) {
+                    count(slot, cat, ts);
+                    check(slot, cat, d, ts, keep);
+                    // floods: every packet to the victim counts once in each open alert of its kind
+                    Alert a = active[o + cat];
+                    if (a != null) {
+                        a.add(d, ts, bytes, hSrc);
+                    }
+                }
+                if (fragmented && active[o + FRAG] != null) {
+                    active[o + FRAG].add(d, ts, bytes, hSrc);
+                }
             }
         }
-        // ----- per source, as a sender (reverse counters for the destination table)
-        int src = find(d.srcHi, d.srcLo);
+        // ----- per source, as a sender (reverse counters for the destination table); nothing to
+        // look up while no destination is tracked
+        int src = dCount == 0 ? -1 : find(d.srcHi, d.srcLo, hSrc);
         if (src >= 0) {
-            roll(src, ts);
-            cur[src * NC + SENT]++;
+            if (dKey[4 * src + SEC_AT] != sec) roll(src, sec);
+            int so = src * NC;
+            cp[2 * (so + SENT)]++;
             if (tcp && (flags & (DecodedPacket.TCP_SYN | DecodedPacket.TCP_ACK)) == DecodedPacket.TCP_SYN) {
-                cur[src * NC + SENT_SYN]++;
+                cp[2 * (so + SENT_SYN)]++;
             }
             if (udp && d.srcPort == udpTop[src]) {
-                cur[src * NC + SENT_UDP_TOP]++;
+                cp[2 * (so + SENT_UDP_TOP)]++;
             }
             if (tcp && d.payloadLength >= 5 && isHttpResponse(d)) {
-                cur[src * NC + SENT_HTTP]++;
+                cp[2 * (so + SENT_HTTP)]++;
             }
         }
         // ----- scans and abuse, per probing source
@@ -287,14 +339,14 @@ public final class AttackDetector implements PacketAnalyzer {
             } else if (f == DecodedPacket.TCP_SYN || (f == 0)) {   // SYN, or FIN/NULL/XMAS probes
                 int s = source(d.srcHi, d.srcLo, ts, true);
                 if (s >= 0) {
-                    probe(s, d, ts);
+                    probe(s, d, ts, hDst, hSrc);
                 }
             } else if (d.dstPort == 25 || d.dstPort == 587) {
                 if (d.payloadLength >= 8 && startsWith(d, "RCPT TO:")) {
                     int s = source(d.srcHi, d.srcLo, ts, true);
                     if (s >= 0) {
                         sRcpt[s]++;
-                        abuse(s, d, ts);
+                        abuse(s, d, ts, hSrc);
                     }
                 }
             }
@@ -303,30 +355,37 @@ public final class AttackDetector implements PacketAnalyzer {
             if (s >= 0) {
                 sRegister[s]++;
                 if (sTopHi[s] == d.dstHi && sTopLo[s] == d.dstLo) sTopCnt[s]++; else if (--sTopCnt[s] <= 0) { sTopHi[s] = d.dstHi; sTopLo[s] = d.dstLo; sTopCnt[s] = 1; }
-                abuse(s, d, ts);
+                abuse(s, d, ts, hSrc);
             }
         }
     }
 
     // ================================================================ destinations
 
-    private int destination(long hi, long lo, long ts) {
-        int s = find(hi, lo);
+    /** The fingerprint of an address hash kept in {@link #dTag}/{@link #sTag}: its top 16 bits, never 0 (0 marks a free slot). */
+    private static short tag(long h) {
+        return (short) ((h >>> 48) | 1);
+    }
+
+    /** {@code h} is {@code mix(hi, lo)}, {@code sec} the capture second of {@code ts}. */
+    private int destination(long hi, long lo, long h, long sec, long ts) {
+        int s = find(hi, lo, h);
         if (s >= 0) {
             return s;
         }
-        long sec = Math.floorDiv(ts, SEC);
         if (sec != cmsSecond) {
-            Arrays.fill(cms, 0);
+            Arrays.fill(cms, (byte) 0);
             cmsSecond = sec;
         }
-        long h = mix(hi, lo);
-        int min = Integer.MAX_VALUE;
-        for (int r = 0; r < CMS_D; r++) {
-            int i = r * CMS_W + (int) ((h >>> (r * 16)) & (CMS_W - 1));
-            int v = ++cms[i];
-            min = Math.min(min, v);
-        }
+        // the four rows unrolled (C1 does not unroll); a counter stops at ADMIT (see cms)
+        int i0 = (int) (h & (CMS_W - 1)), i1 = CMS_W + (int) ((h >>> 16) & (CMS_W - 1)),
+                i2 = 2 * CMS_W + (int) ((h >>> 32) & (CMS_W - 1)), i3 = 3 * CMS_W + (int) ((h >>> 48) & (CMS_W - 1));
+        int v0 = cms[i0] + 1, v1 = cms[i1] + 1, v2 = cms[i2] + 1, v3 = cms[i3] + 1;
+        if (v0 <= ADMIT) cms[i0] = (byte) v0;
+        if (v1 <= ADMIT) cms[i1] = (byte) v1;
+        if (v2 <= ADMIT) cms[i2] = (byte) v2;
+        if (v3 <= ADMIT) cms[i3] = (byte) v3;
+        int min = Math.min(Math.min(v0, v1), Math.min(v2, v3));
         if (min < ADMIT || isMulticast(hi, lo)) {
             return -1;
         }
@@ -334,21 +393,19 @@ public final class AttackDetector implements PacketAnalyzer {
             return -1;
         }
         int i = (int) (h & (dcap - 1));
-        while (dUsed[i]) {
+        while (dTag[i] != 0) {
             i = (i + 1) & (dcap - 1);
         }
-        dUsed[i] = true;
-        dHi[i] = hi;
-        dLo[i] = lo;
-        dSec[i] = Math.floorDiv(ts, SEC);
+        dTag[i] = tag(h);
+        dKey[4 * i + HI] = hi;
+        dKey[4 * i + LO] = lo;
+        dKey[4 * i + SEC_AT] = sec;
         dTh[i] = thresholdsFor(hi, lo);
-        lastSeen[i] = ts;
+        dKey[4 * i + SEEN] = ts;
         int o = i * NC;
-        Arrays.fill(cur, o, o + NC, 0);
-        Arrays.fill(prev, o, o + NC, 0);
+        Arrays.fill(cp, 2 * o, 2 * (o + NC), 0);
         Arrays.fill(base, o, o + NC, 0);
         Arrays.fill(runStart, o, o + NC, ts);
-        cur[o + TCP] = 0;
         udpTop[i] = udpTopCnt[i] = 0;
         Arrays.fill(synPorts, i * 4, i * 4 + 4, 0);
         httpSrc[i] = httpSrcPrev[i] = 0;
@@ -356,10 +413,13 @@ public final class AttackDetector implements PacketAnalyzer {
         return i;
     }
 
-    private int find(long hi, long lo) {
-        int i = (int) (mix(hi, lo) & (dcap - 1));
-        while (dUsed[i]) {
-            if (dHi[i] == hi && dLo[i] == lo) {
+    /** The slot of a tracked destination, or -1; {@code h} is {@code mix(hi, lo)}. */
+    private int find(long hi, long lo, long h) {
+        short tag = tag(h);
+        int i = (int) (h & (dcap - 1));
+        short t;
+        while ((t = dTag[i]) != 0) {
+            if (t == tag && dKey[4 * i + HI] == hi && dKey[4 * i + LO] == lo) {
                 return i;
             }
             i = (i + 1) & (dcap - 1);
@@ -378,9 +438,9 @@ public final class AttackDetector implements PacketAnalyzer {
         }
         int n = 0;
         for (int i = 0; i < dcap; i++) {
-            if (dUsed[i] && ts - lastSeen[i] > 2 * SEC && !hasActive(i)) {
+            if (dTag[i] != 0 && ts - dKey[4 * i + SEEN] > 2 * SEC && !hasActive(i)) {
                 evictSlots[n] = i;
-                evictable[n++] = lastSeen[i];
+                evictable[n++] = dKey[4 * i + SEEN];
             }
         }
         if (n == 0) {
@@ -397,13 +457,13 @@ public final class AttackDetector implements PacketAnalyzer {
         int m = 0;
         for (int k = 0; k < n && m < batch; k++) {
             int slot = evictSlots[k];
-            if (lastSeen[slot] <= limit) {
-                evictHi[m] = dHi[slot];
-                evictLo[m++] = dLo[slot];
+            if (dKey[4 * slot + SEEN] <= limit) {
+                evictHi[m] = dKey[4 * slot + HI];
+                evictLo[m++] = dKey[4 * slot + LO];
             }
         }
         for (int k = 0; k < m; k++) {
-            int slot = find(evictHi[k], evictLo[k]);
+            int slot = find(evictHi[k], evictLo[k], mix(evictHi[k], evictLo[k]));
             if (slot >= 0) {
                 removeDestination(slot);
             }
@@ -420,75 +480,104 @@ public final class AttackDetector implements PacketAnalyzer {
 
     /** Backward-shift deletion keeps linear probing free of tombstones. */
     private void removeDestination(int i) {
-        dUsed[i] = false;
+        dTag[i] = 0;
         dCount--;
         int j = i;
         while (true) {
             j = (j + 1) & (dcap - 1);
-            if (!dUsed[j]) return;
-            int home = (int) (mix(dHi[j], dLo[j]) & (dcap - 1));
+            if (dTag[j] == 0) return;
+            int home = (int) (mix(dKey[4 * j + HI], dKey[4 * j + LO]) & (dcap - 1));
             boolean between = i <= j ? (i < home && home <= j) : (i < home || home <= j);
             if (between) continue;
-            dUsed[i] = true; dHi[i] = dHi[j]; dLo[i] = dLo[j]; dSec[i] = dSec[j]; dTh[i] = dTh[j]; lastSeen[i] = lastSeen[j];
-            System.arraycopy(cur, j * NC, cur, i * NC, NC);
-            System.arraycopy(prev, j * NC, prev, i * NC, NC);
+            dTag[i] = dTag[j]; dTh[i] = dTh[j];
+            System.arraycopy(dKey, 4 * j, dKey, 4 * i, 4);
+            System.arraycopy(cp, 2 * j * NC, cp, 2 * i * NC, 2 * NC);
             System.arraycopy(base, j * NC, base, i * NC, NC);
             System.arraycopy(runStart, j * NC, runStart, i * NC, NC);
             System.arraycopy(active, j * NC, active, i * NC, NC);
             System.arraycopy(synPorts, j * 4, synPorts, i * 4, 4);
             httpSrc[i] = httpSrc[j]; httpSrcPrev[i] = httpSrcPrev[j];
             udpTop[i] = udpTop[j]; udpTopCnt[i] = udpTopCnt[j];
-            dUsed[j] = false;
+            dTag[j] = 0;
             Arrays.fill(active, j * NC, j * NC + NC, null);
+            // the open-alert bit moves with the alerts
+            if ((openSlots[j >>> 6] & 1L << j) != 0) openSlots[i >>> 6] |= 1L << i; else openSlots[i >>> 6] &= ~(1L << i);
+            openSlots[j >>> 6] &= ~(1L << j);
             i = j;
         }
     }
 
-    private void roll(int slot, long ts) {
-        long sec = Math.floorDiv(ts, SEC);
-        long old = dSec[slot];
+    // the capture second of the last timestamp looked at: most packets fall in the same second,
+    // and a long division is a runtime call in C1-compiled code
+    private long secondStart = Long.MAX_VALUE;
+    private long secondValue;
+
+    /** {@code Math.floorDiv(ts, SEC)}, without a division when {@code ts} is in the same second as before. */
+    private long second(long ts) {
+        long d = ts - secondStart;
+        if (d >= 0 && d < SEC) {
+            return secondValue;
+        }
+        long s = Math.floorDiv(ts, SEC);
+        secondValue = s;
+        secondStart = s * SEC;
+        return s;
+    }
+
+    /** Moves a slot's counters on to capture second {@code sec}; callers test its second ({@code SEC_AT}) first (no call per packet). */
+    private void roll(int slot, long sec) {
+        long old = dKey[4 * slot + SEC_AT];
         if (sec == old) {
             return;
         }
         int o = slot * NC;
         for (int c = 0; c < NC; c++) {
-            double last = sec == old + 1 ? cur[o + c] : 0;
+            double last = sec == old + 1 ? cp[2 * (o + c)] : 0;
             if (active[o + c] == null && c < SENT_SYN) {
                 base[o + c] = base[o + c] == 0 ? last : 0.8 * base[o + c] + 0.2 * last;
             }
-            prev[o + c] = last;
-            cur[o + c] = 0;
+            cp[2 * (o + c) + 1] = last;
+            cp[2 * (o + c)] = 0;
         }
-        dSec[slot] = sec;
-        Arrays.fill(synPorts, slot * 4, slot * 4 + 4, 0);
+        dKey[4 * slot + SEC_AT] = sec;
+        int p = slot * 4;
+        synPorts[p] = synPorts[p + 1] = synPorts[p + 2] = synPorts[p + 3] = 0;
         httpSrcPrev[slot] = sec == old + 1 ? httpSrc[slot] : 0;
         httpSrc[slot] = 0;
     }
 
-    private void count(int slot, int c, long ts, int n) {
-        roll(slot, ts);
+    /** Counts one packet of category {@code c}; the slot was rolled to the packet's second before. */
+    private void count(int slot, int c, long ts) {
         int i = slot * NC + c;
-        if (cur[i] == 0 && prev[i] == 0 && active[i] == null) {
+        if (cp[2 * i] == 0 && cp[2 * i + 1] == 0 && active[i] == null) {
             runStart[i] = ts;   // the category was quiet for a whole second: a new run starts here
         }
-        cur[i] += n;
-        lastSeen[slot] = ts;
+        cp[2 * i] += 1;
+        dKey[4 * slot + SEEN] = ts;
+    }
+
+    /**
+     * The weight of the last second's count in the sliding 1 s window at {@code ts} (the part of
+     * it still in the window), made once per packet; {@link #second} was called for {@code ts}.
+     */
+    private double keep(long ts) {
+        double frac = (double) (ts - secondStart) / SEC;
+        return 1 - frac;
     }
 
     /** Sliding 1 s rate: this second's count plus the part of the last second still in the window. */
-    private double rate(int slot, int c, long ts) {
-        double frac = (double) Math.floorMod(ts, SEC) / SEC;
+    private double rate(int slot, int c, double keep) {
         int i = slot * NC + c;
-        return cur[i] + prev[i] * (1 - frac);
+        return cp[2 * i] + cp[2 * i + 1] * keep;
     }
 
-    private void check(int slot, int c, DecodedPacket d, long ts) {
+    private void check(int slot, int c, DecodedPacket d, long ts, double keep) {
         int i = slot * NC + c;
         if (active[i] != null) {
             return;
         }
         Thresholds t = dTh[slot];
-        double r = rate(slot, c, ts);
+        double r = rate(slot, c, keep);
         double min = switch (c) {
             case SYN -> t.synPps();
             case ACK -> t.ackPps();
@@ -503,15 +592,15 @@ public final class AttackDetector implements PacketAnalyzer {
             return;
         }
         boolean attack = switch (c) {
-            case SYN -> r >= 0.5 * rate(slot, TCP, ts)                      // mostly SYNs: handshakes are not completed
+            case SYN -> r >= 0.5 * rate(slot, TCP, keep)                      // mostly SYNs: handshakes are not completed
                     && synPortCount(slot) <= 16;                                 // to few ports (many: a port scan)
-            case ACK -> rate(slot, SENT, ts) < 0.1 * r;                      // ACKs for no traffic the target sends
-            case RST -> rate(slot, SENT, ts) < 0.5 * r;                      // not answers to what the target itself sends
-            case UDP -> rate(slot, SENT_UDP_TOP, ts) < 0.05 * r;             // the target does not answer on that port
-            case HTTP -> rate(slot, SENT_HTTP, ts) < 0.5 * r                 // requests go unanswered
+            case ACK -> rate(slot, SENT, keep) < 0.1 * r;                      // ACKs for no traffic the target sends
+            case RST -> rate(slot, SENT, keep) < 0.5 * r;                      // not answers to what the target itself sends
+            case UDP -> rate(slot, SENT_UDP_TOP, keep) < 0.05 * r;             // the target does not answer on that port
+            case HTTP -> rate(slot, SENT_HTTP, keep) < 0.5 * r                 // requests go unanswered
                     || LC64[Long.bitCount(httpSrc[slot] | httpSrcPrev[slot])] >= HTTP_SOURCES   // many clients
                     || r >= HTTP_ONE_SOURCE_FACTOR * min;                        // far beyond one client's load
-            default -> c >= AMP ? r * 8 * avgBytes(d) >= t.amplificationBps() && rate(slot, SENT, ts) < 0.1 * r : true;
+            default -> c >= AMP ? r * 8 * avgBytes(d) >= t.amplificationBps() && rate(slot, SENT, keep) < 0.1 * r : true;
         };
         if (!attack) {
             return;
@@ -525,9 +614,9 @@ public final class AttackDetector implements PacketAnalyzer {
         };
         String proto = c == UDP || amp ? "UDP" : c == ICMP ? (d.l4 == 58 ? "ICMPV6" : "ICMP") : c == FRAG ? null : "TCP";
         long start = runStart[i];
-        Alert a = new Alert(kind, dHi[slot], dLo[slot], port, proto, start, ts);
+        Alert a = new Alert(kind, dKey[4 * slot + HI], dKey[4 * slot + LO], port, proto, start, ts);
         counts.raised(kind);
-        a.packets = (long) (cur[i] + prev[i]);
+        a.packets = (long) (cp[2 * i] + cp[2 * i + 1]);
         a.bytes = (long) (a.packets * avgBytes(d));
         a.peakPps = r;
         a.peakBps = r * 8 * avgBytes(d);
@@ -535,6 +624,7 @@ public final class AttackDetector implements PacketAnalyzer {
             a.detail = "reflection from " + AmpService.name(ampPort) + " (UDP " + ampPort + ")";
         }
         active[i] = a;
+        openSlots[slot >>> 6] |= 1L << slot;
         events.alertRaised(kind, a.hi, a.lo, port, false, 0, 0, ts);
     }
 
@@ -551,10 +641,18 @@ public final class AttackDetector implements PacketAnalyzer {
     // ================================================================ sources
 
     private int source(long hi, long lo, long ts, boolean admit) {
-        int i = (int) (mix(lo, hi) & (cap - 1));
+        long h = mix(lo, hi);
+        short tag = tag(h);
+        int i = (int) (h & (cap - 1));
         for (int n = 0; n < 16; n++) {
             int j = (i + n) & (cap - 1);
-            if (sUsed[j] && sHi[j] == hi && sLo[j] == lo) {
+            short t = sTag[j];
+            if (t == 0) {
+                // Slots are never freed, and an address is admitted into the first free slot of its
+                // window at the latest: past a free slot there is no entry of this window.
+                break;
+            }
+            if (t == tag && sHi[j] == hi && sLo[j] == lo) {
                 if (ts - sStart[j] > SCAN_WINDOW && sActive[j] == null) {
                     resetSource(j, ts);
                 }
@@ -568,7 +666,7 @@ public final class AttackDetector implements PacketAnalyzer {
         int victim = -1;
         for (int n = 0; n < 16; n++) {   // a free slot, else one whose window is over, else the one with fewest probes
             int j = (i + n) & (cap - 1);
-            if (!sUsed[j]) { victim = j; break; }
+            if (sTag[j] == 0) { victim = j; break; }
             if (sActive[j] != null) continue;
             if (ts - sLast[j] > SCAN_WINDOW) { victim = j; break; }
             if (victim < 0 || sProbes[j] < sProbes[victim]) victim = j;
@@ -576,7 +674,7 @@ public final class AttackDetector implements PacketAnalyzer {
         if (victim < 0) {
             return -1;
         }
-        sUsed[victim] = true;
+        sTag[victim] = tag;
         sHi[victim] = hi;
         sLo[victim] = lo;
         resetSource(victim, ts);
@@ -600,56 +698,60 @@ public final class AttackDetector implements PacketAnalyzer {
         sTopCnt[j] = sTopPort[j] = sTopPortCnt[j] = sProbes[j] = sAccepted[j] = sAuth[j] = sRcpt[j] = sRegister[j] = 0;
     }
 
-    private void probe(int s, DecodedPacket d, long ts) {
+    /** {@code hDst}, {@code hSrc}: {@code mix} of the packet's destination and source address. */
+    private void probe(int s, DecodedPacket d, long ts, long hDst, long hSrc) {
         sProbes[s]++;
         int port = d.dstPort;
         if (sTopHi[s] == d.dstHi && sTopLo[s] == d.dstLo) sTopCnt[s]++; else if (--sTopCnt[s] <= 0) { sTopHi[s] = d.dstHi; sTopLo[s] = d.dstLo; sTopCnt[s] = 1; }
         if (sTopPort[s] == port) sTopPortCnt[s]++; else if (--sTopPortCnt[s] <= 0) { sTopPort[s] = port; sTopPortCnt[s] = 1; }
         sPortsN[s] += setNewBit(sPorts[s], (int) (mix(port, 0x9e37L) & 1023));
-        sHostsN[s] += setNewBit(sHosts[s], (int) (mix(d.dstHi, d.dstLo) & 1023));
+        sHostsN[s] += setNewBit(sHosts[s], (int) (hDst & 1023));
         if (port == 25) {
-            sSmtpN[s] += setNewBit(sSmtp[s], (int) (mix(d.dstHi, d.dstLo) & 255));
+            sSmtpN[s] += setNewBit(sSmtp[s], (int) (hDst & 255));
         }
         if ((port == 22 || port == 3389 || port == 21) && d.dstHi == sTopHi[s] && d.dstLo == sTopLo[s]) {
             sAuth[s]++;
         }
-        scanCheck(s, d, ts);
-        abuse(s, d, ts);
+        scanCheck(s, d, ts, hSrc);
+        abuse(s, d, ts, hSrc);
     }
 
-    private void scanCheck(int s, DecodedPacket d, long ts) {
+    // The details of scan and abuse alerts change with every probe: the counts are kept in the
+    // alert and the text made once, when the alert is released (Alert.record), not per probe.
+    private void scanCheck(int s, DecodedPacket d, long ts, long hSrc) {
         Thresholds t = thresholdsFor(sTopHi[s], sTopLo[s]);
         double ports = LC1024[sPortsN[s]], hosts = LC1024[sHostsN[s]];
         boolean failing = sAccepted[s] < 0.5 * sProbes[s];
         if (failing && ports >= t.scanPorts() && hosts < ports / 10) {
-            open(s, 0, "port_scan", sTopHi[s], sTopLo[s], 0, ts, d).detail = Math.round(ports) + " ports probed";
+            open(s, 0, "port_scan", sTopHi[s], sTopLo[s], 0, ts, d).counts(Alert.PORT_SCAN, Math.round(ports), 0);
         } else if (failing && hosts >= t.scanHosts() && ports < 10 && sTopPort[s] != 25) {
             long lo = sTopLo[s];
             if (sTopHi[s] == 0 && (lo >>> 32) == 0xffffL) {
                 lo &= ~0xffL;   // IPv4: name the /24
             }
-            open(s, 1, "host_scan", sTopHi[s], lo, sTopPort[s], ts, d).detail = Math.round(hosts) + " hosts probed on port " + sTopPort[s];
+            open(s, 1, "host_scan", sTopHi[s], lo, sTopPort[s], ts, d).counts(Alert.HOST_SCAN, Math.round(hosts), sTopPort[s]);
         }
-        touch(s, d);
+        touch(s, d, hSrc);
     }
 
-    private void abuse(int s, DecodedPacket d, long ts) {
+    private void abuse(int s, DecodedPacket d, long ts, long hSrc) {
         Thresholds t = thresholdsFor(d.dstHi, d.dstLo);
         double servers = LC256[sSmtpN[s]];
         if (servers >= t.spamServers() || sRcpt[s] >= t.spamRcpts()) {
-            open(s, 2, "spam_run", d.dstHi, d.dstLo, 25, ts, d).detail = Math.round(servers) + " mail servers, " + sRcpt[s] + " RCPT";
+            open(s, 2, "spam_run", d.dstHi, d.dstLo, 25, ts, d).counts(Alert.SPAM_RUN, Math.round(servers), sRcpt[s]);
         }
         if ((sAuth[s] >= t.bruteForceAttempts() && LC1024[sHostsN[s]] < 5) || sRegister[s] >= t.sipRegisters()) {
             int port = sRegister[s] >= t.sipRegisters() ? 5060 : d.dstPort;
-            open(s, 3, "brute_force", sTopHi[s], sTopLo[s], port, ts, d).detail =
-                    (port == 5060 ? sRegister[s] + " SIP REGISTER" : sAuth[s] + " connection attempts");
+            open(s, 3, "brute_force", sTopHi[s], sTopLo[s], port, ts, d)
+                    .counts(port == 5060 ? Alert.SIP_REGISTER : Alert.BRUTE_FORCE, 0, port == 5060 ? sRegister[s] : sAuth[s]);
         }
-        touch(s, d);
+        touch(s, d, hSrc);
     }
 
     private Alert open(int s, int k, String kind, long hi, long lo, int port, long ts, DecodedPacket d) {
         if (sActive[s] == null) {
             sActive[s] = new Alert[4];
+            sActiveCount++;
         }
         Alert a = sActive[s][k];
         if (a == null) {
@@ -663,11 +765,11 @@ public final class AttackDetector implements PacketAnalyzer {
         return a;
     }
 
-    private void touch(int s, DecodedPacket d) {
+    private void touch(int s, DecodedPacket d, long hSrc) {
         Alert[] as = sActive[s];
         if (as != null) {
             for (Alert a : as) {
-                if (a != null) a.add(d, d.timestampNanos, d.wireBytes);
+                if (a != null) a.add(d, d.timestampNanos, d.wireBytes, hSrc);
             }
         }
     }
@@ -680,20 +782,30 @@ public final class AttackDetector implements PacketAnalyzer {
         if (now != networkArray) {
             networkArray = now;
             for (int i = 0; i < dcap; i++) {
-                if (dUsed[i]) {
-                    dTh[i] = thresholdsFor(dHi[i], dLo[i]);
+                if (dTag[i] != 0) {
+                    dTh[i] = thresholdsFor(dKey[4 * i + HI], dKey[4 * i + LO]);
                 }
             }
         }
-        for (int i = 0; i < active.length; i++) {
-            Alert a = active[i];
-            if (a != null && (ts - a.last > QUIET || ts < a.start)) {
-                done.add(a);
-                counts.ended(a.kind);
-                active[i] = null;
+        for (int w = 0; w < openSlots.length; w++) {
+            for (long bits = openSlots[w]; bits != 0; bits &= bits - 1) {
+                int slot = (w << 6) + Long.numberOfTrailingZeros(bits);
+                boolean any = false;
+                for (int i = slot * NC; i < slot * NC + NC; i++) {
+                    Alert a = active[i];
+                    if (a != null && (ts - a.last > QUIET || ts < a.start)) {
+                        done.add(a);
+                        counts.ended(a.kind);
+                        active[i] = null;
+                    }
+                    any |= active[i] != null;
+                }
+                if (!any) {
+                    openSlots[w] &= ~(1L << slot);
+                }
             }
         }
-        for (int s = 0; s < cap; s++) {
+        for (int s = 0; s < cap && sActiveCount > 0; s++) {
             Alert[] as = sActive[s];
             if (as == null) continue;
             boolean any = false;
@@ -705,7 +817,10 @@ public final class AttackDetector implements PacketAnalyzer {
                 }
                 any |= as[k] != null;
             }
-            if (!any) sActive[s] = null;
+            if (!any) {
+                sActive[s] = null;
+                sActiveCount--;
+            }
         }
         releaseEnded();
     }
@@ -730,12 +845,14 @@ public final class AttackDetector implements PacketAnalyzer {
         for (int i = 0; i < active.length; i++) {
             if (active[i] != null) { done.add(active[i]); counts.ended(active[i].kind); active[i] = null; }
         }
+        Arrays.fill(openSlots, 0);
         for (int s = 0; s < cap; s++) {
             if (sActive[s] != null) {
                 for (Alert a : sActive[s]) if (a != null) { done.add(a); counts.ended(a.kind); }
                 sActive[s] = null;
             }
         }
+        sActiveCount = 0;
         done.sort((a, b) -> Long.compare(a.start, b.start));
         for (Alert a : done) {
             g.emitAlert(a.record());

@@ -18,11 +18,17 @@ final class Tshark {
 
     /** The rows of {@code tshark -r FILE -Y FILTER -T fields -e F...} (columns split on '|'), or null without tshark. */
     static List<String[]> fields(Path capture, String filter, String... fields) throws IOException, InterruptedException {
+        return fields(capture, List.of(), filter, fields);
+    }
+
+    /** As {@link #fields(Path, String, String...)} with more options first (e.g. {@code -d tcp.port==N,nbss}). */
+    static List<String[]> fields(Path capture, List<String> options, String filter, String... fields) throws IOException, InterruptedException {
         if (!available()) {
             return null;
         }
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/tshark", "-n", "-r", capture.toString(), "-Y", filter,
-                "-T", "fields", "-E", "separator=|", "-o", "tcp.relative_sequence_numbers:TRUE"));
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/tshark", "-n", "-r", capture.toString()));
+        cmd.addAll(options);
+        cmd.addAll(List.of("-Y", filter, "-T", "fields", "-E", "separator=|", "-o", "tcp.relative_sequence_numbers:TRUE"));
         for (String f : fields) {
             cmd.add("-e");
             cmd.add(f);

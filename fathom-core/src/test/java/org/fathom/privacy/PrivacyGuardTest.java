@@ -45,6 +45,43 @@ class PrivacyGuardTest {
         return sink.flows();
     }
 
+    /**
+     * A guard without sinks (a summary-only run) makes no released copies, but it must count what
+     * it would have released exactly as a guard with a sink does: the counters, the dropped field
+     * names and the audit log's closing entry.
+     */
+    @Test
+    void aGuardWithoutSinksCountsAsOneWithASink() throws Exception {
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("http.host", "example.org");
+        meta.put("no.such.field", "x");
+        FlowRecord[] records = {flow("192.168.1.20", "198.51.100.7", meta), flow("198.51.100.8", "198.51.100.7", Map.of()),
+                flow("10.1.1.1", "10.2.2.2", Map.of("another.unknown", 1))};
+        PrivacyGuard.Counters[] counters = new PrivacyGuard.Counters[2];
+        List<Map<String, Long>> dropped = new java.util.ArrayList<>();
+        List<String> closing = new java.util.ArrayList<>();
+        for (int withSink = 0; withSink < 2; withSink++) {
+            PrivacyPolicy p = policy().withAuditLog(dir.resolve("audit-" + withSink + ".log"));
+            List<FlowSink> sinks = withSink == 1 ? List.of(new CollectingSink()) : List.of();
+            try (PrivacyGuard g = new PrivacyGuard(p, AuditLog.open(p.auditLog()), sinks)) {
+                assertThat(g.releasesFlows()).isEqualTo(withSink == 1);
+                for (FlowRecord r : records) {
+                    g.emit(r);
+                }
+                counters[withSink] = g.counters();
+                dropped.add(g.droppedFields());
+            }
+            List<String> lines = Files.readAllLines(p.auditLog());
+            String last = lines.get(lines.size() - 1);
+            closing.add(last.substring(last.indexOf("\"details\""), last.indexOf("\"event\"")));
+        }
+        assertThat(counters[0]).isEqualTo(counters[1]);
+        assertThat(counters[0].flowsReleased()).isEqualTo(3);
+        assertThat(counters[0].flowsPseudonymised()).isEqualTo(2);
+        assertThat(dropped.get(0)).isEqualTo(dropped.get(1)).containsOnlyKeys("no.such.field", "another.unknown");
+        assertThat(closing.get(0)).isEqualTo(closing.get(1)).contains("\"records_with_pseudonyms\":2");
+    }
+
     @Test
     void subscriberAddressesArePseudonymisedAndServersStayVisible() throws Exception {
         List<FlowRecord> out = run(policy(), flow("192.168.1.20", "198.51.100.7", Map.of()), flow("192.168.1.21", "198.51.100.7", Map.of()));

@@ -337,6 +337,17 @@ class ClassifierCatalogTest {
     }
 
     @Test
+    void aProtocolKnownOnlyByItsPortIsNotRenamedByTheServersAddress() {
+        // VXLAN by its registered port (ports.rules) to an address in Facebook's block: a specific
+        // protocol, not a carrier of services, keeps its own name as the application
+        udp(ipv4(157, 240, 1, 1), 4789, "\u0008\u0000\u0000\u0000", "\u0008\u0000\u0000\u0000");
+        Classification c = only();
+        assertThat(c.protocol()).isEqualTo("VXLAN");
+        assertThat(c.application()).isEqualTo("VXLAN");
+        assertThat(c.confidence()).isEqualTo("port");
+    }
+
+    @Test
     void callsOnStunAreNamedByRealmOrByTheRelaysAddress() {
         udp(ipv4(198, 51, 100, 11), 3478, "STUN telegram.org", "STUN");
         Classification c = only();

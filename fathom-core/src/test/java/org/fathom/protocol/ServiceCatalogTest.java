@@ -22,7 +22,7 @@ class ServiceCatalogTest {
             "Allowed_Site", "Antimalware", "Crypto_Currency", "Gambling", "Health");
 
     /** The nDPI application names the bundled rules may use (nDPI 4.x protocol list). */
-    static final Set<String> NDPI_APPLICATIONS = Set.of("Google", "GoogleServices", "GoogleMaps", "GoogleDrive",
+    static final Set<String> NDPI_APPLICATIONS = Set.of("Google", "Mumble", "GoogleServices", "GoogleMaps", "GoogleDrive",
             "GoogleDocs", "GMail", "PlayStore", "GoogleCloud", "GoogleMeet", "GoogleChat", "GoogleClassroom",
             "GoogleCall", "YouTube", "YouTubeUpload", "Crashlytics", "DoH_DoT", "Facebook", "FacebookMessenger",
             "Instagram", "Threads", "WhatsApp", "WhatsAppFiles", "NetFlix", "Amazon", "AmazonAWS", "AmazonVideo",
@@ -47,7 +47,9 @@ class ServiceCatalogTest {
             "AVASTSecureDNS", "Citrix", "Crossfire", "Dofus", "FortiClient", "GaijinEntertainment", "Guildwars",
             "Heroes_of_the_Storm", "LoLWildRift", "MapleStory", "NetEaseGames", "PathofExile", "Pluralsight",
             "Roughtime", "SD-RTN", "Softether", "Sonos", "Starcraft", "TES_Online", "TeslaServices",
-            "TencentGames", "TocaBoca", "TruPhone", "Warcraft3", "WorldOfWarcraft", "i3D");
+            "TencentGames", "TocaBoca", "TruPhone", "Warcraft3", "WorldOfWarcraft", "i3D",
+            // services-endpoints.rules / services-breadth.rules
+            "DNScrypt", "Cybersec");
 
     private static ServiceCatalog of(String rules) throws IOException {
         ServiceCatalog c = new ServiceCatalog();
@@ -88,6 +90,34 @@ class ServiceCatalogTest {
         assertThat(c.lookup("www.ocsp.example")).isNull(); // only the first label
         assertThat(c.lookup("ocsp")).isNull();
         assertThat(c.size()).isEqualTo(5);
+    }
+
+    @Test
+    void longestLabelPatternWinsWhateverTheOrder() throws IOException {
+        ServiceCatalog c = of("""
+                ig*               Other      Web
+                igcdn*            Instagram  SocialNetwork
+                i*                Short      Web
+                """);
+        assertThat(c.lookup("igcdn-photos-a-a.akamaihd.net").name()).isEqualTo("Instagram");
+        assertThat(c.lookup("ig2.example.com").name()).isEqualTo("Other");
+        assertThat(c.lookup("ix.example.com").name()).isEqualTo("Short");
+        assertThat(c.lookup("igcdn")).isNull();                      // a bare word is not a host
+        assertThat(c.lookup("a.igcdn.example.com")).isNull();        // only the first label
+        assertThat(c.lookup("igc.example.com").name()).isEqualTo("Other");
+    }
+
+    @Test
+    void bundledCatalogHoldsThousandsOfRulesAndLoadsOnce() {
+        ServiceCatalog c = ServiceCatalog.bundled();
+        assertThat(c.size()).isGreaterThan(1900);
+        assertThat(c.lookup("igcdn-photos-a-a.akamaihd.net").name()).isEqualTo("Instagram");
+        assertThat(c.lookup("feodotracker.abuse.ch").name()).isEqualTo("Cybersec");
+        assertThat(c.lookup("simplednscrypt.org").name()).isEqualTo("DNScrypt");
+        assertThat(c.lookup("dns.quad9.net").name()).isEqualTo("DoH_DoT");
+        assertThat(c.lookup("login.tailscale.com").name()).isEqualTo("Tailscale");
+        // services.rules is read last and wins over the two other files for the same suffix
+        assertThat(c.lookup("mail.google.com").name()).isEqualTo("GMail");
     }
 
     @Test
@@ -171,9 +201,10 @@ class ServiceCatalogTest {
         }
     }
 
-    @Test
-    void everyBundledRuleNamesAKnownNdpiApplicationAndCategory() throws IOException {
-        try (var in = ServiceCatalog.class.getResourceAsStream("services.rules")) {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"services-endpoints.rules", "services-breadth.rules", "services.rules"})
+    void everyBundledRuleNamesAKnownNdpiApplicationAndCategory(String file) throws IOException {
+        try (var in = ServiceCatalog.class.getResourceAsStream(file)) {
             assertThat(in).isNotNull();
             String[] lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n");
             for (int i = 0; i < lines.length; i++) {
@@ -182,8 +213,8 @@ class ServiceCatalogTest {
                     continue;
                 }
                 String[] f = l.split("\\s+");
-                assertThat(NDPI_APPLICATIONS).as("application on line " + (i + 1)).contains(f[f.length - 2]);
-                assertThat(NDPI_CATEGORIES).as("category on line " + (i + 1)).contains(f[f.length - 1]);
+                assertThat(NDPI_APPLICATIONS).as(file + ": application on line " + (i + 1)).contains(f[f.length - 2]);
+                assertThat(NDPI_CATEGORIES).as(file + ": category on line " + (i + 1)).contains(f[f.length - 1]);
             }
         }
     }

@@ -39,6 +39,8 @@ public final class NfQueue implements AutoCloseable {
     static final int NFQNL_MSG_PACKET = 0;
     static final int NFQNL_MSG_VERDICT = 1;
     static final int NFQNL_MSG_CONFIG = 2;
+    /** One verdict for every packet of a queue up to an id (that has none yet). */
+    static final int NFQNL_MSG_VERDICT_BATCH = 3;
     static final int NLMSG_NOOP = 1;
     static final int NLMSG_ERROR = 2;
     static final int NLMSG_DONE = 3;
@@ -120,6 +122,18 @@ public final class NfQueue implements AutoCloseable {
     private long receiveOverruns;
     private long acceptedAtStart;
     private int lastError;
+    // accepts held back for one batch verdict: the queue, the highest id, how many
+    private int batchMax = DEFAULT_BATCH;
+    private int batchQueue;
+    private int batchId;
+    private int batchCount;
+    private long batches;
+    private long batchedPackets;
+
+    /** Unchanged accepts sent as one batch verdict at most (see {@link #acceptLater}). */
+    public static final int DEFAULT_BATCH = 32;
+    /** The largest batch allowed: the queue's default length. */
+    public static final int MAX_BATCH = 4096;
 
     private NfQueue(int[] queues, Settings settings) {
         this.queues = queues;
@@ -387,6 +401,10 @@ public final class NfQueue implements AutoCloseable {
                 lastError = e;
                 return END;
             }
+            if (batchCount > 0) {
+                flushBatch();   // nothing more to read now: the accepts held back leave before we wait
+                continue;       // (and anything that arrived meanwhile is read first)
+            }
             if (n == 0 || !wait) {
                 return n == 0 ? END : IDLE;
             }
@@ -485,6 +503,7 @@ public final class NfQueue implements AutoCloseable {
      * @return true when sent
      */
     public boolean verdict(int verdict) {
+        flushBatch();   // the accepts held back go first: packets of a flow leave in their order
         int at = begin(NFQNL_MSG_VERDICT, NLM_F_REQUEST, 0, queue);
         at = attr(at, NFQA_VERDICT_HDR, 8);
         tx.set(BE_INT, at - 8, verdict);
@@ -513,6 +532,7 @@ public final class NfQueue implements AutoCloseable {
             verdict(NF_ACCEPT);
             return r;
         }
+        flushBatch();
         int at = begin(NFQNL_MSG_VERDICT, NLM_F_REQUEST, 0, queue);
         at = attr(at, NFQA_VERDICT_HDR, 8);
         tx.set(BE_INT, at - 8, NF_ACCEPT);
@@ -528,6 +548,61 @@ public final class NfQueue implements AutoCloseable {
         }
         sendVerdict(at);
         return Dscp.CHANGED;
+    }
+
+    /**
+     * Accepts the packet last returned by {@link #next} unchanged, like {@code verdict(NF_ACCEPT)},
+     * but may hold the answer back to send it with the accepts of the packets after it as one
+     * batch verdict ({@code NFQNL_MSG_VERDICT_BATCH}: every packet of the queue up to an id). The
+     * batch is sent when it is full ({@link #verdictBatch}), before any other verdict (so packets
+     * leave in the order they came), when the next packet is from another queue, and whenever
+     * {@link #next} finds nothing more to read (so a packet waits only while others are already
+     * there to be read: under light load each verdict leaves at once).
+     */
+    public void acceptLater() {
+        if (batchCount > 0 && batchQueue != queue) {
+            flushBatch();
+        }
+        batchQueue = queue;
+        batchId = packetId;
+        if (++batchCount >= batchMax) {
+            flushBatch();
+        }
+    }
+
+    /** Sends the accepts held back, if any: one batch verdict (one for a single packet). */
+    public void flushBatch() {
+        int n = batchCount;
+        if (n == 0) {
+            return;
+        }
+        batchCount = 0;
+        int at = begin(n == 1 ? NFQNL_MSG_VERDICT : NFQNL_MSG_VERDICT_BATCH, NLM_F_REQUEST, 0, batchQueue);
+        at = attr(at, NFQA_VERDICT_HDR, 8);
+        tx.set(BE_INT, at - 8, NF_ACCEPT);
+        tx.set(BE_INT, at - 4, batchId);
+        if (sendVerdict(at) && n > 1) {
+            batches++;
+            batchedPackets += n;
+        }
+    }
+
+    /** Unchanged accepts sent together at most: 1 sends each verdict at once. */
+    public void verdictBatch(int n) {
+        if (n < 1 || n > MAX_BATCH) {
+            throw new IllegalArgumentException("verdict batch must be 1.." + MAX_BATCH + ", not " + n);
+        }
+        flushBatch();
+        batchMax = n;
+    }
+
+    /** Batch verdicts sent (of two packets or more), and the packets they answered. */
+    public long batches() {
+        return batches;
+    }
+
+    public long batchedPackets() {
+        return batchedPackets;
     }
 
     private boolean sendVerdict(int length) {
@@ -556,6 +631,7 @@ public final class NfQueue implements AutoCloseable {
      * last drain passes. Best effort.
      */
     public void passNewPackets() {
+        flushBatch();
         for (int n : queues) {
             int at = begin(NFQNL_MSG_CONFIG, NLM_F_REQUEST, 0, n);
             at = attr(at, NFQA_CFG_QUEUE_MAXLEN, 4);
@@ -620,6 +696,7 @@ public final class NfQueue implements AutoCloseable {
         }
         closed = true;
         if (fd >= 0) {
+            flushBatch();
             for (int n : queues) {
                 int at = begin(NFQNL_MSG_CONFIG, NLM_F_REQUEST, 0, n);
                 at = attr(at, NFQA_CFG_CMD, 4);

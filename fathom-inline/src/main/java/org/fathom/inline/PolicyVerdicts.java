@@ -25,12 +25,25 @@ import org.fathom.policy.VerdictTable;
  * addresses and ports, can let a flow through).
  */
 public final class PolicyVerdicts implements PacketVerdicts {
+    private final Policy policy;
     private final VerdictTable table;
     private final InlineVerdict[] byRule;
     private final InlineVerdict fallback;
+    /**
+     * The translation of the policy before a reload, for a verdict the table still holds from it
+     * (written by a worker in the moment of the reload, before it noticed); null at start. Only
+     * one back: older ones are replaced by the workers within a packet.
+     */
+    private final PolicyVerdicts previous;
 
     public PolicyVerdicts(Policy policy, VerdictTable table) {
+        this(policy, table, null);
+    }
+
+    private PolicyVerdicts(Policy policy, VerdictTable table, PolicyVerdicts previous) {
+        this.policy = policy;
         this.table = table;
+        this.previous = previous;
         this.byRule = new InlineVerdict[policy.rules().size()];
         for (Rule r : policy.rules()) {
             byRule[r.index()] = translate(r.verdict()).ordered(r.index());
@@ -38,6 +51,18 @@ public final class PolicyVerdicts implements PacketVerdicts {
         Verdict d = policy.fallback();
         // the default allow is the common case: no counting, no bucket, nothing to do
         this.fallback = d.action() == org.fathom.policy.Action.ALLOW ? null : translate(d).ordered(Integer.MAX_VALUE);
+    }
+
+    /**
+     * The translation of {@code next}, the policy a reload put in force over the same table (hand
+     * it to {@link QueueSource#verdicts(PacketVerdicts)}: one volatile write).
+     */
+    public PolicyVerdicts reloaded(Policy next) {
+        return new PolicyVerdicts(next, table, new PolicyVerdicts(policy, table, null));
+    }
+
+    public Policy policy() {
+        return policy;
     }
 
     static InlineVerdict translate(Verdict v) {
@@ -53,11 +78,18 @@ public final class PolicyVerdicts implements PacketVerdicts {
 
     @Override
     public InlineVerdict decide(DecodedPacket d) {
-        Verdict v = table.lookup(d);
+        return translated(table.lookup(d));
+    }
+
+    /** {@code v}'s inline verdict: by its rule's index, when {@code v} is this policy's (or the one before). */
+    private InlineVerdict translated(Verdict v) {
         if (v.isDefault()) {
             return fallback;
         }
         int i = v.index();
-        return i >= 0 && i < byRule.length ? byRule[i] : fallback;
+        if (i < byRule.length && policy.rules().get(i).verdict() == v) {
+            return byRule[i];
+        }
+        return previous != null ? previous.translated(v) : fallback;
     }
 }

@@ -90,6 +90,11 @@ public final class QueueSource implements PacketSource {
         this.verdicts = v;
     }
 
+    /** The policy's verdicts in use now. */
+    public PacketVerdicts verdicts() {
+        return verdicts;
+    }
+
     /** Makes the source answer what is queued and then end (any thread). */
     public void stop() {
         stopRequested = true;
@@ -175,7 +180,7 @@ public final class QueueSource implements PacketSource {
             v = before;   // first match wins between the verdict on arrival and the one after the engine's look
         }
         if (v == null) {
-            q.verdict(NfQueue.NF_ACCEPT);
+            q.acceptLater();   // unchanged: may leave with the next accepts as one batch verdict
             accepted++;
             return;
         }
@@ -192,8 +197,10 @@ public final class QueueSource implements PacketSource {
             }
             default -> { }
         }
-        if (v.kind() != InlineVerdict.MARK) {
-            q.verdict(drop ? NfQueue.NF_DROP : NfQueue.NF_ACCEPT);
+        if (drop) {
+            q.verdict(NfQueue.NF_DROP);
+        } else if (v.kind() != InlineVerdict.MARK) {
+            q.acceptLater();   // accepted unchanged (allow, report, within the rate): batched
         }
         InlineStats.RuleCounters c = v.counters;
         if (c == null) {

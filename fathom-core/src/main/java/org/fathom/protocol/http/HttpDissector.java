@@ -75,6 +75,12 @@ public final class HttpDissector implements Dissector {
         String server;
         long responseNanos;
         long responseBytes;
+        /** HTTP/2 stream id, 0 for HTTP/1.x. */
+        int streamId;
+        /** The NTLM AUTHENTICATE message of an {@code Authorization: NTLM} or {@code Negotiate} header. */
+        org.fathom.protocol.smb.Ntlm.Authenticate ntlm;
+        /** The protocol a 101 response switched to ({@code websocket}, {@code h2c}, ...). */
+        String upgrade;
     }
 
     /** Per-flow state. */
@@ -91,9 +97,14 @@ public final class HttpDissector implements Dissector {
         java.util.ArrayDeque<Exchange> pending;
         Exchange receiving;   // the request whose body the client side is reading
         Exchange responding;  // the response whose body the server side is reading
+        /** HTTP/2 (prior knowledge or after an {@code Upgrade: h2c}), else null. */
+        Http2Connection h2;
 
         @Override
         public void flush(FlowContext ctx) {
+            if (h2 != null) {
+                h2.flush(ctx);
+            }
             if (responding != null) {
                 emit(ctx, responding);   // a body delimited by the end of the connection
                 responding = null;
@@ -113,13 +124,22 @@ public final class HttpDissector implements Dissector {
         m.put(Registration.HTTP_HOST.key(), x.host);
         m.put(Registration.HTTP_URL.key(), x.url);
         m.put(Registration.HTTP_VERSION.key(), x.version);
+        if (x.streamId > 0) {
+            m.put(Registration.HTTP_STREAM_ID.key(), (long) x.streamId);
+        }
         m.put(Registration.HTTP_USER_AGENT.key(), x.userAgent);
         m.put(Registration.HTTP_REQUEST_BYTES.key(), x.requestBytes);
+        if (x.ntlm != null) {
+            m.put("ntlm.user", x.ntlm.user());
+            m.put("ntlm.domain", x.ntlm.domain());
+            m.put("ntlm.workstation", x.ntlm.workstation());
+        }
         if (x.status >= 0) {
             m.put(Registration.HTTP_STATUS.key(), (long) x.status);
             m.put(Registration.HTTP_CONTENT_TYPE.key(), x.contentType);
             m.put(Registration.HTTP_SERVER.key(), x.server);
             m.put(Registration.HTTP_RESPONSE_BYTES.key(), x.responseBytes);
+            m.put(Registration.HTTP_UPGRADE.key(), x.upgrade);
             if (x.requestNanos != 0) {
                 m.put(Registration.HTTP_RESPONSE_MS.key(), Math.round((x.responseNanos - x.requestNanos) / 1000.0) / 1000.0);
             }
@@ -138,10 +158,30 @@ public final class HttpDissector implements Dissector {
         if (st == null) {
             // cheap rejection before anything is allocated
             if (fromClient ? !couldBeRequest(buf, off, len) : !agreesWithStatusLine(buf, off, len)) {
-                return NO;
+                // HTTP/2 with prior knowledge: the client's preface, or a server's SETTINGS first
+                if (fromClient ? !Http2Connection.agreesWithPreface(buf, off, len)
+                        : !Http2Connection.looksLikeServerSettings(buf, off, len)) {
+                    return NO;
+                }
+                st = new State();
+                st.h2 = new Http2Connection(true);
+                ctx.setState(st);
+            } else {
+                st = new State();
+                ctx.setState(st);
             }
-            st = new State();
-            ctx.setState(st);
+        }
+        if (st.h2 != null) {
+            if (!st.h2.matched && fromClient && st.h2.client.prefaceLeft == Http2Connection.PREFACE.length
+                    && !Http2Connection.agreesWithPreface(buf, off, len) && couldBeRequest(buf, off, len)) {
+                st.h2 = null;   // the server spoke first, but the client speaks HTTP/1.x
+            } else {
+                return st.h2.feed(ctx, st, fromClient, buf, off, len);
+            }
+        }
+        if (fromClient && !st.matched && st.client.n > 0 && st.client.n + len >= 3 && st.client.buf[0] == 'P'
+                && agreesWithPreface(st.client, buf, off, len)) {
+            return toPriorKnowledge(ctx, st, buf, off, len);   // the preface, cut where "P" or "PR" could start a method
         }
         Side s = fromClient ? st.client : st.server;
         int r = fromClient ? feedClient(ctx, st, s, buf, off, len) : feedServer(ctx, st, s, buf, off, len);
@@ -439,6 +479,7 @@ public final class HttpDissector implements Dissector {
         x.host = host == null || host.isEmpty() ? null : host;
         x.url = path;
         x.userAgent = h.field("user-agent");
+        x.ntlm = ntlm(h.field("authorization", "proxy-authorization"));
         if (st.pending == null) {
             st.pending = new java.util.ArrayDeque<>(4);
         }
@@ -496,7 +537,13 @@ public final class HttpDissector implements Dissector {
                     x.contentType = h.field("content-type");
                     x.server = h.field("server");
                     x.responseNanos = ctx.timestampNanos();
+                    if (status == 101 && "h2c".equalsIgnoreCase(trim(h.field("upgrade")))) {
+                        return toHttp2(ctx, st, x, b, p, end);
+                    }
                     if (status == 101 || ("CONNECT".equals(x.method) && status < 300)) {
+                        if (status == 101) {
+                            x.upgrade = upgradeToken(h.field("upgrade"));
+                        }
                         emit(ctx, x);
                         st.client.mode = STOPPED;
                         st.client.buf = null;
@@ -563,8 +610,119 @@ public final class HttpDissector implements Dissector {
         return MATCH;
     }
 
+    /** Whether the client's buffered bytes and {@code b[off..off+len)} agree with the HTTP/2 preface. */
+    private static boolean agreesWithPreface(Side c, byte[] b, int off, int len) {
+        byte[] pre = Http2Connection.PREFACE;
+        int n = c.n;
+        if (n >= pre.length) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (c.buf[i] != pre[i]) {
+                return false;
+            }
+        }
+        int m = Math.min(len, pre.length - n);
+        for (int i = 0; i < m; i++) {
+            if (b[off + i] != pre[n + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int toPriorKnowledge(FlowContext ctx, State st, byte[] b, int off, int len) {
+        Http2Connection h2 = new Http2Connection(true);
+        st.h2 = h2;
+        Side c = st.client;
+        if (c.n > 0) {
+            byte[] head = java.util.Arrays.copyOf(c.buf, c.n);
+            h2.feed(ctx, st, true, head, 0, head.length);
+        }
+        c.n = 0;
+        c.buf = null;
+        c.firstLineEnd = -1;
+        return h2.feed(ctx, st, true, b, off, len);
+    }
+
+    /** The first protocol of an {@code Upgrade} header, lower case, at most 32 characters. */
+    static String upgradeToken(String v) {
+        if (v == null) {
+            return null;
+        }
+        String t = v.split(",", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+        return t.isEmpty() ? null : t.length() > 32 ? t.substring(0, 32) : t;
+    }
+
+    private static String trim(String s) {
+        return s == null ? null : s.strip();
+    }
+
+    /**
+     * {@code 101 Switching Protocols} to {@code h2c} (RFC 7540 3.2): both sides speak HTTP/2 from
+     * here, the client after its preface; the upgraded request is stream 1, answered in HTTP/2.
+     */
+    private static int toHttp2(FlowContext ctx, State st, Exchange request, byte[] b, int p, int end) {
+        st.client.buf = null;
+        st.server.buf = null;
+        st.pending = null;
+        st.receiving = null;
+        st.h2 = new Http2Connection(true);
+        st.h2.upgraded(ctx, request);
+        ctx.put(Registration.HTTP_VERSION.key(), Http2Connection.VERSION);
+        return st.h2.feed(ctx, st, false, b, p, end - p);
+    }
+
+    /**
+     * The NTLM AUTHENTICATE message of an {@code NTLM} or {@code Negotiate} (SPNEGO) credential,
+     * or null. Only the names are read (never the responses); at most 8 KiB of base64 is decoded.
+     */
+    static org.fathom.protocol.smb.Ntlm.Authenticate ntlm(String auth) {
+        if (auth == null) {
+            return null;
+        }
+        int sp = auth.indexOf(' ');
+        if (sp < 0) {
+            return null;
+        }
+        String scheme = auth.substring(0, sp);
+        if (!scheme.equalsIgnoreCase("NTLM") && !scheme.equalsIgnoreCase("Negotiate")) {
+            return null;
+        }
+        String b64 = auth.substring(sp + 1).strip();
+        if (b64.length() > 8192) {
+            return null;
+        }
+        byte[] raw;
+        try {
+            raw = java.util.Base64.getDecoder().decode(b64);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        int sig = org.fathom.protocol.smb.Ntlm.find(raw, 0, raw.length);
+        return sig < 0 ? null : org.fathom.protocol.smb.Ntlm.authenticate(raw, sig, raw.length);
+    }
+
+    /** The path of a request target without its query and fragment (they never leave). */
+    static String withoutQuery(String path) {
+        int cut = path.length();
+        int q = path.indexOf('?');
+        if (q >= 0) {
+            cut = q;
+        }
+        int hash = path.indexOf('#');
+        if (hash >= 0 && hash < cut) {
+            cut = hash;
+        }
+        return path.substring(0, cut);
+    }
+
     /** Flow metadata of the first final response (the same with and without events). */
     private static void firstResponse(FlowContext ctx, State st, HttpHead h, int status) {
+        firstResponse(ctx, st, status, h.field("content-type"), h.field("server"));
+    }
+
+    static void firstResponse(FlowContext ctx, State st, int status, String contentType, String server) {
         if (status >= 400) {
             ctx.put(status >= 500 ? Registration.HTTP_ERRORS_5XX.key() : Registration.HTTP_ERRORS_4XX.key(),
                     ctx.get(status >= 500 ? Registration.HTTP_ERRORS_5XX.key() : Registration.HTTP_ERRORS_4XX.key()) instanceof Long n ? n + 1 : 1L);
@@ -577,8 +735,8 @@ public final class HttpDissector implements Dissector {
             ctx.setProtocol("HTTP", "Web"); // response seen without its request
         }
         ctx.put(Registration.HTTP_STATUS.key(), (long) status);
-        ctx.put(Registration.HTTP_CONTENT_TYPE.key(), h.field("content-type"));
-        ctx.put(Registration.HTTP_SERVER.key(), h.field("server"));
+        ctx.put(Registration.HTTP_CONTENT_TYPE.key(), contentType);
+        ctx.put(Registration.HTTP_SERVER.key(), server);
         if (st.firstRequestNanos != 0) {
             ctx.put(Registration.HTTP_RESPONSE_MS.key(), Math.round((ctx.timestampNanos() - st.firstRequestNanos) / 1000.0) / 1000.0);
         }
@@ -618,6 +776,9 @@ public final class HttpDissector implements Dissector {
                 continue; // interim response: the final one follows
             }
             firstResponse(ctx, st, h, status);
+            if (status == 101 && "h2c".equalsIgnoreCase(trim(h.field("upgrade")))) {
+                return toHttp2(ctx, st, null, b, p, end);
+            }
             if (status == 101 || (st.connect && status < 300)) {
                 st.client.mode = STOPPED; // another protocol follows on both sides
                 st.client.buf = null;
@@ -794,6 +955,7 @@ public final class HttpDissector implements Dissector {
     /** Names given besides the descriptor's (for {@code fathom protocols}). */
     @Override
     public java.util.List<org.fathom.protocol.Service> alsoReports() {
-        return java.util.List.of(new org.fathom.protocol.Service("HTTP_Connect", "Web"), new org.fathom.protocol.Service("HTTP_Proxy", "Web"), new org.fathom.protocol.Service("Gnutella", "Download"));
+        return java.util.List.of(new org.fathom.protocol.Service("HTTP_Connect", "Web"), new org.fathom.protocol.Service("HTTP_Proxy", "Web"), new org.fathom.protocol.Service("Gnutella", "Download"),
+                new org.fathom.protocol.Service("HTTP2", "Web"));
     }
 }

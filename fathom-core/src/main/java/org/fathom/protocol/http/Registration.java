@@ -27,6 +27,9 @@ public final class Registration implements ProtocolModule {
     public static final MetaField HTTP_RESPONSE_BYTES = MetaField.keep("http.response_bytes");
     public static final MetaField HTTP_ERRORS_4XX = MetaField.keep("http.errors_4xx");
     public static final MetaField HTTP_ERRORS_5XX = MetaField.keep("http.errors_5xx");
+    // HTTP/2 streams and protocol switches (events)
+    public static final MetaField HTTP_STREAM_ID = MetaField.keep("http.stream_id");
+    public static final MetaField HTTP_UPGRADE = MetaField.keep("http.upgrade");
 
     @Override
     public List<Probe> probes() {

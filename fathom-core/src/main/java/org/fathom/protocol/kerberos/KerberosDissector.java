@@ -11,7 +11,9 @@ import org.fathom.wire.frames.RecordFramer;
  * behind a four-byte big-endian length whose top bit is reserved (zero). A message is recognised
  * by its outer structure (see {@link KerberosMessage}). Contributes {@code kerberos.request} and
  * {@code kerberos.reply} (message type names), {@code kerberos.realm} and, for errors,
- * {@code kerberos.error_code}. Client principal names are personal data and are not read.
+ * {@code kerberos.error_code}. Client principal names are personal data: they are read only for
+ * events ({@code --events}: one {@code kerberos} event per message, with {@code kerberos.cname},
+ * dropped outside identified mode, {@code kerberos.sname} and {@code kerberos.etypes}).
  */
 public final class KerberosDissector implements Dissector {
     static final int CAP = 8 * 1024;
@@ -71,6 +73,9 @@ public final class KerberosDissector implements Dissector {
             return st.verdict() == NEED_MORE ? NO : DONE;
         }
         st.verdict(MATCH);
+        if (ctx.transactions()) {
+            event(ctx, b, off, len, t);
+        }
         boolean request = t == 10 || t == 12;
         if (request && !st.seenRequest) {
             st.seenRequest = true;
@@ -91,6 +96,26 @@ public final class KerberosDissector implements Dissector {
                 ctx.put(Registration.KERBEROS_REALM.key(), realm);
             }
         }
+        if (ctx.transactions()) {
+            return MATCH;   // every message is an event
+        }
         return st.seenRequest && st.seenReply && ctx.get(Registration.KERBEROS_REALM.key()) != null ? DONE : MATCH;
+    }
+
+    /** The events path: one {@code kerberos} event per message. */
+    private static void event(FlowContext ctx, byte[] b, int off, int len, int t) {
+        KerberosMessage.Details d = KerberosMessage.details(b, off, len, t);
+        java.util.LinkedHashMap<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put(Registration.KERBEROS_MSG_TYPE.key(), KerberosMessage.typeName(t));
+        if (d != null) {
+            m.put(Registration.KERBEROS_REALM.key(), d.realm());
+            m.put(Registration.KERBEROS_CNAME.key(), d.cname());
+            m.put(Registration.KERBEROS_SNAME.key(), d.sname());
+            if (d.errorCode() >= 0) {
+                m.put(Registration.KERBEROS_ERROR_CODE.key(), d.errorCode());
+            }
+            m.put(Registration.KERBEROS_ETYPES.key(), d.etypes());
+        }
+        ctx.transaction("kerberos", m);
     }
 }

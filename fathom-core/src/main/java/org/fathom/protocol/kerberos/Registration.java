@@ -18,6 +18,11 @@ public final class Registration implements ProtocolModule {
     // authentication and directories: realms are organisations, not people
     public static final MetaField KERBEROS_REALM = MetaField.scrub("kerberos.realm");
     public static final MetaField KERBEROS_MSG_TYPE = MetaField.keep("kerberos.msg_type");
+    // events only: the service principal names a service (host names scrubbed), the client
+    // principal is a user name (never written outside identified mode)
+    public static final MetaField KERBEROS_SNAME = MetaField.scrub("kerberos.sname");
+    public static final MetaField KERBEROS_CNAME = MetaField.drop("kerberos.cname");
+    public static final MetaField KERBEROS_ETYPES = MetaField.keep("kerberos.etypes");
 
     @Override
     public List<Probe> probes() {

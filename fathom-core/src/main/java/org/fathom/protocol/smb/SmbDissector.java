@@ -12,7 +12,8 @@ import org.fathom.wire.frames.RecordFramer;
  * request/response/keepalive packets that precede are passed over). The message must start with
  * an SMB protocol id: 0xFF 'SMB' (SMB1, which nDPI names {@code NetBIOS} carrying {@code SMBv1}),
  * 0xFE 'SMB' with a 64-byte header (SMB2/3), or the SMB3 transform (0xFD 'SMB') and compression
- * (0xFC 'SMB') headers ({@code SMBv23}). Contributes {@code smb.version} (1 or 2).
+ * (0xFC 'SMB') headers ({@code SMBv23}). Contributes {@code smb.version} (1 or 2). With events
+ * ({@code --events}), every SMB2 message is read ({@link Smb2Events}).
  */
 public final class SmbDissector implements Dissector {
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("SMBv23", "System", 445).withProbeDepth(4);
@@ -30,14 +31,37 @@ public final class SmbDissector implements Dissector {
     };
 
     private static final FramedState.Framing FRAMING = new FramedState.Framing(4, 72, SESSION);
+    /** With events: messages are read further (security buffers, tree paths), up to this many bytes. */
+    private static final FramedState.Framing EVENTS_FRAMING = new FramedState.Framing(4, 16 * 1024, SESSION);
 
-    static final class State extends FramedState {
+    static final class State extends FramedState implements org.fathom.protocol.PendingTransactions {
+        /** Events path: requests of interest waiting for their responses, by message id. */
+        Smb2Events events;
+
         @Override
         protected int onRecord(FlowContext ctx, boolean fromClient, byte[] b, int off, int len, int full) {
             if (b[off] != 0) {
                 return NEED_MORE; // NetBIOS session service packets before the first message
             }
-            return message(ctx, b, off + 4, len - 4, full - 4);
+            int r = message(ctx, b, off + 4, len - 4, full - 4);
+            if (r == DONE && ctx.transactions() && (b[off + 4] & 0xFF) == 0xFE) {
+                if (events == null) {
+                    events = new Smb2Events();
+                }
+                events.message(ctx, fromClient, b, off + 4, len - 4);
+                return MATCH;   // every message is read for its events
+            }
+            if (r == NO && verdict() == MATCH && ctx.transactions()) {
+                return MATCH;   // a message of another kind (encrypted, compressed) once matched
+            }
+            return r;
+        }
+
+        @Override
+        public void flush(FlowContext ctx) {
+            if (events != null) {
+                events.flush(ctx);
+            }
         }
     }
 
@@ -59,7 +83,7 @@ public final class SmbDissector implements Dissector {
             st = new State();
             ctx.setState(st);
         }
-        int r = st.feed(FRAMING, ctx, fromClient, b, off, len);
+        int r = st.feed(ctx.transactions() ? EVENTS_FRAMING : FRAMING, ctx, fromClient, b, off, len);
         if (r == NEED_MORE && st.records(fromClient) > 4) {
             return NO;
         }

@@ -38,8 +38,9 @@ public final class TlsMetadata {
             }
         }
         ctx.put(Registration.TLS_CLIENT_VERSION.key(), versionName(ch.highestVersion()));
-        ctx.put(Registration.TLS_JA3.key(), Fingerprints.ja3(ch));
-        ctx.put(Registration.TLS_JA4.key(), Fingerprints.ja4(ch, transport));
+        String[] fp = FingerprintCache.get().fingerprints(ch, transport);
+        ctx.put(Registration.TLS_JA3.key(), fp[0]);
+        ctx.put(Registration.TLS_JA4.key(), fp[1]);
         if (ch.ech) {
             ctx.put(Registration.TLS_ECH.key(), Boolean.TRUE);
         }

@@ -184,7 +184,10 @@ public final class TlsRecordStream {
             return;
         }
         if (hs == null || hs.length < hsLen + len) {
-            int cap = Math.min(MAX_BUFFER, Math.max(hsLen + len, hs == null ? 2048 : hs.length * 2));
+            // room for the whole message when its length is in hand (a certificate chain split
+            // over segments is then copied once, not through 2, 4 and 8 KiB buffers)
+            int whole = hsLen == 0 && len >= 4 ? 4 + u24(b, off + 1) : hsLen >= 4 ? 4 + u24(hs, 1) : 0;
+            int cap = Math.min(MAX_BUFFER, Math.max(Math.max(hsLen + len, whole), hs == null ? 2048 : hs.length * 2));
             hs = hs == null ? new byte[cap] : java.util.Arrays.copyOf(hs, cap);
         }
         System.arraycopy(b, off, hs, hsLen, len);

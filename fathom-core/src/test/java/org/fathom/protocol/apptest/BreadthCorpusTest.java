@@ -28,6 +28,7 @@ class BreadthCorpusTest {
         "rtmp.pcap, RTMP", "tinc.pcap, TINC", "z3950.pcapng, Z3950", "drda_db2.pcap, DRDA", "whois.pcapng, Whois-DAS",
         "whatsapp_voice_and_message.pcap, WhatsAppCall", "stun_msteams_unidir.pcapng, Skype_TeamsCall", "teams.pcap, Skype_TeamsCall",
         "webdav.pcap, WebDAV", "avast_securedns.pcapng, AVASTSecureDNS",
+        "roblox.pcapng, RakNet", "agora-sd-rtn.pcap, SD-RTN", "flute.pcapng, FLUTE", "steam.pcapng, SteamDatagramRelay",
     })
     void agreesWithNdpi(String capture, String label) throws Exception {
         Path pcap = CorpusAgreementTest.CORPUS.resolve("pcap").resolve(capture);

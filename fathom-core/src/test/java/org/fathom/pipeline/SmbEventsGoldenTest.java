@@ -1,0 +1,115 @@
+package org.fathom.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.fathom.privacy.PrivacyMode;
+import org.fathom.privacy.PrivacyPolicy;
+import org.fathom.privacy.SubscriberNetworks;
+import org.fathom.record.EventRecord;
+import org.fathom.testing.Analyze;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SMB2 and NTLM events: {@code captures/events/smb2-ntlm.pcap} (made by {@code record-smb.sh}
+ * beside it: Samba's smbclient against smbd, NTLMv2, a wrong password, a share that does not
+ * exist) compared command by command with tshark ({@code smb2.dialect}, {@code smb2.nt_status},
+ * {@code ntlmssp.auth.username}, {@code ntlmssp.auth.domain}, {@code ntlmssp.auth.hostname},
+ * {@code smb2.tree}, {@code smb2.share_type}); NTLM in HTTP on the corpus's {@code webdav.pcap}.
+ */
+class SmbEventsGoldenTest {
+    static final Path PCAP = Http2EventsGoldenTest.path("events/smb2-ntlm.pcap");
+
+    static List<EventRecord> events(Path pcap, PrivacyPolicy p, String kind) {
+        return Analyze.withEvents(pcap, 1, p).events().stream().filter(e -> e.event().equals(kind)).toList();
+    }
+
+    @Test
+    void commandsAgreeWithTshark() throws Exception {
+        List<String[]> rows = Tshark.fields(PCAP, List.of("-d", "tcp.port==18445,nbss"), "smb2.cmd==0 || smb2.cmd==1 || smb2.cmd==3", "smb2.flags.response",
+                "smb2.cmd", "smb2.nt_status", "smb2.dialect", "ntlmssp.auth.username", "ntlmssp.auth.domain",
+                "ntlmssp.auth.hostname", "smb2.tree", "smb2.share_type");
+        List<EventRecord> ours = events(PCAP, Analyze.labPolicy(), "smb");
+        List<String> seen = new ArrayList<>();
+        for (EventRecord e : ours) {
+            Map<String, Object> f = e.fields();
+            seen.add(f.get("smb.command") + " " + f.get("smb.status") + " " + f.get("smb.dialect") + " " + f.get("ntlm.user") + " "
+                    + f.get("ntlm.domain") + " " + f.get("ntlm.workstation") + " " + f.get("smb.tree") + " " + f.get("smb.share_type"));
+        }
+        assertThat(seen).containsExactly(
+                "NEGOTIATE 0x00000000 3.1.1 null null null null null",
+                "SESSION_SETUP 0xc0000016 null null null null null null",                 // NTLM NEGOTIATE/CHALLENGE leg
+                "SESSION_SETUP 0x00000000 null alice FATHOMTEST FATHOMCLIENT null null",  // AUTHENTICATE leg
+                "TREE_CONNECT 0x00000000 null null null null \\\\127.0.0.1\\IPC$ pipe",
+                "TREE_CONNECT 0x00000000 null null null null \\\\127.0.0.1\\data disk",
+                "NEGOTIATE 0x00000000 3.1.1 null null null null null",
+                "SESSION_SETUP 0xc0000016 null null null null null null",
+                "SESSION_SETUP 0xc000006d null alice FATHOMTEST FATHOMCLIENT null null",  // wrong password
+                "NEGOTIATE 0x00000000 3.1.1 null null null null null",
+                "SESSION_SETUP 0xc0000016 null null null null null null",
+                "SESSION_SETUP 0x00000000 null alice FATHOMTEST FATHOMCLIENT null null",
+                "TREE_CONNECT 0x00000000 null null null null \\\\127.0.0.1\\IPC$ pipe",
+                "TREE_CONNECT 0xc00000cc null null null null \\\\127.0.0.1\\nosuchshare null");
+        assumeTrue(rows != null, "tshark not installed");
+        // tshark: request and response rows in order; each of our events is one request/response pair
+        List<String> theirs = new ArrayList<>();
+        String[] request = null;
+        for (String[] r : rows) {
+            if (r[0].equals("False") || r[0].equals("0")) {
+                request = r;
+                continue;
+            }
+            String cmd = switch (r[1]) {
+                case "0" -> "NEGOTIATE";
+                case "1" -> "SESSION_SETUP";
+                default -> "TREE_CONNECT";
+            };
+            String dialect = r[3].isEmpty() ? "null" : dialect(Integer.decode(r[3]));
+            String share = r[8].isEmpty() ? "null" : switch (Integer.decode(r[8])) {
+                case 1 -> "disk";
+                case 2 -> "pipe";
+                default -> "print";
+            };
+            theirs.add(cmd + " " + r[2] + " " + dialect + " " + orNull(request[4]) + " " + orNull(request[5]) + " " + orNull(request[6]) + " "
+                    + orNull(request[7]) + " " + share);
+        }
+        assertThat(seen).isEqualTo(theirs);
+    }
+
+    static String orNull(String s) {
+        return s.isEmpty() ? "null" : s;
+    }
+
+    static String dialect(int d) {
+        return (d >> 8) + "." + ((d >> 4) & 0xF) + ((d & 0xF) == 0 ? "" : "." + (d & 0xF));
+    }
+
+    @Test
+    void userNamesWorkstationsAndSharePathsAreNotWrittenOutsideIdentifiedMode() throws Exception {
+        PrivacyPolicy p = Analyze.labPolicy().withMode(PrivacyMode.PSEUDONYMOUS).withSubscribers(SubscriberNetworks.parse("127.0.0.0/8"));
+        List<EventRecord> e = events(PCAP, p, "smb");
+        assertThat(e).hasSize(13).allSatisfy(x -> assertThat(x.fields())
+                .doesNotContainKeys("ntlm.user", "ntlm.workstation", "smb.tree").containsKeys("smb.command", "smb.status"));
+        assertThat(e.stream().filter(x -> "FATHOMTEST".equals(x.fields().get("ntlm.domain")))).hasSize(3);
+    }
+
+    @Test
+    void ntlmInHttpAgreesWithTshark() throws Exception {
+        Path pcap = CaptureAnalyzerTest.CORPUS.resolve("webdav.pcap");
+        assumeTrue(Files.exists(pcap), "nDPI corpus not present");
+        List<String[]> rows = Tshark.fields(pcap, "ntlmssp.messagetype == 3", "tcp.srcport", "ntlmssp.auth.username",
+                "ntlmssp.auth.domain", "ntlmssp.auth.hostname");
+        assumeTrue(rows != null, "tshark not installed");
+        List<String> theirs = rows.stream().map(r -> String.join(" ", r)).toList();
+        List<String> ours = events(pcap, Analyze.labPolicy(), "http").stream().filter(e -> e.fields().containsKey("ntlm.user"))
+                .map(e -> e.srcPort() + " " + e.fields().get("ntlm.user") + " " + e.fields().get("ntlm.domain") + " "
+                        + e.fields().get("ntlm.workstation")).toList();
+        assertThat(theirs).isNotEmpty();
+        assertThat(ours).isEqualTo(theirs);
+    }
+}
