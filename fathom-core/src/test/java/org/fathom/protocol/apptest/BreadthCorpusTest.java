@@ -29,6 +29,7 @@ class BreadthCorpusTest {
         "whatsapp_voice_and_message.pcap, WhatsAppCall", "stun_msteams_unidir.pcapng, Skype_TeamsCall", "teams.pcap, Skype_TeamsCall",
         "webdav.pcap, WebDAV", "avast_securedns.pcapng, AVASTSecureDNS",
         "roblox.pcapng, RakNet", "agora-sd-rtn.pcap, SD-RTN", "flute.pcapng, FLUTE", "steam.pcapng, SteamDatagramRelay",
+        "bfcp.pcapng, BFCP",
     })
     void agreesWithNdpi(String capture, String label) throws Exception {
         Path pcap = CorpusAgreementTest.CORPUS.resolve("pcap").resolve(capture);

@@ -207,6 +207,9 @@ public final class Samples {
         l.add(udp("mpeg-ts", "MPEG_TS", 1234, c(cat(ts, ts))));
         l.add(tcp("pptp start control", "PPTP", 1723, c(cat(u16(156), u16(1), u32(0x1A2B3C4DL), u16(1), u16(0), u16(0x0100), zeros(142)))));
         l.add(udp("bfcp floor request", "BFCP", 5070, c(hex("20 01 0001 00000001 0002 0003 04 04 0001"))));
+        // bare headers answered by an echo of their ids (the corpus capture bfcp.pcapng)
+        l.add(tcp("bfcp bare query and status", "BFCP", 5070, c(hex("20 03 0001 00000001 0002 0504")), s(hex("20 04 0001 00000001 0002 0504"))));
+        l.add(udp("bfcp bare query and status", "BFCP", 5070, c(hex("20 03 0001 00000001 0002 0504")), s(hex("20 04 0001 00000001 0002 0504"))));
         l.add(udp("dlep peer discovery", "DLEP", 854, c(cat(ascii("DLEP"), u16(1), u16(0)))));
         l.add(udp("caneth two frames", "Controller_Area_Network", 11898, c(cat(ascii("ISO11898"), hex("01 02"),
                 u32le(0x123), fill(8, 0x11), hex("08 00 00"), u32le(0x124), fill(8, 0x22), hex("08 00 00")))));
@@ -292,6 +295,8 @@ public final class Samples {
 
     public static List<Sample> foreign() {
         List<Sample> l = new ArrayList<>();
+        l.add(udp("bfcp-like bare headers, ids not echoed", null, 5070, c(hex("20 03 0001 00000001 0002 0504")), s(hex("20 04 0001 00000001 0003 0504"))));
+        l.add(udp("bfcp-like bare headers, same primitive", null, 5070, c(hex("20 03 0001 00000001 0002 0504")), s(hex("20 03 0001 00000001 0002 0504"))));
         l.add(tcp("http get", null, 80, c(ascii("GET / HTTP/1.1\r\nHost: example.org\r\nUser-Agent: x\r\n\r\n"))));
         l.add(tcp("http connect", null, 8080, c(ascii("CONNECT example.org:443 HTTP/1.1\r\nHost: example.org\r\n\r\n"))));
         l.add(tcp("tls client hello", null, 443, c(cat(hex("16 03 01 00 F0 01 00 00 EC 03 03"), fill(32, 0x11), hex("00"), fill(200, 0x01)))));
