@@ -409,6 +409,10 @@ public final class HttpDissector implements Dissector {
             if (path != null && (path.startsWith("/uri-res/") || path.startsWith("/gnutella/"))
                     || h.field("x-gnutella-content-urn") != null) {
                 ctx.setApplication("Gnutella", "Download"); // HUGE file transfer of a Gnutella servent
+            } else if ("POST".equals(method) && h.field("soapaction") != null) {
+                // SOAP 1.1 over HTTP (section 6.1.1): every SOAP request is a POST carrying a
+                // SOAPAction header, even an empty one; it names the call whatever the host is
+                ctx.setApplication("SOAP", "RPC");
             }
         }
         ctx.put(Registration.HTTP_REQUESTS.key(), (long) st.requests);

@@ -29,7 +29,7 @@ class BreadthCorpusTest {
         "whatsapp_voice_and_message.pcap, WhatsAppCall", "stun_msteams_unidir.pcapng, Skype_TeamsCall", "teams.pcap, Skype_TeamsCall",
         "webdav.pcap, WebDAV", "avast_securedns.pcapng, AVASTSecureDNS",
         "roblox.pcapng, RakNet", "agora-sd-rtn.pcap, SD-RTN", "flute.pcapng, FLUTE", "steam.pcapng, SteamDatagramRelay",
-        "bfcp.pcapng, BFCP",
+        "bfcp.pcapng, BFCP", "ndpi_match_string_subprotocol__error.pcapng, SOAP",
     })
     void agreesWithNdpi(String capture, String label) throws Exception {
         Path pcap = CorpusAgreementTest.CORPUS.resolve("pcap").resolve(capture);

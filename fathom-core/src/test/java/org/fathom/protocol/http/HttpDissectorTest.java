@@ -102,6 +102,25 @@ class HttpDissectorTest {
     }
 
     @Test
+    void soapRequestsNameSoapAtEverySplit() {
+        // SOAP 1.1 (section 6.1.1): a POST with a SOAPAction header, here an empty one
+        String soap = "POST /Apc/RemoteService HTTP/1.1\r\nSOAPAction: \r\nContent-Type: text/xml\r\nHost: 10.0.0.1:8091\r\n"
+                + "Content-Length: 20\r\n\r\n<soapenv:Envelope/>\n";
+        byte[] sb = b(soap);
+        for (int k = 1; k < sb.length; k++) {
+            TestFlow c = TestFlow.tcp(8091);
+            c.feed(d, true, sb, 0, k);
+            c.feed(d, true, sb, k, sb.length - k);
+            assertThat(c.application).as("split at %d", k).isEqualTo("SOAP");
+        }
+        for (String other : new String[] {POST, REQ, "GET /svc HTTP/1.1\r\nSOAPAction: x\r\nHost: a\r\n\r\n"}) {
+            TestFlow c = TestFlow.tcp(80);
+            c.feed(d, true, other);
+            assertThat(c.application).as(other).isNull();
+        }
+    }
+
+    @Test
     void basicAuthorizationRaisesARiskAndIsNotKept() {
         TestFlow c = TestFlow.tcp(80);
         c.feed(d, true, "GET /a HTTP/1.1\r\nHost: 10.1.2.3\r\nAuthorization: Basic dXNlcjpwYXNz\r\n\r\n");
