@@ -737,10 +737,28 @@ public final class Classifier implements PassiveObserver.AddressBook {
         if (ct.startsWith("application/soap+xml")) {
             return HTTP_SERVICES.get(5);
         }
+        if (dashRequest(meta, ct)) {
+            return HTTP_SERVICES.get(4);
+        }
         if (meta.get("http.server") instanceof String srv && srv.regionMatches(true, 0, "Icecast", 0, 7)) {
             return HTTP_SERVICES.get(6);
         }
         return null;
+    }
+
+    /**
+     * A request for a DASH manifest ({@code .mpd}) or media segment ({@code .m4s}, ISO/IEC 23009-1
+     * with ISO BMFF segments) that was not answered with something else: no response seen, or a
+     * success carrying media (an error page for a segment URL is no stream).
+     */
+    private static boolean dashRequest(Map<String, Object> meta, String ct) {
+        if (!(meta.get("http.url") instanceof String url) || !(url.endsWith(".m4s") || url.endsWith(".mpd"))) {
+            return false;
+        }
+        if (meta.get("http.status") instanceof Long status && (status < 200 || status >= 300)) {
+            return false;
+        }
+        return ct.isEmpty() || ct.startsWith("video/") || ct.startsWith("audio/") || ct.startsWith("application/octet-stream");
     }
 
     /** Services whose own address blocks hold the STUN/TURN relays of their calls. */

@@ -378,5 +378,14 @@ class ClassifierCatalogTest {
         assertThat(ipp.category()).isEqualTo("System");
         tcp(ipv4(198, 51, 100, 12), 80, "GET /index.html text/html");
         assertThat(only().application()).isEqualTo("HTTP");
+        // DASH segments and manifests by URL, unless something else was served
+        tcp(ipv4(198, 51, 100, 12), 80, "GET /dash/V2400/206598098.m4s video/iso.segment");
+        assertThat(only().application()).isEqualTo("MpegDash");
+        tcp(ipv4(198, 51, 100, 12), 80, "GET /dash/manifest.mpd application/dash+xml");
+        assertThat(only().application()).isEqualTo("MpegDash");
+        tcp(ipv4(198, 51, 100, 12), 80, "GET /dash/V2400/206598098.m4s text/html");
+        assertThat(only().application()).isEqualTo("HTTP");
+        tcp(ipv4(198, 51, 100, 12), 80, "GET /video/clip.mp4 video/mp4");
+        assertThat(only().application()).isEqualTo("HTTP");
     }
 }
