@@ -30,7 +30,7 @@ class BreadthCorpusTest {
         "webdav.pcap, WebDAV", "avast_securedns.pcapng, AVASTSecureDNS",
         "roblox.pcapng, RakNet", "agora-sd-rtn.pcap, SD-RTN", "flute.pcapng, FLUTE", "steam.pcapng, SteamDatagramRelay",
         "bfcp.pcapng, BFCP", "ndpi_match_string_subprotocol__error.pcapng, SOAP",
-        "websocket.pcap, WebSocket",
+        "websocket.pcap, WebSocket", "ripe_atlas.pcap, RipeAtlas",
     })
     void agreesWithNdpi(String capture, String label) throws Exception {
         Path pcap = CorpusAgreementTest.CORPUS.resolve("pcap").resolve(capture);
