@@ -20,25 +20,16 @@ class PolicyReloadSignalTest {
     @TempDir
     Path dir;
 
-    private String read(Path f) {
-        try {
-            return Files.readString(f);
-        } catch (Exception e) {
-            return "";
-        }
+    private static String read(Path f) {
+        return ReloadSignalTest.read(f);
     }
 
-    private void awaitErr(Process p, Path err, String text) throws InterruptedException {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (!read(err).contains(text)) {
-            assertThat(p.isAlive()).as("fathom ended early: %s", read(err)).isTrue();
-            assertThat(System.nanoTime()).as("waiting for '%s' on stderr: %s", text, read(err)).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+    private static void awaitErr(Process p, Path err, String text) throws InterruptedException {
+        ReloadSignalTest.awaitErr(p, err, text, 1);
     }
 
     private static void hangup(Process p) throws Exception {
-        assertThat(new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start().waitFor(10, TimeUnit.SECONDS)).isTrue();
+        ReloadSignalTest.hangup(p);
     }
 
     static final String WATCH = """

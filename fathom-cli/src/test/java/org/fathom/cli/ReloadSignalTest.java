@@ -20,7 +20,7 @@ class ReloadSignalTest {
     @TempDir
     Path dir;
 
-    private String read(Path f) {
+    static String read(Path f) {
         try {
             return Files.readString(f);
         } catch (Exception e) {
@@ -28,7 +28,8 @@ class ReloadSignalTest {
         }
     }
 
-    private void awaitErr(Process p, Path err, String text, int times) throws InterruptedException {
+    /** Waits until standard error (the file {@code err}) holds {@code text} {@code times} times, while fathom runs. */
+    static void awaitErr(Process p, Path err, String text, int times) throws InterruptedException {
         long deadline = System.nanoTime() + 20_000_000_000L;
         while (read(err).split(java.util.regex.Pattern.quote(text), -1).length - 1 < times) {
             assertThat(p.isAlive()).as("fathom ended early: %s", read(err)).isTrue();
@@ -37,7 +38,7 @@ class ReloadSignalTest {
         }
     }
 
-    private static void hangup(Process p) throws Exception {
+    static void hangup(Process p) throws Exception {
         assertThat(new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start().waitFor(10, TimeUnit.SECONDS)).isTrue();
     }
 

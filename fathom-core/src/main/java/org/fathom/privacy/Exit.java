@@ -20,15 +20,13 @@ final class Exit {
 
     Exit(List<? extends FlowSink> sinks) {
         this.sinks = sinks.toArray(FlowSink[]::new);
-        boolean any = false;
-        for (FlowSink s : this.sinks) {
-            any |= s.takesEvents();
-        }
-        this.takesEvents = any;
+        boolean events = false;
         boolean flows = false;
         for (FlowSink s : this.sinks) {
+            events |= s.takesEvents();
             flows |= s.takesFlows();
         }
+        this.takesEvents = events;
         this.takesFlows = flows;
     }
 

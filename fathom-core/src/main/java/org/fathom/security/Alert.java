@@ -27,8 +27,7 @@ final class Alert {
     /** Whether each packet's source is counted: floods yes; scans and abuse have one source (the prober). */
     private final boolean countSources;
     private long second = Long.MIN_VALUE;
-    /** Start (ns) of {@link #second}: the second and the offset in it without a long division per packet (a runtime call in C1 code). */
-    private long secondStart = Long.MAX_VALUE;
+    private final CaptureSecond clock = new CaptureSecond();
     private long secPackets, secBytes, prevPackets, prevBytes;
 
     Alert(String kind, long hi, long lo, int port, String protocol, long start, long detected) {
@@ -59,14 +58,8 @@ final class Alert {
         packets += d.frames;
         bytes += wireBytes;
         last = Math.max(last, ts);
-        long inSecond = ts - secondStart;
-        if (inSecond < 0 || inSecond >= 1_000_000_000L) {
-            // a new second (or time went back): the one long division, once a second
-            long sec = Math.floorDiv(ts, 1_000_000_000L);
-            secondStart = sec * 1_000_000_000L;
-            inSecond = ts - secondStart;
-            rollSecond(sec);
-        }
+        rollSecond(clock.of(ts));
+        long inSecond = ts - clock.start();
         secPackets += d.frames;
         secBytes += wireBytes;
         double frac = 1 - (double) inSecond / 1e9;

@@ -216,7 +216,7 @@ public final class AttackDetector implements PacketAnalyzer {
         if (ts - lastSweep >= SEC || ts < lastSweep || lastSweep == Long.MIN_VALUE) {   // ts - MIN_VALUE overflows
             sweep(ts);
         }
-        long sec = second(ts);
+        long sec = clock.of(ts);
         int slot = destination(d.dstHi, d.dstLo, mix(d.dstHi, d.dstLo), sec, ts);
         if (slot < 0) {
             return;
@@ -243,7 +243,7 @@ public final class AttackDetector implements PacketAnalyzer {
         if (ts - lastSweep >= SEC || ts < lastSweep || lastSweep == Long.MIN_VALUE) {   // ts - MIN_VALUE overflows
             sweep(ts);
         }
-        long sec = second(ts);
+        long sec = clock.of(ts);
         int l4 = d.l4;
         int flags = d.tcpFlags;
         boolean tcp = l4 == IpProtocol.TCP, udp = l4 == 17;
@@ -507,22 +507,8 @@ public final class AttackDetector implements PacketAnalyzer {
         }
     }
 
-    // the capture second of the last timestamp looked at: most packets fall in the same second,
-    // and a long division is a runtime call in C1-compiled code
-    private long secondStart = Long.MAX_VALUE;
-    private long secondValue;
-
-    /** {@code Math.floorDiv(ts, SEC)}, without a division when {@code ts} is in the same second as before. */
-    private long second(long ts) {
-        long d = ts - secondStart;
-        if (d >= 0 && d < SEC) {
-            return secondValue;
-        }
-        long s = Math.floorDiv(ts, SEC);
-        secondValue = s;
-        secondStart = s * SEC;
-        return s;
-    }
+    /** The capture second of the packet at hand (no long division per packet). */
+    private final CaptureSecond clock = new CaptureSecond();
 
     /** Moves a slot's counters on to capture second {@code sec}; callers test its second ({@code SEC_AT}) first (no call per packet). */
     private void roll(int slot, long sec) {
@@ -558,10 +544,10 @@ public final class AttackDetector implements PacketAnalyzer {
 
     /**
      * The weight of the last second's count in the sliding 1 s window at {@code ts} (the part of
-     * it still in the window), made once per packet; {@link #second} was called for {@code ts}.
+     * it still in the window), made once per packet; {@code clock.of(ts)} was called.
      */
     private double keep(long ts) {
-        double frac = (double) (ts - secondStart) / SEC;
+        double frac = (double) (ts - clock.start()) / SEC;
         return 1 - frac;
     }
 

@@ -63,20 +63,33 @@ public final class KerberosMessage {
         return n;
     }
 
-    /** The realm named by a valid message (its server realm, or the client realm of a reply), or null. */
-    public static String realm(byte[] b, int off, int len, int type) {
-        int end = off + len;
+    /**
+     * Where the fields of a message start and where its SEQUENCE ends (inside the APPLICATION
+     * tag): {@code start << 32 | limit}, or -1 when the two headers cannot be read.
+     */
+    private static long body(byte[] b, int off, int end) {
         long app = Ber.header(b, off, end, Integer.MAX_VALUE);
         if (app < 0) {
-            return null;
+            return -1;
         }
         int p = off + Ber.headerLength(app);
         long seq = Ber.header(b, p, end, Integer.MAX_VALUE);
         if (seq < 0) {
+            return -1;
+        }
+        int start = p + Ber.headerLength(seq);
+        return (long) start << 32 | ((start + Ber.contentLength(seq)) & 0xFFFF_FFFFL);
+    }
+
+    /** The realm named by a valid message (its server realm, or the client realm of a reply), or null. */
+    public static String realm(byte[] b, int off, int len, int type) {
+        int end = off + len;
+        long fields = body(b, off, end);
+        if (fields < 0) {
             return null;
         }
-        int limit = p + Ber.headerLength(seq) + Ber.contentLength(seq);
-        p += Ber.headerLength(seq);
+        int p = (int) (fields >>> 32);
+        int limit = (int) fields;
         int q;
         switch (type) {
             case 10, 12 -> {
@@ -161,17 +174,12 @@ public final class KerberosMessage {
     /** The details of a valid message of type {@code type} (see {@link #type}), as far as {@code len} bytes reach. */
     public static Details details(byte[] b, int off, int len, int type) {
         int end = off + len;
-        long app = Ber.header(b, off, end, Integer.MAX_VALUE);
-        if (app < 0) {
+        long fields = body(b, off, end);
+        if (fields < 0) {
             return null;
         }
-        int p = off + Ber.headerLength(app);
-        long seq = Ber.header(b, p, end, Integer.MAX_VALUE);
-        if (seq < 0) {
-            return null;
-        }
-        int limit = p + Ber.headerLength(seq) + Ber.contentLength(seq);
-        p += Ber.headerLength(seq);
+        int p = (int) (fields >>> 32);
+        int limit = (int) fields;
         String cname = null;
         String sname = null;
         long error = -1;
