@@ -22,6 +22,11 @@ public final class Certificate {
     public String issuer;
     public String subjectCn;
     public String issuerCn;
+    /** The first O and OU attributes of the subject and of the issuer (null when absent). */
+    public String subjectOrg;
+    public String subjectUnit;
+    public String issuerOrg;
+    public String issuerUnit;
     /** Validity bounds in epoch seconds (Long.MIN_VALUE when unreadable). */
     public long notBefore = Long.MIN_VALUE;
     public long notAfter = Long.MIN_VALUE;
@@ -65,6 +70,8 @@ public final class Certificate {
         String[] issuer = name(tbs.inside());
         c.issuer = issuer[0];
         c.issuerCn = issuer[1];
+        c.issuerOrg = issuer[2];
+        c.issuerUnit = issuer[3];
         if (!tbs.next(0x30)) {
             return null;
         }
@@ -81,6 +88,8 @@ public final class Certificate {
         String[] subject = name(tbs.inside());
         c.subject = subject[0];
         c.subjectCn = subject[1];
+        c.subjectOrg = subject[2];
+        c.subjectUnit = subject[3];
         c.selfSigned = issuerEnd - issuerStart == tbs.length()
                 && Arrays.equals(b, issuerStart, issuerEnd, b, tbs.valueStart, tbs.valueEnd);
         // subjectPublicKeyInfo, optional unique ids, then [3] extensions
@@ -126,10 +135,12 @@ public final class Certificate {
         }
     }
 
-    /** Formats a Name: {text, common name}. */
+    /** Formats a Name: {text, common name, organization, organizational unit}. */
     private static String[] name(Der rdns) {
         StringBuilder sb = new StringBuilder(64);
         String cn = null;
+        String o = null;
+        String ou = null;
         while (rdns.next()) {
             if (rdns.tag != 0x31) {
                 continue;
@@ -153,6 +164,10 @@ public final class Certificate {
                 }
                 if (key.equals("CN") && cn == null) {
                     cn = value;
+                } else if (key.equals("O") && o == null) {
+                    o = value;
+                } else if (key.equals("OU") && ou == null) {
+                    ou = value;
                 }
                 if (sb.length() < MAX_TEXT) {
                     if (!sb.isEmpty()) {
@@ -162,7 +177,7 @@ public final class Certificate {
                 }
             }
         }
-        return new String[] {sb.isEmpty() ? null : sb.toString(), cn};
+        return new String[] {sb.isEmpty() ? null : sb.toString(), cn, o, ou};
     }
 
     /** The short name of a 2.5.4.x attribute type that the record shows, else null. */

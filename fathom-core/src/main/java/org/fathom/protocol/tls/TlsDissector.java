@@ -107,6 +107,7 @@ public final class TlsDissector implements Dissector {
         boolean matched;
         boolean sslv2;
         boolean clientHello;
+        boolean clientCertificate;
         boolean serverHello;
         boolean done;
         boolean clientBytes;
@@ -163,6 +164,14 @@ public final class TlsDissector implements Dissector {
                     if (ctx.serverPort() == 853 || ctx.clientPort() == 853) {
                         ctx.setApplication("DoH_DoT", "Network");
                     }
+                } else if (type == 11 && clientHello && !clientCertificate) {
+                    // a client certificate in clear (TLS 1.2 mutual authentication): only a vendor's
+                    // own naming is used (AnyDesk's self-signed "AnyDesk Client"); nothing is recorded
+                    clientCertificate = true;
+                    Certificate c = firstCertificate(b, off, len);
+                    if (c != null) {
+                        TlsMetadata.vendorCertificate(ctx, c);
+                    }
                 }
                 return true;
             }
@@ -211,18 +220,24 @@ public final class TlsDissector implements Dissector {
         }
     }
 
-    /** Parses the first certificate of a TLS 1.2 Certificate message body. */
-    static void certificateMessage(FlowContext ctx, byte[] b, int off, int len) {
+    /** The first certificate of a TLS 1.2 Certificate message body, else null. */
+    static Certificate firstCertificate(byte[] b, int off, int len) {
         if (len < 6) {
-            return;
+            return null;
         }
         int listLen = TlsRecordStream.u24(b, off);
         int certLen = TlsRecordStream.u24(b, off + 3);
         if (listLen > len - 3 || certLen > listLen - 3 || certLen == 0) {
-            return;
+            return null;
         }
-        Certificate c = Certificate.parse(b, off + 6, certLen);
+        return Certificate.parse(b, off + 6, certLen);
+    }
+
+    /** Parses the first certificate of a TLS 1.2 Certificate message body. */
+    static void certificateMessage(FlowContext ctx, byte[] b, int off, int len) {
+        Certificate c = firstCertificate(b, off, len);
         if (c != null) {
+            int certLen = TlsRecordStream.u24(b, off + 3);
             TlsMetadata.certificate(ctx, c);
             if (ctx.transactions()) {
                 ctx.put(Registration.TLS_CERT_SHA1.key(), sha1(b, off + 6, certLen));
@@ -552,6 +567,9 @@ public final class TlsDissector implements Dissector {
     /** Names given besides the descriptor's (for {@code fathom protocols}). */
     @Override
     public java.util.List<org.fathom.protocol.Service> alsoReports() {
-        return java.util.List.of(new org.fathom.protocol.Service("DoH_DoT", "Network"));
+        java.util.List<org.fathom.protocol.Service> l = new java.util.ArrayList<>();
+        l.add(new org.fathom.protocol.Service("DoH_DoT", "Network"));
+        l.addAll(TlsServices.ALL);
+        return l;
     }
 }

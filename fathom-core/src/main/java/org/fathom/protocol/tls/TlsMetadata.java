@@ -36,6 +36,10 @@ public final class TlsMetadata {
             if (first.equals("dot") || first.startsWith("doq")) {
                 ctx.setApplication("DoH_DoT", "Network");
             }
+            org.fathom.protocol.Service vendor = TlsServices.fromAlpn(ch.alpn);
+            if (vendor != null) {
+                ctx.setApplication(vendor.name(), vendor.category());
+            }
         }
         ctx.put(Registration.TLS_CLIENT_VERSION.key(), versionName(ch.highestVersion()));
         String[] fp = FingerprintCache.get().fingerprints(ch, transport);
@@ -76,6 +80,7 @@ public final class TlsMetadata {
         if (c.selfSigned) {
             ctx.addRisk(Risk.SELF_SIGNED_CERT);
         }
+        vendorCertificate(ctx, c);
         long now = Math.floorDiv(ctx.timestampNanos(), 1_000_000_000L);
         if (c.notAfter != Long.MIN_VALUE && c.notBefore != Long.MIN_VALUE && (now > c.notAfter || now < c.notBefore)) {
             ctx.addRisk(Risk.EXPIRED_CERT);
@@ -88,6 +93,18 @@ public final class TlsMetadata {
                 host = host.substring(2);
             }
             ctx.setHost(host.toLowerCase(Locale.ROOT), false);
+        }
+    }
+
+    /**
+     * Names the flow's service after a vendor's certificate ({@link TlsServices}), the server's or
+     * the client's; records nothing of the certificate itself (a client certificate names a user).
+     */
+    public static void vendorCertificate(FlowContext ctx, Certificate c) {
+        Object sni = ctx.get(Registration.TLS_SNI.key());
+        org.fathom.protocol.Service vendor = TlsServices.fromCertificate(c, sni instanceof String s ? s : null);
+        if (vendor != null) {
+            ctx.setApplication(vendor.name(), vendor.category());
         }
     }
 

@@ -31,6 +31,7 @@ class BreadthCorpusTest {
         "roblox.pcapng, RakNet", "agora-sd-rtn.pcap, SD-RTN", "flute.pcapng, FLUTE", "steam.pcapng, SteamDatagramRelay",
         "bfcp.pcapng, BFCP", "ndpi_match_string_subprotocol__error.pcapng, SOAP",
         "websocket.pcap, WebSocket", "ripe_atlas.pcap, RipeAtlas",
+        "tls_client_certificate_with_missing_server_one.pcapng, AnyDesk", "forticlient.pcap, FortiClient", "tor.pcap, Tor",
     })
     void agreesWithNdpi(String capture, String label) throws Exception {
         Path pcap = CorpusAgreementTest.CORPUS.resolve("pcap").resolve(capture);
