@@ -32,6 +32,7 @@ class BreadthCorpusTest {
         "bfcp.pcapng, BFCP", "ndpi_match_string_subprotocol__error.pcapng, SOAP",
         "websocket.pcap, WebSocket", "ripe_atlas.pcap, RipeAtlas",
         "tls_client_certificate_with_missing_server_one.pcapng, AnyDesk", "forticlient.pcap, FortiClient", "tor.pcap, Tor",
+        "hpvirtgrp.pcap, HP_VIRTGRP",
     })
     void agreesWithNdpi(String capture, String label) throws Exception {
         Path pcap = CorpusAgreementTest.CORPUS.resolve("pcap").resolve(capture);

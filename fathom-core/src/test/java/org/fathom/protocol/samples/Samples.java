@@ -208,6 +208,9 @@ public final class Samples {
         l.add(tcp("pptp start control", "PPTP", 1723, c(cat(u16(156), u16(1), u32(0x1A2B3C4DL), u16(1), u16(0), u16(0x0100), zeros(142)))));
         l.add(udp("bfcp floor request", "BFCP", 5070, c(hex("20 01 0001 00000001 0002 0003 04 04 0001"))));
         l.add(udp("ripe atlas reachability probe", "RipeAtlas", 38409, c(ascii("MGLNDD_192.0.2.7_38409"))));
+        // HP_VIRTGRP's framing (type, 16-bit length with header): 0x16 opening, 0x17 answer, 0x30 records
+        l.add(tcp("hp_virtgrp opening", "HP_VIRTGRP", 5223, c(cat(hex("16 0084 00"), fill(128, 0x5A))),
+                s(cat(hex("17 0034 00"), fill(48, 0xA5))), c(cat(hex("30 0023"), fill(32, 0x3C)))));
         // WebSocket frames without their handshake (the corpus capture websocket.pcap): the server
         // unmasked, the client masked, two frames each way
         l.add(tcp("websocket frames mid-flow", "WebSocket", 12345, s(hex("8117 57656c636f6d652c203139322e3136382e34332e312021")),
