@@ -23,14 +23,28 @@ import org.fathom.protocol.tls.TlsMetadata;
  * (protocol letter {@code q}). The server's Initial gives the ServerHello ({@code tls.version},
  * {@code tls.cipher}, {@code tls.ja3s}). gQUIC's CHLO gives {@code tls.sni} and
  * {@code quic.user_agent}. Flows with only short-header packets are left to the port fallback.
+ *
+ * <p>Snapchat's calls (nDPI's {@code SnapchatCall}, from nDPI's quic.c): the app sets up a call
+ * with a gQUIC Q046 connection and then sends the call's RTP and RTCP (RFC 3550) on the same UDP
+ * 5-tuple. After a Q046 CHLO the flow is watched for up to {@link #MEDIA_WATCH} more datagrams; one
+ * RTCP sender or receiver report whose length field fits the datagram, or two RTP packets of one
+ * SSRC, name it {@code SnapchatCall} (category VoIP). Q046 packets cannot be taken for RTP: their
+ * first byte always has the 0x40 bit set, RTP version 2 has it clear. Other QUIC flows end their
+ * inspection at the handshake as before.
  */
 public final class QuicDissector implements Dissector {
     static final int CRYPTO_CAP = 16 * 1024;
+    /** Datagrams after a Q046 CHLO watched for a call's RTP/RTCP (nDPI looks at 20 packets in all). */
+    static final int MEDIA_WATCH = 24;
+    static final org.fathom.protocol.Service SNAPCHAT_CALL = new org.fathom.protocol.Service("SnapchatCall", "VoIP");
     private static final Descriptor DESCRIPTOR = Descriptor.udp("QUIC", "Web", 443);
 
     /** Per-flow state. */
     static final class State {
         int version;
+        /** Q046 after its CHLO: datagrams left to watch for call media, and an RTP SSRC seen. */
+        int mediaWatch = -1;
+        long rtpSsrc = -1;
         byte[] dcid;
         QuicCrypto.Keys clientKeys;
         QuicCrypto.Keys serverKeys;
@@ -83,17 +97,57 @@ public final class QuicDissector implements Dissector {
         if (len <= 0) {
             return MATCH;
         }
+        if (st.mediaWatch >= 0) {
+            return watchMedia(st, ctx, buf, off, len);
+        }
         int r = datagram(st, ctx, fromClient, buf, off, len, false);
         if (!fromClient && st.clientHello && (r != OK || st.serverHello)) {
             return DONE; // the server's Initial has been seen, or will not be
         }
-        if (st.chlo) {
-            return DONE;
-        }
         return verdict(st);
     }
 
+    /** One datagram of a Q046 flow after its CHLO: RTP/RTCP names the call. */
+    private static int watchMedia(State st, FlowContext ctx, byte[] b, int off, int len) {
+        if (len >= 8 && (b[off] & 0xC0) == 0x80) { // RTP/RTCP version 2; every Q046 packet has 0x40 set
+            int pt = b[off + 1] & 0xFF;
+            if (pt == 200 || pt == 201) {
+                int words = ((b[off + 2] & 0xFF) << 8) | (b[off + 3] & 0xFF);
+                int count = b[off] & 0x1F; // report blocks, 24 bytes each after the 8-byte header (+20 in an SR)
+                int need = 8 + (pt == 200 ? 20 : 0) + 24 * count;
+                if ((words + 1) * 4 >= need && (words + 1) * 4 <= len) {
+                    ctx.setApplication(SNAPCHAT_CALL.name(), SNAPCHAT_CALL.category());
+                    return DONE;
+                }
+            } else if (len >= 12 && rtpPayloadType(pt & 0x7F)) {
+                long ssrc = u32(b, off + 8) & 0xFFFFFFFFL;
+                if (st.rtpSsrc == ssrc) {
+                    ctx.setApplication(SNAPCHAT_CALL.name(), SNAPCHAT_CALL.category());
+                    return DONE;
+                }
+                st.rtpSsrc = ssrc;
+            }
+        }
+        return --st.mediaWatch > 0 ? MATCH : DONE;
+    }
+
+    /** RTP payload types in use (RFC 3551 static types and the dynamic range); 72-76 would be RTCP. */
+    private static boolean rtpPayloadType(int pt) {
+        return pt <= 34 || pt >= 96;
+    }
+
+    @Override
+    public java.util.List<org.fathom.protocol.Service> alsoReports() {
+        return java.util.List.of(SNAPCHAT_CALL);
+    }
+
     private static int verdict(State st) {
+        if (st.chlo && st.version == QuicVersion.Q046 && st.mediaWatch < 0) {
+            st.mediaWatch = MEDIA_WATCH;
+        }
+        if (st.mediaWatch > 0) {
+            return MATCH;
+        }
         if (st.chlo) {
             return DONE;
         }

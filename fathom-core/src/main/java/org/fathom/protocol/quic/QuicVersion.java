@@ -12,6 +12,7 @@ final class QuicVersion {
     static final int MVFST_22 = 0xfaceb001;
     static final int MVFST_27 = 0xfaceb002;
     static final int MVFST_EXP = 0xfaceb00e;
+    static final int Q046 = 0x51303436;
     static final int Q050 = 0x51303530;
     static final int T050 = 0x54303530;
     static final int T051 = 0x54303531;

@@ -129,7 +129,7 @@ class TlsServicesTest {
     void corpusFlows(String capture, int port, String app, int count) throws Exception {
         Path pcap = Path.of("../../shared/corpus/ndpi/pcap").resolve(capture);
         if (!Files.isRegularFile(pcap)) {
-            pcap = Path.of("../shared/corpus/ndpi/pcap").resolve(capture);
+            pcap = Path.of("../../../shared/corpus/ndpi/pcap").resolve(capture);
         }
         Assumptions.assumeTrue(Files.isRegularFile(pcap), "nDPI corpus not present");
         List<FlowRecord> flows = Golden.flows(pcap);
