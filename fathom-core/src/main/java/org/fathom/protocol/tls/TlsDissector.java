@@ -107,7 +107,6 @@ public final class TlsDissector implements Dissector {
         boolean matched;
         boolean sslv2;
         boolean clientHello;
-        boolean clientCertificate;
         boolean serverHello;
         boolean done;
         boolean clientBytes;
@@ -164,10 +163,10 @@ public final class TlsDissector implements Dissector {
                     if (ctx.serverPort() == 853 || ctx.clientPort() == 853) {
                         ctx.setApplication("DoH_DoT", "Network");
                     }
-                } else if (type == 11 && clientHello && !clientCertificate) {
-                    // a client certificate in clear (TLS 1.2 mutual authentication): only a vendor's
-                    // own naming is used (AnyDesk's self-signed "AnyDesk Client"); nothing is recorded
-                    clientCertificate = true;
+                } else if (type == 11 && clientHello) {
+                    // a client certificate in clear (TLS 1.2 mutual authentication, sent once per
+                    // handshake): only a vendor's own naming is used (AnyDesk's self-signed "AnyDesk
+                    // Client"); nothing is recorded. No flag for it, so TLS's flow state stays as large as before
                     Certificate c = firstCertificate(b, off, len);
                     if (c != null) {
                         TlsMetadata.vendorCertificate(ctx, c);
