@@ -24,11 +24,10 @@ public final class ImoDissector implements Dissector {
     /** Length numbers above 3 bytes would exceed any datagram. */
     private static final int MAX_LENGTH_BYTES = 3;
 
-    private static final class Run {
-        boolean ping;
-        boolean client;
-        boolean server;
-    }
+    /** Flow state, a small Integer (cached by Integer.valueOf: no allocation): these bits. */
+    private static final int PING = 1;
+    private static final int CLIENT = 2;
+    private static final int SERVER = 4;
 
     @Override
     public Descriptor descriptor() {
@@ -46,19 +45,18 @@ public final class ImoDissector implements Dissector {
         if (!framed(b, off, len)) {
             return NO;
         }
-        Run r = ctx.state() instanceof Run q ? q : new Run();
-        ctx.setState(r);
+        int seen = ctx.state() instanceof Integer q ? q : 0;
         int at = b[off] == 0 ? off + 1 : off;
         int n = off + len - at;
         if (n == 10 && b[at] == 9 && (b[at + 1] == 2 || b[at + 1] == 3)) {
-            r.ping = true;
+            seen |= PING;
         }
-        if (fromClient) {
-            r.client = true;
-        } else {
-            r.server = true;
+        seen |= fromClient ? CLIENT : SERVER;
+        if (seen == (PING | CLIENT | SERVER)) {
+            return DONE;
         }
-        return r.ping && r.client && r.server ? DONE : NEED_MORE;
+        ctx.setState(seen);
+        return NEED_MORE;
     }
 
     /** Whether the datagram (after the relay's zero byte, if any) is an exact run of length-prefixed messages. */

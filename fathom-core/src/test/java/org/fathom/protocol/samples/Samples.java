@@ -207,6 +207,10 @@ public final class Samples {
         l.add(udp("mpeg-ts", "MPEG_TS", 1234, c(cat(ts, ts))));
         l.add(tcp("pptp start control", "PPTP", 1723, c(cat(u16(156), u16(1), u32(0x1A2B3C4DL), u16(1), u16(0), u16(0x0100), zeros(142)))));
         l.add(udp("bfcp floor request", "BFCP", 5070, c(hex("20 01 0001 00000001 0002 0003 04 04 0001"))));
+        // Protocol Buffers in bare datagrams (encoding documentation): Timestamp{seconds, nanos}, a message
+        // {1: "sensor", 2: 21.5 (double)}, {1: 7, 3: {1: 1}}, {1: 0.75f (float), 2: 3}
+        l.add(udp("protobuf datagrams", "Protobuf", 1120, c(hex("08 C0EFC4BA06 10 95 9A EF 3A")), s(cat(hex("0A 06"), ascii("sensor"),
+                hex("11 0000000000803540"))), c(hex("08 07 1A 02 08 01")), s(hex("0D 0000403F 10 03"))));
         l.add(udp("zug consensus datagram", "ZUG", 19000, c(cat(u16(122), hex("5547 10"), fill(117, 0xAE)))));
         l.add(udp("ripe atlas reachability probe", "RipeAtlas", 38409, c(ascii("MGLNDD_192.0.2.7_38409"))));
         // WebSocket frames without their handshake (the corpus capture websocket.pcap): the server
