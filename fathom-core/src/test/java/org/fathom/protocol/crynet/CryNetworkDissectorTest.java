@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.fathom.protocol.samples.Hex.hex;
 
 import java.util.List;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.Size;
+import org.fathom.protocol.Dissector;
 import org.fathom.protocol.DissectorChecks;
 import org.fathom.protocol.samples.Drive;
 import org.fathom.protocol.samples.Msg;
@@ -52,5 +56,22 @@ class CryNetworkDissectorTest {
             }
         }
         assertThat(DissectorChecks.neverThrows(new CryNetworkDissector(), 25383, 6, OPENING)).isPositive();
+    }
+
+    @Property(tries = 300)
+    void neverThrows(@ForAll @Size(max = 6) List<@Size(max = 400) byte[]> datagrams, @ForAll List<Boolean> sides) {
+        CryNetworkDissector d = new CryNetworkDissector();
+        TestFlow f = new TestFlow(17, 50000, 25383);
+        for (int i = 0; i < datagrams.size(); i++) {
+            byte[] b = datagrams.get(i);
+            if (b.length == 0) {
+                continue;
+            }
+            int r = d.inspect(f, i >= sides.size() || sides.get(i), b, 0, b.length);
+            assertThat(r).isBetween(Dissector.NO, Dissector.DONE);
+            if (r == Dissector.NO || r == Dissector.DONE) {
+                break;
+            }
+        }
     }
 }

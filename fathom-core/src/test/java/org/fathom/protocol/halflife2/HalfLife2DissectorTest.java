@@ -8,6 +8,10 @@ import static org.fathom.protocol.samples.Hex.u32le;
 import static org.fathom.protocol.samples.Hex.zeros;
 
 import java.util.List;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.Size;
+import org.fathom.protocol.Dissector;
 import org.fathom.protocol.DissectorChecks;
 import org.fathom.protocol.gaming.SourceEngineDissector;
 import org.fathom.protocol.samples.Drive;
@@ -72,5 +76,22 @@ class HalfLife2DissectorTest {
             }
         }
         assertThat(DissectorChecks.neverThrows(new HalfLife2Dissector(), 27015, 7, GET_CHALLENGE, CHALLENGE, CONNECTION)).isPositive();
+    }
+
+    @Property(tries = 300)
+    void neverThrows(@ForAll @Size(max = 6) List<@Size(max = 400) byte[]> datagrams, @ForAll List<Boolean> sides) {
+        HalfLife2Dissector d = new HalfLife2Dissector();
+        TestFlow f = new TestFlow(17, 50000, 27015);
+        for (int i = 0; i < datagrams.size(); i++) {
+            byte[] b = datagrams.get(i);
+            if (b.length == 0) {
+                continue;
+            }
+            int r = d.inspect(f, i >= sides.size() || sides.get(i), b, 0, b.length);
+            assertThat(r).isBetween(Dissector.NO, Dissector.DONE);
+            if (r == Dissector.NO || r == Dissector.DONE) {
+                break;
+            }
+        }
     }
 }

@@ -6,6 +6,10 @@ import static org.fathom.protocol.samples.Hex.fill;
 import static org.fathom.protocol.samples.Hex.hex;
 
 import java.util.List;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.Size;
+import org.fathom.protocol.Dissector;
 import org.fathom.protocol.DissectorChecks;
 import org.fathom.protocol.samples.Drive;
 import org.fathom.protocol.samples.Msg;
@@ -55,5 +59,22 @@ class LoLWildRiftDissectorTest {
             }
         }
         assertThat(DissectorChecks.neverThrows(new LoLWildRiftDissector(), 15007, 8, PROBE, REQUEST, ANSWER)).isPositive();
+    }
+
+    @Property(tries = 300)
+    void neverThrows(@ForAll @Size(max = 6) List<@Size(max = 400) byte[]> datagrams, @ForAll List<Boolean> sides) {
+        LoLWildRiftDissector d = new LoLWildRiftDissector();
+        TestFlow f = new TestFlow(17, 50000, 15007);
+        for (int i = 0; i < datagrams.size(); i++) {
+            byte[] b = datagrams.get(i);
+            if (b.length == 0) {
+                continue;
+            }
+            int r = d.inspect(f, i >= sides.size() || sides.get(i), b, 0, b.length);
+            assertThat(r).isBetween(Dissector.NO, Dissector.DONE);
+            if (r == Dissector.NO || r == Dissector.DONE) {
+                break;
+            }
+        }
     }
 }

@@ -12,6 +12,9 @@ import com.google.protobuf.Value;
 import java.util.ArrayList;
 import java.util.List;
 import org.fathom.protocol.Dissector;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.Size;
 import org.fathom.protocol.DissectorChecks;
 import org.fathom.protocol.samples.Drive;
 import org.fathom.protocol.samples.Msg;
@@ -96,5 +99,22 @@ class ProtobufDissectorTest {
             }
         }
         assertThat(DissectorChecks.neverThrows(new ProtobufDissector(), 1120, 11, TIMESTAMP, STRUCT, DESCRIPTOR, FLOAT)).isPositive();
+    }
+
+    @Property(tries = 300)
+    void neverThrows(@ForAll @Size(max = 6) List<@Size(max = 400) byte[]> datagrams, @ForAll List<Boolean> sides) {
+        ProtobufDissector d = new ProtobufDissector();
+        TestFlow f = new TestFlow(17, 50000, 1120);
+        for (int i = 0; i < datagrams.size(); i++) {
+            byte[] b = datagrams.get(i);
+            if (b.length == 0) {
+                continue;
+            }
+            int r = d.inspect(f, i >= sides.size() || sides.get(i), b, 0, b.length);
+            assertThat(r).isBetween(Dissector.NO, Dissector.DONE);
+            if (r == Dissector.NO || r == Dissector.DONE) {
+                break;
+            }
+        }
     }
 }
