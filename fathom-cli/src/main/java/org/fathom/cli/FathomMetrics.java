@@ -289,6 +289,36 @@ public final class FathomMetrics {
         return b.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    /**
+     * The live counters the dashboard shows beside the store's figures (its "Capture" panel):
+     * what was read, what was lost before Fathom read it (the kernel's capture buffer, the
+     * interface) and what an output dropped, flows open and evicted. Counts, never addresses.
+     */
+    public Map<String, Object> status() {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("packets", counting.frames());
+        m.put("bytes", counting.bytes());
+        long kernel = 0;
+        long iface = 0;
+        long received = 0;
+        for (LiveSource.InterfaceStats s : liveStats()) {
+            kernel += s.dropped();
+            iface += s.ifDropped();
+            received += s.received();
+        }
+        m.put("capture_received", received);
+        m.put("capture_dropped_kernel", kernel);
+        m.put("capture_dropped_interface", iface);
+        long dropped = 0;
+        for (AsyncSink.Stats s : outputs.get()) {
+            dropped += s.dropped();
+        }
+        m.put("output_dropped_records", dropped);
+        m.put("flows_active", flowsActive());
+        m.put("flows_evicted", flowsEnded(FlowEnd.EVICTED));
+        return m;
+    }
+
     /** Serves {@link #scrape()} to GET and HEAD requests; anything else is 405. */
     public HttpHandler handler() {
         return this::handle;

@@ -91,7 +91,13 @@ final class HttpOptions {
      * @throws UserError when the address cannot be bound
      */
     static WebServer start(Prepared p, Store store, boolean live, Map<String, HttpHandler> extra) {
-        Map<String, HttpHandler> routes = new LinkedHashMap<>(new Dashboard(store, live, null).routes());
+        return start(p, store, live, null, extra);
+    }
+
+    /** As above, with the live counters the dashboard shows ({@code status}; null: none, as for {@code serve}). */
+    static WebServer start(Prepared p, Store store, boolean live, java.util.function.Supplier<Map<String, Object>> status,
+                           Map<String, HttpHandler> extra) {
+        Map<String, HttpHandler> routes = new LinkedHashMap<>(new Dashboard(store, live, status).routes());
         routes.putAll(extra);
         try {
             return WebServer.start(p.address(), p.access(), p.limits(), routes);

@@ -18,11 +18,14 @@ import picocli.CommandLine.Option;
  * that each command adds it in one place; it keeps the opened sink for the summary's line.
  */
 final class KafkaOptions {
-    @Option(names = "--kafka", paramLabel = "BOOTSTRAP", description = "Publish flows, calls, alerts and aggregates to Kafka: HOST:PORT[,HOST:PORT...] of the brokers; one topic per record kind, JSON values with the probe's id (see docs/EXPORTS.md). Its queue drops records when full unless --on-full block is given.")
+    @Option(names = "--kafka", paramLabel = "BOOTSTRAP", description = "Publish flows, calls, alerts and aggregates (and the events and policy verdicts the run makes) to Kafka: HOST:PORT[,HOST:PORT...] of the brokers; one topic per record kind, JSON values with the probe's id (see docs/EXPORTS.md). Its queue drops records when full unless --on-full block is given.")
     String bootstrap;
 
-    @Option(names = "--kafka-topic-prefix", paramLabel = "PREFIX", description = "Prefix of the Kafka topics: PREFIXflows, PREFIXcalls, PREFIXalerts, PREFIXaggregates, PREFIXprivacy (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--kafka-topic-prefix", paramLabel = "PREFIX", description = "Prefix of the Kafka topics: PREFIXflows, PREFIXcalls, PREFIXalerts, PREFIXaggregates, PREFIXevents, PREFIXverdicts, PREFIXprivacy (default: ${DEFAULT-VALUE}).")
     String topicPrefix = KafkaSink.DEFAULT_PREFIX;
+
+    @Option(names = "--kafka-events", description = "Make per-transaction events for the Kafka export (topic PREFIXevents) even without --events/--events-dir (events cost CPU: off by default).")
+    boolean events;
 
     @Option(names = "--kafka-properties", paramLabel = "FILE", description = "Kafka client properties (Java properties file): TLS, SASL, tuning (e.g. security.protocol, sasl.jaas.config, compression.type).")
     Path propertiesFile;
@@ -48,8 +51,8 @@ final class KafkaOptions {
      */
     void check() {
         if (!enabled()) {
-            if (probeId != null || propertiesFile != null || !KafkaSink.DEFAULT_PREFIX.equals(topicPrefix)) {
-                throw new UserError("--probe-id, --kafka-properties and --kafka-topic-prefix need --kafka BOOTSTRAP");
+            if (probeId != null || propertiesFile != null || events || !KafkaSink.DEFAULT_PREFIX.equals(topicPrefix)) {
+                throw new UserError("--probe-id, --kafka-properties, --kafka-events and --kafka-topic-prefix need --kafka BOOTSTRAP");
             }
             return;
         }
@@ -120,7 +123,7 @@ final class KafkaOptions {
     FlowSink open(AsyncSink.Overflow chosen) {
         try {
             sink = KafkaSink.open(bootstrap, properties(), topicPrefix, probeId(), overflow(chosen) == AsyncSink.Overflow.BLOCK,
-                    line -> System.err.println("fathom: " + line));
+                    line -> System.err.println("fathom: " + line)).withEvents(events);
             return sink;
         } catch (IOException e) {
             throw new UserError("--kafka " + bootstrap + ": " + RunOptions.message(e));

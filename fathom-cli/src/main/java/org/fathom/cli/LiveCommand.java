@@ -115,7 +115,7 @@ final class LiveCommand implements Callable<Integer> {
                 run.store.sink().startMaintenance(java.time.Duration.ofSeconds(2), java.time.Duration.ofMinutes(10));
             }
             if (web != null) {
-                server = HttpOptions.start(web, run.store.sink().store(), true, httpRoutes);
+                server = HttpOptions.start(web, run.store.sink().store(), true, run.metrics == null ? null : run.metrics::status, httpRoutes);
                 if (!run.quiet) {
                     System.err.println("fathom: dashboard on " + server.url());
                 }

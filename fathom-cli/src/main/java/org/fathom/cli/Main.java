@@ -1,5 +1,6 @@
 package org.fathom.cli;
 
+import org.fathom.pipeline.AnalysisOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -39,6 +40,9 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit status (no System.exit, for tests). */
     public static int run(String... args) {
+        if (args.length > 0 && (args[0].equals("analyze") || args[0].equals("live") || args[0].equals("inline"))) {
+            AnalysisOptions.preload();   // the bundled catalogs are read while the options are parsed and outputs opened
+        }
         CommandLine cl = new CommandLine(new Main());
         cl.setExitCodeExceptionMapper(e -> EXIT_USAGE);
         cl.setParameterExceptionHandler((ex, a) -> {

@@ -108,6 +108,7 @@ class DashboardBrowserTest {
         Map<String, Long> numbers = new java.util.LinkedHashMap<>();
         Map<String, Long> plots = new java.util.LinkedHashMap<>();
         String state = "";
+        long capture = -1;
         try {
             long until = System.nanoTime() + 90_000_000_000L;
             while (live.isAlive() && System.nanoTime() < until) {
@@ -121,6 +122,8 @@ class DashboardBrowserTest {
                 for (String id : PLOTS) {
                     plots.put(id, Long.parseLong(driver.findElement(By.id(id)).getDomAttribute("data-points")));
                 }
+                capture = driver.findElement(By.id("capture")).isDisplayed()
+                        ? Long.parseLong(driver.findElement(By.id("capture-packets")).getText().replace(",", "")) : -1;
                 if (numbers.get("calls-attempts") > 0 && numbers.get("alerts-total") > 0 && plots.get("plot-categories") > 0) {
                     break;
                 }
@@ -136,6 +139,7 @@ class DashboardBrowserTest {
         live.join(120_000);
         assertThat(result.get().status()).as(result.get().err()).isZero();
         assertThat(state).as("the page says it is live").startsWith("live");
+        assertThat(capture).as("the live page shows the run's capture counters (packets read)").isPositive();
         assertThat(numbers.get("calls-attempts")).as("calls reached the live page").isPositive();
         assertThat(numbers.get("alerts-total")).as("the SYN flood reached the live page").isPositive();
         assertThat(plots.get("plot-categories")).isPositive();
@@ -199,6 +203,7 @@ class DashboardBrowserTest {
             assertThat(el.findElements(By.tagName("canvas"))).as(id + " is drawn").isNotEmpty();
             plots.put(id, Long.parseLong(el.getDomAttribute("data-points")));
         }
+        assertThat(driver.findElement(By.id("capture")).isDisplayed()).as("serve has no capture of its own to show").isFalse();
         var window = driver.findElement(By.id("window"));
         Page p = new Page(Long.parseLong(window.getDomAttribute("data-from")), Long.parseLong(window.getDomAttribute("data-to")),
                 numbers, plots, driver.findElement(By.id("privacy")).getText(), driver.findElement(By.id("attacks")).getText());

@@ -82,8 +82,9 @@ class KafkaExportTest {
     void topicsHoldTheSameRecordsAsTheJsonFilesWithProbeIdAndKeys() throws Exception {
         assumeTrue(Files.isDirectory(CORPUS), "corpus not present: the Kafka export is tested on the sample only");
         Path flows = dir.resolve("flows.jsonl"), calls = dir.resolve("calls.jsonl"), alerts = dir.resolve("alerts.jsonl");
+        Path events = dir.resolve("events.jsonl");
         List<String> args = new ArrayList<>(List.of("analyze", "--flows", flows.toString(), "--calls", calls.toString(),
-                "--alerts", alerts.toString(), "--kafka", broker.bootstrap(), "--kafka-topic-prefix", "e1.",
+                "--alerts", alerts.toString(), "--events", events.toString(), "--kafka", broker.bootstrap(), "--kafka-topic-prefix", "e1.",
                 "--probe-id", "probe-1", "--on-full", "block", "--active-timeout", "5"));
         args.addAll(captures());
         AnalyzeCommandTest.Run r = AnalyzeCommandTest.fathom(args.toArray(String[]::new));
@@ -95,7 +96,9 @@ class KafkaExportTest {
         assertThat(fileFlows).hasSizeGreaterThan(1000);
         assertThat(fileCalls).isNotEmpty();
         assertThat(fileAlerts).isNotEmpty();
-        long total = fileFlows.size() + fileCalls.size() + fileAlerts.size() + 1;
+        List<Map<String, Object>> fileEvents = ofType(events, "event");
+        assertThat(fileEvents).hasSizeGreaterThan(100);
+        long total = fileFlows.size() + fileCalls.size() + fileAlerts.size() + fileEvents.size() + 1;
         assertThat(r.out()).contains(String.format("Kafka      %s, topics e1.*, probe probe-1: %,d records sent, %,d acknowledged",
                 broker.bootstrap(), total, total));
 
@@ -103,12 +106,29 @@ class KafkaExportTest {
         List<ConsumerRecord<String, String>> kCalls = broker.consume("e1.calls", fileCalls.size(), Duration.ofSeconds(10));
         List<ConsumerRecord<String, String>> kAlerts = broker.consume("e1.alerts", fileAlerts.size(), Duration.ofSeconds(10));
         List<ConsumerRecord<String, String>> kHeader = broker.consume("e1.privacy", 1, Duration.ofSeconds(10));
+        List<ConsumerRecord<String, String>> kEvents = broker.consume("e1.events", fileEvents.size(), Duration.ofSeconds(20));
 
         assertThat(values(kFlows).stream().map(m -> withoutProbe(m, "probe-1")).toList()).containsExactlyInAnyOrderElementsOf(fileFlows);
         assertThat(values(kCalls).stream().map(m -> withoutProbe(m, "probe-1")).toList()).containsExactlyInAnyOrderElementsOf(fileCalls);
         assertThat(values(kAlerts).stream().map(m -> withoutProbe(m, "probe-1")).toList()).containsExactlyInAnyOrderElementsOf(fileAlerts);
         assertThat(values(kHeader).stream().map(m -> withoutProbe(m, "probe-1")).toList())
                 .containsExactlyElementsOf(ofType(flows, "privacy"));
+        assertThat(values(kEvents).stream().map(m -> withoutProbe(m, "probe-1")).toList()).containsExactlyInAnyOrderElementsOf(fileEvents);
+        // an event has its flow's key: it lands in the same partition number of its own topic as its flow's records
+        Map<String, Integer> flowPartition = new LinkedHashMap<>();
+        for (ConsumerRecord<String, String> k : kFlows) {
+            flowPartition.put(k.key(), k.partition());
+        }
+        int matched = 0;
+        for (ConsumerRecord<String, String> k : kEvents) {
+            Map<String, Object> m = JsonLines.parse(k.value() + "\n").getFirst();
+            assertThat(k.key()).isEqualTo(flowKey("probe-1", m));
+            if (flowPartition.containsKey(k.key())) {
+                matched++;
+                assertThat(k.partition()).as("event of flow " + k.key()).isEqualTo(flowPartition.get(k.key()));
+            }
+        }
+        assertThat(matched).as("events whose flow record has the same key").isGreaterThan(kEvents.size() / 2);
 
         // keys: all the records of a flow (interim and final; a 5-tuple used again later, too) have
         // one key, so one partition, where they are in the order the JSON file has them
@@ -158,6 +178,20 @@ class KafkaExportTest {
         List<ConsumerRecord<String, String>> k = broker.consume("e2.aggregates", rows.size(), Duration.ofSeconds(20));
         assertThat(values(k).stream().map(m -> withoutProbe(m, "probe-2")).toList()).containsExactlyInAnyOrderElementsOf(rows);
         assertThat(k).allMatch(x -> x.key().startsWith("probe-2|"));
+    }
+
+    @Test
+    void kafkaEventsMakesEventsForTheExportAlone() throws Exception {
+        AnalyzeCommandTest.Run r = AnalyzeCommandTest.fathom("analyze", "-q", IpfixInteropTest.SAMPLE.toString(), "--kafka",
+                broker.bootstrap(), "--kafka-topic-prefix", "e3.", "--probe-id", "probe-3", "--on-full", "block", "--kafka-events");
+        assertThat(r.status()).as(r.err()).isIn(0, 1);
+        List<ConsumerRecord<String, String>> k = broker.consume("e3.events", 1, Duration.ofSeconds(20));
+        assertThat(k).isNotEmpty().allMatch(x -> x.key().startsWith("probe-3|") && x.value().contains("\"flow_id\":"));
+
+        AnalyzeCommandTest.Run alone = AnalyzeCommandTest.fathom("analyze", IpfixInteropTest.SAMPLE.toString(), "--kafka-events");
+        assertThat(alone.status()).isEqualTo(2);
+        assertThat(alone.errLines()).containsExactly(
+                "fathom: --probe-id, --kafka-properties, --kafka-events and --kafka-topic-prefix need --kafka BOOTSTRAP");
     }
 
     @Test

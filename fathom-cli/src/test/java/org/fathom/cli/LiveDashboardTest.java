@@ -77,5 +77,9 @@ class LiveDashboardTest {
         assertThat(refused).as("a request without credentials is refused").isTrue();
         assertThat(seen).as("flows reached the live dashboard while the run went on").isNotNull();
         assertThat(seen).contains("\"live\":true").contains("\"mode\":\"pseudonymous\"").doesNotContain("10.9.0.");
+        // the run's own counters beside the store's figures: packets read, drops at the capture edge and in outputs
+        assertThat(seen).containsPattern("\"status\":\\{\"packets\":[1-9]\\d*,\"bytes\":[1-9]")
+                .contains("\"capture_dropped_kernel\":0", "\"capture_dropped_interface\":0", "\"output_dropped_records\":0",
+                        "\"flows_evicted\":0").containsPattern("\"flows_active\":\\d+");
     }
 }

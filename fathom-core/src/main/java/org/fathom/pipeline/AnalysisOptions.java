@@ -5,6 +5,7 @@ import java.util.List;
 import org.fathom.analysis.PacketAnalyzer;
 import org.fathom.flow.FlowConfig;
 import org.fathom.protocol.AddressCatalog;
+import org.fathom.protocol.ProtocolModules;
 import org.fathom.protocol.ProtocolRegistry;
 import org.fathom.protocol.ServiceCatalog;
 
@@ -47,6 +48,24 @@ public record AnalysisOptions(FlowConfig flows, ProtocolRegistry protocols, Serv
     /** Settings with the bundled address catalog and no cross-flow analyzers. */
     public AnalysisOptions(FlowConfig flows, ProtocolRegistry protocols, ServiceCatalog services) {
         this(flows, protocols, services, AddressCatalog.bundled(), List.of());
+    }
+
+    /**
+     * Starts reading the protocol modules and the bundled service and address catalogs on a
+     * background thread (about a tenth of a second), so that a command's own set-up (options,
+     * audit log, key, outputs) overlaps it; {@link #defaults} then finds them read, or waits for
+     * the reading under way. A failure here is left for {@link #defaults} to meet and report.
+     */
+    public static void preload() {
+        Thread.ofPlatform().daemon().name("fathom-preload").start(() -> {
+            try {
+                ProtocolModules.probes();
+                ServiceCatalog.bundled();
+                AddressCatalog.bundled();
+            } catch (RuntimeException | LinkageError e) {
+                // defaults() reads them again on the command's thread and says what is wrong
+            }
+        });
     }
 
     public static AnalysisOptions defaults() {

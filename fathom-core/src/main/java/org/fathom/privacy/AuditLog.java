@@ -177,80 +177,161 @@ public final class AuditLog {
         requireRegularFileOrAbsent(file, "audit log");
         String prev = GENESIS;
         long n = 0;
-        try (java.io.InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 64 * 1024)) {
+        MessageDigest sha = sha256();
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            Lines lines = new Lines(in);
             for (long i = 0; ; i++) {
-                String line = readLine(in);
-                if (line == null) {
+                if (!lines.next()) {
                     break;
                 }
                 long entry = n + 1;
-                if (line.isEmpty()) {
-                    if (readLine(in) == null) {
+                if (lines.length == 0) {
+                    if (!lines.next()) {
                         break;   // a blank last line
                     }
                     return new Verification(false, n, prev, entry, i + 1, "entry is not a hashed log line");
                 }
-                if (line.length() > MAX_LINE) {
+                if (lines.length > MAX_LINE) {
                     return new Verification(false, n, prev, entry, i + 1, "entry is not a hashed log line (longer than "
                             + MAX_LINE + " bytes)");
                 }
-                Verification broken = check(line, entry, i + 1, n, prev);
-                if (broken != null) {
-                    return broken;
+                String problem = check(lines.line, lines.length, entry, prev, sha);
+                if (problem != null) {
+                    return new Verification(false, n, prev, entry, i + 1, problem);
                 }
-                prev = line.substring(line.length() - 66, line.length() - 2);
+                prev = new String(lines.line, lines.length - 66, 64, StandardCharsets.ISO_8859_1);
                 n++;
             }
         }
         return new Verification(true, n, prev, -1, -1, null);
     }
 
-    /** One line of the file (ISO-8859-1, without its newline), at most MAX_LINE + 1 characters kept; null at the end. */
-    private static String readLine(java.io.InputStream in) throws IOException {
-        StringBuilder b = new StringBuilder(256);
-        int c;
-        boolean any = false;
-        while ((c = in.read()) >= 0) {
-            any = true;
-            if (c == '\n') {
-                return b.toString();
-            }
-            if (b.length() <= MAX_LINE) {
-                b.append((char) c);
+    /**
+     * The file's lines as bytes, read in blocks (the log is read at every start, and grows with
+     * every run: a byte at a time it cost a tenth of a second at a thousand entries). At most
+     * MAX_LINE + 1 bytes of a line are kept; {@link #length} is the whole line's length.
+     */
+    private static final class Lines {
+        private final java.io.InputStream in;
+        private final byte[] block = new byte[64 * 1024];
+        private int at;
+        private int end;
+        byte[] line = new byte[1024];
+        int length;
+
+        Lines(java.io.InputStream in) {
+            this.in = in;
+        }
+
+        /** The next line (without its newline) into line/length; false at the end of the file. */
+        boolean next() throws IOException {
+            length = 0;
+            boolean any = false;
+            while (true) {
+                if (at == end) {
+                    end = in.read(block);
+                    at = 0;
+                    if (end <= 0) {
+                        end = 0;
+                        return any;
+                    }
+                }
+                any = true;
+                int nl = at;
+                while (nl < end && block[nl] != '\n') {
+                    nl++;
+                }
+                keep(nl - at);
+                boolean found = nl < end;
+                at = found ? nl + 1 : nl;
+                if (found) {
+                    return true;
+                }
             }
         }
-        return any ? b.toString() : null;
+
+        private void keep(int count) {
+            int room = MAX_LINE + 1 - Math.min(length, MAX_LINE + 1);
+            int take = Math.min(count, room);
+            if (take > 0) {
+                if (length + take > line.length) {
+                    line = java.util.Arrays.copyOf(line, Math.min(MAX_LINE + 1, Math.max(line.length * 2, length + take)));
+                }
+                System.arraycopy(block, at, line, length, take);
+            }
+            length += count;
+        }
     }
 
-    /** Null if the line is entry {@code entry} chained to {@code prev}, else what is wrong with it. */
-    private static Verification check(String line, long entry, long lineNo, long n, String prev) {
-        {
-            long i = lineNo - 1;
-            int h = line.lastIndexOf(",\"hash\":\"");
-            if (h < 0 || !line.endsWith("\"}") || line.length() - h != 9 + 64 + 2) {
-                return new Verification(false, n, prev, entry, i + 1, "entry is not a hashed log line");
+    private static final byte[] HASH_KEY = ",\"hash\":\"".getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.ISO_8859_1);
+
+    /**
+     * Null if the line (its first {@code len} bytes) is entry {@code entry} chained to
+     * {@code prev}, else what is wrong with it. The hash is over the entry's bytes as written
+     * (UTF-8) without its {@code ,"hash":...} member.
+     */
+    private static String check(byte[] line, int len, long entry, String prev, MessageDigest sha) {
+        int h = len - (HASH_KEY.length + 64 + 2);
+        if (h < 1 || line[len - 2] != '"' || line[len - 1] != '}' || !startsWith(line, h, HASH_KEY)) {
+            return "entry is not a hashed log line";
+        }
+        for (int i = h + HASH_KEY.length; i < len - 2; i++) {
+            if (line[i] == ',') {
+                return "entry is not a hashed log line";   // the hash member is not the last one
             }
-            String body = line.substring(0, h) + "}";
-            String claimed = line.substring(h + 9, h + 9 + 64);
-            if (!body.contains("\"prev\":\"" + prev + "\"")) {
-                return new Verification(false, n, prev, entry, i + 1, "does not chain to the previous entry");
+        }
+        if (indexOf(line, h, ("\"prev\":\"" + prev + "\"").getBytes(StandardCharsets.ISO_8859_1)) < 0) {
+            return "does not chain to the previous entry";
+        }
+        if (indexOf(line, h, ("\"seq\":" + entry + ",").getBytes(StandardCharsets.ISO_8859_1)) < 0) {
+            return "sequence number is not " + entry;
+        }
+        sha.reset();
+        sha.update(line, 0, h);
+        sha.update((byte) '}');
+        byte[] d = sha.digest();
+        int c = h + HASH_KEY.length;
+        for (int i = 0; i < d.length; i++) {
+            if (line[c + 2 * i] != HEX[(d[i] >> 4) & 15] || line[c + 2 * i + 1] != HEX[d[i] & 15]) {
+                return "content does not match its hash";
             }
-            if (!body.contains("\"seq\":" + entry + ",")) {
-                return new Verification(false, n, prev, entry, i + 1, "sequence number is not " + entry);
+        }
+        return null;
+    }
+
+    private static boolean startsWith(byte[] a, int at, byte[] p) {
+        for (int i = 0; i < p.length; i++) {
+            if (a[at + i] != p[i]) {
+                return false;
             }
-            String actual = sha256(new String(body.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
-            if (!actual.equals(claimed)) {
-                return new Verification(false, n, prev, entry, i + 1, "content does not match its hash");
+        }
+        return true;
+    }
+
+    /** First index of {@code p} in the first {@code len} bytes of {@code a}, or -1. */
+    private static int indexOf(byte[] a, int len, byte[] p) {
+        outer:
+        for (int i = 0; i + p.length <= len; i++) {
+            for (int j = 0; j < p.length; j++) {
+                if (a[i + j] != p[j]) {
+                    continue outer;
+                }
             }
-            return null;
+            return i;
+        }
+        return -1;
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
     static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return HexFormat.of().formatHex(sha256().digest(s.getBytes(StandardCharsets.UTF_8)));
     }
 }

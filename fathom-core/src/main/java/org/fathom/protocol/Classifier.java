@@ -278,7 +278,11 @@ public final class Classifier implements PassiveObserver.AddressBook {
         if (fi.done || len <= 0) {
             return;
         }
-        fi.payloadPackets[fromClient ? 0 : 1]++;
+        if (fromClient) {
+            fi.clientPayloadPackets++;
+        } else {
+            fi.serverPayloadPackets++;
+        }
         if (fi.matched >= 0) {
             int r = call(fi, fi.matched, fromClient, b, off, len);
             if (r == Dissector.DONE || r == Dissector.NO
@@ -288,7 +292,7 @@ public final class Classifier implements PassiveObserver.AddressBook {
             return;
         }
         boolean tcp = fi.l4 == IpProtocol.TCP;
-        if (fi.payloadPackets[fromClient ? 0 : 1] == 1) {
+        if ((fromClient ? fi.clientPayloadPackets : fi.serverPayloadPackets) == 1) {
             // a direction's first bytes rule out the protocols that cannot start so, without a call
             long[] no = registry.excludedByFirstByte(fromClient, b[off]);
             if (no != null) {
@@ -317,7 +321,7 @@ public final class Classifier implements PassiveObserver.AddressBook {
         if (probe(fi, registry.all(tcp), hinted, hinted2, fromClient, b, off, len)) {
             return;
         }
-        if (fi.payloadPackets[0] >= MAX_PACKETS_PER_DIRECTION || fi.payloadPackets[1] >= MAX_PACKETS_PER_DIRECTION
+        if (fi.clientPayloadPackets >= MAX_PACKETS_PER_DIRECTION || fi.serverPayloadPackets >= MAX_PACKETS_PER_DIRECTION
                 || allExcluded(fi, registry.all(tcp))) {
             fi.finishInspection();
         }
@@ -330,7 +334,7 @@ public final class Classifier implements PassiveObserver.AddressBook {
                 continue;
             }
             Dissector ds = registry.get(i);
-            if (fi.payloadPackets[fromClient ? 0 : 1] > ds.descriptor().probeDepth()) {
+            if ((fromClient ? fi.clientPayloadPackets : fi.serverPayloadPackets) > ds.descriptor().probeDepth()) {
                 fi.exclude(i);
                 continue;
             }
@@ -408,9 +412,9 @@ public final class Classifier implements PassiveObserver.AddressBook {
     private void swap(FlowTable t, int f, FlowInspection fi) {
         t.setClientIsB(f, !t.clientIsB(f));
         endpoints(fi, t, f);
-        int p = fi.payloadPackets[0];
-        fi.payloadPackets[0] = fi.payloadPackets[1];
-        fi.payloadPackets[1] = p;
+        int p = fi.clientPayloadPackets;
+        fi.clientPayloadPackets = fi.serverPayloadPackets;
+        fi.serverPayloadPackets = p;
         TcpReorderer s = fi.toServer;
         fi.toServer = fi.toClient;
         fi.toClient = s;

@@ -33,7 +33,9 @@ final class FlowInspection implements FlowContext {
     boolean fromExpectation;
     int metadataCalls;
 
-    final int[] payloadPackets = new int[2];
+    /** Payload packets from the client and from the server (fields, not an array: one object less per flow). */
+    int clientPayloadPackets;
+    int serverPayloadPackets;
     /** Dissector states as a small map (dissector index -> state): few dissectors keep state per flow. */
     int[] stateKeys;
     Object[] stateValues;
@@ -140,7 +142,7 @@ final class FlowInspection implements FlowContext {
 
     @Override
     public int payloadPackets(boolean fromClient) {
-        return payloadPackets[fromClient ? 0 : 1];
+        return fromClient ? clientPayloadPackets : serverPayloadPackets;
     }
 
     @Override

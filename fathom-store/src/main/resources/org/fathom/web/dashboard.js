@@ -149,7 +149,21 @@
     row(pt, ["audit log verifies", { t: p.audit_verified ? "yes" : "NO" + (p.audit_problem ? ": " + p.audit_problem : ""),
       cls: p.audit_verified ? "ok" : "bad" }]);
     row(pt, ["runs in the store", num(p.runs)]);
-    if (d.status) for (const k of Object.keys(d.status)) row(pt, [k, num(d.status[k])]);
+    const st = d.status;
+    $("capture").hidden = !st;
+    if (st) {
+      text("capture-packets", num(st.packets));
+      text("capture-bytes", bytes(st.bytes));
+      text("capture-kernel", num(st.capture_dropped_kernel));
+      text("capture-interface", num(st.capture_dropped_interface));
+      text("capture-outputs", num(st.output_dropped_records));
+      text("capture-active", num(st.flows_active));
+      text("capture-evicted", num(st.flows_evicted));
+      for (const [id, v] of [["capture-kernel", st.capture_dropped_kernel], ["capture-interface", st.capture_dropped_interface],
+                             ["capture-outputs", st.output_dropped_records], ["capture-evicted", st.flows_evicted]]) {
+        $(id).classList.toggle("bad", Number(v) > 0);
+      }
+    }
     document.body.dataset.loaded = String(Date.now());
     return d.live;
   }

@@ -8,10 +8,14 @@ import java.util.Arrays;
  * connection: a direct-mapped table of {@link #SIZE} entries per thread, keyed by every field the
  * two fingerprints read, compared in full on a hit (a hash collision only costs a recomputation).
  * Memory is fixed: at most {@link #SIZE} remembered ClientHellos per worker thread, and of each
- * only the numeric fields (never the server name).
+ * only the numeric fields (never the server name): about 2.5 MB per worker at most.
+ *
+ * <p>Size: the corpus alone holds about 770 distinct ClientHellos; with 256 entries a working set
+ * larger than the table thrashes it (benchmark capture: 35% misses), with 4,096 it does not (4%:
+ * the first sight of each).
  */
 final class FingerprintCache {
-    static final int SIZE = 256;
+    static final int SIZE = 4096;
 
     private static final ThreadLocal<FingerprintCache> CACHE = ThreadLocal.withInitial(FingerprintCache::new);
 

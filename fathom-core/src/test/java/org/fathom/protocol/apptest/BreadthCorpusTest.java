@@ -31,6 +31,8 @@ class BreadthCorpusTest {
         "roblox.pcapng, RakNet", "agora-sd-rtn.pcap, SD-RTN", "flute.pcapng, FLUTE", "steam.pcapng, SteamDatagramRelay",
         "bfcp.pcapng, BFCP", "ndpi_match_string_subprotocol__error.pcapng, SOAP",
         "websocket.pcap, WebSocket", "ripe_atlas.pcap, RipeAtlas",
+        "zug.pcap, ZUG", "crynet.pcap, CryNetwork", "lol_wild_rift_udp.pcap, LoLWildRift", "hots.pcapng, Heroes_of_the_Storm",
+        "imo.pcap, IMO",
         "tls_client_certificate_with_missing_server_one.pcapng, AnyDesk", "forticlient.pcap, FortiClient", "tor.pcap, Tor",
         "hpvirtgrp.pcap, HP_VIRTGRP",
     })

@@ -207,6 +207,11 @@ public final class Samples {
         l.add(udp("mpeg-ts", "MPEG_TS", 1234, c(cat(ts, ts))));
         l.add(tcp("pptp start control", "PPTP", 1723, c(cat(u16(156), u16(1), u32(0x1A2B3C4DL), u16(1), u16(0), u16(0x0100), zeros(142)))));
         l.add(udp("bfcp floor request", "BFCP", 5070, c(hex("20 01 0001 00000001 0002 0003 04 04 0001"))));
+        // Protocol Buffers in bare datagrams (encoding documentation): Timestamp{seconds, nanos}, a message
+        // {1: "sensor", 2: 21.5 (double)}, {1: 7, 3: {1: 1}}, {1: 0.75f (float), 2: 3}
+        l.add(udp("protobuf datagrams", "Protobuf", 1120, c(hex("08 C0EFC4BA06 10 95 9A EF 3A")), s(cat(hex("0A 06"), ascii("sensor"),
+                hex("11 0000000000803540"))), c(hex("08 07 1A 02 08 01")), s(hex("0D 0000403F 10 03"))));
+        l.add(udp("zug consensus datagram", "ZUG", 19000, c(cat(u16(122), hex("5547 10"), fill(117, 0xAE)))));
         l.add(udp("ripe atlas reachability probe", "RipeAtlas", 38409, c(ascii("MGLNDD_192.0.2.7_38409"))));
         // HP_VIRTGRP's framing (type, 16-bit length with header): 0x16 opening, 0x17 answer, 0x30 records
         l.add(tcp("hp_virtgrp opening", "HP_VIRTGRP", 5223, c(cat(hex("16 0084 00"), fill(128, 0x5A))),
@@ -259,6 +264,17 @@ public final class Samples {
                 fill(8, 0x22)))));
         l.add(udp("teamspeak init", "TeamSpeak", 9987, c(cat(ascii("TS3INIT1"), hex("0065 0000 88 01"), fill(20, 0x33)))));
         l.add(udp("steam discovery", "Steam", 27036, c(cat(hex("FFFFFFFF 214C5FA0"), u32le(8), fill(8, 0x08), u32le(4), fill(4, 0x10)))));
+        l.add(udp("source engine connect challenge", "HalfLife2", 27015, c(cat(hex("FFFFFFFF 71 0BAD1DEA"), ascii("0000000000\0"))),
+                s(cat(hex("FFFFFFFF 41"), u32le(0x5A4F4933L), u32le(0x1234567L), hex("0BAD1DEA"), u32le(3), zeros(10), hex("01"),
+                        ascii("000000\0")))));
+        l.add(udp("cryengine network opening", "CryNetwork", 25383, c(cat(u8(60), hex("0000 08ED"), zeros(11), u32le(1), u32le(7),
+                hex("0307"), zeros(3), hex("04"), zeros(7), hex("04"), fill(32, 0x47)))));
+        l.add(udp("wild rift probe", "LoLWildRift", 18001, c(cat(hex("0102C841 00000001 0001 000000 1E 0004 0004"), ascii("A0B1")))));
+        l.add(udp("wild rift handshake", "LoLWildRift", 15007, c(cat(hex("04000000"), fill(65, 0x3A))), s(cat(hex("10000000"), fill(355, 0x5B)))));
+        l.add(udp("heroes of the storm datagrams", "Heroes_of_the_Storm", 3724, c(cat(hex("E65D3400"), fill(10, 0x97), hex("4000"), fill(8, 0x1A))),
+                c(cat(hex("E65D3400"), fill(10, 0x2F), hex("4000"), fill(4, 0x1B)))));
+        l.add(udp("imo call", "IMO", 57604, c(hex("07")), s(hex("76")), s(cat(hex("6A 0D 0000"), fill(103, 0x9A))),
+                c(hex("0902 DC9A020000000000"))));
         byte[] wow = cat(ascii("WoW\0"), hex("01 0C 01 F316"), ascii("68x\0niW\0SUne"), zeros(4), hex("7F000001"), hex("04"), ascii("ACCT"));
         l.add(tcp("wow logon challenge", "WorldOfWarcraft", 3724, c(cat(hex("00 08"), u16le(wow.length), wow))));
         // ---- peer to peer

@@ -40,8 +40,8 @@ import tools.jackson.core.json.JsonFactory;
 
 /**
  * Publishes released records to Kafka, one topic per record kind ({@code <prefix>flows},
- * {@code calls}, {@code alerts}, {@code aggregates}, and the run's privacy header on
- * {@code privacy}). The value is the record's JSON object, the same as a line of the JSON-lines
+ * {@code calls}, {@code alerts}, {@code aggregates}, {@code events}, {@code verdicts}, and the run's
+ * privacy header on {@code privacy}). The value is the record's JSON object, the same as a line of the JSON-lines
  * outputs ({@link JsonLinesFlowSink#write}) with {@code "probe_id"} added after {@code "type"}.
  *
  * <p>Keys (UTF-8 text, pseudonymised values only, as the guard released them) put all the records
@@ -63,7 +63,9 @@ import tools.jackson.core.json.JsonFactory;
 public final class KafkaSink implements FlowSink {
     /** Topic suffixes per record kind. */
     public static final String FLOWS = "flows", CALLS = "calls", ALERTS = "alerts", AGGREGATES = "aggregates",
-            PRIVACY = "privacy";
+            PRIVACY = "privacy", EVENTS = "events", VERDICTS = "verdicts";
+    /** Every topic kind, in the order they are created and their metadata fetched. */
+    static final List<String> KINDS = List.of(PRIVACY, FLOWS, CALLS, ALERTS, AGGREGATES, EVENTS, VERDICTS);
     public static final String DEFAULT_PREFIX = "fathom.";
 
     static final long MIN_CONNECT_MILLIS = 3000;
@@ -108,6 +110,23 @@ public final class KafkaSink implements FlowSink {
         if (failureSaid.compareAndSet(false, true)) {
             warn.accept("kafka: a record was not acknowledged (" + reason(error) + "); failed records are counted in the summary");
         }
+    }
+
+    /** Whether events are made for this export (they are published whenever the run makes them). */
+    private boolean events;
+
+    /**
+     * Asks the run to make per-transaction events for this export (before the sink is handed to
+     * the guard). Without it, events reach the topic only when another output asked for them.
+     */
+    public KafkaSink withEvents(boolean on) {
+        events = on;
+        return this;
+    }
+
+    @Override
+    public boolean takesEvents() {
+        return events;
     }
 
     private KafkaSink(KafkaProducer<byte[], byte[]> producer, String prefix, String probeId, boolean blockWhenFull,
@@ -200,7 +219,7 @@ public final class KafkaSink implements FlowSink {
         // the topics' metadata now, so that the first records do not wait for it (or, with a short
         // max.block.ms, find it missing)
         long deadline = System.nanoTime() + connectTimeout.toNanos();
-        for (String kind : List.of(PRIVACY, FLOWS, CALLS, ALERTS, AGGREGATES)) {
+        for (String kind : KINDS) {
             while (System.nanoTime() < deadline) {
                 try {
                     producer.partitionsFor(prefix + kind);
@@ -223,7 +242,7 @@ public final class KafkaSink implements FlowSink {
         } catch (ExecutionException | TimeoutException e) {
             return;   // not allowed to list: the operator made the topics, or the broker creates them
         }
-        for (String kind : List.of(FLOWS, CALLS, ALERTS, AGGREGATES, PRIVACY)) {
+        for (String kind : KINDS) {
             if (!existing.contains(prefix + kind)) {
                 wanted.add(new NewTopic(prefix + kind, java.util.Optional.empty(), java.util.Optional.empty()));
             }
@@ -285,7 +304,7 @@ public final class KafkaSink implements FlowSink {
         return nl < 0 ? m : m.substring(0, nl);
     }
 
-    /** The topic of a record kind; null for the kinds this export does not publish (events, verdicts). */
+    /** The topic of a record kind. */
     public String topic(ExportRecord r) {
         String kind = switch (r) {
             case FlowRecord f -> FLOWS;
@@ -293,10 +312,10 @@ public final class KafkaSink implements FlowSink {
             case AlertRecord a -> ALERTS;
             case AggregateRecord a -> AGGREGATES;
             case PrivacyHeader h -> PRIVACY;
-            case org.fathom.record.EventRecord e -> null;
-            case org.fathom.record.VerdictRecord v -> null;
+            case org.fathom.record.EventRecord e -> EVENTS;
+            case org.fathom.record.VerdictRecord v -> VERDICTS;
         };
-        return kind == null ? null : prefix + kind;
+        return prefix + kind;
     }
 
     /**
@@ -304,7 +323,10 @@ public final class KafkaSink implements FlowSink {
      * VLAN: every record of one flow, interim ones included, has the same); the probe and the call
      * id (the guard's token); for alerts the target address and port only, without the probe, so
      * that the alerts of several probes about one target meet in one partition; for aggregates
-     * the probe and the segment; for the privacy header the probe.
+     * the probe and the segment; for the privacy header the probe. A transaction event and a
+     * policy verdict have their flow's key (the same fields as its flow record's), so they land in
+     * the flow's partition of their own topic; an address or endpoint verdict has the probe and
+     * the address.
      */
     public static String key(ExportRecord r, String probeId) {
         return switch (r) {
@@ -315,8 +337,12 @@ public final class KafkaSink implements FlowSink {
             case AlertRecord a -> Addresses.format(a.targetHi(), a.targetLo()) + "|" + a.targetPort();
             case AggregateRecord a -> probeId + "|" + a.segment();
             case PrivacyHeader h -> probeId;
-            case org.fathom.record.EventRecord e -> probeId;
-            case org.fathom.record.VerdictRecord v -> probeId;
+            case org.fathom.record.EventRecord e -> probeId + "|" + e.l4() + "|" + e.srcIp() + "|" + e.srcPort() + "|" + e.dstIp()
+                    + "|" + e.dstPort() + "|" + e.vlan();
+            case org.fathom.record.VerdictRecord v -> v.hasDestination()
+                    ? probeId + "|" + v.l4() + "|" + Addresses.format(v.srcHi(), v.srcLo()) + "|" + v.srcPort() + "|"
+                            + Addresses.format(v.dstHi(), v.dstLo()) + "|" + v.dstPort() + "|" + v.vlan()
+                    : probeId + "|" + Addresses.format(v.srcHi(), v.srcLo());
         };
     }
 
@@ -334,9 +360,6 @@ public final class KafkaSink implements FlowSink {
         caller[0] = Thread.currentThread();
         ExportRecord r = released.record();
         String topic = topic(r);
-        if (topic == null) {
-            return;   // not published (events, verdicts)
-        }
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic,
                 key(r, probeId).getBytes(StandardCharsets.UTF_8), value(r));
         long waitStart = 0;

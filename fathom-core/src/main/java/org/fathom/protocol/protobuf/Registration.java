@@ -1,0 +1,19 @@
+package org.fathom.protocol.protobuf;
+
+import java.util.List;
+import org.fathom.protocol.Probe;
+import org.fathom.protocol.ProbeClass;
+import org.fathom.protocol.ProtocolModule;
+
+/**
+ * The protobuf package declares itself: Protocol Buffers messages in bare UDP datagrams
+ * (Protobuf), see docs/CLASSIFICATION.md, "Adding a protocol". It decides from a run of
+ * datagrams, so it is statistical; it writes no metadata.
+ */
+public final class Registration implements ProtocolModule {
+    @Override
+    public List<Probe> probes() {
+        // RTP stays the last probe of all (its run of packets decides on any datagram)
+        return List.of(Probe.of(new ProtobufDissector(), ProbeClass.STATISTICAL).before("RTP"));
+    }
+}
