@@ -81,6 +81,87 @@ class SmbEventsGoldenTest {
         assertThat(seen).isEqualTo(theirs);
     }
 
+    static final Path SMB1 = Http2EventsGoldenTest.path("events/smb1-ntlm.pcap");
+
+    static List<String> lines(List<EventRecord> events) {
+        List<String> seen = new ArrayList<>();
+        for (EventRecord e : events) {
+            Map<String, Object> f = e.fields();
+            seen.add(f.get("smb.command") + " " + f.get("smb.status") + " " + f.get("smb.dialect") + " " + f.get("ntlm.user") + " "
+                    + f.get("ntlm.domain") + " " + f.get("ntlm.workstation") + " " + f.get("smb.tree") + " " + f.get("smb.share_type"));
+        }
+        return seen;
+    }
+
+    /**
+     * SMB1 ({@code smb1-ntlm.pcap}, {@code record-smb1.sh}: smbclient and smbd held to NT1 on the
+     * NetBIOS session service): extended-security logins (NTLMSSP in the SESSION_SETUP_ANDX
+     * security blob), a wrong password, a missing share, and a login without SPNEGO (account name
+     * and primary domain in clear), against tshark's SMB dissector.
+     */
+    @Test
+    void smb1CommandsAgreeWithTshark() throws Exception {
+        List<String> seen = lines(events(SMB1, Analyze.labPolicy(), "smb"));
+        // smbclient offers "NT LANMAN 1.0" (Samba's name for NT LM 0.12) first
+        String neg = "NEGOTIATE 0x00000000 NT LANMAN 1.0 null null null null null";
+        String challenge = "SESSION_SETUP_ANDX 0xc0000016 null null null null null null";
+        String login = "SESSION_SETUP_ANDX 0x00000000 null alice FATHOMTEST FATHOMCLIENT null null";
+        String ipc = "TREE_CONNECT_ANDX 0x00000000 null null null null \\\\127.0.0.1\\IPC$ pipe";
+        assertThat(seen).containsExactly(
+                neg, challenge, login, ipc, "TREE_CONNECT_ANDX 0x00000000 null null null null \\\\127.0.0.1\\DATA disk",
+                neg, challenge, "SESSION_SETUP_ANDX 0xc000006d null alice FATHOMTEST FATHOMCLIENT null null",
+                neg, challenge, login, ipc, "TREE_CONNECT_ANDX 0xc00000cc null null null null \\\\127.0.0.1\\NOSUCHSHARE null",
+                neg, "SESSION_SETUP_ANDX 0xc000000d null alice FATHOMTEST null null null");   // without SPNEGO: refused by smbd
+        List<String[]> rows = Tshark.fields(SMB1, List.of("-d", "tcp.port==18139,nbss"), "smb.cmd==0x72 || smb.cmd==0x73 || smb.cmd==0x75",
+                "smb.flags.response", "smb.cmd", "smb.nt_status", "smb.dialect", "smb.dialect.index", "ntlmssp.auth.username",
+                "ntlmssp.auth.domain", "ntlmssp.auth.hostname", "smb.account", "smb.primary_domain", "smb.path", "smb.service");
+        assumeTrue(rows != null, "tshark not installed");
+        List<String> theirs = new ArrayList<>();
+        String[] request = null;
+        for (String[] r : rows) {
+            if (r[0].equals("False") || r[0].equals("0")) {
+                request = r;
+                continue;
+            }
+            String cmd = switch (r[1].split(",")[0]) {
+                case "0x72", "0x00000072" -> "NEGOTIATE";
+                case "0x73", "0x00000073" -> "SESSION_SETUP_ANDX";
+                default -> "TREE_CONNECT_ANDX";
+            };
+            String dialect = r[4].isEmpty() ? "null" : request[3].split(",")[Integer.parseInt(r[4])];
+            String user = !request[5].isEmpty() ? request[5] : orNull(request[8]);
+            String domain = !request[6].isEmpty() ? request[6] : orNull(request[9]);
+            // tshark adds the path of the tree the header's TID names: the request's own is the last
+            String tree = request[10].isEmpty() ? "null" : request[10].substring(request[10].lastIndexOf(',') + 1);
+            String share = switch (r[11]) {
+                case "A:" -> "disk";
+                case "IPC" -> "pipe";
+                default -> "null";
+            };
+            theirs.add(cmd + " " + r[2] + " " + dialect + " " + user + " " + domain + " " + orNull(request[7]) + " " + tree + " " + share);
+        }
+        assertThat(seen).isEqualTo(theirs);
+    }
+
+    @Test
+    void smb1OnTheCorpus() throws Exception {
+        Path pcap = CaptureAnalyzerTest.CORPUS.resolve("smbv1.pcap");
+        assumeTrue(Files.exists(pcap), "nDPI corpus not present");
+        // a NEGOTIATE, an anonymous login (no account name), a tree connect to IPC$, as tshark shows
+        assertThat(lines(events(pcap, Analyze.labPolicy(), "smb"))).containsExactly(
+                "NEGOTIATE 0x00000000 NT LM 0.12 null null null null null",
+                "SESSION_SETUP_ANDX 0x00000000 null null null null null null",
+                "TREE_CONNECT_ANDX 0x00000000 null null null null \\\\10.128.0.243\\IPC$ pipe");
+    }
+
+    @Test
+    void smb1UserNamesAreNotWrittenOutsideIdentifiedMode() {
+        PrivacyPolicy p = Analyze.labPolicy().withMode(PrivacyMode.PSEUDONYMOUS).withSubscribers(SubscriberNetworks.parse("127.0.0.0/8"));
+        List<EventRecord> e = events(SMB1, p, "smb");
+        assertThat(e).hasSize(15).allSatisfy(x -> assertThat(x.fields())
+                .doesNotContainKeys("ntlm.user", "ntlm.workstation", "smb.tree").containsKey("smb.command"));
+    }
+
     static String orNull(String s) {
         return s.isEmpty() ? "null" : s;
     }
