@@ -81,6 +81,42 @@ class SmbEventsGoldenTest {
         assertThat(seen).isEqualTo(theirs);
     }
 
+    /**
+     * NTLM in HTTP/2 ({@code h2c-ntlm.pcap}, {@code record-h2c-ntlm.sh}): curl's AUTHENTICATE
+     * message (made over HTTP/1.1, as curl does not do NTLM over HTTP/2) re-sent by nghttp on h2c
+     * streams in {@code NTLM} and {@code Negotiate} headers. tshark decodes NTLMSSP in HTTP/1.1
+     * headers only: the HTTP/2 headers carry the same base64 text, so its decoding of the HTTP/1.1
+     * message is the reference for the streams too.
+     */
+    @Test
+    void ntlmInHttp2AgreesWithTshark() throws Exception {
+        Path pcap = Http2EventsGoldenTest.path("events/h2c-ntlm.pcap");
+        List<EventRecord> http = events(pcap, Analyze.labPolicy(), "http");
+        List<String> ours = http.stream().filter(e -> e.fields().containsKey("ntlm.user"))
+                .map(e -> e.fields().get("http.version") + " " + e.fields().get("http.stream_id") + " " + e.fields().get("http.status") + " "
+                        + e.fields().get("ntlm.user") + " " + e.fields().get("ntlm.domain") + " " + e.fields().get("ntlm.workstation"))
+                .toList();
+        assertThat(ours).containsExactly(
+                "HTTP/1.1 null 200 alice FATHOMTEST WORKSTATION",
+                "HTTP/2 13 200 alice FATHOMTEST WORKSTATION",
+                "HTTP/2 13 200 alice FATHOMTEST WORKSTATION",
+                "HTTP/2 15 200 alice FATHOMTEST WORKSTATION");
+        // the NTLM NEGOTIATE message curl sent on its h2c stream carries no names
+        assertThat(http.stream().filter(e -> "HTTP/2".equals(e.fields().get("http.version")))).hasSize(4);
+        List<String[]> h1 = Tshark.fields(pcap, List.of("-o", "http.tcp.port:18084"), "ntlmssp.messagetype == 3", "http.authorization",
+                "ntlmssp.auth.username", "ntlmssp.auth.domain", "ntlmssp.auth.hostname");
+        assumeTrue(h1 != null, "tshark not installed");
+        List<String[]> h2 = Tshark.fields(pcap, List.of("-o", "http.tcp.port:18084"), "http2.headers.authorization",
+                "http2.headers.authorization");
+        assertThat(h1).hasSize(1);
+        String token = h1.get(0)[0].substring(h1.get(0)[0].indexOf(' ') + 1);
+        List<String> tokens = h2.stream().flatMap(r -> java.util.Arrays.stream(r[0].split(","))).filter(a -> !a.contains("TlRMTVNTUAAB"))
+                .map(a -> a.substring(a.indexOf(' ') + 1)).toList();
+        assertThat(tokens).hasSize(3).containsOnly(token);
+        String names = h1.get(0)[1] + " " + h1.get(0)[2] + " " + h1.get(0)[3];
+        assertThat(ours).allSatisfy(o -> assertThat(o).endsWith(" " + names));
+    }
+
     static final Path SMB1 = Http2EventsGoldenTest.path("events/smb1-ntlm.pcap");
 
     static List<String> lines(List<EventRecord> events) {
