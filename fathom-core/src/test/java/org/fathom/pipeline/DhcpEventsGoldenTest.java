@@ -83,6 +83,17 @@ class DhcpEventsGoldenTest {
     }
 
     @Test
+    void eventsDoNotDependOnTheNumberOfWorkers() {
+        List<String> one = Analyze.withEvents(PCAP, 1, Analyze.labPolicy()).events().stream().map(DhcpEventsGoldenTest::event).sorted().toList();
+        List<String> three = Analyze.withEvents(PCAP, 3, Analyze.labPolicy()).events().stream().map(DhcpEventsGoldenTest::event).sorted().toList();
+        assertThat(three).hasSize(19).isEqualTo(one);
+    }
+
+    static String event(EventRecord e) {
+        return e.timestampNanos() + " " + e.srcPort() + " " + e.dstPort() + " " + new java.util.TreeMap<>(e.fields());
+    }
+
+    @Test
     void flowRecordsAreAsWithoutEvents() {
         List<String> with = Analyze.withEvents(PCAP, 1, Analyze.labPolicy()).flows().stream().map(DhcpEventsGoldenTest::flow).sorted().toList();
         List<String> without = Analyze.flows(PCAP, 1, Analyze.labPolicy()).stream().map(DhcpEventsGoldenTest::flow).sorted().toList();
