@@ -9,7 +9,8 @@ import org.fathom.protocol.FlowContext;
  * 16) with the magic cookie {@code 99.130.83.99} at offset 236 and options that run to their end.
  * Metadata: {@code dhcp.message_type}, {@code dhcp.hostname} (option 12),
  * {@code dhcp.vendor_class} (option 60). Later packets of the flow (request after discover) are
- * read for the fields the first lacked.
+ * read for the fields the first lacked. With events ({@code --events}), every message of the flow
+ * is read and reported ({@link #event}): one {@code dhcp} event per message.
  */
 public final class DhcpDissector implements Dissector {
     private static final Descriptor DESCRIPTOR = Descriptor.udp("DHCP", "Network", 67, 68).withProbeDepth(2);
@@ -40,6 +41,9 @@ public final class DhcpDissector implements Dissector {
         String type = null;
         String host = null;
         String vendor = null;
+        boolean events = ctx.transactions();
+        long lease = -1;
+        String params = null;
         while (p < end) {
             int code = b[p] & 0xFF;
             if (code == 0) {
@@ -63,11 +67,19 @@ public final class DhcpDissector implements Dissector {
                 host = text(b, p + 2, l);
             } else if (code == 60 && l > 0) {
                 vendor = text(b, p + 2, l);
+            } else if (events && code == 51 && l == 4) {
+                lease = u32(b, p + 2);
+            } else if (events && code == 55 && l > 0) {
+                StringBuilder sb = new StringBuilder(4 * l);
+                for (int i = 0; i < l; i++) {
+                    sb.append(i == 0 ? "" : ",").append(b[p + 2 + i] & 0xFF);
+                }
+                params = sb.toString();
             }
             p += 2 + l;
         }
         if (!matched) {
-            ctx.setState(Boolean.TRUE);
+            ctx.setState(events ? new DhcpEvents() : Boolean.TRUE);
         }
         if (ctx.get(Registration.DHCP_MESSAGE_TYPE.key()) == null) {
             ctx.put(Registration.DHCP_MESSAGE_TYPE.key(), type != null ? type : "BOOTP");
@@ -78,7 +90,48 @@ public final class DhcpDissector implements Dissector {
         if (vendor != null && ctx.get(Registration.DHCP_VENDOR_CLASS.key()) == null) {
             ctx.put(Registration.DHCP_VENDOR_CLASS.key(), vendor);
         }
+        if (events && ctx.state() instanceof DhcpEvents st) {
+            event(ctx, st, b, off, op, type != null ? type : "BOOTP", host, vendor, lease, params);
+            return MATCH;   // every message is an event
+        }
         return ctx.get(Registration.DHCP_HOSTNAME.key()) != null && ctx.get(Registration.DHCP_VENDOR_CLASS.key()) != null ? DONE : MATCH;
+    }
+
+    /**
+     * One {@code dhcp} event: the message type, transaction id, and what the message carries of
+     * host name (DROP), vendor class, parameter request list (the client's fingerprint), lease
+     * time, client hardware address (Ethernet only; DROP) and the address offered or assigned
+     * ({@code yiaddr}, the subscriber's address: SCRUB); a reply in the flow of its request gets
+     * {@code dhcp.response_ms}.
+     */
+    private static void event(FlowContext ctx, DhcpEvents st, byte[] b, int off, int op, String type, String host, String vendor,
+            long lease, String params) {
+        long xid = u32(b, off + 4);
+        Double ms = op == 1 ? null : st.reply(ctx, xid);
+        if (op == 1) {
+            st.request(ctx, xid);
+        }
+        java.util.Map<String, Object> m = DhcpEvents.fields(type, DhcpEvents.hex(xid, 8));
+        m.put(Registration.DHCP_HOSTNAME.key(), host);
+        m.put(Registration.DHCP_VENDOR_CLASS.key(), vendor);
+        m.put(Registration.DHCP_REQUESTED_OPTIONS.key(), params);
+        if (lease >= 0) {
+            m.put(Registration.DHCP_LEASE_TIME.key(), lease);
+        }
+        if ((b[off + 1] & 0xFF) == 1 && (b[off + 2] & 0xFF) == 6) {
+            m.put(Registration.DHCP_CLIENT_MAC.key(), String.format("%02x:%02x:%02x:%02x:%02x:%02x", b[off + 28], b[off + 29],
+                    b[off + 30], b[off + 31], b[off + 32], b[off + 33]));
+        }
+        if (b[off + 16] != 0 || b[off + 17] != 0 || b[off + 18] != 0 || b[off + 19] != 0) {
+            m.put(Registration.DHCP_ASSIGNED_IP.key(), (b[off + 16] & 0xFF) + "." + (b[off + 17] & 0xFF) + "." + (b[off + 18] & 0xFF) + "."
+                    + (b[off + 19] & 0xFF));
+        }
+        m.put(Registration.DHCP_RESPONSE_MS.key(), ms);
+        ctx.transaction("dhcp", m);
+    }
+
+    private static long u32(byte[] b, int p) {
+        return (b[p] & 0xFFL) << 24 | (b[p + 1] & 0xFFL) << 16 | (b[p + 2] & 0xFFL) << 8 | (b[p + 3] & 0xFFL);
     }
 
     private static String text(byte[] b, int off, int len) {

@@ -404,6 +404,7 @@ final class Http2Connection {
         x.host = host == null || host.isEmpty() ? null : host;
         x.url = path;
         x.userAgent = h.userAgent;
+        x.ntlm = HttpDissector.ntlm(h.authorization);   // as HTTP/1.x: an NTLM AUTHENTICATE message's names
         x.version = VERSION;
         x.requestNanos = ctx.timestampNanos();
         java.util.LinkedHashMap<Integer, HttpDissector.Exchange> m = streams();

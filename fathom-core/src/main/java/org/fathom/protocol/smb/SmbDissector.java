@@ -13,7 +13,8 @@ import org.fathom.wire.frames.RecordFramer;
  * an SMB protocol id: 0xFF 'SMB' (SMB1, which nDPI names {@code NetBIOS} carrying {@code SMBv1}),
  * 0xFE 'SMB' with a 64-byte header (SMB2/3), or the SMB3 transform (0xFD 'SMB') and compression
  * (0xFC 'SMB') headers ({@code SMBv23}). Contributes {@code smb.version} (1 or 2). With events
- * ({@code --events}), every SMB2 message is read ({@link Smb2Events}).
+ * ({@code --events}), every SMB2 message is read ({@link Smb2Events}), and every SMB1 message
+ * ({@link Smb1Events}).
  */
 public final class SmbDissector implements Dissector {
     private static final Descriptor DESCRIPTOR = Descriptor.tcp("SMBv23", "System", 445).withProbeDepth(4);
@@ -37,6 +38,8 @@ public final class SmbDissector implements Dissector {
     static final class State extends FramedState implements org.fathom.protocol.PendingTransactions {
         /** Events path: requests of interest waiting for their responses, by message id. */
         Smb2Events events;
+        /** Events path of SMB1: requests waiting, by process and multiplex id. */
+        Smb1Events events1;
 
         @Override
         protected int onRecord(FlowContext ctx, boolean fromClient, byte[] b, int off, int len, int full) {
@@ -49,7 +52,17 @@ public final class SmbDissector implements Dissector {
                     events = new Smb2Events();
                 }
                 events.message(ctx, fromClient, b, off + 4, len - 4);
+                if (events1 != null) {
+                    events1.answeredBySmb2();
+                }
                 return MATCH;   // every message is read for its events
+            }
+            if (r == DONE && ctx.transactions() && (b[off + 4] & 0xFF) == 0xFF) {
+                if (events1 == null) {
+                    events1 = new Smb1Events();
+                }
+                events1.message(ctx, b, off + 4, len - 4);
+                return MATCH;
             }
             if (r == NO && verdict() == MATCH && ctx.transactions()) {
                 return MATCH;   // a message of another kind (encrypted, compressed) once matched
@@ -59,6 +72,9 @@ public final class SmbDissector implements Dissector {
 
         @Override
         public void flush(FlowContext ctx) {
+            if (events1 != null) {
+                events1.flush(ctx);
+            }
             if (events != null) {
                 events.flush(ctx);
             }
@@ -100,9 +116,11 @@ public final class SmbDissector implements Dissector {
                 if (full < 32) {
                     return NO;
                 }
-                ctx.setProtocol("NetBIOS", "System");
-                ctx.setApplication("SMBv1", "System");
-                ctx.put(Registration.SMB_VERSION.key(), 1L);
+                if (ctx.get(Registration.SMB_VERSION.key()) == null) {   // with events, later messages change nothing
+                    ctx.setProtocol("NetBIOS", "System");
+                    ctx.setApplication("SMBv1", "System");
+                    ctx.put(Registration.SMB_VERSION.key(), 1L);
+                }
                 return DONE;
             }
             case 0xFE -> {
@@ -124,7 +142,9 @@ public final class SmbDissector implements Dissector {
                 return NO;
             }
         }
-        ctx.put(Registration.SMB_VERSION.key(), 2L);
+        if (ctx.get(Registration.SMB_VERSION.key()) == null) {
+            ctx.put(Registration.SMB_VERSION.key(), 2L);
+        }
         return DONE;
     }
 

@@ -53,4 +53,41 @@ class DhcpDissectorTest {
         DissectorChecks.neverThrows(d, 67, 8, discover());
         DissectorChecks.neverThrows(d6, 547, 9, solicit());
     }
+
+    @Test
+    void withEventsEveryMessageIsAnEventAndARepliesInTheFlowGetTheirResponseTime() {
+        TestFlow c = TestFlow.udp(67);
+        c.clientPort = 68;
+        c.transactions = true;
+        byte[] request = Bytes.of(1, 1, 6, 0).u32(0x3903F326L).u16(0).u16(0).zeros(16).hex("00163e112233").zeros(10).zeros(64).zeros(128)
+                .u8(99, 130, 83, 99).u8(53, 1, 3).u8(55, 4, 1, 3, 6, 15).u8(255).get();
+        byte[] ack = Bytes.of(2, 1, 6, 0).u32(0x3903F326L).u16(0).u16(0).zeros(4).u8(192, 168, 1, 20).zeros(8).hex("00163e112233").zeros(10)
+                .zeros(64).zeros(128).u8(99, 130, 83, 99).u8(53, 1, 5).u8(51, 4).u32(86400).u8(255).get();
+        assertThat(c.feed(d, true, request)).isEqualTo(Dissector.MATCH);
+        c.timestampNanos += 2_500_000;
+        assertThat(c.feed(d, false, ack)).isEqualTo(Dissector.MATCH);
+        assertThat(c.events).containsExactly(
+                "dhcp {dhcp.message_type=REQUEST, dhcp.xid=0x3903f326, dhcp.requested_options=1,3,6,15, dhcp.client_mac=00:16:3e:11:22:33}",
+                "dhcp {dhcp.message_type=ACK, dhcp.xid=0x3903f326, dhcp.lease_time=86400, dhcp.client_mac=00:16:3e:11:22:33, "
+                        + "dhcp.assigned_ip=192.168.1.20, dhcp.response_ms=2.5}");
+        // the flow record keeps what it had without events
+        assertThat(c.meta).containsOnlyKeys("dhcp.message_type").containsEntry("dhcp.message_type", "REQUEST");
+    }
+
+    @Test
+    void withEventsDhcpv6MessagesAreEvents() {
+        TestFlow c = TestFlow.udp(547);
+        c.clientPort = 546;
+        c.transactions = true;
+        assertThat(c.feed(d6, true, solicit())).isEqualTo(Dissector.MATCH);
+        // ADVERTISE: IA_NA (IAID, T1, T2) holding IAADDR 2001:db8::5, lifetimes 3600/7200; FQDN "host.example"
+        byte[] adv = Bytes.of(2).u24(0x123456).u16(3).u16(40).u32(1).u32(0).u32(0).u16(5).u16(24).hex("20010db8000000000000000000000005")
+                .u32(3600).u32(7200).u16(39).u16(15).u8(0).u8(4).ascii("host").u8(7).ascii("example").u8(0).get();
+        c.timestampNanos += 1_000_000;
+        assertThat(c.feed(d6, false, adv)).isEqualTo(Dissector.MATCH);
+        assertThat(c.events).containsExactly("dhcp {dhcp.message_type=SOLICIT, dhcp.xid=0x123456}",
+                "dhcp {dhcp.message_type=ADVERTISE, dhcp.xid=0x123456, dhcp.assigned_ip=2001:db8::5, dhcp.lease_time=7200, "
+                        + "dhcp.hostname=host.example, dhcp.response_ms=1.0}");
+        assertThat(c.meta).containsOnly(java.util.Map.entry("dhcpv6.message_type", "SOLICIT"));
+    }
 }

@@ -69,6 +69,18 @@ class Http2SplitPointTest {
     }
 
     @Test
+    void ntlmInAnAuthorizationHeaderAtEverySplitPoint() {
+        String auth = "NTLM " + java.util.Base64.getEncoder().encodeToString(SmbSplitPointTest.ntlmAuthenticate("EXAMPLE", "carol", "KIOSK-3"));
+        byte[] get = new H2Frames().indexed(2).indexed(6).literal(4, null, "/private", false).literal(23, null, auth, true).bytes();
+        List<Msg> conversation = List.of(new Msg(true, concat(H2Frames.preface(), frame(SETTINGS, 0, 0, new byte[0]), frame(HEADERS, 0x5, 1, get))),
+                new Msg(false, concat(frame(SETTINGS, 0, 0, new byte[0]), frame(HEADERS, 0x5, 1, new H2Frames().indexed(8).bytes()))));
+        List<String> events = TransactionSplitPointTest.everySplitPoint(HttpDissector::new, 80, conversation);
+        assertThat(events).hasSize(1);
+        assertThat(events.get(0)).contains("http.stream_id=1", "http.url=/private", "ntlm.user=carol", "ntlm.domain=EXAMPLE",
+                "ntlm.workstation=KIOSK-3", "http.status=200");
+    }
+
+    @Test
     void withoutEventsTheFlowHasTheFirstRequestAndResponse() {
         TestFlow f = TestFlow.tcp(new HttpDissector(), 80);
         for (Msg m : CONVERSATION) {

@@ -98,6 +98,89 @@ public class SmbSplitPointTest {
                 "smb {smb.command=TREE_CONNECT, smb.status=0x00000000, smb.tree=\\\\files.example.test\\projects, smb.share_type=disk}");
     }
 
+    /** An SMB1 header ([MS-CIFS] 2.2.3.1): Unicode, NT status and extended security asked for in Flags2. */
+    static ByteBuffer smb1(int command, boolean response, long status, int mid, int size) {
+        ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 0xFF).put((byte) 'S').put((byte) 'M').put((byte) 'B').put((byte) command).putInt((int) status)
+                .put((byte) (response ? 0x98 : 0x18)).putShort((short) 0xC807).putShort((short) 0).putLong(0).putShort((short) 0)
+                .putShort((short) 0).putShort((short) 0xFEFF).putShort((short) 0).putShort((short) mid);
+        return b;
+    }
+
+    static final List<Msg> SMB1;
+
+    static {
+        // NEGOTIATE: three dialects offered, the third ("NT LM 0.12") chosen
+        byte[] dialects = "\u0002PC NETWORK PROGRAM 1.0\u0000\u0002LANMAN1.0\u0000\u0002NT LM 0.12\u0000".getBytes(StandardCharsets.ISO_8859_1);
+        ByteBuffer neg = smb1(0x72, false, 0, 1, 32 + 3 + dialects.length);
+        neg.put((byte) 0).putShort((short) dialects.length).put(dialects);
+        ByteBuffer negResp = smb1(0x72, true, 0, 1, 32 + 1 + 34 + 2);
+        negResp.put((byte) 17).putShort((short) 2).put(new byte[32]).putShort((short) 0);
+        // SESSION_SETUP_ANDX (extended security, the AUTHENTICATE message in its blob) chained
+        // with TREE_CONNECT_ANDX (a Unicode path)
+        byte[] auth = ntlmAuthenticate("EXAMPLE", "bob", "DESKTOP-9");
+        byte[] path = utf16("\\\\files.example.test\\IPC$\u0000");
+        int tcAt = 32 + 1 + 24 + 2 + auth.length;
+        tcAt += tcAt & 1;
+        int pathAt = tcAt + 1 + 8 + 2 + 1;
+        int pad = pathAt & 1;
+        ByteBuffer setup = smb1(0x73, false, 0, 2, pathAt + pad + path.length + 6);
+        setup.put((byte) 12).put((byte) 0x75).put((byte) 0).putShort((short) tcAt).putShort((short) 4356).putShort((short) 50)
+                .putShort((short) 0).putInt(0).putShort((short) auth.length).putInt(0).putInt(0x8000D05C)
+                .putShort((short) auth.length).put(auth);
+        setup.position(tcAt);
+        setup.put((byte) 4).put((byte) 0xFF).put((byte) 0).putShort((short) 0).putShort((short) 0).putShort((short) 1)
+                .putShort((short) (1 + pad + path.length + 6)).put((byte) 0).put(new byte[pad]).put(path)
+                .put("?????\u0000".getBytes(StandardCharsets.ISO_8859_1));
+        // the response chain: SESSION_SETUP_ANDX, then TREE_CONNECT_ANDX answered with service IPC
+        int tcRespAt = 32 + 1 + 8 + 2;
+        ByteBuffer setupResp = smb1(0x73, true, 0, 2, tcRespAt + 1 + 6 + 2 + 4);
+        setupResp.put((byte) 4).put((byte) 0x75).put((byte) 0).putShort((short) tcRespAt).putShort((short) 0).putShort((short) 0)
+                .putShort((short) 0);
+        setupResp.put((byte) 3).put((byte) 0xFF).put((byte) 0).putShort((short) 0).putShort((short) 1).putShort((short) 4)
+                .put("IPC\u0000".getBytes(StandardCharsets.ISO_8859_1));
+        SMB1 = List.of(new Msg(true, framed(neg)), new Msg(false, framed(negResp)), new Msg(true, framed(setup)),
+                new Msg(false, framed(setupResp)));
+    }
+
+    /** The SMB1 exchange's message {@code i} (NetBIOS-framed), a fresh copy. */
+    public static byte[] smb1Message(int i) {
+        return SMB1.get(i).bytes().clone();
+    }
+
+    @Test
+    void smb1CommandsAndAndXChainsAtEverySplitPoint() {
+        List<String> events = TransactionSplitPointTest.everySplitPoint(SmbDissector::new, 445, SMB1);
+        assertThat(events).containsExactly(
+                "smb {smb.command=NEGOTIATE, smb.status=0x00000000, smb.dialect=NT LM 0.12}",
+                "smb {smb.command=SESSION_SETUP_ANDX, smb.status=0x00000000, ntlm.user=bob, ntlm.domain=EXAMPLE, ntlm.workstation=DESKTOP-9}",
+                "smb {smb.command=TREE_CONNECT_ANDX, smb.status=0x00000000, smb.tree=\\\\files.example.test\\IPC$, smb.share_type=pipe}");
+    }
+
+    @Test
+    void smb1WithoutEventsTheFirstMessageIsEnough() {
+        TestFlow f = TestFlow.tcp(new SmbDissector(), 445);
+        f.feed(true, SMB1.getFirst().bytes());
+        assertThat(f.verdict).isEqualTo(org.fathom.protocol.Dissector.DONE);
+        assertThat(f.events).isEmpty();
+        assertThat(f.meta).containsEntry("smb.version", 1L);
+        assertThat(f.application).isEqualTo("SMBv1");
+    }
+
+    @Test
+    void smb1RequestsNeverAnsweredComeOutAtTheEnd() {
+        TestFlow f = TestFlow.tcp(new SmbDissector(), 445);
+        f.transactions = true;
+        f.feed(true, SMB1.get(0).bytes());
+        f.feed(false, SMB1.get(1).bytes());
+        f.feed(true, SMB1.get(2).bytes());
+        f.end();
+        assertThat(f.events).containsExactly(
+                "smb {smb.command=NEGOTIATE, smb.status=0x00000000, smb.dialect=NT LM 0.12}",
+                "smb {smb.command=SESSION_SETUP_ANDX, ntlm.user=bob, ntlm.domain=EXAMPLE, ntlm.workstation=DESKTOP-9}",
+                "smb {smb.command=TREE_CONNECT_ANDX, smb.tree=\\\\files.example.test\\IPC$}");
+    }
+
     @Test
     void withoutEventsTheFirstMessageIsEnough() {
         TestFlow f = TestFlow.tcp(new SmbDissector(), 445);

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Records captures/events/smb1-ntlm.pcap on loopback (run as root; needs tcpdump and Debian's samba
+# and smbclient). Usage: ./record-smb.sh [OUTDIR] (default: this folder). smbd runs from a
+# private temporary configuration on port 18445 (loopback only); the Samba user is root, logged
+# in as "alice" through a username map. Every client is bounded by timeout; only processes
+# started here are stopped, by their PIDs.
+# Both sides are held to SMB1 (NT1, "NT LM 0.12"); on port 18139 (NetBIOS session service framing).
+#   connection 1: NTLMv2 login (extended security: NTLMSSP in SPNEGO) of FATHOMTEST\alice from workstation FATHOMCLIENT, tree connect to
+#                 \\127.0.0.1\data, ls, put, get
+#   connection 2: a wrong password (STATUS_LOGON_FAILURE)
+#   connection 3: login, then a tree connect to a share that does not exist (STATUS_BAD_NETWORK_NAME)
+#   connection 4: the login without SPNEGO ("client use spnego = no"): the NTLMv2 response, account
+#                 name and primary domain in the SESSION_SETUP_ANDX itself
+set -euo pipefail
+OUT=${1:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}
+D=$(mktemp -d)
+SP=
+cleanup() { if [ -n "$SP" ]; then kill "$SP" 2>/dev/null || true; fi; rm -rf "$D"; }
+trap cleanup EXIT
+mkdir -p "$D"/{share,private,lock,state,cache,pid,log}
+printf 'hello from fathom\n' > "$D/share/hello.txt"
+printf 'uploaded\n' > "$D/up.txt"
+cat > "$D/smb.conf" <<CONF
+[global]
+  server role = standalone server
+  workgroup = FATHOMTEST
+  netbios name = FATHOMSRV
+  smb ports = 18139
+  interfaces = lo
+  bind interfaces only = yes
+  disable netbios = yes
+  private dir = $D/private
+  lock directory = $D/lock
+  state directory = $D/state
+  cache directory = $D/cache
+  pid directory = $D/pid
+  log file = $D/log/%m.log
+  passdb backend = tdbsam:$D/private/passdb.tdb
+  username map = $D/users.map
+  server min protocol = NT1
+  load printers = no
+  printing = bsd
+  printcap name = /dev/null
+[data]
+  path = $D/share
+  read only = no
+CONF
+echo 'root = alice' > "$D/users.map"
+printf 'secret\nsecret\n' | smbpasswd -c "$D/smb.conf" -s -a root >/dev/null
+cat > "$D/client.conf" <<CONF
+[global]
+  workgroup = FATHOMTEST
+  netbios name = FATHOMCLIENT
+  client min protocol = NT1
+  client max protocol = NT1
+CONF
+tcpdump -i lo -U -s 0 -w "$OUT/smb1-ntlm.pcap" "tcp port 18139" >/dev/null 2>&1 & TP=$!
+sleep 1
+# its own session: smbd signals its whole process group as it stops
+setsid smbd -s "$D/smb.conf" --foreground --no-process-group >/dev/null 2>&1 & SP=$!
+sleep 2
+C=(smbclient -s "$D/client.conf" -p 18139 --use-kerberos=off)
+(cd "$D" && timeout 20 "${C[@]}" //127.0.0.1/data -U 'alice%secret' -c 'ls; put up.txt; get hello.txt got.txt') >/dev/null 2>&1 || true
+timeout 20 "${C[@]}" //127.0.0.1/data -U 'alice%wrong' -c 'ls' >/dev/null 2>&1 || true
+timeout 20 "${C[@]}" //127.0.0.1/nosuchshare -U 'alice%secret' -c 'ls' >/dev/null 2>&1 || true
+timeout 20 "${C[@]}" --option='client use spnego = no' //127.0.0.1/data -U 'alice%secret' -c 'ls' >/dev/null 2>&1 || true
+sleep 1
+kill "$SP"; wait "$SP" 2>/dev/null || true; SP=
+sleep 1; kill "$TP"; wait "$TP" 2>/dev/null || true
