@@ -15,9 +15,44 @@ import picocli.CommandLine.Command;
                     + " not a capture; all good records were still written); 2 usage error (bad option,"
                     + " or a named input that is missing or not a capture); 3 an output could not be"
                     + " written (permission, full disk, closed pipe; records already written are whole lines); 130 analyze was stopped by a signal (every record so far written)."
-        },
-        subcommands = {AnalyzeCommand.class, LiveCommand.class, InlineCommand.class, AuditCommand.class, QueryCommand.class, ServeCommand.class, PasswdCommand.class, ProtocolsCommand.class, CommandLine.HelpCommand.class})
+        })
 public final class Main implements Runnable {
+    /**
+     * The commands, made when needed: picocli builds a command's model by reflection over all its
+     * options and mixins, so a command line naming one command builds only that one; anything
+     * else (no command, --help, --version, a typo) builds all. (A switch, not a map of
+     * constructor references: JDK 25.0.3 failed to write its ahead-of-time cache with those.)
+     */
+    static final String[] COMMANDS = {"analyze", "live", "inline", "audit", "query", "serve", "passwd", "protocols", "help"};
+
+    private static Object command(String name) {
+        return switch (name) {
+            case "analyze" -> new AnalyzeCommand();
+            case "live" -> new LiveCommand();
+            case "inline" -> new InlineCommand();
+            case "audit" -> new AuditCommand();
+            case "query" -> new QueryCommand();
+            case "serve" -> new ServeCommand();
+            case "passwd" -> new PasswdCommand();
+            case "protocols" -> new ProtocolsCommand();
+            case "help" -> new CommandLine.HelpCommand();
+            default -> null;
+        };
+    }
+
+    /** The top-level command line with the commands {@code args} needs (see {@link #COMMANDS}). */
+    static CommandLine commandLine(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        Object one = args.length > 0 && !args[0].equals("help") ? command(args[0]) : null;
+        if (one != null) {
+            cl.addSubcommand(args[0], one);
+        } else {
+            for (String name : COMMANDS) {
+                cl.addSubcommand(name, command(name));
+            }
+        }
+        return cl;
+    }
     static final int EXIT_OK = 0;
     static final int EXIT_PARTIAL = 1;
     static final int EXIT_USAGE = 2;
@@ -43,7 +78,7 @@ public final class Main implements Runnable {
         if (args.length > 0 && (args[0].equals("analyze") || args[0].equals("live") || args[0].equals("inline"))) {
             AnalysisOptions.preload();   // the bundled catalogs are read while the options are parsed and outputs opened
         }
-        CommandLine cl = new CommandLine(new Main());
+        CommandLine cl = commandLine(args);
         cl.setExitCodeExceptionMapper(e -> EXIT_USAGE);
         cl.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("fathom: " + ex.getMessage());

@@ -95,11 +95,11 @@ class ConfigFileTest {
     @Test
     void theExampleConfigOfTheDocsIsValidForLive() {
         Path example = Path.of("..", "docs", "fathom-live.yaml");
-        String[] args = ConfigFile.expand(new picocli.CommandLine(new Main()), new String[] {"live", "--config", example.toString()});
+        String[] args = ConfigFile.expand(Main.commandLine(), new String[] {"live", "--config", example.toString()});
         assertThat(args).contains("--interface=eth1", "--rotate=1h", "--rotate-size=1G", "--quiet",
                 "--services=/etc/fathom/services.txt", "--subscriber-networks=10.0.0.0/8,100.64.0.0/10");
         // and the command line wins over it
-        String[] over = ConfigFile.expand(new picocli.CommandLine(new Main()),
+        String[] over = ConfigFile.expand(Main.commandLine(),
                 new String[] {"live", "--config", example.toString(), "-w", "4", "--services", "mine.txt"});
         assertThat(over).doesNotContain("--workers=2", "--services=/etc/fathom/services.txt").contains("-w", "4", "mine.txt");
     }
