@@ -1,6 +1,7 @@
 package org.fathom.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.fathom.flow.Packets.ACK;
 import static org.fathom.flow.Packets.FIN;
 import static org.fathom.flow.Packets.MS;
@@ -422,6 +423,53 @@ class FlowTableTest {
             assertThat(table.active()).isZero();
             assertThat(table.expired()).isZero();
             table.checkInvariants();
+        }
+
+        @Test
+        void afterAFlushTheSameKeysMakeNewFlows() {
+            for (int i = 0; i < 300; i++) {
+                feed(udp("10.7." + (i / 200) + "." + (i % 200 + 1), 4000 + i, SV, 53), 0);
+            }
+            table.flush();
+            table.checkInvariants();
+            assertThat(table.active()).isZero();
+            for (int i = 0; i < 300; i++) {
+                int f = feed(udp("10.7." + (i / 200) + "." + (i % 200 + 1), 4000 + i, SV, 53), S);
+                assertThat(table.packets(f, true) + table.packets(f, false)).as("flow %d starts again", i).isEqualTo(1);
+            }
+            assertThat(table.created()).isEqualTo(600);
+            assertThat(table.active()).isEqualTo(300);
+            table.checkInvariants();
+        }
+
+        @Test
+        void aListenerFailingPartWayThroughAFlushLeavesTheOtherFlowsFindable() {
+            int[] calls = {0};
+            FlowTable t = new FlowTable(FlowConfig.DEFAULTS, (table, flow, reason) -> {
+                if (++calls[0] == 100) {
+                    throw new IllegalStateException("listener failed");
+                }
+            });
+            DecodedPacket[] ps = new DecodedPacket[300];
+            for (int i = 0; i < ps.length; i++) {
+                ps[i] = udp("10.8." + (i / 200) + "." + (i % 200 + 1), 5000 + i, SV, 53);
+                ps[i].timestampNanos = 0;
+                t.update(ps[i]);
+            }
+            assertThatThrownBy(t::flush).hasMessage("listener failed");
+            t.checkInvariants();
+            assertThat(t.active()).isEqualTo(201);   // 99 ended, the 100th ended while its listener threw
+            int again = 0;
+            for (DecodedPacket p : ps) {
+                p.timestampNanos = S;
+                int f = t.update(p);
+                if (t.packets(f, true) + t.packets(f, false) == 2) {
+                    again++;   // still open: found, not made again
+                }
+            }
+            assertThat(again).isEqualTo(201);
+            assertThat(t.created()).isEqualTo(399);
+            t.checkInvariants();
         }
 
         @Test
