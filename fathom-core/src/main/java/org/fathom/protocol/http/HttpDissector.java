@@ -804,19 +804,21 @@ public final class HttpDissector implements Dissector {
             s.buf = new byte[Math.min(MAX_HEAD, Math.max(256, Integer.highestOneBit(end - p) << 1))];
         }
         while (p < end) {
-            byte c = b[p++];
-            if (s.n == 0 && (c == '\r' || c == '\n')) {
-                continue; // empty lines before a message are ignored (RFC 9112 section 2.2)
+            if (s.n == 0) {
+                while (p < end && (b[p] == '\r' || b[p] == '\n')) {
+                    p++; // empty lines before a message are ignored (RFC 9112 section 2.2)
+                }
+                if (p == end) {
+                    break;
+                }
             }
-            if (s.n == s.buf.length) {
-                if (s.n >= MAX_HEAD) {
+            if (s.firstLineEnd < 0 && s.n <= LONGEST_METHOD) {
+                // the method or status-line prefix, byte by byte: a wrong start is refused at once
+                byte c = b[p++];
+                if (!append(s, c)) {
                     return -1;
                 }
-                s.buf = java.util.Arrays.copyOf(s.buf, Math.min(MAX_HEAD, s.n * 2));
-            }
-            s.buf[s.n++] = c;
-            if (s.firstLineEnd < 0) {
-                if (s.n <= LONGEST_METHOD + 1 && !(request ? couldBeRequest(s.buf, 0, s.n) : agreesWithStatusLine(s.buf, 0, s.n))) {
+                if (!(request ? couldBeRequest(s.buf, 0, s.n) : agreesWithStatusLine(s.buf, 0, s.n))) {
                     return -1;
                 }
                 if (c == '\n') {
@@ -824,19 +826,56 @@ public final class HttpDissector implements Dissector {
                         return -1;
                     }
                     s.firstLineEnd = s.n - 1;
-                } else if (s.n > 8192) {
-                    return -1; // a start line this long is not one
                 }
                 continue;
             }
-            if (c == '\n') {
-                int n = s.n;
-                if (s.buf[n - 2] == '\n' || (s.buf[n - 2] == '\r' && n >= 3 && s.buf[n - 3] == '\n')) {
-                    return p;
+            // the rest of the line in one copy
+            int nl = p;
+            while (nl < end && b[nl] != '\n') {
+                nl++;
+            }
+            boolean lineEnds = nl < end;
+            if (s.firstLineEnd < 0 && s.n + (nl - p) > 8192) {
+                return -1; // a start line this long is not one
+            }
+            int take = (lineEnds ? nl + 1 : end) - p;
+            if (s.n + take > MAX_HEAD) {
+                return -1;
+            }
+            if (s.n + take > s.buf.length) {
+                s.buf = java.util.Arrays.copyOf(s.buf, Math.min(MAX_HEAD, Math.max(s.n * 2, s.n + take)));
+            }
+            System.arraycopy(b, p, s.buf, s.n, take);
+            s.n += take;
+            p += take;
+            if (!lineEnds) {
+                continue;
+            }
+            if (s.firstLineEnd < 0) {
+                if (!(request ? validRequestLine(s.buf, 0, s.n - 1) : validStatusLine(s.buf, 0, s.n - 1))) {
+                    return -1;
                 }
+                s.firstLineEnd = s.n - 1;
+                continue;
+            }
+            int n = s.n;
+            if (s.buf[n - 2] == '\n' || (s.buf[n - 2] == '\r' && n >= 3 && s.buf[n - 3] == '\n')) {
+                return p;
             }
         }
         return Integer.MAX_VALUE;
+    }
+
+    /** Appends one byte to the head, growing its buffer up to {@link #MAX_HEAD}; false when the head is too long. */
+    private static boolean append(Side s, byte c) {
+        if (s.n == s.buf.length) {
+            if (s.n >= MAX_HEAD) {
+                return false;
+            }
+            s.buf = java.util.Arrays.copyOf(s.buf, Math.min(MAX_HEAD, s.n * 2));
+        }
+        s.buf[s.n++] = c;
+        return true;
     }
 
     /**
