@@ -108,3 +108,8 @@ awk -v fw="$fw" -v fc="$fc" -v fm="$fm" -v nw="$nw" -v nc="$nc" -v nm="$nm" 'BEG
   r = "%-16s %7.2fx %7.2fx %11.2fx\n"
   printf r, "fathom / nDPI", (nw > 0 ? fw / nw : 0), (nc > 0 ? fc / nc : 0), (nm > 0 ? fm / nm : 0)
 }'
+# the issue's measure: the median of the per-round ratios (each round's fathom run against the
+# ndpiReader run that follows it, so that a slow moment of the machine hits both)
+paste "$WORK/fathom" "$WORK/ndpi" | awk '{ print ($4 > 0 ? $1 / $4 : 0), ($5 > 0 ? $2 / $5 : 0) }' > "$WORK/ratios"
+rw=$(median "$WORK/ratios" 1); rc=$(median "$WORK/ratios" 2)
+awk -v rw="$rw" -v rc="$rc" 'BEGIN { printf "%-16s %7.2fx %7.2fx\n", "per-round median", rw, rc }'
