@@ -93,6 +93,8 @@ public final class HttpDissector implements Dissector {
         /** Capture time of the first request, for {@code http.response_ms}. */
         long firstRequestNanos;
         boolean responded;
+        /** The first request is a POST of {@code application/json}: its body may be JSON-RPC. */
+        boolean jsonBody;
         // events path only
         java.util.ArrayDeque<Exchange> pending;
         Exchange receiving;   // the request whose body the client side is reading
@@ -226,6 +228,13 @@ public final class HttpDissector implements Dissector {
                 }
                 case BODY: {
                     long take = Math.min(s.remaining, end - p);
+                    if (st.jsonBody) {
+                        // the first request's body, as far as this segment holds it (no buffering)
+                        st.jsonBody = false;
+                        if (org.fathom.protocol.jsonrpc.JsonRpcMessage.judge(b, p, (int) take) == DONE) {
+                            ctx.setApplication("JSON-RPC", "RPC");
+                        }
+                    }
                     s.remaining -= take;
                     p += (int) take;
                     if (st.receiving != null) {
@@ -413,6 +422,16 @@ public final class HttpDissector implements Dissector {
                 // SOAP 1.1 over HTTP (section 6.1.1): every SOAP request is a POST carrying a
                 // SOAPAction header, even an empty one; it names the call whatever the host is
                 ctx.setApplication("SOAP", "RPC");
+            } else if (h.field("x-clickhouse-user") != null || h.field("x-clickhouse-key") != null) {
+                // ClickHouse's HTTP interface (docs "HTTP Interface"): credentials in its own headers
+                ctx.setApplication("ClickHouse", "Database");
+            } else if ("POST".equals(method)) {
+                String ct = h.field("content-type");
+                if (ct != null && ct.regionMatches(true, 0, "application/json-rpc", 0, 20)) {
+                    ctx.setApplication("JSON-RPC", "RPC"); // nDPI's json-rpc.c: the media type alone
+                } else if (ct != null && ct.regionMatches(true, 0, "application/json", 0, 16)) {
+                    st.jsonBody = true; // JSON-RPC 2.0 over HTTP: told by the body (JsonRpcMessage)
+                }
             }
         }
         ctx.put(Registration.HTTP_REQUESTS.key(), (long) st.requests);
@@ -723,6 +742,11 @@ public final class HttpDissector implements Dissector {
 
     /** Flow metadata of the first final response (the same with and without events). */
     private static void firstResponse(FlowContext ctx, State st, HttpHead h, int status) {
+        if (!st.responded && (h.field("x-clickhouse-summary") != null || h.field("x-clickhouse-query-id") != null
+                || h.field("x-clickhouse-server-display-name") != null)) {
+            // ClickHouse's HTTP interface answers every query with these headers (docs "HTTP Interface")
+            ctx.setApplication("ClickHouse", "Database");
+        }
         firstResponse(ctx, st, status, h.field("content-type"), h.field("server"));
     }
 
@@ -999,6 +1023,7 @@ public final class HttpDissector implements Dissector {
     @Override
     public java.util.List<org.fathom.protocol.Service> alsoReports() {
         return java.util.List.of(new org.fathom.protocol.Service("HTTP_Connect", "Web"), new org.fathom.protocol.Service("HTTP_Proxy", "Web"), new org.fathom.protocol.Service("Gnutella", "Download"),
-                new org.fathom.protocol.Service("HTTP2", "Web"));
+                new org.fathom.protocol.Service("HTTP2", "Web"), new org.fathom.protocol.Service("JSON-RPC", "RPC"),
+                new org.fathom.protocol.Service("ClickHouse", "Database"));
     }
 }

@@ -289,6 +289,30 @@ public final class Samples {
                 + "\"port\": 17500, \"namespaces\": [1, 2]}"))));
         l.add(udp("spotify lan", "Spotify", 57621, c(cat(ascii("SpotUdp0"), fill(32, 0x30)))));
         l.add(udp("syncthing local discovery", "Syncthing", 21027, c(cat(hex("2EA7D90B"), hex("0A 20"), fill(32, 0x44)))));
+        // JSON-RPC 2.0 (jsonrpc.org/specification, section 7's examples): newline-delimited over TCP,
+        // a batch, and the Language Server Protocol's Content-Length framing
+        l.add(tcp("json-rpc call and result", "JSON-RPC", 4711,
+                c(ascii("{\"jsonrpc\": \"2.0\", \"method\": \"subtract\", \"params\": [42, 23], \"id\": 1}\n")),
+                s(ascii("{\"jsonrpc\": \"2.0\", \"result\": 19, \"id\": 1}\n"))));
+        l.add(tcp("json-rpc batch", "JSON-RPC", 4711, c(ascii("[{\"jsonrpc\": \"2.0\", \"method\": \"sum\", \"params\": [1,2,4], \"id\": \"1\"},"
+                + "{\"jsonrpc\": \"2.0\", \"method\": \"notify_hello\", \"params\": [7]}]"))));
+        l.add(tcp("json-rpc lsp framing", "JSON-RPC", 2087, c(ascii("Content-Length: 62\r\n\r\n"
+                + "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{}}"))));
+        // ClickHouse native protocol (docs "Native client packets"/"Native server packets"): both Hellos,
+        // revision 54468 as the varint C4 A9 03
+        l.add(tcp("clickhouse hellos", "ClickHouse", 9000, c(cat(hex("00 11"), ascii("ClickHouse client"), hex("18 08 C4A903 07"),
+                ascii("default"), hex("07"), ascii("default"), hex("00"))),
+                s(cat(hex("00 0A"), ascii("ClickHouse"), hex("18 08 C4A903 03"), ascii("UTC"), hex("05"), ascii("node1"), hex("03")))));
+        // LNet over TCP (lnet-idl.h): the acceptor's request for 10.0.0.2@tcp then the V3 hello, little-endian;
+        // the server's hello back; and a big-endian acceptor request
+        byte[] clientNid = cat(u32le(0x0A000001L), u32le(0x00020000L));
+        byte[] serverNid = cat(u32le(0x0A000002L), u32le(0x00020000L));
+        l.add(tcp("lustre acceptor and hellos", "Lustre", 988,
+                c(cat(u32le(0xacce7100L), u32le(1), serverNid, u32le(0x45726963L), u32le(3), clientNid, serverNid, u32le(12345),
+                        u32le(12345), u64le(0x17AB00CD00EFL), u64le(0), u32le(1), u32le(0))),
+                s(cat(u32le(0x45726963L), u32le(3), serverNid, clientNid, u32le(12345), u32le(12345), u64le(0x17AB00CD0123L),
+                        u64le(0x17AB00CD00EFL), u32le(1), u32le(0)))));
+        l.add(tcp("lustre acceptor big-endian", "Lustre", 988, c(cat(u32(0xacce7100L), u32(1), u32(0x00020000L), u32(0x0A000002L)))));
         return l;
     }
 
