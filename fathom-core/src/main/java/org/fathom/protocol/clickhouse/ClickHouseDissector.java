@@ -46,7 +46,13 @@ public final class ClickHouseDissector extends PrefixDissector {
 
     @Override
     public int judge(FlowContext ctx, boolean fromClient, boolean matched, byte[] b, int off, int len) {
-        if (ctx.l4() != 6 || b[off] != HELLO) {
+        if (ctx.l4() != 6) {
+            return NO;
+        }
+        if (len <= 0) {
+            return NEED_MORE;
+        }
+        if (b[off] != HELLO) {
             return NO;
         }
         int end = off + len;

@@ -56,6 +56,9 @@ public final class LustreDissector extends PrefixDissector {
         if (ctx.l4() != 6 || ctx.ipv6() || ctx.clientHi() != 0 || ctx.serverHi() != 0) {
             return NO;
         }
+        if (len <= 0) {
+            return NEED_MORE;
+        }
         if (len < 4) {
             int c = b[off] & 0xFF;
             return firstBytes(fromClient)[c >>> 6] << ~c < 0 ? NEED_MORE : NO;
