@@ -8,12 +8,13 @@ import org.fathom.wire.PrefixDissector;
 
 /**
  * ClickHouse's native TCP protocol (default port 9000; ClickHouse documentation, "Native protocol":
- * "Native client packets" and "Native server packets", and src/Core/Protocol.h of its source). Each
+ * "Native client packets" and "Native server packets"). Each
  * packet starts with its type as an unsigned LEB128 varint; a String is a varint length then the
  * bytes. The client opens with Hello (type 0): client name, version major, version minor, TCP
  * protocol version (the revision, 54xxx for every release since 2016), default database, user name,
- * password. The server answers with its Hello (type 0): its name {@code "ClickHouse"} (DBMS_NAME),
- * version major, minor and revision. Either side's Hello, fully read and agreeing in every field
+ * password. The server answers with its Hello (type 0): its name (the server sends {@code
+ * "ClickHouse"}; the documentation's example writes "Clickhouse", so case is ignored), version
+ * major, minor and revision (src/Core/ProtocolDefines.h numbers the revisions from 54xxx). Either side's Hello, fully read and agreeing in every field
  * (printable names, small versions, a revision in range), names the flow. A non-empty password is
  * sent in clear: the flow gets the {@code clear_text_credentials} risk. Nothing of the Hello is
  * recorded. The HTTP interface (port 8123) is named by the HTTP dissector.
@@ -75,7 +76,7 @@ public final class ClickHouseDissector extends PrefixDissector {
                 return NEED_MORE;
             }
             int c = b[p + i] & 0xFF;
-            if (fromClient ? c < 0x20 || c > 0x7E : c != SERVER_NAME[i]) {
+            if (fromClient ? c < 0x20 || c > 0x7E : (c | 0x20) != (SERVER_NAME[i] | 0x20)) {
                 return NO;
             }
         }

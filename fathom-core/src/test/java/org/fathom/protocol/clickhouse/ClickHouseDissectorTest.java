@@ -49,6 +49,8 @@ class ClickHouseDissectorTest {
         assertThat(both.risks()).containsExactly(Risk.CLEARTEXT_CREDENTIALS);   // "secret", in clear
         assertThat(both.meta()).isEmpty();                                       // nothing of the Hello is kept
         assertThat(run(Msg.s(SERVER_HELLO)).recognised()).isTrue();
+        // the documentation's example spells the server "Clickhouse"
+        assertThat(run(Msg.s(cat(hex("00 0A"), ascii("Clickhouse"), hex("15 0C"), hex("B4 A9 03")))).recognised()).isTrue();
         Drive.Outcome noPassword = run(Msg.c(cat(hex("00 09"), ascii("Go Client"), hex("01 0A"), REV_54451, hex("07"), ascii("default"),
                 hex("07"), ascii("default"), hex("00"))));
         assertThat(noPassword.recognised()).isTrue();
