@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""Writes the spec-built golden captures of the protocols no corpus capture holds (issue 15):
+captures/yojimbo/yojimbo.pcap (netcode.io, STANDARD.md of github.com/mas-bandwidth/netcode) and
+captures/armagetron/armagetron.pcap (Armagetron Advanced's UDP framing as Wireshark's
+packet-armagetronad.c reads it). Packets are laid out from those descriptions; encrypted or opaque
+parts are filler bytes. Deterministic: rerunning gives the same files. Run from this directory:
+    python3 make_pcaps.py
+"""
+import os
+import struct
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def checksum(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+def frame(src, dst, sport, dport, payload, ident):
+    udp_len = 8 + len(payload)
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + udp_len, ident, 0, 64, 17, 0, bytes(src), bytes(dst))
+    ip = ip[:10] + struct.pack("!H", checksum(ip)) + ip[12:]
+    pseudo = bytes(src) + bytes(dst) + struct.pack("!BBH", 0, 17, udp_len)
+    udp = struct.pack("!HHHH", sport, dport, udp_len, 0) + payload
+    c = checksum(pseudo + udp) or 0xFFFF
+    udp = udp[:6] + struct.pack("!H", c) + udp[8:]
+    eth = bytes.fromhex("020000000002" "020000000001") + b"\x08\x00"
+    return eth + ip + udp
+
+
+def write(path, packets):
+    """packets: (client, server, cport, sport, from_client, payload)"""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        t = 1_765_000_000
+        for i, (c, s, cp, sp, up, payload) in enumerate(packets):
+            fr = frame(c, s, cp, sp, payload, i + 1) if up else frame(s, c, sp, cp, payload, i + 1)
+            f.write(struct.pack("<IIII", t, 1000 * i, len(fr), len(fr)))
+            f.write(fr)
+
+
+# ---- netcode.io (little-endian) ----
+def nc_request():
+    return (b"\0" + b"NETCODE 1.02\0" + struct.pack("<QQ", 0x1122334455667788, 1_765_000_300)
+            + b"\x6e" * 24 + b"\xc3" * 1024)
+
+
+def nc_packet(ptype, seq, data):
+    n = 1
+    while n < 8 and seq >> (8 * n):
+        n += 1
+    return bytes([n << 4 | ptype]) + seq.to_bytes(n, "little") + b"\x9a" * data + b"\x4d" * 16
+
+
+def yojimbo():
+    a, b = [10, 0, 0, 1], [10, 0, 0, 2]
+    x, y = [10, 0, 0, 3], [10, 0, 0, 4]
+    p = [
+        (a, b, 51000, 40000, True, nc_request()),
+        (a, b, 51000, 40000, False, nc_packet(2, 0, 308)),      # challenge
+        (a, b, 51000, 40000, True, nc_packet(3, 0, 308)),       # response
+        (a, b, 51000, 40000, False, nc_packet(4, 1, 8)),        # keep-alive
+        (a, b, 51000, 40000, True, nc_packet(5, 1, 120)),       # payload
+        (a, b, 51000, 40000, False, nc_packet(5, 2, 300)),
+        # a flow seen after its handshake: keep-alives and payloads only
+        (x, y, 52000, 40001, True, nc_packet(5, 1000, 64)),
+        (x, y, 52000, 40001, False, nc_packet(5, 5000, 200)),
+        (x, y, 52000, 40001, True, nc_packet(4, 1001, 8)),
+        (x, y, 52000, 40001, False, nc_packet(4, 5001, 8)),
+    ]
+    write(os.path.join(HERE, "..", "yojimbo", "yojimbo.pcap"), p)
+
+
+# ---- Armagetron Advanced (big-endian 16-bit words) ----
+def ar_msg(descriptor, message_id, words):
+    return struct.pack("!HHH", descriptor, message_id, len(words)) + b"".join(struct.pack("!H", w) for w in words)
+
+
+def ar_packet(sender, *msgs):
+    return b"".join(msgs) + struct.pack("!H", sender)
+
+
+def armagetron():
+    a, b = [10, 0, 1, 1], [10, 0, 1, 2]
+    c = [10, 0, 1, 3]
+    p = [
+        # LAN browser: small_request (52) answered by small_server (50), then big_request (53)
+        (c, b, 40100, 4534, True, ar_packet(0, ar_msg(52, 0, []))),
+        (c, b, 40100, 4534, False, ar_packet(0, ar_msg(50, 0, [4534, 0, 10, 0x3031, 0x2e32, 0x2e33, 0x2e34, 0x0000]))),
+        # login2 (11) with message id 0 from a client without an id yet, accept (5) and acks (1)
+        (a, b, 40200, 4534, True, ar_packet(0, ar_msg(11, 0, [0x0008, 0x0000, 0x2000, 0x0000]))),
+        (a, b, 40200, 4534, False, ar_packet(0, ar_msg(5, 1, [0x0001, 0x0000, 0x0014, 0x0000]), ar_msg(1, 0, [0]))),
+        (a, b, 40200, 4534, True, ar_packet(1, ar_msg(1, 0, [1]), ar_msg(28, 2, [0x0500, 0x0001]))),
+        (a, b, 40200, 4534, False, ar_packet(0, ar_msg(24, 3, [0x0140, 0x0002, 0x0000, 0x0002, 0x0004, 0x4142, 0x4344, 0x0000]))),
+    ]
+    write(os.path.join(HERE, "..", "armagetron", "armagetron.pcap"), p)
+
+
+if __name__ == "__main__":
+    yojimbo()
+    armagetron()
