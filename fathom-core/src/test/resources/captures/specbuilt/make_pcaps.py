@@ -2,7 +2,8 @@
 """Writes the spec-built golden captures of the protocols no corpus capture holds (issue 15):
 captures/yojimbo/yojimbo.pcap (netcode.io, STANDARD.md of github.com/mas-bandwidth/netcode) and
 captures/armagetron/armagetron.pcap (Armagetron Advanced's UDP framing as Wireshark's
-packet-armagetronad.c reads it). Packets are laid out from those descriptions; encrypted or opaque
+packet-armagetronad.c reads it) and captures/noe/noe.pcap (NOE in UA/UDP as Wireshark's
+packet-uaudp.c and packet-ua.c read it). Packets are laid out from those descriptions; encrypted or opaque
 parts are filler bytes. Deterministic: rerunning gives the same files. Run from this directory:
     python3 make_pcaps.py
 """
@@ -102,6 +103,31 @@ def armagetron():
     write(os.path.join(HERE, "..", "armagetron", "armagetron.pcap"), p)
 
 
+# ---- NOE over UA/UDP ----
+def ua(opcode, body):
+    return struct.pack("<H", 1 + len(body)) + bytes([opcode]) + body
+
+
+def noe():
+    term, pbx = [10, 0, 2, 1], [10, 0, 2, 2]
+    t2, p2 = [10, 0, 2, 3], [10, 0, 2, 4]
+    connect = bytes.fromhex("00" "000101" "010108" "020205dc" "05011e")
+    p = [
+        # a terminal on the default UA/UDP port 32000
+        (term, pbx, 32000, 32640, True, connect),
+        (term, pbx, 32000, 32640, False, bytes.fromhex("01" "000101" "010108")),
+        (term, pbx, 32000, 32640, True, b"\x07\x00\x00\x00\x01" + ua(0x15, bytes.fromhex("03 00 01 02"))),
+        (term, pbx, 32000, 32640, False, b"\x07\x00\x02\x00\x01" + ua(0x15, bytes.fromhex("83 00")) + ua(0x16, bytes.fromhex("03 01 05"))),
+        (term, pbx, 32000, 32640, True, b"\x04"),
+        (term, pbx, 32000, 32640, False, b"\x05"),
+        # the same exchange on other ports: data carrying UA messages both ways
+        (t2, p2, 41000, 42000, True, b"\x07\x00\x00\x00\x01" + ua(0x15, bytes.fromhex("03 00 01 02"))),
+        (t2, p2, 41000, 42000, False, b"\x07\x00\x02\x00\x01" + ua(0x15, bytes.fromhex("83 00"))),
+    ]
+    write(os.path.join(HERE, "..", "noe", "noe.pcap"), p)
+
+
 if __name__ == "__main__":
     yojimbo()
     armagetron()
+    noe()
