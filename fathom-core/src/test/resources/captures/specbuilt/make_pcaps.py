@@ -3,7 +3,8 @@
 captures/yojimbo/yojimbo.pcap (netcode.io, STANDARD.md of github.com/mas-bandwidth/netcode) and
 captures/armagetron/armagetron.pcap (Armagetron Advanced's UDP framing as Wireshark's
 packet-armagetronad.c reads it) and captures/noe/noe.pcap (NOE in UA/UDP as Wireshark's
-packet-uaudp.c and packet-ua.c read it). Packets are laid out from those descriptions; encrypted or opaque
+packet-uaudp.c and packet-ua.c read it) and captures/raft/raft.pcap (canonical/raft's TCP transport,
+src/uv_tcp_connect.c and src/uv_encoding.c). Packets are laid out from those descriptions; encrypted or opaque
 parts are filler bytes. Deterministic: rerunning gives the same files. Run from this directory:
     python3 make_pcaps.py
 """
@@ -32,6 +33,26 @@ def frame(src, dst, sport, dport, payload, ident):
     udp = udp[:6] + struct.pack("!H", c) + udp[8:]
     eth = bytes.fromhex("020000000002" "020000000001") + b"\x08\x00"
     return eth + ip + udp
+
+
+def tcp_frame(src, dst, sport, dport, seq, ack, flags, payload, ident):
+    tcp_len = 20 + len(payload)
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + tcp_len, ident, 0x4000, 64, 6, 0, bytes(src), bytes(dst))
+    ip = ip[:10] + struct.pack("!H", checksum(ip)) + ip[12:]
+    tcp = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, 5 << 4, flags, 65535, 0, 0) + payload
+    pseudo = bytes(src) + bytes(dst) + struct.pack("!BBH", 0, 6, tcp_len)
+    tcp = tcp[:16] + struct.pack("!H", checksum(pseudo + tcp)) + tcp[18:]
+    eth = bytes.fromhex("020000000002" "020000000001") + b"\x08\x00"
+    return eth + ip + tcp
+
+
+def write_frames(path, frames):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        for i, fr in enumerate(frames):
+            f.write(struct.pack("<IIII", 1_765_000_000, 1000 * i, len(fr), len(fr)))
+            f.write(fr)
 
 
 def write(path, packets):
@@ -127,7 +148,48 @@ def noe():
     write(os.path.join(HERE, "..", "noe", "noe.pcap"), p)
 
 
+# ---- canonical/raft over TCP (64-bit little-endian words) ----
+def q(*words):
+    return b"".join(struct.pack("<Q", w) for w in words)
+
+
+def raft_handshake(server_id, address):
+    size = (len(address) + 1 + 7) & ~7
+    return q(1, server_id, size) + address.encode() + b"\0" * (size - len(address))
+
+
+def raft():
+    a, b = [10, 0, 3, 1], [10, 0, 3, 2]
+    c, d = [10, 0, 3, 3], [10, 0, 3, 4]
+    frames = []
+    n = [0]
+
+    def seg(src, dst, sp, dp, seq, ack, flags, payload=b""):
+        n[0] += 1
+        frames.append(tcp_frame(src, dst, sp, dp, seq, ack, flags, payload, n[0]))
+
+    SYN, ACK, PSH, FIN = 0x02, 0x10, 0x08, 0x01
+    # server 2 connects to server 1 (port 9001): handshake, RequestVote (3), AppendEntries (1) with 2 entries
+    hs = raft_handshake(2, "10.0.3.1:9001")
+    rv = q(3, 40, 5, 2, 120, 4, 0)
+    ae = q(1, 48 + 32, 5, 120, 4, 119, 2) + q(5) + bytes([1, 0, 0, 0, 8, 0, 0, 0]) + q(5) + bytes([1, 0, 0, 0, 8, 0, 0, 0]) + q(0) + q(11, 12)
+    cs, ss = 1000, 5000
+    seg(a, b, 47000, 9001, cs, 0, SYN)
+    seg(b, a, 9001, 47000, ss, cs + 1, SYN | ACK)
+    seg(a, b, 47000, 9001, cs + 1, ss + 1, ACK)
+    off = cs + 1
+    for payload in (hs, rv, ae):
+        seg(a, b, 47000, 9001, off, ss + 1, PSH | ACK, payload)
+        off += len(payload)
+        seg(b, a, 9001, 47000, ss + 1, off, ACK)
+    # a connection already open when the capture starts: AppendEntriesResult (2) then TimeoutNow (6)
+    seg(c, d, 47100, 9001, 7000, 9000, PSH | ACK, q(2, 24, 5, 0, 121) + q(6, 24, 5, 121, 5))
+    seg(d, c, 9001, 47100, 9000, 7000 + 80, ACK)
+    write_frames(os.path.join(HERE, "..", "raft", "raft.pcap"), frames)
+
+
 if __name__ == "__main__":
     yojimbo()
     armagetron()
     noe()
+    raft()

@@ -225,6 +225,11 @@ public final class Samples {
         // NOE in UA/UDP (packet-uaudp.c, packet-ua.c, packet-noe.c): connect with parameters, data carrying NOE both ways
         l.add(udp("noe uaudp connect", "NOE", 32000, c(hex("00 000101 010108 020205dc 05011e")), s(hex("01 000101 010108"))));
         l.add(udp("noe uaudp data", "NOE", 42000, c(hex("07 0000 0001 0500 15 03 00 01 02")), s(hex("07 0002 0001 0300 15 83 00"))));
+        // canonical/raft over TCP (uv_tcp_connect.c, uv_encoding.c): handshake then RequestVote; one-way connection
+        l.add(tcp("raft handshake and request vote", "Raft", 9001, c(org.fathom.protocol.raft.RaftWire.handshake(2, "10.0.0.2:9001")),
+                c(org.fathom.protocol.raft.RaftWire.requestVote(5))));
+        l.add(tcp("raft messages mid-flow", "Raft", 9001, c(cat(org.fathom.protocol.raft.RaftWire.appendEntriesResult(7),
+                org.fathom.protocol.raft.RaftWire.appendEntriesResult(7)))));
         l.add(udp("ripe atlas reachability probe", "RipeAtlas", 38409, c(ascii("MGLNDD_192.0.2.7_38409"))));
         // HP_VIRTGRP's framing (type, 16-bit length with header): 0x16 opening, 0x17 answer, 0x30 records
         l.add(tcp("hp_virtgrp opening", "HP_VIRTGRP", 5223, c(cat(hex("16 0084 00"), fill(128, 0x5A))),
