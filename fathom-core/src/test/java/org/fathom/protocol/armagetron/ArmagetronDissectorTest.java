@@ -75,6 +75,18 @@ class ArmagetronDissectorTest {
         }
     }
 
+    /** A real server's answers (captures/armagetron/record.sh: Debian's armagetronad-dedicated 0.2.9.1, on loopback). */
+    @Test
+    void aRealServersBrowserAnswersAreArmagetron() throws Exception {
+        List<FlowRecord> flows = Golden.analyze("/captures/armagetron/armagetron-server.pcap");
+        assertThat(flows).hasSize(1);
+        assertThat(flows.get(0).protocol()).isEqualTo("Armagetron");
+        assertThat(flows.get(0).confidence()).isEqualTo("DPI");
+        // the answers alone, off the game port: small_server (18 bytes) and the start of big_server
+        assertThat(Drive.run(new ArmagetronDissector(), new TestFlow(17, 40100, 9999),
+                List.of(Msg.s(hex("0032 0000 0005 11b6 0000 0000 0000 0000 0000")))).recognised()).isTrue();
+    }
+
     @Test
     void tsharkAgreesTheGoldenCaptureIsArmagetron() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/tshark")), "tshark is not installed");
