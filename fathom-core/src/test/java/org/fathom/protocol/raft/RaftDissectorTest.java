@@ -101,6 +101,31 @@ class RaftDissectorTest {
         }
     }
 
+    /** Two real canonical/raft servers (captures/raft/record.sh: node.c on Debian's libraft 0.15, loopback). */
+    @Test
+    void aRealClustersConnectionsAreRaft() throws Exception {
+        List<FlowRecord> flows = Golden.analyze("/captures/raft/raft-cluster.pcap");
+        assertThat(flows).hasSize(2);
+        for (FlowRecord f : flows) {
+            assertThat(f.protocol()).isEqualTo("Raft");
+            assertThat(f.confidence()).isEqualTo("DPI");
+            assertThat(f.dstPort()).isIn(9001, 9002);
+        }
+    }
+
+    /** The same cluster's connection to 9001 joined after its handshake: its RequestVote, then an AppendEntries heartbeat. */
+    @Test
+    void aRealConnectionJoinedAfterItsHandshakeIsRaft() {
+        byte[] vote = org.fathom.protocol.samples.Hex.hex(
+                "0300000000000000280000000000000002000000000000000200000000000000010000000000000001000000000000000000000000000000");
+        byte[] heartbeat = org.fathom.protocol.samples.Hex.hex("0100000000000000300000000000000002000000000000000100000000000000"
+                + "01000000000000000100000000000000000000000000000031" + "00a9ddfe7f0000");
+        TestFlow f = Splits.check(RaftDissector::new, d -> TestFlow.tcp(d, 9001),
+                List.of(org.fathom.protocol.apptest.Msg.c(vote), org.fathom.protocol.apptest.Msg.c(heartbeat)));
+        assertThat(f.matched).isTrue();
+        assertThat(recognised(heartbeat)).isTrue();
+    }
+
     @Property(tries = 300)
     void neverThrows(@ForAll @Size(max = 600) byte[] a, @ForAll @Size(max = 300) byte[] b, @ForAll boolean first) {
         TestFlow f = TestFlow.tcp(new RaftDissector(), 9001);
