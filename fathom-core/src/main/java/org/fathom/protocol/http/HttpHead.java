@@ -156,12 +156,82 @@ public final class HttpHead {
                 return null;
             }
             if (h.names.size() < MAX_FIELDS) {
-                h.names.add(text(b, p, colon).strip().toLowerCase(Locale.ROOT));
+                h.names.add(fieldName(b, p, colon));
                 h.values.add(text(b, skipWs(b, colon + 1, stop), stop).strip());
             }
             p = e + 1;
         }
         return h;
+    }
+
+    /** Field names seen on most messages, lower-case: such a name costs no string of its own. */
+    private static final String[][] COMMON_BY_LENGTH = commonNames("host", "user-agent", "accept", "accept-encoding",
+            "accept-language", "accept-ranges", "connection", "content-type", "content-length", "content-encoding",
+            "content-range", "content-disposition", "cookie", "set-cookie", "server", "date", "cache-control", "referer",
+            "location", "transfer-encoding", "upgrade", "authorization", "www-authenticate", "proxy-authorization",
+            "x-forwarded-for", "last-modified", "etag", "expires", "vary", "keep-alive", "pragma", "range", "origin",
+            "if-modified-since", "if-none-match", "age", "via", "soapaction", "x-requested-with", "sec-websocket-key",
+            "sec-websocket-version", "sec-websocket-accept", "http2-settings", "strict-transport-security",
+            "x-content-type-options", "x-frame-options", "access-control-allow-origin", "alt-svc", "dnt", "te", "expect",
+            "x-powered-by", "x-cache", "p3p", "link", "content-security-policy", "x-xss-protection", "x-cache-hits",
+            "x-served-by", "x-timer", "referrer-policy", "sec-fetch-site", "sec-fetch-mode", "sec-fetch-dest",
+            "upgrade-insecure-requests", "priority", "x-amz-request-id", "x-amz-id-2", "cf-ray", "nel", "report-to");
+
+    private static String[][] commonNames(String... names) {
+        int longest = 0;
+        for (String n : names) {
+            longest = Math.max(longest, n.length());
+        }
+        String[][] byLength = new String[longest + 1][];
+        for (String n : names) {
+            String[] l = byLength[n.length()];
+            l = l == null ? new String[1] : java.util.Arrays.copyOf(l, l.length + 1);
+            l[l.length - 1] = n;
+            byLength[n.length()] = l;
+        }
+        return byLength;
+    }
+
+    /**
+     * The field name {@code b[from..to)} as {@code text(...).strip().toLowerCase(Locale.ROOT)}
+     * gives it: a common name is matched in place (ASCII letters in any case) and its constant
+     * returned; any other is made as before.
+     */
+    static String fieldName(byte[] b, int from, int to) {
+        int f = from;
+        int t = to;
+        while (f < t && isStripped(b[f])) {
+            f++;
+        }
+        while (t > f && isStripped(b[t - 1])) {
+            t--;
+        }
+        int n = t - f;
+        if (n > 0 && n < COMMON_BY_LENGTH.length && COMMON_BY_LENGTH[n] != null) {
+            for (String c : COMMON_BY_LENGTH[n]) {
+                if (sameIgnoringAsciiCase(b, f, c)) {
+                    return c;
+                }
+            }
+        }
+        return text(b, from, to).strip().toLowerCase(Locale.ROOT);
+    }
+
+    /** The bytes {@link String#strip} removes from an ISO-8859-1 string: Character.isWhitespace. */
+    private static boolean isStripped(byte c) {
+        return c == ' ' || (c >= 9 && c <= 13) || (c >= 28 && c <= 31);
+    }
+
+    /** Whether {@code b[at..at+lower.length())} is {@code lower} (ASCII lower-case) in any letter case. */
+    private static boolean sameIgnoringAsciiCase(byte[] b, int at, String lower) {
+        for (int i = 0; i < lower.length(); i++) {
+            int want = lower.charAt(i);
+            int c = b[at + i];
+            if (c != want && !(want >= 'a' && want <= 'z' && c == want - 32)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int lineEnd(byte[] b, int from, int end) {

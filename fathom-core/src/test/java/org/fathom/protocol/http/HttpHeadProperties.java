@@ -21,6 +21,24 @@ class HttpHeadProperties {
         HttpHead.findEnd(junk, 0, junk.length);
     }
 
+    /** The shortcut for common field names gives exactly what the general way gives. */
+    @Property(tries = 2000)
+    void fieldNamesAreWhatStripAndLowerCaseMake(@ForAll("names") String name) {
+        byte[] b = name.getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(HttpHead.fieldName(b, 0, b.length))
+                .isEqualTo(HttpHead.text(b, 0, b.length).strip().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    @Provide
+    Arbitrary<String> names() {
+        Arbitrary<String> common = Arbitraries.of("Host", "host", "HOST", "User-Agent", "user-agent", "Content-Length",
+                "content-TYPE", "Set-Cookie", "Sec-WebSocket-Key", "X-Forwarded-For", "Te", "DNT", "hosT", "Hast", "Hos",
+                "Hostx", "Content_Length", "Cont\u00C9nt-Length", "ho\u00DFt", "Accept");
+        Arbitrary<String> space = Arbitraries.of("", " ", "\t", "  ", "\u000B", "\u001F", "\u00A0", "\r");
+        Arbitrary<String> random = Arbitraries.strings().withCharRange((char) 0, (char) 255).ofMaxLength(30);
+        return Arbitraries.oneOf(net.jqwik.api.Combinators.combine(space, common, space).as((a, n, z) -> a + n + z), random);
+    }
+
     @Property(tries = 300)
     void textHeadsParseWithFoldingAndManyFields(@ForAll("heads") String head) {
         byte[] b = head.getBytes(StandardCharsets.ISO_8859_1);

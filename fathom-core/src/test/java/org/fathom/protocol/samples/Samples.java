@@ -212,6 +212,24 @@ public final class Samples {
         l.add(udp("protobuf datagrams", "Protobuf", 1120, c(hex("08 C0EFC4BA06 10 95 9A EF 3A")), s(cat(hex("0A 06"), ascii("sensor"),
                 hex("11 0000000000803540"))), c(hex("08 07 1A 02 08 01")), s(hex("0D 0000403F 10 03"))));
         l.add(udp("zug consensus datagram", "ZUG", 19000, c(cat(u16(122), hex("5547 10"), fill(117, 0xAE)))));
+        // netcode.io (STANDARD.md): the 1.02 connection request in clear, 1078 bytes
+        l.add(udp("yojimbo connection request", "Yojimbo", 40000, c(org.fathom.protocol.yojimbo.Netcode.request(true))));
+        // netcode.io mid-flow: response (client, type 3) and keep-alive (server, type 4), encrypted
+        l.add(udp("yojimbo response and keep-alive", "Yojimbo", 40000, c(org.fathom.protocol.yojimbo.Netcode.packet(3, 7, 308)),
+                s(org.fathom.protocol.yojimbo.Netcode.packet(4, 1, 8)), c(org.fathom.protocol.yojimbo.Netcode.packet(5, 8, 40))));
+        // Armagetron Advanced (packet-armagetronad.c): descriptor, message id, length in words, data; sender id last
+        l.add(udp("armagetron login2 and accept", "Armagetron", 4534, c(hex("000b 0000 0004 0008 0000 2000 0000 0000")),
+                s(hex("0005 0001 0004 0001 0000 0014 0000 0001 0000 0001 0000"))));
+        l.add(udp("armagetron server browser", "Armagetron", 4534, c(hex("0034 0000 0000 0000")),
+                s(hex("0032 0000 0008 11b6 0000 000a 3031 2e32 2e33 2e34 0000 0000"))));
+        // NOE in UA/UDP (packet-uaudp.c, packet-ua.c, packet-noe.c): connect with parameters, data carrying NOE both ways
+        l.add(udp("noe uaudp connect", "NOE", 32000, c(hex("00 000101 010108 020205dc 05011e")), s(hex("01 000101 010108"))));
+        l.add(udp("noe uaudp data", "NOE", 42000, c(hex("07 0000 0001 0500 15 03 00 01 02")), s(hex("07 0002 0001 0300 15 83 00"))));
+        // canonical/raft over TCP (uv_tcp_connect.c, uv_encoding.c): handshake then RequestVote; one-way connection
+        l.add(tcp("raft handshake and request vote", "Raft", 9001, c(org.fathom.protocol.raft.RaftWire.handshake(2, "10.0.0.2:9001")),
+                c(org.fathom.protocol.raft.RaftWire.requestVote(5))));
+        l.add(tcp("raft messages mid-flow", "Raft", 9001, c(cat(org.fathom.protocol.raft.RaftWire.appendEntriesResult(7),
+                org.fathom.protocol.raft.RaftWire.appendEntriesResult(7)))));
         l.add(udp("ripe atlas reachability probe", "RipeAtlas", 38409, c(ascii("MGLNDD_192.0.2.7_38409"))));
         // HP_VIRTGRP's framing (type, 16-bit length with header): 0x16 opening, 0x17 answer, 0x30 records
         l.add(tcp("hp_virtgrp opening", "HP_VIRTGRP", 5223, c(cat(hex("16 0084 00"), fill(128, 0x5A))),
