@@ -28,7 +28,9 @@ import org.fathom.wire.PrefixDissector;
  * header of type LNET_MSG_HELLO (4) whose destination and source NIDs follow.</li>
  * </ul>
  * For the hellos the source NID must be a socket-LND NID, and the sender's address be its address
- * or the receiver's be the destination's. IPv4 only (the socket LND's NIDs of this layout carry
+ * or the receiver's be the destination's. A connection seen after its handshake starts with a
+ * socket-LND message of type KSOCK_MSG_LNET (0xc1) whose LNet header must agree (see
+ * {@link #message}; nDPI's lustre.c checks the destination address and the payload length there). IPv4 only (the socket LND's NIDs of this layout carry
  * IPv4 addresses). It writes no metadata.
  */
 public final class LustreDissector extends PrefixDissector {
@@ -38,9 +40,13 @@ public final class LustreDissector extends PrefixDissector {
     static final long TCP_MAGIC = 0xeebc0dedL;
     static final int SOCKLND = 2;
     static final int MSG_HELLO = 4;
-    private static final int CAP = 64;
-    private static final long[] CLIENT_FIRST = Dissector.bytes(0x00, 0xac, 0x63, 0x45, 0xed, 0xee);
-    private static final long[] SERVER_FIRST = Dissector.bytes(0x63, 0x45, 0xed, 0xee);
+    static final long KSOCK_MSG_LNET = 0xC1;
+    /** ksock_msg's 24 bytes and lnet_hdr's 72. */
+    private static final int MESSAGE_HEADER = 96;
+    private static final long MAX_PAYLOAD = 1 << 20;
+    private static final int CAP = 128;
+    private static final long[] CLIENT_FIRST = Dissector.bytes(0x00, 0xac, 0x63, 0x45, 0xed, 0xee, 0xc1);
+    private static final long[] SERVER_FIRST = Dissector.bytes(0x00, 0x63, 0x45, 0xed, 0xee, 0xc1);
 
     public LustreDissector() {
         super(DESCRIPTOR, CAP);
@@ -63,8 +69,12 @@ public final class LustreDissector extends PrefixDissector {
             int c = b[off] & 0xFF;
             return firstBytes(fromClient)[c >>> 6] << ~c < 0 ? NEED_MORE : NO;
         }
+        long first = u32le(b, off);
+        if (first == KSOCK_MSG_LNET || u32(b, off) == KSOCK_MSG_LNET) {
+            return message(ctx, fromClient, b, off, len, first == KSOCK_MSG_LNET);
+        }
         boolean little;
-        long magic = u32le(b, off);
+        long magic = first;
         if (magic == ACCEPTOR_MAGIC || magic == PROTO_MAGIC || magic == TCP_MAGIC) {
             little = true;
         } else {
@@ -105,6 +115,25 @@ public final class LustreDissector extends PrefixDissector {
             return NO;
         }
         return hello(b, off + 16, off + 8, little, sender, receiver);
+    }
+
+    /**
+     * A socket-LND message of a connection seen after its handshake (ksock_msg: type
+     * KSOCK_MSG_LNET 0xc1, checksum, two zero-copy cookies, then the 72-byte lnet_hdr): an LNet
+     * message type ACK, PUT, GET or REPLY, a payload of at most LNET_MAX_PAYLOAD (1 MiB), and both
+     * NIDs socket-LND NIDs naming this flow's endpoints (destination the receiver, source the
+     * sender).
+     */
+    private static int message(FlowContext ctx, boolean fromClient, byte[] b, int off, int len, boolean little) {
+        if (len < MESSAGE_HEADER) {
+            return NEED_MORE;
+        }
+        int sender = (int) (fromClient ? ctx.clientLo() : ctx.serverLo());
+        int receiver = (int) (fromClient ? ctx.serverLo() : ctx.clientLo());
+        long type = word(b, off + 48, little);
+        long payload = word(b, off + 52, little);
+        return type <= 3 && payload <= MAX_PAYLOAD && socketNid(b, off + 24, little) && address(b, off + 24, little) == receiver
+                && socketNid(b, off + 32, little) && address(b, off + 32, little) == sender ? DONE : NO;
     }
 
     private static int hello(byte[] b, int src, int dst, boolean little, int sender, int receiver) {

@@ -65,10 +65,20 @@ class UnseenProtocolsGoldenTest {
     }
 
     @Test
+    void lustreSeenAfterItsHandshake() throws Exception {
+        // lustre.pcap from its LNet message on (editcap -r lustre.pcap lustre-midstream.pcap 10-15)
+        Map<Integer, FlowRecord> flows = byServerPort("/captures/breadth5/lustre-midstream.pcap");
+        assertThat(flows).containsOnlyKeys(988);
+        assertThat(flows.get(988).protocol()).isEqualTo("Lustre");
+        assertThat(flows.get(988).confidence()).isEqualTo("DPI");
+    }
+
+    @Test
     void tsharkAgrees() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/tshark")), "tshark is not installed");
         // Wireshark's LNet dissector (port 988) decodes the LNet message that follows the hellos
         assertThat(protocols("/captures/breadth5/lustre.pcap")).anyMatch(p -> p.endsWith(":tcp:lnet"));
+        assertThat(protocols("/captures/breadth5/lustre-midstream.pcap")).anyMatch(p -> p.endsWith(":tcp:lnet"));
         // the JSON-RPC body of the HTTP POST is JSON to Wireshark too
         assertThat(protocols("/captures/breadth5/jsonrpc.pcap")).anyMatch(p -> p.endsWith(":http:json"));
     }

@@ -46,6 +46,12 @@ class LustreDissectorTest {
                 u32le(LustreDissector.MSG_HELLO), u32le(0), zeros(40));
     }
 
+    /** A KSOCK_MSG_LNET message: no checksum, no cookies, an lnet_hdr of {@code type} from src to dst. */
+    static byte[] lnetMessage(long src, long dst, int type, long payload) {
+        return cat(u32le(0xC1), u32le(0), u64le(0), u64le(0), nid(dst, 2), nid(src, 2), u32le(12345), u32le(12345), u32le(type),
+                u32le(payload), zeros(40));
+    }
+
     private static boolean run(Msg... msgs) {
         return Drive.run(new LustreDissector(), new TestFlow(6, 1023, 988), List.of(msgs)).recognised();
     }
@@ -61,6 +67,17 @@ class LustreDissectorTest {
         assertThat(run(Msg.c(cat(u32(LustreDissector.ACCEPTOR_MAGIC), u32(1), u32(2L << 16), u32(SERVER))))).isTrue();
         assertThat(run(Msg.c(cat(u32(LustreDissector.PROTO_MAGIC), u32(3), u32(2L << 16), u32(CLIENT), u32(2L << 16), u32(SERVER),
                 zeros(32))))).isTrue();
+    }
+
+    @Test
+    void aConnectionSeenAfterItsHandshake() {
+        assertThat(run(Msg.c(lnetMessage(CLIENT, SERVER, 2, 0)))).isTrue();                 // GET
+        assertThat(run(Msg.s(cat(lnetMessage(SERVER, CLIENT, 3, 4096), zeros(4096))))).isTrue();   // REPLY with its payload
+        assertThat(run(Msg.c(lnetMessage(SERVER, CLIENT, 2, 0)))).isFalse();                // NIDs the wrong way round
+        assertThat(run(Msg.c(lnetMessage(CLIENT, SERVER, 4, 0)))).isFalse();                // HELLO is no mid-stream message
+        assertThat(run(Msg.c(lnetMessage(CLIENT, SERVER, 1, 2L << 20)))).isFalse();         // payload beyond LNET_MAX_PAYLOAD
+        assertThat(Splits.check(LustreDissector::new, d -> TestFlow.tcp(d, 988),
+                List.of(org.fathom.protocol.apptest.Msg.c(lnetMessage(CLIENT, SERVER, 1, 0)))).matched).isTrue();
     }
 
     @Test
