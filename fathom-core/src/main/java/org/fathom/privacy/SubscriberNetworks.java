@@ -9,13 +9,39 @@ import org.fathom.net.Cidr;
  * visible. Default: RFC 1918, carrier-grade NAT 100.64.0.0/10, IPv6 unique-local fc00::/7 and
  * link-local fe80::/10.
  */
-public record SubscriberNetworks(List<Cidr> networks) {
+public final class SubscriberNetworks {
     public static final String DEFAULT_TEXT = "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,fc00::/7,fe80::/10";
     public static final SubscriberNetworks DEFAULT = parse(DEFAULT_TEXT);
     public static final SubscriberNetworks NONE = new SubscriberNetworks(List.of());
 
-    public SubscriberNetworks {
-        networks = List.copyOf(networks);
+    private final List<Cidr> networks;
+    /** Per block: network high and low words, then their masks (asked twice for every flow that ends). */
+    private final long[] table;
+
+    public SubscriberNetworks(List<Cidr> networks) {
+        this.networks = List.copyOf(networks);
+        table = new long[this.networks.size() * 4];
+        for (int i = 0; i < this.networks.size(); i++) {
+            Cidr c = this.networks.get(i);
+            table[4 * i] = c.hi();
+            table[4 * i + 1] = c.lo();
+            table[4 * i + 2] = c.bits() >= 64 ? -1L : c.bits() == 0 ? 0 : -1L << (64 - c.bits());
+            table[4 * i + 3] = c.bits() <= 64 ? 0 : c.bits() >= 128 ? -1L : -1L << (128 - c.bits());
+        }
+    }
+
+    public List<Cidr> networks() {
+        return networks;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SubscriberNetworks s && s.networks.equals(networks);
+    }
+
+    @Override
+    public int hashCode() {
+        return networks.hashCode();
     }
 
     /** {@code none}, or a comma-separated list of CIDR blocks. */
@@ -37,9 +63,9 @@ public record SubscriberNetworks(List<Cidr> networks) {
     }
 
     public boolean contains(long hi, long lo) {
-        List<Cidr> l = networks;
-        for (int i = 0, n = l.size(); i < n; i++) {   // indexed: no iterator per call (asked for every record's addresses)
-            if (l.get(i).contains(hi, lo)) {
+        long[] t = table;
+        for (int i = 0; i < t.length; i += 4) {
+            if ((hi & t[i + 2]) == t[i] && (lo & t[i + 3]) == t[i + 1]) {
                 return true;
             }
         }
