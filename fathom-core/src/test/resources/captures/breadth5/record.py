@@ -31,6 +31,33 @@ def capture(name, bpf, exchange):
         dump.wait(10)
 
 
+def post_once(port, body, content_type, answer):
+    """One HTTP/1.1 POST of body to a server on port that answers 200 with answer(request body) -> (headers, body)."""
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self):
+            headers, reply = answer(self.rfile.read(int(self.headers["Content-Length"])))
+            self.send_response(200)
+            for name, value in headers:
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(reply)))
+            self.end_headers()
+            self.wfile.write(reply)
+
+        def log_message(self, *a):
+            pass
+    httpd = http.server.HTTPServer(("127.0.0.1", port), Handler)
+    th = threading.Thread(target=httpd.handle_request)
+    th.start()
+    h = http.client.HTTPConnection("127.0.0.1", port)
+    h.request("POST", "/", body=body, headers={"Content-Type": content_type})
+    h.getresponse().read()
+    h.close()
+    th.join()
+    httpd.server_close()
+
+
 def serve_once(port, handler, bind="127.0.0.1"):
     srv = socket.socket()
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -91,30 +118,11 @@ def jsonrpc_tcp():
     c.close()
     t.join()
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_POST(self):
-            req = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            body = json.dumps({"jsonrpc": "2.0", "result": sum(req["params"]), "id": req["id"]}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *a):
-            pass
-    httpd = http.server.HTTPServer(("127.0.0.1", 8545), Handler)
-    th = threading.Thread(target=httpd.handle_request)
-    th.start()
-    h = http.client.HTTPConnection("127.0.0.1", 8545)
-    h.request("POST", "/", body=json.dumps({"jsonrpc": "2.0", "method": "sum", "params": [1, 2, 4], "id": "1"}),
-              headers={"Content-Type": "application/json"})
-    h.getresponse().read()
-    h.close()
-    th.join()
-    httpd.server_close()
+    def answer(request):
+        req = json.loads(request)
+        return [("Content-Type", "application/json")], \
+            json.dumps({"jsonrpc": "2.0", "result": sum(req["params"]), "id": req["id"]}).encode()
+    post_once(8545, json.dumps({"jsonrpc": "2.0", "method": "sum", "params": [1, 2, 4], "id": "1"}), "application/json", answer)
 
 
 # ---- ClickHouse native protocol (port 9000) and HTTP interface (port 8123)
@@ -139,34 +147,15 @@ def clickhouse():
     c.close()
     t.join()
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_POST(self):
-            self.rfile.read(int(self.headers["Content-Length"]))
-            body = b"1\n"
-            self.send_response(200)
-            self.send_header("Content-Type", "text/tab-separated-values; charset=UTF-8")
-            self.send_header("X-ClickHouse-Server-Display-Name", "node1")
-            self.send_header("X-ClickHouse-Query-Id", "5f3c1c4e-8a4b-4a55-9b1e-0a7c3e2f1d00")
-            self.send_header("X-ClickHouse-Format", "TabSeparated")
-            self.send_header("X-ClickHouse-Timezone", "UTC")
-            self.send_header("X-ClickHouse-Summary", '{"read_rows":"1","read_bytes":"1","written_rows":"0","written_bytes":"0","total_rows_to_read":"0"}')
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *a):
-            pass
-    httpd = http.server.HTTPServer(("127.0.0.1", 8123), Handler)
-    th = threading.Thread(target=httpd.handle_request)
-    th.start()
-    h = http.client.HTTPConnection("127.0.0.1", 8123)
-    h.request("POST", "/", body="SELECT 1", headers={"Content-Type": "text/plain"})
-    h.getresponse().read()
-    h.close()
-    th.join()
-    httpd.server_close()
+    def answer(request):
+        return [("Content-Type", "text/tab-separated-values; charset=UTF-8"),
+                ("X-ClickHouse-Server-Display-Name", "node1"),
+                ("X-ClickHouse-Query-Id", "5f3c1c4e-8a4b-4a55-9b1e-0a7c3e2f1d00"),
+                ("X-ClickHouse-Format", "TabSeparated"),
+                ("X-ClickHouse-Timezone", "UTC"),
+                ("X-ClickHouse-Summary", '{"read_rows":"1","read_bytes":"1","written_rows":"0","written_bytes":"0","total_rows_to_read":"0"}')], \
+            b"1\n"
+    post_once(8123, "SELECT 1", "text/plain", answer)
 
 
 # ---- Lustre LNet over TCP (port 988): acceptor request, then the socket LND's V3 hellos

@@ -128,6 +128,16 @@ public record Cidr(long hi, long lo, int bits, String text) {
         return i == n ? v : -1;
     }
 
+    /** The mask of the high 64 bits of an address in this block. */
+    public long hiMask() {
+        return hiMask(bits);
+    }
+
+    /** The mask of the low 64 bits of an address in this block. */
+    public long loMask() {
+        return loMask(bits);
+    }
+
     static long hiMask(int bits) {
         return bits >= 64 ? -1L : bits == 0 ? 0 : -1L << (64 - bits);
     }

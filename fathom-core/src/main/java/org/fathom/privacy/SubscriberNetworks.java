@@ -25,8 +25,8 @@ public final class SubscriberNetworks {
             Cidr c = this.networks.get(i);
             table[4 * i] = c.hi();
             table[4 * i + 1] = c.lo();
-            table[4 * i + 2] = c.bits() >= 64 ? -1L : c.bits() == 0 ? 0 : -1L << (64 - c.bits());
-            table[4 * i + 3] = c.bits() <= 64 ? 0 : c.bits() >= 128 ? -1L : -1L << (128 - c.bits());
+            table[4 * i + 2] = c.hiMask();
+            table[4 * i + 3] = c.loMask();
         }
     }
 

@@ -209,7 +209,7 @@ public final class HttpHead {
         int n = t - f;
         if (n > 0 && n < COMMON_BY_LENGTH.length && COMMON_BY_LENGTH[n] != null) {
             for (String c : COMMON_BY_LENGTH[n]) {
-                if (sameIgnoringAsciiCase(b, f, c)) {
+                if (org.fathom.wire.text.Ascii.startsWithIgnoreCase(b, f, n, c)) {
                     return c;
                 }
             }
@@ -220,18 +220,6 @@ public final class HttpHead {
     /** The bytes {@link String#strip} removes from an ISO-8859-1 string: Character.isWhitespace. */
     private static boolean isStripped(byte c) {
         return c == ' ' || (c >= 9 && c <= 13) || (c >= 28 && c <= 31);
-    }
-
-    /** Whether {@code b[at..at+lower.length())} is {@code lower} (ASCII lower-case) in any letter case. */
-    private static boolean sameIgnoringAsciiCase(byte[] b, int at, String lower) {
-        for (int i = 0; i < lower.length(); i++) {
-            int want = lower.charAt(i);
-            int c = b[at + i];
-            if (c != want && !(want >= 'a' && want <= 'z' && c == want - 32)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static int lineEnd(byte[] b, int from, int end) {

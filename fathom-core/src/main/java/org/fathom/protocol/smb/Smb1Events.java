@@ -226,20 +226,7 @@ final class Smb1Events {
                 };
             }
         }
-        LinkedHashMap<String, Object> m = new LinkedHashMap<>();
-        m.put(Registration.SMB_COMMAND.key(), commandName(q.command));
-        if (status >= 0 && words >= 0) {
-            m.put(Registration.SMB_STATUS.key(), String.format("0x%08x", status));
-        }
-        m.put(Registration.SMB_DIALECT.key(), dialect);
-        if (q.auth != null) {
-            m.put(Registration.NTLM_USER.key(), q.auth.user());
-            m.put(Registration.NTLM_DOMAIN.key(), q.auth.domain());
-            m.put(Registration.NTLM_WORKSTATION.key(), q.auth.workstation());
-        }
-        m.put(Registration.SMB_TREE.key(), q.tree);
-        m.put(Registration.SMB_SHARE_TYPE.key(), shareType);
-        ctx.transaction("smb", m);
+        SmbEvent.emit(ctx, commandName(q.command), words >= 0 ? status : -1, dialect, q.auth, q.tree, shareType);
     }
 
     private static void unanswered(FlowContext ctx, List<Command> request) {

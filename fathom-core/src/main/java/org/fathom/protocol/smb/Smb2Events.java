@@ -123,27 +123,12 @@ final class Smb2Events {
     }
 
     private static void emit(FlowContext ctx, Pending q, long status, String dialect, int shareType) {
-        java.util.LinkedHashMap<String, Object> m = new java.util.LinkedHashMap<>();
-        m.put(Registration.SMB_COMMAND.key(), commandName(q.command));
-        if (status >= 0) {
-            m.put(Registration.SMB_STATUS.key(), String.format("0x%08x", status));
-        }
-        m.put(Registration.SMB_DIALECT.key(), dialect);
-        if (q.auth != null) {
-            m.put(Registration.NTLM_USER.key(), q.auth.user());
-            m.put(Registration.NTLM_DOMAIN.key(), q.auth.domain());
-            m.put(Registration.NTLM_WORKSTATION.key(), q.auth.workstation());
-        }
-        m.put(Registration.SMB_TREE.key(), q.tree);
-        if (shareType >= 0) {
-            m.put(Registration.SMB_SHARE_TYPE.key(), switch (shareType) {
-                case 1 -> "disk";
-                case 2 -> "pipe";
-                case 3 -> "print";
-                default -> String.valueOf(shareType);
-            });
-        }
-        ctx.transaction("smb", m);
+        SmbEvent.emit(ctx, commandName(q.command), status, dialect, q.auth, q.tree, shareType < 0 ? null : switch (shareType) {
+            case 1 -> "disk";
+            case 2 -> "pipe";
+            case 3 -> "print";
+            default -> String.valueOf(shareType);
+        });
     }
 
     void flush(FlowContext ctx) {

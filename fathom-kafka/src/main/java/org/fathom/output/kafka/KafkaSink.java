@@ -330,20 +330,23 @@ public final class KafkaSink implements FlowSink {
      */
     public static String key(ExportRecord r, String probeId) {
         return switch (r) {
-            case FlowRecord f -> probeId + "|" + f.l4() + "|" + f.srcIp() + "|" + f.srcPort() + "|" + f.dstIp() + "|"
-                    + f.dstPort() + "|" + f.vlan();
+            case FlowRecord f -> flowKey(probeId, f.l4(), f.srcIp(), f.srcPort(), f.dstIp(), f.dstPort(), f.vlan());
             case CallRecord c -> probeId + "|" + (c.callId() != null ? c.callId()
                     : Addresses.format(c.clientHi(), c.clientLo()) + "|" + c.clientPort());
             case AlertRecord a -> Addresses.format(a.targetHi(), a.targetLo()) + "|" + a.targetPort();
             case AggregateRecord a -> probeId + "|" + a.segment();
             case PrivacyHeader h -> probeId;
-            case org.fathom.record.EventRecord e -> probeId + "|" + e.l4() + "|" + e.srcIp() + "|" + e.srcPort() + "|" + e.dstIp()
-                    + "|" + e.dstPort() + "|" + e.vlan();
+            case org.fathom.record.EventRecord e -> flowKey(probeId, e.l4(), e.srcIp(), e.srcPort(), e.dstIp(), e.dstPort(), e.vlan());
             case org.fathom.record.VerdictRecord v -> v.hasDestination()
-                    ? probeId + "|" + v.l4() + "|" + Addresses.format(v.srcHi(), v.srcLo()) + "|" + v.srcPort() + "|"
-                            + Addresses.format(v.dstHi(), v.dstLo()) + "|" + v.dstPort() + "|" + v.vlan()
+                    ? flowKey(probeId, v.l4(), Addresses.format(v.srcHi(), v.srcLo()), v.srcPort(),
+                            Addresses.format(v.dstHi(), v.dstLo()), v.dstPort(), v.vlan())
                     : probeId + "|" + Addresses.format(v.srcHi(), v.srcLo());
         };
+    }
+
+    /** A flow's key: its flow record's, its events' and its verdicts' alike. */
+    private static String flowKey(String probeId, String l4, String src, int srcPort, String dst, int dstPort, int vlan) {
+        return probeId + "|" + l4 + "|" + src + "|" + srcPort + "|" + dst + "|" + dstPort + "|" + vlan;
     }
 
     /** The record's value: its JSON object with the probe id. */
