@@ -10,10 +10,10 @@ import org.fathom.decode.DecodedPacket;
  * segments and bytes per direction, zero-window advertisements, and how the connection failed
  * (refused, reset, never answered). docs/EVENTS.md says how each figure is computed.
  *
- * <p>One per worker, beside its {@link FlowTable}, indexed by the table's flow id: a flat
- * {@code long[]} of {@link #STRIDE} words per flow, grown by doubling with the table (so bounded
- * by its {@code maxFlows}), reset when a flow is created. Per packet: a few array reads and writes,
- * no allocation, no lock.
+ * <p>One per worker, beside its {@link FlowTable}, indexed by the table's flow id: {@link #STRIDE}
+ * words per flow in {@code long[]} pages of 1,024 flows, allocated as flow ids reach them (so
+ * bounded by the table's {@code maxFlows}) and never copied to grow; a flow's words are reset when
+ * it is created. Per packet: a few array reads and writes, no allocation, no lock.
  */
 public final class TcpHealth {
     static final int STRIDE = 24;
@@ -55,15 +55,38 @@ public final class TcpHealth {
     /** A fast retransmission follows the second duplicate ACK within 20 ms. */
     static final long FAST_RETRANS_NANOS = 20_000_000L;
 
-    private long[] w = new long[STRIDE * 1024];
+    /** Flows per page: the figures live in pages allocated as flow ids reach them, never copied. */
+    private static final int PAGE_SHIFT = 10;
+    private static final int PAGE_MASK = (1 << PAGE_SHIFT) - 1;
+    private long[][] pages = new long[64][];
+
+    /** The page of flow {@code f}, allocated on first use. */
+    private long[] page(int f) {
+        int i = f >>> PAGE_SHIFT;
+        if (i >= pages.length) {
+            pages = Arrays.copyOf(pages, Math.max(pages.length * 2, i + 1));
+        }
+        long[] w = pages[i];
+        if (w == null) {
+            w = pages[i] = new long[STRIDE << PAGE_SHIFT];
+        }
+        return w;
+    }
+
+    /** The page of flow {@code f}, or null if no flow of it was ever tracked. */
+    private long[] pageOrNull(int f) {
+        int i = f >>> PAGE_SHIFT;
+        return i < pages.length ? pages[i] : null;
+    }
+
+    private static int base(int f) {
+        return (f & PAGE_MASK) * STRIDE;
+    }
 
     /** Starts tracking a new flow {@code f} (its slot may hold a finished flow's figures). */
     public void reset(int f) {
-        int base = f * STRIDE;
-        if (base + STRIDE > w.length) {
-            w = Arrays.copyOf(w, Math.max(w.length * 2, base + STRIDE));
-        }
-        Arrays.fill(w, base, base + STRIDE, 0L);
+        int base = base(f);
+        Arrays.fill(page(f), base, base + STRIDE, 0L);
     }
 
     /**
@@ -71,11 +94,8 @@ public final class TcpHealth {
      * ({@link FlowTable#lastFromA()}).
      */
     public void packet(int f, boolean fromA, DecodedPacket d) {
-        int base = f * STRIDE;
-        if (base + STRIDE > w.length) {
-            reset(f);
-        }
-        long[] w = this.w;
+        int base = base(f);
+        long[] w = page(f);
         long now = d.timestampNanos;
         int flags = d.tcpFlags;
         int seq = d.tcpSeq;
@@ -194,10 +214,11 @@ public final class TcpHealth {
      * @param clientIsB whether the flow's client is the table's B side ({@link FlowTable#clientIsB})
      */
     public void publish(int f, boolean clientIsB, Map<String, Object> meta) {
-        int base = f * STRIDE;
-        if (base + STRIDE > w.length) {
+        long[] w = pageOrNull(f);
+        if (w == null) {
             return;
         }
+        int base = base(f);
         long fl = w[base + FLAGS];
         if ((fl & F_RTT_SERVER) != 0) {
             meta.put("tcp.rtt_server_ms", ms(w[base + RTT_SERVER]));
@@ -207,8 +228,8 @@ public final class TcpHealth {
         }
         int c = base + (clientIsB ? DIR : 0);
         int s = base + (clientIsB ? 0 : DIR);
-        direction(meta, C2S, c);
-        direction(meta, S2C, s);
+        direction(meta, C2S, w, c);
+        direction(meta, S2C, w, s);
         if ((fl & F_REFUSED) != 0) {
             meta.put("tcp.refused", Boolean.TRUE);
         } else if ((fl & (F_RST_A | F_RST_B)) != 0) {
@@ -227,7 +248,7 @@ public final class TcpHealth {
     private static final String[] S2C = {"tcp.retrans_s2c", "tcp.retrans_bytes_s2c", "tcp.out_of_order_s2c",
         "tcp.out_of_order_bytes_s2c", "tcp.zero_window_s2c"};
 
-    private void direction(Map<String, Object> meta, String[] keys, int at) {
+    private static void direction(Map<String, Object> meta, String[] keys, long[] w, int at) {
         long r = w[at + RETRANS];
         long retrans = r & 0xFFFF_FFFFL;
         long ooo = r >>> 32;
@@ -247,7 +268,8 @@ public final class TcpHealth {
 
     /** Retransmissions as tshark counts {@code tcp.analysis.retransmission} (spurious ones apart). */
     public long retransmissions(int f, boolean fromA) {
-        return w[f * STRIDE + (fromA ? 0 : DIR) + RETRANS] & 0xFFFF_FFFFL;
+        long[] w = pageOrNull(f);
+        return w == null ? 0 : w[base(f) + (fromA ? 0 : DIR) + RETRANS] & 0xFFFF_FFFFL;
     }
 
     private static Double ms(long nanos) {

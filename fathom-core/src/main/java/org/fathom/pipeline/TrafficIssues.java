@@ -51,37 +51,63 @@ public final class TrafficIssues {
         if (m.isEmpty()) {
             return;
         }
+        // one pass over the record's fields (a flow has a handful), not a lookup per figure
+        Object rttServer = null, rttClient = null, resetBy = null, rcode = null, dnsQuery = null, dnsMs = null;
+        Object httpStatus = null, httpMs = null, tlsClientVersion = null, tlsVersion = null, tlsMs = null;
+        boolean refusedFlag = false, unansweredFlag = false, tlsAlert = false;
+        long retrans = 0, retransB = 0, ooo = 0, zw = 0, e4 = 0, e5 = 0;
+        for (Map.Entry<String, Object> e : m.entrySet()) {
+            Object v = e.getValue();
+            switch (e.getKey()) {
+                case "tcp.rtt_server_ms" -> rttServer = v;
+                case "tcp.rtt_client_ms" -> rttClient = v;
+                case "tcp.refused" -> refusedFlag = v != null;
+                case "tcp.unanswered" -> unansweredFlag = v != null;
+                case "tcp.reset_by" -> resetBy = v;
+                case "tcp.retrans_c2s", "tcp.retrans_s2c" -> retrans += num(v);
+                case "tcp.retrans_bytes_c2s", "tcp.retrans_bytes_s2c" -> retransB += num(v);
+                case "tcp.out_of_order_c2s", "tcp.out_of_order_s2c" -> ooo += num(v);
+                case "tcp.zero_window_c2s", "tcp.zero_window_s2c" -> zw += num(v);
+                case "dns.rcode" -> rcode = v;
+                case "dns.query" -> dnsQuery = v;
+                case "dns.response_ms" -> dnsMs = v;
+                case "http.status" -> httpStatus = v;
+                case "http.errors_4xx" -> e4 = num(v);
+                case "http.errors_5xx" -> e5 = num(v);
+                case "http.response_ms" -> httpMs = v;
+                case "tls.client_version" -> tlsClientVersion = v;
+                case "tls.version" -> tlsVersion = v;
+                case "tls.handshake_ms" -> tlsMs = v;
+                case "tls.alert" -> tlsAlert = v != null;
+                default -> { }
+            }
+        }
         if (tcp) {
-            Object s = m.get("tcp.rtt_server_ms");
-            Object c = m.get("tcp.rtt_client_ms");
-            if (s instanceof Double sd && c instanceof Double cd) {
+            if (rttServer instanceof Double sd && rttClient instanceof Double cd) {
                 handshakes++;
                 rttServerMsSum += sd;
                 rttClientMsSum += cd;
             }
-            if (m.get("tcp.refused") != null) {
+            if (refusedFlag) {
                 refused++;
             }
-            if (m.get("tcp.unanswered") != null) {
+            if (unansweredFlag) {
                 unanswered++;
             }
-            Object by = m.get("tcp.reset_by");
-            if ("client".equals(by)) {
+            if ("client".equals(resetBy)) {
                 resetByClient++;
-            } else if ("server".equals(by)) {
+            } else if ("server".equals(resetBy)) {
                 resetByServer++;
             }
-            long rc = num(m.get("tcp.retrans_c2s")) + num(m.get("tcp.retrans_s2c"));
-            if (rc > 0) {
+            if (retrans > 0) {
                 retransFlows++;
-                retransSegments += rc;
-                retransBytes += num(m.get("tcp.retrans_bytes_c2s")) + num(m.get("tcp.retrans_bytes_s2c"));
+                retransSegments += retrans;
+                retransBytes += retransB;
             }
-            outOfOrderSegments += num(m.get("tcp.out_of_order_c2s")) + num(m.get("tcp.out_of_order_s2c"));
-            zeroWindow += num(m.get("tcp.zero_window_c2s")) + num(m.get("tcp.zero_window_s2c"));
+            outOfOrderSegments += ooo;
+            zeroWindow += zw;
         }
         if ("DNS".equals(r.protocol())) {
-            Object rcode = m.get("dns.rcode");
             if (rcode != null) {
                 dnsResponses++;
                 switch (rcode.toString()) {
@@ -90,34 +116,32 @@ public final class TrafficIssues {
                     case "SERVFAIL" -> dnsServfail++;
                     default -> dnsOtherErrors++;
                 }
-            } else if (m.get("dns.query") != null && r.packetsS2c() == 0) {
+            } else if (dnsQuery != null && r.packetsS2c() == 0) {
                 dnsNoAnswer++;
             }
-            if (m.get("dns.response_ms") instanceof Double d) {
+            if (dnsMs instanceof Double d) {
                 dnsTimed++;
                 dnsMsSum += d;
             }
         }
-        if (m.get("http.status") instanceof Long st) {
+        if (httpStatus instanceof Long st) {
             httpResponses++;
-            long e4 = num(m.get("http.errors_4xx"));
-            long e5 = num(m.get("http.errors_5xx"));
             http4xx += e4 > 0 ? e4 : st >= 400 && st < 500 ? 1 : 0;
             http5xx += e5 > 0 ? e5 : st >= 500 ? 1 : 0;
-            if (m.get("http.response_ms") instanceof Double d) {
+            if (httpMs instanceof Double d) {
                 httpTimed++;
                 httpMsSum += d;
             }
         }
-        if (m.get("tls.client_version") != null || m.get("tls.version") != null) {
-            if (m.get("tls.handshake_ms") instanceof Double d) {
+        if (tlsClientVersion != null || tlsVersion != null) {
+            if (tlsMs instanceof Double d) {
                 tlsHandshakes++;
                 tlsMsSum += d;
             }
-            if (m.get("tls.alert") != null) {
+            if (tlsAlert) {
                 tlsAlerts++;
             }
-            if (m.get("tls.client_version") != null && m.get("tls.version") == null && r.packetsS2c() > 0) {
+            if (tlsClientVersion != null && tlsVersion == null && r.packetsS2c() > 0) {
                 tlsFailed++;   // a ClientHello the server answered, but not with a ServerHello
             }
         }
