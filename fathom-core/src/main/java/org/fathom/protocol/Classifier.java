@@ -564,6 +564,8 @@ public final class Classifier implements PassiveObserver.AddressBook {
                 }
                 if (s != null && relay && "DPI".equals(confidence) && !callService(s.name())) {
                     s = null; // a STUN server on a cloud or CDN address says nothing of the service
+                } else if (s != null && !relay && callName(s.name())) {
+                    s = null; // a call's relay block (a hosting provider's) names only the call's media
                 }
                 if (s != null && "unknown".equals(confidence)) {
                     confidence = "ip";
@@ -767,8 +769,22 @@ public final class Classifier implements PassiveObserver.AddressBook {
 
     /** Services whose own address blocks hold the STUN/TURN relays of their calls. */
     static boolean callService(String app) {
-        return callVariant(app) != null || switch (app) {
+        return callVariant(app) != null || callName(app) || switch (app) {
             case "Zoom", "Webex", "Discord", "GoTo", "Telegram" -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * Whether {@code app} is itself the name of a call (a {@link #callVariant}). An address block
+     * listed under such a name in addresses.rules is where a call service runs its media relays
+     * inside a hosting provider's block (KakaoTalk_Voice in KINX's 1.201.0.0/16): it names only a
+     * call's media and NAT-traversal flows ({@link #callCarrier}), never other traffic to the block.
+     */
+    static boolean callName(String app) {
+        return switch (app) {
+            case "WhatsAppCall", "FacebookVoip", "SignalVoip", "TelegramVoip", "GoogleCall", "Skype_TeamsCall",
+                 "SnapchatCall", "LineCall", "ViberVoip", "KakaoTalk_Voice" -> true;
             default -> false;
         };
     }

@@ -140,6 +140,7 @@ class ClassifierCatalogTest {
         AddressCatalog addresses = new AddressCatalog();
         addresses.add("157.240.0.0/16", new Service("Facebook", "SocialNetwork"));
         addresses.add("45.57.0.0/17", new Service("NetFlix", "Video"));
+        addresses.add("1.201.0.0/16", new Service("KakaoTalk_Voice", "VoIP"));
         classifier = new Classifier(new ProtocolRegistry(List.of(new ToyDns(), new ToyTls(), new ToyStun(), new ToyHttp())), services, addresses);
         table = new FlowTable(FlowConfig.DEFAULTS, (t, f, reason) -> results.add(classifier.finish(t, f)));
     }
@@ -361,6 +362,24 @@ class ClassifierCatalogTest {
         assertThat(f.confidence()).isEqualTo("DPI");
         // only messaging services have call variants (an address never renames TLS: see anAddressNeverRenamesAProtocolFoundByInspection)
         assertThat(Classifier.callVariant("NetFlix")).isNull();
+    }
+
+    @Test
+    void aCallRelayBlockNamesOnlyTheCallsMedia() {
+        // a hosting provider's block where a call service runs its relays, listed under the call's name
+        udp(ipv4(1, 201, 1, 174), 23047, "STUN", "STUN");
+        Classification media = only();
+        assertThat(media.protocol()).isEqualTo("STUN");
+        assertThat(media.application()).isEqualTo("KakaoTalk_Voice");
+        assertThat(media.category()).isEqualTo("VoIP");
+        assertThat(media.confidence()).isEqualTo("DPI");
+        // other tenants of the block: neither an unknown flow nor one DPI named is called a call
+        udp(ipv4(1, 201, 1, 174), 40001, "\u0001\u0002\u0003", "\u0004");
+        Classification unknown = only();
+        assertThat(unknown.application()).isEqualTo("Unknown");
+        assertThat(unknown.confidence()).isEqualTo("unknown");
+        tcp(ipv4(1, 201, 1, 174), 443, "HELLO");
+        assertThat(only().application()).isEqualTo("TLS");
     }
 
     @Test
