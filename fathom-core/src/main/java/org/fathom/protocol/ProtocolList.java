@@ -90,7 +90,9 @@ public final class ProtocolList {
         }
         for (Map.Entry<Service, AddressCatalog.Prefix> e : addresses.services().entrySet()) {
             String block = cidr(e.getValue());
-            add(m, e.getKey().name(), e.getKey().category(), Method.ADDRESS, block);
+            // a call relay block (listed under a call's own name) names only the call's media
+            add(m, e.getKey().name(), e.getKey().category(), Method.ADDRESS,
+                    Classifier.callName(e.getKey().name()) ? block + " (on STUN/DTLS/SRTP/RTP/RTCP)" : block);
             if (Classifier.callService(e.getKey().name())) {
                 callVariant(m, e.getKey().name(), Method.ADDRESS, block);
             }
@@ -115,11 +117,11 @@ public final class ProtocolList {
         return sb + "/" + p.len();
     }
 
-    /** A messaging service named on a STUN/DTLS/SRTP flow is reported as its call variant. */
+    /** A messaging service named on a media or NAT-traversal flow (STUN/DTLS/SRTP/RTP/RTCP) is reported as its call variant. */
     private static void callVariant(Map<String, Entry> m, String app, Method how, String evidence) {
         String call = Classifier.callVariant(app);
         if (call != null) {
-            add(m, call, "VoIP", how, evidence + " (on STUN/DTLS/SRTP)");
+            add(m, call, "VoIP", how, evidence + " (on STUN/DTLS/SRTP/RTP/RTCP)");
         }
     }
 
