@@ -318,51 +318,84 @@ public final class Classifier implements PassiveObserver.AddressBook {
             return;
         }
         // each dissector sees each payload once: the ones tried by port above are skipped
-        if (probe(fi, registry.all(tcp), hinted, hinted2, fromClient, b, off, len)) {
+        if (probeAll(fi, tcp, hinted, hinted2, fromClient, b, off, len)) {
             return;
         }
         if (fi.clientPayloadPackets >= MAX_PACKETS_PER_DIRECTION || fi.serverPayloadPackets >= MAX_PACKETS_PER_DIRECTION
-                || allExcluded(fi, registry.all(tcp))) {
+                || allExcluded(fi, registry.mask(tcp))) {
             fi.finishInspection();
         }
     }
 
     /** Offers the payload to each candidate in {@code order}; true once one matched. */
     private boolean probe(FlowInspection fi, int[] order, int[] tried, int[] tried2, boolean fromClient, byte[] b, int off, int len) {
+        boolean portsOwn = tried == null && order == registry.byPort(true, fi.serverPort);
         for (int i : order) {
             if (fi.isExcluded(i) || contains(tried, i) || contains(tried2, i)) {
                 continue;
             }
-            Dissector ds = registry.get(i);
-            if ((fromClient ? fi.clientPayloadPackets : fi.serverPayloadPackets) > ds.descriptor().probeDepth()) {
-                fi.exclude(i);
-                continue;
-            }
-            int r = call(fi, i, fromClient, b, off, len);
-            if (r == Dissector.NO) {
-                fi.exclude(i);
-                if (tried == null && fi.sawSyn && order == registry.byPort(true, fi.serverPort)) {
-                    fi.refuse(i); // the server port's own protocol refused the stream's start
-                }
-            } else if (r == Dissector.MATCH || r == Dissector.DONE) {
-                fi.matched = i;
-                if (fi.protocol == null) {
-                    Descriptor desc = ds.descriptor();
-                    fi.setProtocol(desc.name(), desc.category());
-                }
-                if (r == Dissector.DONE) {
-                    fi.finishInspection();
-                } else {
-                    // other dissectors' state is no longer needed
-                    fi.keepOnlyStateOf(i);
-                }
-                return true;
-            }
-            if (fi.done) {
+            if (offer(fi, i, portsOwn, fromClient, b, off, len)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * The full pass over every dissector of the transport, in probe order: registry indexes are
+     * the probe order, so it walks the bits of the candidates not excluded yet instead of the
+     * whole list (most are excluded after a flow's first payload, many by its first byte).
+     */
+    private boolean probeAll(FlowInspection fi, boolean tcp, int[] tried, int[] tried2, boolean fromClient, byte[] b, int off, int len) {
+        long[] mask = registry.mask(tcp);
+        for (int w = 0; w < mask.length; w++) {
+            long bits = mask[w] & ~fi.excluded[w];
+            while (bits != 0) {
+                int i = w << 6 | Long.numberOfTrailingZeros(bits);
+                bits &= bits - 1;
+                if (contains(tried, i) || contains(tried2, i)) {
+                    continue;
+                }
+                if (offer(fi, i, false, fromClient, b, off, len)) {
+                    return true;
+                }
+                bits &= ~fi.excluded[w];   // as the list walk would: what was excluded meanwhile is skipped
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Offers the payload to dissector {@code i}; true once the flow is decided (it matched, or
+     * inspection ended). {@code portsOwn}: {@code i} is registered for the TCP server port, so its
+     * no to the stream's start keeps the port guess from naming its protocol.
+     */
+    private boolean offer(FlowInspection fi, int i, boolean portsOwn, boolean fromClient, byte[] b, int off, int len) {
+        if ((fromClient ? fi.clientPayloadPackets : fi.serverPayloadPackets) > registry.probeDepth(i)) {
+            fi.exclude(i);
+            return false;
+        }
+        int r = call(fi, i, fromClient, b, off, len);
+        if (r == Dissector.NO) {
+            fi.exclude(i);
+            if (portsOwn && fi.sawSyn) {
+                fi.refuse(i); // the server port's own protocol refused the stream's start
+            }
+        } else if (r == Dissector.MATCH || r == Dissector.DONE) {
+            fi.matched = i;
+            if (fi.protocol == null) {
+                Descriptor desc = registry.get(i).descriptor();
+                fi.setProtocol(desc.name(), desc.category());
+            }
+            if (r == Dissector.DONE) {
+                fi.finishInspection();
+            } else {
+                // other dissectors' state is no longer needed
+                fi.keepOnlyStateOf(i);
+            }
+            return true;
+        }
+        return fi.done;
     }
 
     private static boolean contains(int[] a, int v) {
@@ -377,9 +410,9 @@ public final class Classifier implements PassiveObserver.AddressBook {
         return false;
     }
 
-    private static boolean allExcluded(FlowInspection fi, int[] all) {
-        for (int i : all) {
-            if (!fi.isExcluded(i)) {
+    private static boolean allExcluded(FlowInspection fi, long[] mask) {
+        for (int w = 0; w < mask.length; w++) {
+            if ((mask[w] & ~fi.excluded[w]) != 0) {
                 return false;
             }
         }
@@ -389,7 +422,7 @@ public final class Classifier implements PassiveObserver.AddressBook {
     private int call(FlowInspection fi, int i, boolean fromClient, byte[] b, int off, int len) {
         fi.current = i;
         try {
-            return registry.get(i).inspect(fi, fromClient, b, off, len);
+            return registry.at(i).inspect(fi, fromClient, b, off, len);
         } catch (RuntimeException e) {
             // a dissector bug costs this flow its verdict from that dissector, never the run
             fi.addRisk(Risk.MALFORMED_PACKET);

@@ -16,6 +16,12 @@ public final class ProtocolRegistry {
     private final int[][] udpByPort = new int[65536][];
     private final int[] tcpAll;
     private final int[] udpAll;
+    /** The same, as bit sets over registry indexes (which are the probe order). */
+    private final long[] tcpMask;
+    private final long[] udpMask;
+    /** Per registry index, for the probe loop: the dissector and its probe depth, without a list or a descriptor to go through. */
+    private final Dissector[] byIndex;
+    private final int[] probeDepth;
 
     public ProtocolRegistry(List<? extends Dissector> list) {
         this.dissectors = List.copyOf(list);
@@ -43,6 +49,19 @@ public final class ProtocolRegistry {
         tcpAll = tcp.stream().mapToInt(Integer::intValue).toArray();
         udpAll = udp.stream().mapToInt(Integer::intValue).toArray();
         int words = (dissectors.size() + 63) >>> 6;
+        tcpMask = new long[words];
+        udpMask = new long[words];
+        for (int i : tcpAll) {
+            tcpMask[i >>> 6] |= 1L << i;
+        }
+        for (int i : udpAll) {
+            udpMask[i >>> 6] |= 1L << i;
+        }
+        byIndex = dissectors.toArray(new Dissector[0]);
+        probeDepth = new int[byIndex.length];
+        for (int i = 0; i < byIndex.length; i++) {
+            probeDepth[i] = byIndex[i].descriptor().probeDepth();
+        }
         for (int dir = 0; dir < 2; dir++) {
             for (int i = 0; i < dissectors.size(); i++) {
                 long[] set = dissectors.get(i).firstBytes(dir == 0);
@@ -132,6 +151,21 @@ public final class ProtocolRegistry {
 
     int[] all(boolean tcp) {
         return tcp ? tcpAll : udpAll;
+    }
+
+    /** {@link #all} as a bit set over registry indexes: ascending index is probe order. */
+    long[] mask(boolean tcp) {
+        return tcp ? tcpMask : udpMask;
+    }
+
+    /** Dissector {@code i} ({@link #get}, for the hot path). */
+    Dissector at(int i) {
+        return byIndex[i];
+    }
+
+    /** Dissector {@code i}'s probe depth ({@link Descriptor#probeDepth}). */
+    int probeDepth(int i) {
+        return probeDepth[i];
     }
 
     /** Protocol names, for documentation and tests. */
