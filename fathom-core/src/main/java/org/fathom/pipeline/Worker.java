@@ -66,6 +66,11 @@ final class Worker {
             public void flowActive(FlowTable t, int f) {
                 Worker.this.flowActive(t, f);
             }
+
+            @Override
+            public void endsSoon(FlowTable t, int f) {
+                classifier.touch(t, f);
+            }
         });
     }
 
