@@ -483,8 +483,8 @@ public final class Classifier implements PassiveObserver.AddressBook {
      */
     public void touch(FlowTable t, int f) {
         if (t.ext(f) instanceof FlowInspection fi) {
-            LinkedHashMap<String, Object> m = fi.meta;
-            touched += (fi.toServer == null ? 0 : 1) + (m == null ? 0 : m.size());
+            Object[] v = fi.metaValues;
+            touched += (fi.toServer == null ? 0 : 1) + (v == null ? 0 : v.length);
         }
     }
 
@@ -513,9 +513,7 @@ public final class Classifier implements PassiveObserver.AddressBook {
      * flushed, and the metadata is a copy that later packets do not change.
      */
     public Classification verdict(FlowTable t, int f) {
-        Classification c = verdict(t, f, false);
-        return new Classification(c.protocol(), c.application(), c.category(), c.confidence(),
-                new LinkedHashMap<>(c.metadata()), c.risks());
+        return verdict(t, f, false);   // its metadata is made anew for each verdict
     }
 
     private Classification verdict(FlowTable t, int f, boolean ending) {
@@ -533,7 +531,7 @@ public final class Classifier implements PassiveObserver.AddressBook {
             if (ending && fi.toServer != null && !fi.done) {
                 flushStreams(fi);
             }
-            if (ending && transactionSink != null && fi.transactionCount == 0 && fi.meta != null) {
+            if (ending && transactionSink != null && fi.transactionCount == 0 && fi.metaCount > 0) {
                 snapshotEvent(fi);
             }
             if (ending && transactionSink != null && !fi.done && fi.matched >= 0
@@ -555,7 +553,7 @@ public final class Classifier implements PassiveObserver.AddressBook {
                 }
             }
             risks = fi.risks;
-            meta = fi.meta;
+            meta = fi.metadata();
             host = fi.host;
             app = fi.application;
             appCategory = fi.applicationCategory;
@@ -665,12 +663,12 @@ public final class Classifier implements PassiveObserver.AddressBook {
     private void snapshotEvent(FlowInspection fi) {
         for (String prefix : SNAPSHOT_PREFIXES) {
             LinkedHashMap<String, Object> e = null;
-            for (Map.Entry<String, Object> m : fi.meta.entrySet()) {
-                if (m.getKey().startsWith(prefix)) {
+            for (int i = 0; i < fi.metaCount; i++) {
+                if (fi.metaKeys[i].startsWith(prefix)) {
                     if (e == null) {
                         e = new LinkedHashMap<>();
                     }
-                    e.put(m.getKey(), m.getValue());
+                    e.put(fi.metaKeys[i], fi.metaValues[i]);
                 }
             }
             if (e != null) {

@@ -52,7 +52,16 @@ final class FlowInspection implements FlowContext {
     String learnedName;
     boolean swapRequested;
     long risks;
-    LinkedHashMap<String, Object> meta;
+    /**
+     * The metadata gathered so far, in insertion order: two small arrays rather than a map. A flow
+     * keeps a handful of fields for its whole life; a LinkedHashMap's table and entry objects
+     * tripled the memory each flow holds and the collector copies, and scattered it. Keys are
+     * nearly always the dissectors' constant strings, so they are compared by identity first.
+     * {@link #metadata()} makes the map a verdict carries.
+     */
+    String[] metaKeys;
+    Object[] metaValues;
+    int metaCount;
     /** Measures the flow's later packets (a {@link FlowContext#follow}), or null. */
     FlowMeter meter;
 
@@ -208,13 +217,56 @@ final class FlowInspection implements FlowContext {
         if (value == null) {
             return;
         }
-        if (meta == null) {
-            meta = new LinkedHashMap<>();
+        int i = metaIndex(key);
+        if (i < 0) {
+            if (metaCount >= MAX_METADATA_KEYS) {
+                return;
+            }
+            if (metaKeys == null) {
+                metaKeys = new String[4];
+                metaValues = new Object[4];
+            } else if (metaCount == metaKeys.length) {
+                int n = Math.min(MAX_METADATA_KEYS, 2 * metaCount);
+                metaKeys = java.util.Arrays.copyOf(metaKeys, n);
+                metaValues = java.util.Arrays.copyOf(metaValues, n);
+            }
+            i = metaCount++;
+            metaKeys[i] = key;
         }
-        if (meta.size() >= MAX_METADATA_KEYS && !meta.containsKey(key)) {
-            return;
+        metaValues[i] = bound(value);
+    }
+
+    /** The position of {@code key} in {@link #metaKeys}, or -1. */
+    private int metaIndex(String key) {
+        String[] k = metaKeys;
+        int n = metaCount;
+        for (int i = 0; i < n; i++) {
+            if (k[i] == key) {
+                return i;
+            }
         }
-        meta.put(key, bound(value));
+        for (int i = 0; i < n; i++) {
+            if (k[i].equals(key)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The metadata as a new map in insertion order (room for the flow-level fields added at the
+     * cold edge), or null when there is none: later packets do not change it.
+     */
+    LinkedHashMap<String, Object> metadata() {
+        int n = metaCount;
+        if (n == 0) {
+            return null;
+        }
+        LinkedHashMap<String, Object> m = LinkedHashMap.newLinkedHashMap(n + 8);
+        for (int i = 0; i < n; i++) {
+            m.put(metaKeys[i], metaValues[i]);
+        }
+        return m;
     }
 
     private static Object bound(Object v) {
@@ -281,7 +333,8 @@ final class FlowInspection implements FlowContext {
 
     @Override
     public Object get(String key) {
-        return meta == null ? null : meta.get(key);
+        int i = metaIndex(key);
+        return i < 0 ? null : metaValues[i];
     }
 
     @Override
