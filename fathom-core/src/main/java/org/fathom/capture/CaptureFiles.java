@@ -26,7 +26,7 @@ public final class CaptureFiles {
         }
         CaptureBytes bytes;
         try {
-            bytes = CaptureBytes.mapped(FileChannel.open(file, StandardOpenOption.READ));
+            bytes = CaptureBytes.read(FileChannel.open(file, StandardOpenOption.READ));
         } catch (NoSuchFileException e) {
             throw new CaptureException(file + ": no such file");
         } catch (AccessDeniedException e) {

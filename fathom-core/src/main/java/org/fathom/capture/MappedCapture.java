@@ -8,8 +8,9 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Base for file readers: the file's bytes by 64-bit offset ({@link CaptureBytes}, mapped in
- * sliding windows), little helpers for fixed-order integer reads, and the bounded warning list.
+ * Base for file readers: the file's bytes by 64-bit offset ({@link CaptureBytes}, read through a
+ * buffer that moves forward), little helpers for fixed-order integer reads, and the bounded
+ * warning list. (Named when files were mapped.)
  */
 abstract class MappedCapture implements CaptureReader {
     static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -81,7 +82,7 @@ abstract class MappedCapture implements CaptureReader {
      * As above; when the whole frame is copied and {@code next >= 0}, the same copy also fetches
      * the {@code ahead.length} bytes at file offset {@code next} (the next record's header) into
      * {@code ahead}, and the result is true. One bulk copy per record instead of two: each copy out
-     * of the mapping pays bounds and liveness checks.
+     * of the file's bytes pays its bounds checks.
      */
     final boolean copyFrame(Packet packet, long at, int capLen, int wireLen, long tsNanos, int linkType, long recordOffset,
                             long next, byte[] ahead) {

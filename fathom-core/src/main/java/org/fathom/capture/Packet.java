@@ -4,8 +4,8 @@ package org.fathom.capture;
  * One captured frame, as a reusable view: a {@link PacketSource} overwrites the same instance for
  * every record, so nothing here may be kept after the next call to {@code next}.
  *
- * <p>The frame bytes are copied once out of the mapped file into {@link #data}; every later stage
- * reads them from there (cache-hot) instead of touching the mapping again.
+ * <p>The frame bytes are copied once out of the capture file's read buffer into {@link #data};
+ * every later stage reads them from there (cache-hot).
  */
 public final class Packet {
     /** Largest frame kept; libpcap's own maximum snapshot length. Longer frames are cut. */

@@ -65,7 +65,7 @@ final class PcapReader extends MappedCapture {
                 return false;
             }
             // one bulk copy of the record header, then plain array reads: cheaper than four reads
-            // through the mapping, each with its own bounds and liveness checks
+            // through the buffer, each with its own bounds checks
             byte[] h = header;
             if (at != headerAt) {
                 bytes.copy(at, h, 16);

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A capture larger than 2 GiB is mapped and read with 64-bit offsets. The file is sparse: 32
+ * A capture larger than 2 GiB is read with 64-bit offsets. The file is sparse: 32
  * custom blocks of up to 64 MiB (the largest block the reader accepts) carry only their header and
  * trailer, the rest is a hole, so the test writes a few hundred KiB and reads only the pages it
  * needs. Skipped (by assumption) when the temporary folder's file system lacks 3 GiB of free
