@@ -24,6 +24,11 @@ public abstract class ForwardingSource implements PacketSource {
     }
 
     @Override
+    public void readInPlace() {
+        source.readInPlace();
+    }
+
+    @Override
     public void complete(Packet packet) {
         source.complete(packet);
     }

@@ -56,10 +56,24 @@ abstract class MappedCapture implements CaptureReader {
         prefix = bytesPerFrame;
     }
 
+    /** {@link #readInPlace} was asked for: frames may be left in the read buffer. */
+    private boolean inPlace;
+
+    @Override
+    public final void readInPlace() {
+        inPlace = true;
+    }
+
     @Override
     public final void complete(Packet packet) {
         if (packet.length < frameLen) {
-            bytes.copy(frameAt, packet.data, frameLen);
+            int held = inPlace ? bytes.hold(frameAt, frameLen) : -1;
+            if (held >= 0) {
+                packet.data = bytes.held();
+                packet.offset = held;
+            } else {
+                bytes.copy(frameAt, packet.own(), frameLen);
+            }
             packet.length = frameLen;
         }
     }
@@ -73,7 +87,11 @@ abstract class MappedCapture implements CaptureReader {
         }
     }
 
-    /** Copies a frame into the packet, cutting it to {@link Packet#MAX_FRAME}. */
+    /**
+     * Puts a frame into the packet, cutting it to {@link Packet#MAX_FRAME}: after
+     * {@link #readInPlace}, where the file's bytes are in a heap buffer ({@link CaptureBytes#hold})
+     * the packet points into it; otherwise the frame is copied into the packet's own buffer.
+     */
     final void copyFrame(Packet packet, long at, int capLen, int wireLen, long tsNanos, int linkType, long recordOffset) {
         copyFrame(packet, at, capLen, wireLen, tsNanos, linkType, recordOffset, -1, null);
     }
@@ -98,16 +116,28 @@ abstract class MappedCapture implements CaptureReader {
             n = prefix;
         }
         boolean fetched = false;
-        if (ahead != null && n == frameLen && next >= at + n) {
-            long span = next - at + ahead.length;
-            if (span <= packet.data.length && next + ahead.length <= size) {
-                bytes.copy(at, packet.data, (int) span);
-                System.arraycopy(packet.data, (int) (next - at), ahead, 0, ahead.length);
+        int held = inPlace ? bytes.hold(at, n) : -1;
+        if (held >= 0) {
+            // the frame is read where it lies, in the file's read buffer: no copy
+            packet.data = bytes.held();
+            packet.offset = held;
+            if (ahead != null && n == frameLen && next >= at + n && bytes.holds(next, ahead.length)) {
+                System.arraycopy(packet.data, held + (int) (next - at), ahead, 0, ahead.length);
                 fetched = true;
             }
-        }
-        if (!fetched) {
-            bytes.copy(at, packet.data, n);
+        } else {
+            byte[] own = packet.own();
+            if (ahead != null && n == frameLen && next >= at + n) {
+                long span = next - at + ahead.length;
+                if (span <= own.length && next + ahead.length <= size) {
+                    bytes.copy(at, own, (int) span);
+                    System.arraycopy(own, (int) (next - at), ahead, 0, ahead.length);
+                    fetched = true;
+                }
+            }
+            if (!fetched) {
+                bytes.copy(at, own, n);
+            }
         }
         packet.length = n;
         packet.wireLength = Math.max(wireLen, n);

@@ -39,6 +39,15 @@ public interface PacketSource extends AutoCloseable {
      */
     void copyPrefixOnly(int bytesPerFrame);
 
+    /**
+     * The caller honours {@link Packet#offset} and never writes into {@link Packet#data}: from now
+     * on {@link #read} may point the packet at the frame where it lies (a file reader's read
+     * buffer) instead of copying it into the packet's own buffer. Off unless asked for (tests and
+     * tools may read {@code data} from 0); the engine's dispatcher asks.
+     */
+    default void readInPlace() {
+    }
+
     /** Copies the whole of the frame last read into {@code packet} (no-op when already whole). */
     void complete(Packet packet);
 

@@ -267,6 +267,8 @@ public final class Engine {
             this.rings = rings;
             this.analyzers = analyzers;
             this.observers = options.protocols().observers().toArray(new PassiveObserver[0]);
+            // every frame is decoded from where it lies and copied once, into its owner's ring
+            source.readInPlace();
             this.progress = progress;
         }
 

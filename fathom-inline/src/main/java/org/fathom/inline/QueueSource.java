@@ -150,8 +150,7 @@ public final class QueueSource implements PacketSource {
     private void take(Packet p) {
         NfQueue q = queue;
         int len = Math.min(q.payloadLength(), Packet.MAX_FRAME);
-        q.copyPayload(p.data, 0, len);
-        p.offset = 0;
+        q.copyPayload(p.own(), 0, len);
         p.length = len;
         p.frameLength = len;
         p.wireLength = q.wireLength();

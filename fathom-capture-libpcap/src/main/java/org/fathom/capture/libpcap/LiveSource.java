@@ -336,8 +336,7 @@ public final class LiveSource implements PacketSource {
         int len = ALL.get(ValueLayout.JAVA_INT_UNALIGNED, hdr + Pcap.HDR_LEN);
         frameAddress = dataOut.get(ValueLayout.JAVA_LONG, 0);
         int copy = Math.min(caplen, prefix);
-        MemorySegment.copy(ALL, ValueLayout.JAVA_BYTE, frameAddress, p.data, 0, copy);
-        p.offset = 0;
+        MemorySegment.copy(ALL, ValueLayout.JAVA_BYTE, frameAddress, p.own(), 0, copy);
         p.length = copy;
         p.frameLength = caplen;
         p.wireLength = len;
