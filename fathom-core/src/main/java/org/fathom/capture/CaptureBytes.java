@@ -118,10 +118,19 @@ abstract class CaptureBytes implements AutoCloseable {
     }
 
     private static final class Buffered extends CaptureBytes {
+        /**
+         * A read buffer each thread keeps between files (a folder of captures is read one file
+         * after another): taken when a file is opened, given back when it is closed, so reading
+         * allocates nothing per file either. A second file open at once in the same thread gets
+         * a buffer of its own.
+         */
+        private static final ThreadLocal<ByteBuffer> SPARE = new ThreadLocal<>();
+
         private final FileChannel channel;
         private final long size;
-        private final ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
-        private final byte[] b = buffer.array();
+        private final ByteBuffer buffer;
+        private final byte[] b;
+        private boolean closed;
         /** The file's bytes [start, end) are in {@code b[0 .. end - start)}. */
         private long start;
         private long end;
@@ -129,6 +138,14 @@ abstract class CaptureBytes implements AutoCloseable {
         Buffered(FileChannel channel) throws IOException {
             this.channel = channel;
             this.size = channel.size();
+            ByteBuffer spare = SPARE.get();
+            if (spare != null) {
+                SPARE.remove();
+            } else {
+                spare = ByteBuffer.allocate(CHUNK);
+            }
+            this.buffer = spare;
+            this.b = spare.array();
         }
 
         /** Reads the chunk holding [at, at + n) (n <= CHUNK), starting at the page of {@code at}. */
@@ -242,6 +259,11 @@ abstract class CaptureBytes implements AutoCloseable {
 
         @Override
         public void close() {
+            if (!closed) {
+                closed = true;
+                start = end = 0;
+                SPARE.set(buffer);
+            }
             try {
                 channel.close();
             } catch (IOException e) {
