@@ -1,5 +1,6 @@
 package org.fathom.capture;
 
+import java.io.UncheckedIOException;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -54,6 +55,30 @@ abstract class MappedCapture implements CaptureReader {
     @Override
     public final void copyPrefixOnly(int bytesPerFrame) {
         prefix = bytesPerFrame;
+    }
+
+    /** The file could not be read on: every later {@link #read} says the input has ended. */
+    private boolean unreadable;
+
+    /**
+     * As {@link CaptureReader#read}; when the file cannot be read on (an I/O error, or the file
+     * shrank while being read), a warning says where and the input ends there: the packets read
+     * so far, and every record made of them, are kept.
+     */
+    @Override
+    public final int read(Packet packet) {
+        if (unreadable) {
+            return END;
+        }
+        try {
+            return next(packet) ? PACKET : END;
+        } catch (UncheckedIOException e) {
+            unreadable = true;
+            Throwable why = e.getCause() != null ? e.getCause() : e;
+            warn(pos, "cannot read on (" + why.getMessage() + "); the rest of the file is skipped");
+            pos = size;
+            return END;
+        }
     }
 
     /** {@link #readInPlace} was asked for: frames may be left in the read buffer. */

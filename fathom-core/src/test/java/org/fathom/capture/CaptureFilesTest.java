@@ -40,6 +40,33 @@ class CaptureFilesTest {
     }
 
     @Test
+    void aFileThatShrinksWhileReadEndsWithAWarningAndKeepsWhatWasRead() throws Exception {
+        // larger than the read buffer, so the cut falls in bytes not read yet
+        PcapWriter w = new PcapWriter(Magic.MICROS, ByteOrder.LITTLE_ENDIAN, LinkType.RAW);
+        int frames = 3 * CaptureBytes.CHUNK / 1000;
+        for (int i = 0; i < frames; i++) {
+            w.record(1, i, frame(1000 - 16, i));
+        }
+        Path f = w.writeTo(dir.resolve("shrinking.pcap"));
+        try (CaptureReader r = CaptureFiles.open(f)) {
+            r.readInPlace();
+            Packet p = new Packet();
+            assertThat(r.read(p)).isEqualTo(PacketSource.PACKET);
+            try (var ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.truncate(2L * CaptureBytes.CHUNK);
+            }
+            int read = 1;
+            while (r.read(p) == PacketSource.PACKET) {
+                read++;
+            }
+            assertThat(read).isGreaterThan(1).isLessThan(frames);
+            assertThat(r.read(p)).isEqualTo(PacketSource.END);
+            assertThat(r.warnings()).singleElement().satisfies(warning ->
+                    assertThat(warning.toString()).contains("cannot read on").contains("shrank"));
+        }
+    }
+
+    @Test
     void aCaptureWithoutExtensionIsRead() throws Exception {
         Path f = new PcapWriter(Magic.MICROS, ByteOrder.LITTLE_ENDIAN, LinkType.ETHERNET).record(1, 2, frame(30, 1))
                 .writeTo(dir.resolve("capture"));
