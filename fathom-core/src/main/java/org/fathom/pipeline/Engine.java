@@ -355,6 +355,14 @@ public final class Engine {
         /** Runs the analyzers over one packet; true when a reassembled datagram made the sweep due. */
         private boolean analyze(Packet p, DecodedPacket h, int r) {
             PacketAnalyzer[] as = analyzers;
+            if (r == PacketDecoder.OK && p.length == p.frameLength) {
+                // the whole frame is at hand (file sources always): the headers' decode is the
+                // packet's, so no analyzer need be asked whether it wants the payload
+                for (PacketAnalyzer a : as) {
+                    a.onPacket(h);
+                }
+                return false;
+            }
             boolean payload = r == PacketDecoder.FRAGMENT;
             if (!payload) {
                 for (PacketAnalyzer a : as) {
