@@ -59,11 +59,6 @@ abstract class CaptureBytes implements AutoCloseable {
         return null;
     }
 
-    /** Whether [at, at + n) is in {@link #held()} already (nothing is read). */
-    boolean holds(long at, int n) {
-        return false;
-    }
-
     @Override
     public abstract void close();
 
@@ -150,6 +145,9 @@ abstract class CaptureBytes implements AutoCloseable {
 
         /** Reads the chunk holding [at, at + n) (n <= CHUNK), starting at the page of {@code at}. */
         private void fill(long at, int n) {
+            if (n > CHUNK) {
+                throw new IllegalArgumentException(n + " bytes asked at once, more than the read buffer's " + CHUNK);
+            }
             if (at < 0 || at + n > size) {
                 throw new IndexOutOfBoundsException("offset " + at + "+" + n + " outside file of " + size + " bytes");
             }
@@ -183,47 +181,29 @@ abstract class CaptureBytes implements AutoCloseable {
 
         @Override
         int intLE(long at) {
-            if (at < start || at + 4 > end) {
-                fill(at, 4);
-            }
-            int i = (int) (at - start);
+            int i = hold(at, 4);
             return (b[i] & 0xFF) | (b[i + 1] & 0xFF) << 8 | (b[i + 2] & 0xFF) << 16 | (b[i + 3] & 0xFF) << 24;
         }
 
         @Override
         short shortLE(long at) {
-            if (at < start || at + 2 > end) {
-                fill(at, 2);
-            }
-            int i = (int) (at - start);
+            int i = hold(at, 2);
             return (short) ((b[i] & 0xFF) | (b[i + 1] & 0xFF) << 8);
         }
 
         @Override
         int u8(long at) {
-            if (at < start || at + 1 > end) {
-                fill(at, 1);
-            }
-            return b[(int) (at - start)] & 0xFF;
+            return b[hold(at, 1)] & 0xFF;
         }
 
         @Override
         void copy(long at, byte[] dst, int to, int n) {
-            if (n > CHUNK) {
-                readInto(at, dst, to, n);
-                return;
-            }
-            if (at < start || at + n > end) {
-                fill(at, n);
-            }
-            System.arraycopy(b, (int) (at - start), dst, to, n);
+            System.arraycopy(b, hold(at, n), dst, to, n);
         }
 
+        /** {@code n} is at most {@link #CHUNK} (a frame is at most {@link Packet#MAX_FRAME}). */
         @Override
         int hold(long at, int n) {
-            if (n > CHUNK) {
-                return -1;
-            }
             if (at < start || at + n > end) {
                 fill(at, n);
             }
@@ -233,28 +213,6 @@ abstract class CaptureBytes implements AutoCloseable {
         @Override
         byte[] held() {
             return b;
-        }
-
-        @Override
-        boolean holds(long at, int n) {
-            return at >= start && at + n <= end;
-        }
-
-        /** A request larger than the buffer (never made by the readers): read straight into {@code dst}. */
-        private void readInto(long at, byte[] dst, int to, int n) {
-            if (at < 0 || at + n > size) {
-                throw new IndexOutOfBoundsException("offset " + at + "+" + n + " outside file of " + size + " bytes");
-            }
-            ByteBuffer d = ByteBuffer.wrap(dst, to, n);
-            try {
-                while (d.hasRemaining()) {
-                    if (channel.read(d, at + d.position() - to) < 0) {
-                        throw new UncheckedIOException(new java.io.EOFException("capture file shrank while being read"));
-                    }
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
         }
 
         @Override

@@ -92,13 +92,7 @@ abstract class MappedCapture implements CaptureReader {
     @Override
     public final void complete(Packet packet) {
         if (packet.length < frameLen) {
-            int held = inPlace ? bytes.hold(frameAt, frameLen) : -1;
-            if (held >= 0) {
-                packet.data = bytes.held();
-                packet.offset = held;
-            } else {
-                bytes.copy(frameAt, packet.own(), frameLen);
-            }
+            place(packet, frameAt, frameLen);
             packet.length = frameLen;
         }
     }
@@ -112,23 +106,8 @@ abstract class MappedCapture implements CaptureReader {
         }
     }
 
-    /**
-     * Puts a frame into the packet, cutting it to {@link Packet#MAX_FRAME}: after
-     * {@link #readInPlace}, where the file's bytes are in a heap buffer ({@link CaptureBytes#hold})
-     * the packet points into it; otherwise the frame is copied into the packet's own buffer.
-     */
+    /** Puts a frame into the packet ({@link #place}), cutting it to {@link Packet#MAX_FRAME}. */
     final void copyFrame(Packet packet, long at, int capLen, int wireLen, long tsNanos, int linkType, long recordOffset) {
-        copyFrame(packet, at, capLen, wireLen, tsNanos, linkType, recordOffset, -1, null);
-    }
-
-    /**
-     * As above; when the whole frame is copied and {@code next >= 0}, the same copy also fetches
-     * the {@code ahead.length} bytes at file offset {@code next} (the next record's header) into
-     * {@code ahead}, and the result is true. One bulk copy per record instead of two: each copy out
-     * of the file's bytes pays its bounds checks.
-     */
-    final boolean copyFrame(Packet packet, long at, int capLen, int wireLen, long tsNanos, int linkType, long recordOffset,
-                            long next, byte[] ahead) {
         int n = capLen;
         if (n > Packet.MAX_FRAME) {
             warn(recordOffset, "frame of " + capLen + " bytes cut to " + Packet.MAX_FRAME);
@@ -140,36 +119,26 @@ abstract class MappedCapture implements CaptureReader {
         if (prefix > 0 && n > prefix) {
             n = prefix;
         }
-        boolean fetched = false;
-        int held = inPlace ? bytes.hold(at, n) : -1;
-        if (held >= 0) {
-            // the frame is read where it lies, in the file's read buffer: no copy
-            packet.data = bytes.held();
-            packet.offset = held;
-            if (ahead != null && n == frameLen && next >= at + n && bytes.holds(next, ahead.length)) {
-                System.arraycopy(packet.data, held + (int) (next - at), ahead, 0, ahead.length);
-                fetched = true;
-            }
-        } else {
-            byte[] own = packet.own();
-            if (ahead != null && n == frameLen && next >= at + n) {
-                long span = next - at + ahead.length;
-                if (span <= own.length && next + ahead.length <= size) {
-                    bytes.copy(at, own, (int) span);
-                    System.arraycopy(own, (int) (next - at), ahead, 0, ahead.length);
-                    fetched = true;
-                }
-            }
-            if (!fetched) {
-                bytes.copy(at, own, n);
-            }
-        }
+        place(packet, at, n);
         packet.length = n;
         packet.wireLength = Math.max(wireLen, n);
         packet.timestampNanos = tsNanos;
         packet.linkType = linkType;
         packet.fileOffset = recordOffset;
-        return fetched;
+    }
+
+    /**
+     * Puts the file's bytes [at, at + n) into the packet: after {@link #readInPlace}, where they lie
+     * in the read buffer (no copy); otherwise copied into the packet's own buffer.
+     */
+    private void place(Packet packet, long at, int n) {
+        int held = inPlace ? bytes.hold(at, n) : -1;
+        if (held >= 0) {
+            packet.data = bytes.held();
+            packet.offset = held;
+        } else {
+            bytes.copy(at, packet.own(), n);
+        }
     }
 
     final void warn(long offset, String message) {

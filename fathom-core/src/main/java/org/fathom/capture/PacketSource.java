@@ -43,7 +43,7 @@ public interface PacketSource extends AutoCloseable {
      * The caller honours {@link Packet#offset} and never writes into {@link Packet#data}: from now
      * on {@link #read} may point the packet at the frame where it lies (a file reader's read
      * buffer) instead of copying it into the packet's own buffer. Off unless asked for (tests and
-     * tools may read {@code data} from 0); the engine's dispatcher asks.
+     * tools may read {@code data} from 0); the engine asks.
      */
     default void readInPlace() {
     }

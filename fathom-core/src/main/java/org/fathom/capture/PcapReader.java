@@ -64,13 +64,10 @@ final class PcapReader extends MappedCapture {
                 pos = size;
                 return false;
             }
-            // one bulk copy of the record header, then plain array reads: cheaper than four reads
-            // through the buffer, each with its own bounds checks
+            // one copy of the record header, then plain array reads: cheaper than four reads
+            // through the file's bytes, each with its own bounds checks
             byte[] h = header;
-            if (at != headerAt) {
-                bytes.copy(at, h, 16);
-            }
-            headerAt = -1;
+            bytes.copy(at, h, 16);
             long sec = headerInt(h, 0) & 0xFFFF_FFFFL;
             long frac = headerInt(h, 4) & 0xFFFF_FFFFL;
             int capLen = headerInt(h, 8);
@@ -103,17 +100,12 @@ final class PcapReader extends MappedCapture {
                 frameLen -= fcsBytes;
             }
             long ts = sec * 1_000_000_000L + (nanos ? frac : frac * 1_000L);
-            // the copy of a whole frame brings the next record's header along
-            if (copyFrame(packet, data, frameLen, wireLen, ts, linkType, at, recordHeader == 16 ? pos : -1, h)) {
-                headerAt = pos;
-            }
+            copyFrame(packet, data, frameLen, wireLen, ts, linkType, at);
             return true;
         }
     }
 
     private final byte[] header = new byte[16];
-    /** File offset of the record whose header is already in {@link #header}, or -1. */
-    private long headerAt = -1;
 
     private int headerInt(byte[] h, int i) {
         int v = (h[i] & 0xFF) | (h[i + 1] & 0xFF) << 8 | (h[i + 2] & 0xFF) << 16 | (h[i + 3] & 0xFF) << 24;

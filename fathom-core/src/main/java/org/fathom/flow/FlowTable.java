@@ -387,14 +387,12 @@ public final class FlowTable {
         try {
             for (int c = 0; c < CLASSES; c++) {
                 int f;
+                // the first flow not announced yet: the first batch at once, then each batch
+                // announced as the one before it starts ending
+                int announced = announce(head[c], FLUSH_AHEAD);
                 int ahead = 0;   // flows left before the next batch is announced
-                int announced = head[c];   // the first flow not announced yet
                 while ((f = head[c]) >= 0) {
                     if (ahead-- == 0) {
-                        // announce the flows up to one batch past the next batch, then wait a batch
-                        if (announced == f) {
-                            announced = announce(announced, FLUSH_AHEAD);
-                        }
                         announced = announce(announced, FLUSH_AHEAD);
                         ahead = FLUSH_AHEAD - 1;
                     }

@@ -100,6 +100,7 @@ public final class Engine {
 
     private CaptureResult runInline(PacketSource source, AnalysisSummary summary, Progress progress) {
         Worker w = new Worker(0, options, options.flows().maxFlows(), exit, analyzers());
+        source.readInPlace();   // the worker decodes each frame where it lies: no copy at all
         Packet p = new Packet();
         long frames = 0;
         long bytes = 0;
@@ -295,7 +296,7 @@ public final class Engine {
             Packet p = packet;
             DecodedPacket h = headers;
             boolean analyzing = analyzers.length > 0;
-            // whole frames: one copy from the source, and the reader fetches the next record header with it
+            // whole frames, read in place (see the constructor): their one copy is into a ring
             while (true) {
                 int read = in.read(p);
                 if (read == PacketSource.END) {
@@ -355,37 +356,18 @@ public final class Engine {
         /** Runs the analyzers over one packet; true when a reassembled datagram made the sweep due. */
         private boolean analyze(Packet p, DecodedPacket h, int r) {
             PacketAnalyzer[] as = analyzers;
-            if (r == PacketDecoder.OK && p.length == p.frameLength) {
-                // the whole frame is at hand (file sources always): the headers' decode is the
-                // packet's, so no analyzer need be asked whether it wants the payload
+            // the headers' decode serves when it is the packet's: a whole frame (file sources
+            // always), or a prefix whose payload no analyzer wants
+            if (r == PacketDecoder.OK && (p.length == p.frameLength || !payloadWanted(h))) {
                 for (PacketAnalyzer a : as) {
                     a.onPacket(h);
                 }
                 return false;
             }
-            boolean payload = r == PacketDecoder.FRAGMENT;
-            if (!payload) {
-                for (PacketAnalyzer a : as) {
-                    if (a.needsPayload(h)) {
-                        payload = true;
-                        break;
-                    }
-                }
-            }
-            if (!payload) {
-                for (PacketAnalyzer a : as) {
-                    a.onPacket(h);
-                }
-                return false;
-            }
-            DecodedPacket d = h;
-            int full = r;
-            if (p.length < p.frameLength || r == PacketDecoder.FRAGMENT) {
-                // the prefix was not the whole frame, or a fragment is to be reassembled
-                source.complete(p);
-                d = whole;
-                full = fullDecoder.decode(p, d);
-            }
+            // a fragment to reassemble, or a prefix whose payload is wanted: the whole frame
+            source.complete(p);
+            DecodedPacket d = whole;
+            int full = fullDecoder.decode(p, d);
             if (full == PacketDecoder.FRAGMENT) {
                 for (PacketAnalyzer a : as) {
                     a.onFragment(d);
@@ -397,6 +379,15 @@ public final class Engine {
                     a.onPacket(d);
                 }
                 return r == PacketDecoder.FRAGMENT && advance(d.timestampNanos);
+            }
+            return false;
+        }
+
+        private boolean payloadWanted(DecodedPacket h) {
+            for (PacketAnalyzer a : analyzers) {
+                if (a.needsPayload(h)) {
+                    return true;
+                }
             }
             return false;
         }

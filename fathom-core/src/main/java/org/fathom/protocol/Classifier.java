@@ -828,29 +828,28 @@ public final class Classifier implements PassiveObserver.AddressBook {
      * call's media and NAT-traversal flows ({@link #callCarrier}), never other traffic to the block.
      */
     static boolean callName(String app) {
-        return switch (app) {
-            case "WhatsAppCall", "FacebookVoip", "SignalVoip", "TelegramVoip", "GoogleCall", "Skype_TeamsCall",
-                 "SnapchatCall", "LineCall", "ViberVoip", "KakaoTalk_Voice" -> true;
-            default -> false;
-        };
+        return CALL_NAMES.contains(app);
     }
 
     /** The call service of a messaging service, in nDPI's names, or null. */
     static String callVariant(String app) {
-        return switch (app) {
-            case "WhatsApp" -> "WhatsAppCall";
-            case "Facebook", "FacebookMessenger", "Instagram" -> "FacebookVoip";
-            case "Signal" -> "SignalVoip";
-            case "Telegram" -> "TelegramVoip";
-            case "Google", "GoogleServices", "GoogleMeet", "GoogleChat" -> "GoogleCall";
-            case "Teams", "Skype_Teams" -> "Skype_TeamsCall";
-            case "Snapchat" -> "SnapchatCall";
-            case "Line" -> "LineCall";
-            case "Viber" -> "ViberVoip";
-            case "KakaoTalk" -> "KakaoTalk_Voice";
-            default -> null;
-        };
+        return CALLS.get(app);
     }
+
+    /** Messaging services and their calls, in nDPI's names. */
+    private static final Map<String, String> CALLS = Map.ofEntries(
+            Map.entry("WhatsApp", "WhatsAppCall"),
+            Map.entry("Facebook", "FacebookVoip"), Map.entry("FacebookMessenger", "FacebookVoip"), Map.entry("Instagram", "FacebookVoip"),
+            Map.entry("Signal", "SignalVoip"),
+            Map.entry("Telegram", "TelegramVoip"),
+            Map.entry("Google", "GoogleCall"), Map.entry("GoogleServices", "GoogleCall"), Map.entry("GoogleMeet", "GoogleCall"),
+            Map.entry("GoogleChat", "GoogleCall"),
+            Map.entry("Teams", "Skype_TeamsCall"), Map.entry("Skype_Teams", "Skype_TeamsCall"),
+            Map.entry("Snapchat", "SnapchatCall"),
+            Map.entry("Line", "LineCall"),
+            Map.entry("Viber", "ViberVoip"),
+            Map.entry("KakaoTalk", "KakaoTalk_Voice"));
+    private static final java.util.Set<String> CALL_NAMES = java.util.Set.copyOf(CALLS.values());
 
     private static long portRisk(Descriptor d, int l4, int clientPort, int serverPort) {
         int[] ports = l4 == IpProtocol.TCP ? d.tcpPorts() : d.udpPorts();

@@ -92,7 +92,7 @@ public final class ProtocolList {
             String block = cidr(e.getValue());
             // a call relay block (listed under a call's own name) names only the call's media
             add(m, e.getKey().name(), e.getKey().category(), Method.ADDRESS,
-                    Classifier.callName(e.getKey().name()) ? block + " (on STUN/DTLS/SRTP/RTP/RTCP)" : block);
+                    Classifier.callName(e.getKey().name()) ? block + ON_CARRIERS : block);
             if (Classifier.callService(e.getKey().name())) {
                 callVariant(m, e.getKey().name(), Method.ADDRESS, block);
             }
@@ -117,11 +117,14 @@ public final class ProtocolList {
         return sb + "/" + p.len();
     }
 
+    /** Evidence that names a call only on its media and NAT-traversal flows ({@code Classifier.callCarrier}). */
+    static final String ON_CARRIERS = " (on STUN/DTLS/SRTP/RTP/RTCP)";
+
     /** A messaging service named on a media or NAT-traversal flow (STUN/DTLS/SRTP/RTP/RTCP) is reported as its call variant. */
     private static void callVariant(Map<String, Entry> m, String app, Method how, String evidence) {
         String call = Classifier.callVariant(app);
         if (call != null) {
-            add(m, call, "VoIP", how, evidence + " (on STUN/DTLS/SRTP/RTP/RTCP)");
+            add(m, call, "VoIP", how, evidence + ON_CARRIERS);
         }
     }
 

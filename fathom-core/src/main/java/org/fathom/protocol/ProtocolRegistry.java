@@ -14,9 +14,7 @@ public final class ProtocolRegistry {
     private final List<Dissector> dissectors;
     private final int[][] tcpByPort = new int[65536][];
     private final int[][] udpByPort = new int[65536][];
-    private final int[] tcpAll;
-    private final int[] udpAll;
-    /** The same, as bit sets over registry indexes (which are the probe order). */
+    /** The dissectors of each transport, as bit sets over registry indexes (which are the probe order). */
     private final long[] tcpMask;
     private final long[] udpMask;
     /** Per registry index, for the probe loop: the dissector and its probe depth, without a list or a descriptor to go through. */
@@ -26,36 +24,26 @@ public final class ProtocolRegistry {
     public ProtocolRegistry(List<? extends Dissector> list) {
         this.dissectors = List.copyOf(list);
         Set<String> seen = new HashSet<>();
-        List<Integer> tcp = new ArrayList<>();
-        List<Integer> udp = new ArrayList<>();
+        int words = (dissectors.size() + 63) >>> 6;
+        tcpMask = new long[words];
+        udpMask = new long[words];
         for (int i = 0; i < dissectors.size(); i++) {
             Descriptor d = dissectors.get(i).descriptor();
             if (!seen.add(d.name() + "/" + d.transports() + "/" + dissectors.get(i).getClass().getName())) {
                 throw new IllegalArgumentException("dissector registered twice: " + d.name());
             }
             if ((d.transports() & Descriptor.TCP) != 0) {
-                tcp.add(i);
+                tcpMask[i >>> 6] |= 1L << i;
                 for (int p : d.tcpPorts()) {
                     tcpByPort[p] = append(tcpByPort[p], i);
                 }
             }
             if ((d.transports() & Descriptor.UDP) != 0) {
-                udp.add(i);
+                udpMask[i >>> 6] |= 1L << i;
                 for (int p : d.udpPorts()) {
                     udpByPort[p] = append(udpByPort[p], i);
                 }
             }
-        }
-        tcpAll = tcp.stream().mapToInt(Integer::intValue).toArray();
-        udpAll = udp.stream().mapToInt(Integer::intValue).toArray();
-        int words = (dissectors.size() + 63) >>> 6;
-        tcpMask = new long[words];
-        udpMask = new long[words];
-        for (int i : tcpAll) {
-            tcpMask[i >>> 6] |= 1L << i;
-        }
-        for (int i : udpAll) {
-            udpMask[i >>> 6] |= 1L << i;
         }
         byIndex = dissectors.toArray(new Dissector[0]);
         probeDepth = new int[byIndex.length];
@@ -149,11 +137,7 @@ public final class ProtocolRegistry {
         return tcp ? tcpByPort[port] : udpByPort[port];
     }
 
-    int[] all(boolean tcp) {
-        return tcp ? tcpAll : udpAll;
-    }
-
-    /** {@link #all} as a bit set over registry indexes: ascending index is probe order. */
+    /** The dissectors of a transport, as a bit set over registry indexes: ascending index is probe order. */
     long[] mask(boolean tcp) {
         return tcp ? tcpMask : udpMask;
     }

@@ -49,7 +49,7 @@ class ProtocolListTest {
         for (ProtocolList.Entry e : ALL) {
             String domain = e.evidence().get(ProtocolList.Method.DOMAIN);
             if (domain != null) {
-                String host = domain.replace(" (on STUN/DTLS/SRTP/RTP/RTCP)", "");
+                String host = domain.replace(ProtocolList.ON_CARRIERS, "");
                 host = host.endsWith("*") ? host.substring(0, host.length() - 1) + "x.example.com" : "x." + host;
                 Service s = services.lookup(host);
                 assertThat(s).as(e.name() + " via " + host).isNotNull();
@@ -57,7 +57,7 @@ class ProtocolListTest {
             }
             String block = e.evidence().get(ProtocolList.Method.ADDRESS);
             if (block != null) {
-                String cidr = block.replace(" (on STUN/DTLS/SRTP/RTP/RTCP)", "");
+                String cidr = block.replace(ProtocolList.ON_CARRIERS, "");
                 Service s = addresses.lookup(cidr.substring(0, cidr.indexOf('/')));
                 assertThat(s).as(e.name() + " via " + cidr).isNotNull();
                 assertThat(s.name().equals(e.name()) || e.name().equals(Classifier.callVariant(s.name()))).as(e.name() + " via " + cidr).isTrue();
